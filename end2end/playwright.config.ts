@@ -1,0 +1,50 @@
+import { defineConfig } from "@playwright/test";
+
+// The release server on a throw-away database; the seed plan is imported on its first start.
+const port = Number(process.env.CEPING_E2E_PORT ?? 3100);
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1, // 2-core machines: the server needs the other core
+  retries: 0,
+  reporter: [["list"]],
+  outputDir: "../target/e2e/results",
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    viewport: { width: 360, height: 740 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    locale: "zh-CN",
+    launchOptions: {
+      // Debian's Chromium; Playwright downloads no browser here.
+      executablePath: "/usr/bin/chromium",
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    },
+  },
+  projects: [
+    { name: "phone-js", use: { javaScriptEnabled: true } },
+    { name: "phone-nojs", use: { javaScriptEnabled: false } },
+  ],
+  webServer: {
+    command:
+      `rm -rf ../target/e2e/db && ../target/release/ceping serve --addr 127.0.0.1:${port} ` +
+      `--db ../target/e2e/db/ceping.db --site-root ../target/site`,
+    url: `http://127.0.0.1:${port}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
+});

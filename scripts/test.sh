@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit + integration + HTTP tests (cargo test), then the
+# release build and the Playwright tests in Debian's Chromium at a phone viewport, with
+# JavaScript on and off. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy (ssr, hydrate)"
+cargo clippy --all-targets --no-default-features --features ssr -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+
+echo "== cargo test (unit, integration on SQLite, HTTP through the router)"
+cargo test --no-default-features --features ssr
+
+echo "== release build"
+scripts/build.sh
+
+echo "== Playwright (end2end/)"
+cd end2end
+npx playwright test

@@ -1,0 +1,53 @@
+//! The HTML shell and the route table.
+
+use crate::pages::{
+    group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage, tasks::TasksPage,
+    unit::UnitPage, units::UnitsPage,
+};
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The document around every page. Pages that contain islands add the hydration scripts
+/// themselves (`components::islands::IslandScripts`), so a page without islands ships no WASM.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    provide_context(options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="zh-CN">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="format-detection" content="telephone=no" />
+                <link rel="stylesheet" href="/pkg/ceping.css" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// Every page renders completely on the server before it is sent (`SsrMode::Async`), so it
+/// reads the same with JavaScript off.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|t: String| if t.is_empty() { "测评".to_string() } else { format!("{t} · 测评") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=PlanPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:plan") view=PlanPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:plan/tasks") view=TasksPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:plan/units") view=UnitsPage ssr=SsrMode::Async />
+                <Route path=path!("/plans/:plan/group") view=GroupPage ssr=SsrMode::Async />
+                <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
+                <Route path=path!("/units/:id") view=UnitPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}

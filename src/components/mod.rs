@@ -1,0 +1,5 @@
+//! View pieces shared by pages.
+
+pub mod islands;
+pub mod layout;
+pub mod plan;

@@ -1,0 +1,42 @@
+//! Ceping (测评): a congress's satisfaction evaluation of a government work plan, in the open.
+//!
+//! One crate, two builds (the cargo-leptos layout):
+//! - `ssr`: the server binary (`src/main.rs`): axum + leptos_axum, SQLite through sqlx, the CLI;
+//! - `hydrate`: the browser bundle (WASM). The app runs in Leptos *islands* mode: pages are
+//!   plain server-rendered HTML and only components marked `#[island]` ship code to the phone,
+//!   which keeps the download small on a congested hall Wi-Fi.
+//!
+//! Pure logic (the plan importer) has no database or HTTP in it and is tested directly.
+
+/// The plan importer: official text in, structured plan out. Pure.
+pub mod plan;
+
+/// The ballot: codes and receipts, the rating scale, validation of a posted ballot. Pure.
+pub mod ballot;
+
+/// Errors shared by server functions and pages, with the message a person is shown.
+pub mod error;
+
+/// Server functions: the data each page asks for, and a JSON API under `/api/`.
+pub mod api;
+
+/// The Leptos shell and the route table.
+pub mod app;
+
+/// One module per page.
+pub mod pages;
+
+/// Small view pieces shared by pages; `islands` holds the only interactive ones.
+pub mod components;
+
+/// Everything that only the server has: configuration, database, HTTP router, CLI commands.
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WASM bundle: wakes up the islands on the page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_islands();
+}

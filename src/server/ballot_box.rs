@@ -1,0 +1,313 @@
+//! The ballot box: the one place ballots are written.
+//!
+//! A single writer task takes submissions from a queue and writes them in batches: one SQLite
+//! transaction per batch, one savepoint per ballot. A ballot, its choices, its invitation being
+//! marked as used and its tallies are written together or not at all, and nobody is told
+//! "accepted" before the batch has committed (with `synchronous=FULL`, durably). Batching turns
+//! one disk flush per ballot into one per batch, which is what lets a hall of deputies vote at
+//! once: hundreds of ballots share a flush.
+//!
+//! Exactly one ballot per code: the invitation is claimed by a conditional update
+//! (`… WHERE used = 0`) whose row count decides, inside the same savepoint as the ballot.
+
+use crate::ballot::{Choice, SubmittedBallot};
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use std::collections::HashMap;
+use tokio::sync::{mpsc, oneshot};
+
+/// Most submissions written in one transaction.
+const MAX_BATCH: usize = 512;
+/// Wrong receipts allowed per code before revision is locked.
+pub const MAX_FAILED_RECEIPTS: i64 = 10;
+
+/// A ballot to cast or revise, already decoded and validated against the round.
+#[derive(Debug)]
+pub struct Submission {
+    pub round_id: i64,
+    /// SHA-256 of the invitation code.
+    pub code_hash: String,
+    pub ballot: SubmittedBallot,
+    /// Hash of the receipt derived from this form's idempotency key: a new ballot stores it, and
+    /// a retried post finds the ballot by it.
+    pub derived_receipt_hash: String,
+    /// For a revision: the hash of the receipt the deputy typed.
+    pub revise_with: Option<String>,
+    /// Random id for a new ballot.
+    pub new_ballot_id: String,
+}
+
+/// What happened to an accepted submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// A new ballot was cast.
+    Cast,
+    /// The same post arrived again (double tap, retry): the first answer stands.
+    Repeated,
+    /// An existing ballot was revised with its receipt.
+    Revised,
+}
+
+/// Why a submission was refused. Nothing was stored (except a failed-receipt count).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the round is not open yet")]
+    NotOpen,
+    #[error("the round is closed")]
+    Closed,
+    #[error("unknown invitation code")]
+    UnknownCode,
+    #[error("the invitation code was revoked")]
+    Revoked,
+    #[error("the invitation code was already used")]
+    AlreadyUsed,
+    #[error("the receipt does not match a ballot of this round")]
+    WrongReceipt,
+    #[error("too many wrong receipts for this code")]
+    ReceiptLocked,
+    #[error("the ballot could not be stored")]
+    Internal,
+}
+
+type Reply = oneshot::Sender<Result<Accepted, Refusal>>;
+
+/// The handle handlers use to submit; cheap to clone.
+#[derive(Clone)]
+pub struct BallotBox {
+    queue: mpsc::Sender<(Submission, Reply)>,
+}
+
+impl BallotBox {
+    /// Starts the writer task on `pool`.
+    pub fn start(pool: SqlitePool) -> BallotBox {
+        let (queue, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(writer(pool, rx));
+        BallotBox { queue }
+    }
+
+    /// Casts or revises a ballot; resolves once it is committed (or refused).
+    pub async fn submit(&self, s: Submission) -> Result<Accepted, Refusal> {
+        let (reply, answer) = oneshot::channel();
+        if self.queue.send((s, reply)).await.is_err() {
+            tracing::error!("the ballot writer has stopped");
+            return Err(Refusal::Internal);
+        }
+        answer.await.unwrap_or(Err(Refusal::Internal))
+    }
+}
+
+async fn writer(pool: SqlitePool, mut rx: mpsc::Receiver<(Submission, Reply)>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        write_batch(&pool, &mut batch).await;
+        batch.clear();
+    }
+}
+
+/// Per (round, item, level) changes of the tallies; level -1 = not rated.
+type Deltas = HashMap<(i64, String, i64), i64>;
+
+fn level_of(c: &Choice) -> i64 {
+    c.level.map(i64::from).unwrap_or(-1)
+}
+
+async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
+    let mut results: Vec<Result<Accepted, Refusal>> = Vec::with_capacity(batch.len());
+    let outcome: Result<(), sqlx::Error> = async {
+        let mut tx = pool.begin().await?;
+        let mut deltas = Deltas::new();
+        for (s, _) in batch.iter() {
+            let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
+            let mut mine = Deltas::new();
+            match write_one(&mut sp, s, &mut mine).await {
+                Ok(Ok(a)) => {
+                    sp.commit().await?;
+                    for (k, v) in mine {
+                        *deltas.entry(k).or_default() += v;
+                    }
+                    results.push(Ok(a));
+                }
+                Ok(Err(refusal)) => {
+                    sp.rollback().await?;
+                    if refusal == Refusal::WrongReceipt {
+                        // Counted outside the rolled-back savepoint, so the limit holds.
+                        sqlx::query(
+                            "UPDATE invitation SET failed_receipts = failed_receipts + 1
+                             WHERE code_hash = ? AND round_id = ?",
+                        )
+                        .bind(&s.code_hash)
+                        .bind(s.round_id)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    results.push(Err(refusal));
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "a ballot failed to write");
+                    sp.rollback().await?;
+                    results.push(Err(Refusal::Internal));
+                }
+            }
+        }
+        apply_deltas(&mut tx, &deltas).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(e) = outcome {
+        // The whole batch rolled back: nobody may be told their ballot was accepted.
+        tracing::error!(error = %e, size = batch.len(), "a ballot batch failed to commit");
+        results = vec![Err(Refusal::Internal); batch.len()];
+    }
+    for ((_, reply), result) in batch.drain(..).zip(results) {
+        let _ = reply.send(result);
+    }
+}
+
+async fn apply_deltas(tx: &mut Transaction<'_, Sqlite>, deltas: &Deltas) -> Result<(), sqlx::Error> {
+    for ((round, item, level), delta) in deltas {
+        if *delta == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4",
+        )
+        .bind(round)
+        .bind(item)
+        .bind(level)
+        .bind(delta)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_one(
+    tx: &mut Transaction<'_, Sqlite>,
+    s: &Submission,
+    deltas: &mut Deltas,
+) -> Result<Result<Accepted, Refusal>, sqlx::Error> {
+    let round: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
+        .bind(s.round_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match round.as_ref().map(|(st,)| st.as_str()) {
+        Some("open") => {}
+        Some("closed") => return Ok(Err(Refusal::Closed)),
+        _ => return Ok(Err(Refusal::NotOpen)),
+    }
+    let inv: Option<(i64, bool, bool, i64)> = sqlx::query_as(
+        "SELECT id, revoked, used, failed_receipts FROM invitation
+         WHERE code_hash = ? AND round_id = ?",
+    )
+    .bind(&s.code_hash)
+    .bind(s.round_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((inv_id, revoked, used, failed)) = inv else {
+        return Ok(Err(Refusal::UnknownCode));
+    };
+    if revoked {
+        return Ok(Err(Refusal::Revoked));
+    }
+
+    if let Some(receipt_hash) = &s.revise_with {
+        if !used {
+            return Ok(Err(Refusal::WrongReceipt));
+        }
+        if failed >= MAX_FAILED_RECEIPTS {
+            return Ok(Err(Refusal::ReceiptLocked));
+        }
+        let ballot: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ? AND round_id = ?")
+                .bind(receipt_hash)
+                .bind(s.round_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        let Some((ballot_id,)) = ballot else {
+            return Ok(Err(Refusal::WrongReceipt));
+        };
+        let old: Vec<(String, Option<i64>)> =
+            sqlx::query_as("SELECT item, level FROM ballot_choice WHERE ballot_id = ?")
+                .bind(&ballot_id)
+                .fetch_all(&mut **tx)
+                .await?;
+        for (item, level) in old {
+            *deltas
+                .entry((s.round_id, item, level.unwrap_or(-1)))
+                .or_default() -= 1;
+        }
+        sqlx::query("DELETE FROM ballot_choice WHERE ballot_id = ?")
+            .bind(&ballot_id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("UPDATE ballot SET comment = ? WHERE id = ?")
+            .bind(&s.ballot.comment)
+            .bind(&ballot_id)
+            .execute(&mut **tx)
+            .await?;
+        insert_choices(tx, &ballot_id, s, deltas).await?;
+        return Ok(Ok(Accepted::Revised));
+    }
+
+    let claimed = sqlx::query(
+        "UPDATE invitation SET used = 1, used_on = ? WHERE id = ? AND used = 0 AND revoked = 0",
+    )
+    .bind(chrono::Local::now().date_naive().to_string())
+    .bind(inv_id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        // Already used: the same form posted again gets the first answer.
+        let same: Option<(String,)> =
+            sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ? AND round_id = ?")
+                .bind(&s.derived_receipt_hash)
+                .bind(s.round_id)
+                .fetch_optional(&mut **tx)
+                .await?;
+        return Ok(match same {
+            Some(_) => Ok(Accepted::Repeated),
+            None => Err(Refusal::AlreadyUsed),
+        });
+    }
+    sqlx::query("INSERT INTO ballot (id, round_id, receipt_hash, comment) VALUES (?, ?, ?, ?)")
+        .bind(&s.new_ballot_id)
+        .bind(s.round_id)
+        .bind(&s.derived_receipt_hash)
+        .bind(&s.ballot.comment)
+        .execute(&mut **tx)
+        .await?;
+    insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
+    sqlx::query("UPDATE round_turnout SET ballots = ballots + 1 WHERE round_id = ?")
+        .bind(s.round_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(Ok(Accepted::Cast))
+}
+
+async fn insert_choices(
+    tx: &mut Transaction<'_, Sqlite>,
+    ballot_id: &str,
+    s: &Submission,
+    deltas: &mut Deltas,
+) -> Result<(), sqlx::Error> {
+    // SQLite allows 32,766 parameters per statement: 4 per row, so chunks of 1,000 rows.
+    for chunk in s.ballot.choices.chunks(1000) {
+        let mut q = sqlx::QueryBuilder::<Sqlite>::new(
+            "INSERT INTO ballot_choice (ballot_id, item, level, comment) ",
+        );
+        q.push_values(chunk, |mut row, c| {
+            row.push_bind(ballot_id)
+                .push_bind(c.item.as_str())
+                .push_bind(c.level.map(i64::from))
+                .push_bind(c.comment.as_deref());
+        });
+        q.build().execute(&mut **tx).await?;
+    }
+    for c in &s.ballot.choices {
+        *deltas
+            .entry((s.round_id, c.item.as_str().to_string(), level_of(c)))
+            .or_default() += 1;
+    }
+    Ok(())
+}

@@ -1,0 +1,102 @@
+//! Opening the database: SQLite in WAL mode with a busy timeout and foreign keys on,
+//! migrations embedded in the binary and applied at start.
+
+use crate::error::AppError;
+use anyhow::Context;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// The official plan the product starts from, imported on a first start with an empty database.
+pub const SEED_PLAN: &str = include_str!("../../seed/wuhan-2020-proposal-3.txt");
+
+/// Migrations, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// Connection options shared by the file database and tests.
+fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // FULL: a transaction reported as committed survives a power cut, not only a crash.
+        .synchronous(SqliteSynchronous::Full)
+        .busy_timeout(Duration::from_secs(10))
+        .foreign_keys(true))
+}
+
+/// Opens (creating it and its folder if needed) the database file and applies the migrations.
+pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    let opts = options(&format!("sqlite://{}", path.display()))?;
+    let pool = SqlitePoolOptions::new()
+        .max_connections(8)
+        .connect_with(opts)
+        .await
+        .with_context(|| format!("cannot open the database {}", path.display()))?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+/// An in-memory database with the migrations, for tests and `plan parse` checks.
+pub async fn open_in_memory() -> anyhow::Result<SqlitePool> {
+    let opts = options("sqlite::memory:")?.journal_mode(SqliteJournalMode::Memory);
+    // One connection: each in-memory connection would otherwise be its own empty database.
+    let pool = SqlitePoolOptions::new()
+        .max_connections(1)
+        .connect_with(opts)
+        .await?;
+    migrate(&pool).await?;
+    Ok(pool)
+}
+
+async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
+    MIGRATOR.run(pool).await.context(
+        "the database migrations failed; the database may belong to a newer Ceping or be damaged",
+    )
+}
+
+/// Imports the seed plan if the database holds no plan yet. Returns the new plan's id.
+pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<i64>> {
+    let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan").fetch_one(pool).await?;
+    if plans > 0 {
+        return Ok(None);
+    }
+    let outcome = super::repo::plan::import(pool, SEED_PLAN).await?;
+    Ok(Some(outcome.plan_id))
+}
+
+/// The pool, as provided to pages and server functions by the router.
+pub fn pool_from_context() -> Result<SqlitePool, AppError> {
+    leptos::prelude::use_context::<SqlitePool>().ok_or_else(|| {
+        tracing::error!("no database pool in the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// Awaits a server function's work and, when it fails, sets the HTTP status of the response
+/// (the JSON answer of the API and the page that called it alike).
+pub async fn respond<T>(
+    work: impl Future<Output = Result<T, AppError>>,
+) -> Result<T, AppError> {
+    let result = work.await;
+    if let Err(e) = &result {
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            res.set_status(
+                axum::http::StatusCode::from_u16(e.status())
+                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+            );
+        }
+    }
+    result
+}
+
+/// Logs a database error and turns it into the message a person sees.
+pub fn internal(e: impl std::fmt::Display) -> AppError {
+    tracing::error!(error = %e, "database error");
+    AppError::Internal
+}

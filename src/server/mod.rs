@@ -1,0 +1,12 @@
+//! Server-only code (feature `ssr`).
+
+/// Command line: `ceping serve`, `ceping plan parse|import`.
+pub mod cli;
+/// The SQLite pool: pragmas, embedded migrations, the seed plan on first start.
+pub mod db;
+/// The axum router: pages, server functions, static files, middleware.
+pub mod http;
+/// Queries, one module per part of the data model.
+pub mod repo;
+/// The single writer of ballots: batched transactions, one savepoint per ballot.
+pub mod ballot_box;

@@ -1,0 +1,173 @@
+//! Invitation codes: made in bulk, revoked, reissued; looked up by the hash of a code.
+
+use crate::ballot::InviteCode;
+use rand::rngs::OsRng;
+use sqlx::SqlitePool;
+
+/// A code just made. The plain code exists only here and in what is handed to the deputy.
+#[derive(Debug)]
+pub struct Issued {
+    pub id: i64,
+    pub code: InviteCode,
+    pub label: Option<String>,
+    pub delegation: Option<String>,
+}
+
+/// A deputy to invite: a name and a delegation, both optional.
+#[derive(Debug, Clone, Default)]
+pub struct Invitee {
+    pub label: Option<String>,
+    pub delegation: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum InviteError {
+    #[error("no round with id {0}")]
+    NoRound(i64),
+    #[error("round {0} is closed; its codes can no longer change")]
+    Closed(i64),
+    #[error("no such invitation code in round {0}")]
+    UnknownCode(i64),
+    #[error("this code was already revoked")]
+    AlreadyRevoked,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+async fn check_round(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    round_id: i64,
+) -> Result<(), InviteError> {
+    let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
+        .bind(round_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    match state {
+        None => Err(InviteError::NoRound(round_id)),
+        Some((s,)) if s == "closed" => Err(InviteError::Closed(round_id)),
+        _ => Ok(()),
+    }
+}
+
+/// Makes one code per invitee, in one transaction; only the codes' hashes are stored.
+pub async fn issue(
+    pool: &SqlitePool,
+    round_id: i64,
+    invitees: &[Invitee],
+) -> Result<Vec<Issued>, InviteError> {
+    let mut tx = pool.begin().await?;
+    check_round(&mut tx, round_id).await?;
+    let mut out = Vec::with_capacity(invitees.len());
+    for who in invitees {
+        let code = InviteCode::generate(&mut OsRng);
+        let id = sqlx::query(
+            "INSERT INTO invitation (round_id, code_hash, label, delegation, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(round_id)
+        .bind(code.hash())
+        .bind(&who.label)
+        .bind(&who.delegation)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        out.push(Issued {
+            id,
+            code,
+            label: who.label.clone(),
+            delegation: who.delegation.clone(),
+        });
+    }
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Revokes a code; with `reissue`, makes a fresh code for the same deputy in the same
+/// transaction. A revoked code that was already used keeps its ballot (it was cast legitimately).
+pub async fn revoke(
+    pool: &SqlitePool,
+    round_id: i64,
+    code: &InviteCode,
+    reissue: bool,
+) -> Result<Option<Issued>, InviteError> {
+    let mut tx = pool.begin().await?;
+    check_round(&mut tx, round_id).await?;
+    let row: Option<(i64, bool, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT id, revoked, label, delegation FROM invitation WHERE code_hash = ? AND round_id = ?",
+    )
+    .bind(code.hash())
+    .bind(round_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id, revoked, label, delegation)) = row else {
+        return Err(InviteError::UnknownCode(round_id));
+    };
+    if revoked {
+        return Err(InviteError::AlreadyRevoked);
+    }
+    sqlx::query("UPDATE invitation SET revoked = 1 WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let fresh = if reissue {
+        let code = InviteCode::generate(&mut OsRng);
+        let new_id = sqlx::query(
+            "INSERT INTO invitation (round_id, code_hash, label, delegation, reissued_from,
+                 created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(round_id)
+        .bind(code.hash())
+        .bind(&label)
+        .bind(&delegation)
+        .bind(id)
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        Some(Issued {
+            id: new_id,
+            code,
+            label,
+            delegation,
+        })
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(fresh)
+}
+
+/// The state of an invitation, as the ballot page needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeState {
+    Unknown,
+    Revoked,
+    Used { locked: bool },
+    Fresh,
+}
+
+/// Looks a code up in any round; returns the round and the code's state.
+pub async fn lookup(pool: &SqlitePool, code: &InviteCode) -> Result<(Option<i64>, CodeState), sqlx::Error> {
+    let row: Option<(i64, bool, bool, i64)> = sqlx::query_as(
+        "SELECT round_id, revoked, used, failed_receipts FROM invitation WHERE code_hash = ?",
+    )
+    .bind(code.hash())
+    .fetch_optional(pool)
+    .await?;
+    Ok(match row {
+        None => (None, CodeState::Unknown),
+        Some((round, true, _, _)) => (Some(round), CodeState::Revoked),
+        Some((round, false, true, failed)) => (
+            Some(round),
+            CodeState::Used {
+                locked: failed >= crate::server::ballot_box::MAX_FAILED_RECEIPTS,
+            },
+        ),
+        Some((round, false, false, _)) => (Some(round), CodeState::Fresh),
+    })
+}

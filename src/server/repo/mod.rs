@@ -1,0 +1,5 @@
+//! Database access. SQL stays here; the shapes pages see are in `crate::api`.
+
+pub mod invite;
+pub mod plan;
+pub mod round;

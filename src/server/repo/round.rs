@@ -1,0 +1,277 @@
+//! Evaluation rounds: create, open, close, reopen (each recorded), list; and what a round rates.
+
+use crate::ballot::{ItemId, Scale};
+use sqlx::SqlitePool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoundState {
+    Draft,
+    Open,
+    Closed,
+}
+
+impl RoundState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoundState::Draft => "draft",
+            RoundState::Open => "open",
+            RoundState::Closed => "closed",
+        }
+    }
+    pub fn parse(s: &str) -> RoundState {
+        match s {
+            "open" => RoundState::Open,
+            "closed" => RoundState::Closed,
+            _ => RoundState::Draft,
+        }
+    }
+}
+
+/// A round as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Round {
+    pub id: i64,
+    pub plan_id: i64,
+    pub name: String,
+    pub opens_at: Option<String>,
+    pub closes_at: Option<String>,
+    pub state: RoundState,
+    pub scale: Scale,
+    pub comments_allowed: bool,
+    pub comment_max_chars: i64,
+}
+
+/// What a new round rates and how.
+#[derive(Debug, Clone)]
+pub struct NewRound {
+    pub plan_id: i64,
+    pub name: String,
+    pub opens_at: Option<String>,
+    pub closes_at: Option<String>,
+    pub rate_tasks: bool,
+    pub rate_units: bool,
+    pub scale: Scale,
+    pub comments_allowed: bool,
+    pub comment_max_chars: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RoundError {
+    #[error("no round with id {0}")]
+    NotFound(i64),
+    #[error("no plan with id {0}")]
+    NoPlan(i64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("round {id} is {state}; cannot {action} it")]
+    WrongState {
+        id: i64,
+        state: &'static str,
+        action: &'static str,
+    },
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64, RoundError> {
+    if r.name.trim().is_empty() {
+        return Err(RoundError::Invalid("a round needs a name".into()));
+    }
+    if !r.rate_tasks && !r.rate_units {
+        return Err(RoundError::Invalid(
+            "a round must rate tasks, units or both".into(),
+        ));
+    }
+    r.scale.validate().map_err(RoundError::Invalid)?;
+    let mut tx = pool.begin().await?;
+    let plan: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan WHERE id = ?")
+        .bind(r.plan_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if plan.is_none() {
+        return Err(RoundError::NoPlan(r.plan_id));
+    }
+    let scale_json = serde_json::to_string(&r.scale).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    let id = sqlx::query(
+        "INSERT INTO round (plan_id, name, opens_at, closes_at, scale_json, comments_allowed,
+             comment_max_chars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(r.plan_id)
+    .bind(r.name.trim())
+    .bind(&r.opens_at)
+    .bind(&r.closes_at)
+    .bind(scale_json)
+    .bind(r.comments_allowed)
+    .bind(r.comment_max_chars)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    // The items, in the order deputies see them: tasks by section, then member units.
+    if r.rate_tasks {
+        sqlx::query(
+            "INSERT INTO round_item (round_id, item, kind, ref_id, position)
+             SELECT ?1, 't' || t.id, 'task', t.id, ROW_NUMBER() OVER (ORDER BY s.number, t.number)
+             FROM task t JOIN plan_section s ON s.id = t.section_id WHERE t.plan_id = ?2",
+        )
+        .bind(id)
+        .bind(r.plan_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if r.rate_units {
+        sqlx::query(
+            "INSERT INTO round_item (round_id, item, kind, ref_id, position)
+             SELECT ?1, 'u' || u.id, 'unit', u.id, 1000 + ROW_NUMBER() OVER (ORDER BY u.position)
+             FROM unit u WHERE u.plan_id = ?2 AND u.is_member = 1",
+        )
+        .bind(id)
+        .bind(r.plan_id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("INSERT INTO round_turnout (round_id, ballots) VALUES (?, 0)")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, id, "create", actor, None).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+async fn record(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    round_id: i64,
+    action: &str,
+    actor: &str,
+    note: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO round_event (round_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)")
+        .bind(round_id)
+        .bind(action)
+        .bind(actor)
+        .bind(now())
+        .bind(note)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Moves a round between states: open (from draft), close (from open), reopen (from closed).
+/// The change and who made it are recorded in the same transaction.
+pub async fn transition(
+    pool: &SqlitePool,
+    id: i64,
+    action: &'static str,
+    actor: &str,
+    note: Option<&str>,
+) -> Result<RoundState, RoundError> {
+    let (from, to) = match action {
+        "open" => (RoundState::Draft, RoundState::Open),
+        "close" => (RoundState::Open, RoundState::Closed),
+        "reopen" => (RoundState::Closed, RoundState::Open),
+        _ => return Err(RoundError::Invalid(format!("unknown action {action}"))),
+    };
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
+        .bind(to.as_str())
+        .bind(id)
+        .bind(from.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if done == 0 {
+        let current: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match current {
+            None => RoundError::NotFound(id),
+            Some((s,)) => RoundError::WrongState {
+                id,
+                state: RoundState::parse(&s).as_str(),
+                action,
+            },
+        });
+    }
+    record(&mut tx, id, action, actor, note).await?;
+    tx.commit().await?;
+    Ok(to)
+}
+
+type RoundRow = (i64, i64, String, Option<String>, Option<String>, String, String, bool, i64);
+
+fn from_row(r: RoundRow) -> Result<Round, RoundError> {
+    let (id, plan_id, name, opens_at, closes_at, state, scale_json, comments_allowed, max) = r;
+    Ok(Round {
+        id,
+        plan_id,
+        name,
+        opens_at,
+        closes_at,
+        state: RoundState::parse(&state),
+        scale: serde_json::from_str(&scale_json)
+            .map_err(|e| RoundError::Invalid(format!("round {id} has a damaged scale: {e}")))?,
+        comments_allowed,
+        comment_max_chars: max,
+    })
+}
+
+const ROUND_COLUMNS: &str = "id, plan_id, name, opens_at, closes_at, state, scale_json, \
+                             comments_allowed, comment_max_chars";
+
+pub async fn get(pool: &SqlitePool, id: i64) -> Result<Round, RoundError> {
+    let row: Option<RoundRow> = sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round WHERE id = ?"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    from_row(row.ok_or(RoundError::NotFound(id))?)
+}
+
+pub async fn list(pool: &SqlitePool) -> Result<Vec<Round>, RoundError> {
+    let rows: Vec<RoundRow> = sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round ORDER BY id"))
+        .fetch_all(pool)
+        .await?;
+    rows.into_iter().map(from_row).collect()
+}
+
+/// A rated item with what a deputy needs to see to rate it.
+#[derive(Debug, Clone)]
+pub struct RoundItem {
+    pub item: ItemId,
+    pub kind: String,
+    pub ref_id: i64,
+}
+
+pub async fn items(pool: &SqlitePool, round_id: i64) -> Result<Vec<RoundItem>, sqlx::Error> {
+    let rows: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT item, kind, ref_id FROM round_item WHERE round_id = ? ORDER BY position",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(item, kind, ref_id)| RoundItem {
+            item: ItemId(item),
+            kind,
+            ref_id,
+        })
+        .collect())
+}
+
+/// Ballots cast in a round (kept with the tallies; no row scan).
+pub async fn turnout(pool: &SqlitePool, round_id: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT ballots FROM round_turnout WHERE round_id = ?1),
+                (SELECT COUNT(*) FROM invitation WHERE round_id = ?1 AND revoked = 0)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await
+}

@@ -1,7 +1,7 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
-    group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage, tasks::TasksPage,
+    ballot::BallotPage, group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage, tasks::TasksPage,
     unit::UnitPage, units::UnitsPage,
 };
 use leptos::prelude::*;
@@ -31,6 +31,21 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// A whole document around `body` (already rendered HTML), for pages answered outside the
+/// router: the responses to the ballot's form posts. Same head as `shell`.
+pub fn document(title: &str, body: &str) -> String {
+    let head = view! {
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="format-detection" content="telephone=no" />
+        <link rel="stylesheet" href="/pkg/ceping.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        <title>{format!("{title} · 测评")}</title>
+    }
+    .to_html();
+    format!("<!DOCTYPE html><html lang=\"zh-CN\"><head>{head}</head><body>{body}</body></html>")
+}
+
 /// Every page renders completely on the server before it is sent (`SsrMode::Async`), so it
 /// reads the same with JavaScript off.
 #[component]
@@ -47,6 +62,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/plans/:plan/group") view=GroupPage ssr=SsrMode::Async />
                 <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
                 <Route path=path!("/units/:id") view=UnitPage ssr=SsrMode::Async />
+                <Route path=path!("/v/:code") view=BallotPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

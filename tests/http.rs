@@ -13,7 +13,7 @@ async fn get(path: &str) -> (StatusCode, String) {
 }
 
 async fn get_with(path: &str, headers: &[(&str, &str)]) -> (StatusCode, String) {
-    let app = common::app(common::seeded_pool().await);
+    let app = common::app(common::seeded_pool().await).await;
     let mut req = Request::get(path);
     for (k, v) in headers {
         req = req.header(*k, *v);
@@ -91,7 +91,7 @@ async fn json_api_answers_and_rejects_bad_arguments() {
 
 #[tokio::test]
 async fn pages_are_compressed_when_asked() {
-    let app = common::app(common::seeded_pool().await);
+    let app = common::app(common::seeded_pool().await).await;
     let res = app
         .oneshot(
             Request::get("/plans/1/tasks")

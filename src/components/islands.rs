@@ -48,6 +48,24 @@ fn filter_items(query: &str) -> usize {
                 let _ = el.set_attribute("hidden", "");
             }
         }
+        // A group with nothing left to show is hidden as a whole.
+        if let Ok(groups) = doc.query_selector_all("[data-group]") {
+            for i in 0..groups.length() {
+                let Some(g) = groups.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+                    continue;
+                };
+                let any = g
+                    .query_selector("[data-names]:not([hidden])")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if any {
+                    let _ = g.remove_attribute("hidden");
+                } else {
+                    let _ = g.set_attribute("hidden", "");
+                }
+            }
+        }
         shown
     }
     #[cfg(not(feature = "hydrate"))]
@@ -85,5 +103,211 @@ pub fn UnitFilter() -> impl IntoView {
                 }}
             </span>
         </div>
+    }
+}
+
+/// Browser-side helpers of the ballot islands (localStorage and the form's inputs).
+#[cfg(feature = "hydrate")]
+mod browser {
+    use wasm_bindgen::JsCast;
+    use web_sys::{Document, HtmlInputElement, HtmlTextAreaElement, Storage};
+
+    pub fn document() -> Option<Document> {
+        web_sys::window()?.document()
+    }
+
+    pub fn storage() -> Option<Storage> {
+        web_sys::window()?.local_storage().ok().flatten()
+    }
+
+    /// How many rating groups of the ballot form have a choice.
+    pub fn rated_count(doc: &Document) -> usize {
+        let mut names = std::collections::BTreeSet::new();
+        if let Ok(list) = doc.query_selector_all("#ballot input[type=radio]:checked") {
+            for i in 0..list.length() {
+                if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+                    names.insert(input.name());
+                }
+            }
+        }
+        names.len()
+    }
+
+    /// The form's choices and comments as (name, value) pairs.
+    pub fn snapshot(doc: &Document) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        if let Ok(list) = doc.query_selector_all("#ballot input[type=radio]:checked") {
+            for i in 0..list.length() {
+                if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+                    out.push((input.name(), input.value()));
+                }
+            }
+        }
+        if let Ok(list) = doc.query_selector_all("#ballot textarea") {
+            for i in 0..list.length() {
+                if let Some(t) = list.item(i).and_then(|n| n.dyn_into::<HtmlTextAreaElement>().ok()) {
+                    if !t.value().is_empty() {
+                        out.push((t.name(), t.value()));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Puts a saved draft back into an untouched form.
+    pub fn restore(doc: &Document, draft: &[(String, String)]) {
+        for (name, value) in draft {
+            if name.starts_with("r.") {
+                let selector = format!(
+                    "#ballot input[type=radio][name=\"{}\"][value=\"{}\"]",
+                    css_escape(name),
+                    css_escape(value)
+                );
+                if let Some(input) = doc
+                    .query_selector(&selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+                {
+                    input.set_checked(true);
+                }
+            } else {
+                let selector = format!("#ballot textarea[name=\"{}\"]", css_escape(name));
+                if let Some(t) = doc
+                    .query_selector(&selector)
+                    .ok()
+                    .flatten()
+                    .and_then(|e| e.dyn_into::<HtmlTextAreaElement>().ok())
+                {
+                    t.set_value(value);
+                    if let Some(details) = t.parent_element() {
+                        let _ = details.set_attribute("open", "");
+                    }
+                }
+            }
+        }
+    }
+
+    fn css_escape(s: &str) -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            .collect()
+    }
+}
+
+/// Key of the draft of a ballot in localStorage.
+pub fn draft_key(round: i64, code: &str) -> String {
+    format!("ceping.draft.{round}.{code}")
+}
+
+/// Key of the receipt of a code in localStorage.
+pub fn receipt_key(code: &str) -> String {
+    format!("ceping.receipt.{code}")
+}
+
+/// The live count ("已评 12/44") above the ballot, and the draft kept in the browser so that a
+/// reload or a dropped connection loses nothing. Without JavaScript it stays hidden (the review
+/// step counts on the server instead).
+#[island]
+pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    let (rated, set_rated) = signal(0usize);
+    let (restored, set_restored) = signal(false);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (round, &code, set_rated, set_restored);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            use wasm_bindgen::closure::Closure;
+            let key = draft_key(round, &code);
+            let Some(doc) = browser::document() else { return };
+            // Restore a draft only into an untouched form (not into the review step).
+            if browser::rated_count(&doc) == 0 {
+                if let Some(saved) = browser::storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+                    if let Ok(draft) = serde_json::from_str::<Vec<(String, String)>>(&saved) {
+                        if !draft.is_empty() {
+                            browser::restore(&doc, &draft);
+                            set_restored.set(true);
+                        }
+                    }
+                }
+            }
+            set_rated.set(browser::rated_count(&doc));
+            if let Some(form) = doc.get_element_by_id("ballot") {
+                let save = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
+                    let Some(doc) = browser::document() else { return };
+                    set_rated.set(browser::rated_count(&doc));
+                    if let (Some(store), Ok(json)) =
+                        (browser::storage(), serde_json::to_string(&browser::snapshot(&doc)))
+                    {
+                        let _ = store.set_item(&key, &json);
+                    }
+                });
+                for ev in ["change", "input"] {
+                    let _ = form.add_event_listener_with_callback(ev, save.as_ref().unchecked_ref());
+                }
+                save.forget();
+            }
+        }
+        mark_hydrated();
+        set_ready.set(true);
+    });
+    view! {
+        <div class="progress" hidden=move || !ready.get() aria-live="polite">
+            "已评 "
+            <b>{move || rated.get()}</b>
+            {format!("/{total}")}
+            <span class="draft-note" hidden=move || !restored.get()>
+                "（已恢复本机保存的草稿）"
+            </span>
+        </div>
+    }
+}
+
+/// After a ballot is cast: keeps the receipt in this browser (for a later revision) and drops
+/// the draft. Renders nothing.
+#[island]
+pub fn ReceiptKeeper(round: i64, code: String, receipt: String) -> impl IntoView {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (round, &code, &receipt);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(store) = browser::storage() {
+            if !receipt.is_empty() {
+                let _ = store.set_item(&receipt_key(&code), &receipt);
+            }
+            let _ = store.remove_item(&draft_key(round, &code));
+        }
+        mark_hydrated();
+    });
+}
+
+/// On the "already used" page: fills in the receipt this browser kept, if any.
+#[island]
+pub fn ReceiptFill(code: String) -> impl IntoView {
+    let (filled, set_filled) = signal(false);
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (&code, set_filled);
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let saved = browser::storage().and_then(|s| s.get_item(&receipt_key(&code)).ok().flatten());
+            let input = browser::document()
+                .and_then(|d| d.get_element_by_id("receipt"))
+                .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+            if let (Some(saved), Some(input)) = (saved, input) {
+                input.set_value(&saved);
+                set_filled.set(true);
+            }
+        }
+        mark_hydrated();
+    });
+    view! {
+        <p class="meta" hidden=move || !filled.get()>
+            "已自动填入本机保存的回执码。"
+        </p>
     }
 }

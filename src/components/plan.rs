@@ -191,7 +191,11 @@ pub fn Timeline(phases: Vec<PhaseView>, today: NaiveDate) -> impl IntoView {
     let last = phases.iter().map(|p| p.end).max();
     let marker = position_pct(&phases, today).map(|pct| {
         view! {
-            <div class="today" style=format!("left:{pct:.1}%") aria-hidden="true">
+            <div
+                class=if pct > 80.0 { "today today-end" } else { "today" }
+                style=format!("left:{pct:.1}%")
+                aria-hidden="true"
+            >
                 <span>"今天"</span>
             </div>
         }

@@ -50,7 +50,7 @@ pub fn UnitsPage() -> impl IntoView {
                         let n = units.len();
                         let items = units.into_iter().map(unit_item).collect_view();
                         view! {
-                            <section class="card">
+                            <section class="card" data-group=label>
                                 <h2>{label} <small>{format!("{n}个")}</small></h2>
                                 <ul class="unit-list">{items}</ul>
                             </section>

@@ -152,13 +152,12 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
             }
         }
     }
-    for (_, tasks) in &drafts {
-        for task in tasks {
-            for m in &task.mentions {
-                let id = reg.add(&m.name, m.line, false, false);
-                for alias in &m.aliases {
-                    reg.alias(id, alias, m.line, false, false);
-                }
+    for (note, task) in drafts.iter().flat_map(|(_, tasks)| tasks).enumerate() {
+        for m in &task.mentions {
+            let id = reg.add(&m.name, m.line, false, false);
+            reg.listed_in(id, note);
+            for alias in &m.aliases {
+                reg.alias(id, alias, m.line, false, false);
             }
         }
     }
@@ -358,10 +357,11 @@ fn join_text(acc: &mut String, next: &str) {
     if next.is_empty() {
         return;
     }
-    if let (Some(a), Some(b)) = (acc.chars().last(), next.chars().next()) {
-        if a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric() {
-            acc.push(' ');
-        }
+    if let (Some(a), Some(b)) = (acc.chars().last(), next.chars().next())
+        && a.is_ascii_alphanumeric()
+        && b.is_ascii_alphanumeric()
+    {
+        acc.push(' ');
     }
     acc.push_str(next);
 }
@@ -415,11 +415,23 @@ fn read_furniture(text: &str, page: &mut PageInfo) -> bool {
         }
         return true;
     }
+    // Official-document trailers: "(此件公开发布)", "抄送:…", "…2020年4月30日印发", "附件".
+    let bare = text.trim_matches(['(', ')', ' ']);
+    if bare.starts_with("此件")
+        || text.starts_with("抄送:")
+        || (text.ends_with("印发")
+            && text.contains('年')
+            && text.contains('月')
+            && !text.contains('。'))
+        || strip_attachment_label(text).is_some_and(str::is_empty)
+    {
+        return true;
+    }
     for prefix in FOOTER_PREFIXES {
-        if let Some(rest) = text.strip_prefix(prefix) {
-            if rest.is_empty() || rest.starts_with([':', '(', ' ']) {
-                return true;
-            }
+        if let Some(rest) = text.strip_prefix(prefix)
+            && (rest.is_empty() || rest.starts_with([':', '(', ' ']))
+        {
+            return true;
         }
     }
     is_page_number(text)
@@ -451,7 +463,10 @@ struct Signature {
 
 /// Takes out the first date-only line and the issuer line just above it.
 fn take_signature(lines: &mut Vec<Line>) -> Signature {
-    let Some(pos) = lines.iter().position(|l| parse_date_line(&l.text).is_some()) else {
+    let Some(pos) = lines
+        .iter()
+        .position(|l| parse_date_line(&l.text).is_some())
+    else {
         return Signature {
             issuer: None,
             date: None,
@@ -460,10 +475,10 @@ fn take_signature(lines: &mut Vec<Line>) -> Signature {
     let date = lines.get(pos).and_then(|l| parse_date_line(&l.text));
     lines.remove(pos);
     let mut issuer = None;
-    if let Some(prev) = pos.checked_sub(1) {
-        if lines.get(prev).is_some_and(|l| is_issuer_like(&l.text)) {
-            issuer = Some(lines.remove(prev).text);
-        }
+    if let Some(prev) = pos.checked_sub(1)
+        && lines.get(prev).is_some_and(|l| is_issuer_like(&l.text))
+    {
+        issuer = Some(lines.remove(prev).text);
     }
     Signature { issuer, date }
 }
@@ -687,12 +702,24 @@ struct Layout {
     roster: Vec<Line>,
 }
 
+/// "…领导小组组成人员名单" (also after "附件:").
 fn is_roster_header(text: &str) -> bool {
     let t = text.trim_end_matches(':');
+    let t = strip_attachment_label(t).unwrap_or(t);
     t.ends_with("名单")
+        && t.contains("小组")
         && !t.contains('。')
         && t.chars().count() <= 60
         && item_marker(t).is_none()
+}
+
+/// The text after "附件", "附件2" or "附件:", if the line starts so.
+fn strip_attachment_label(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("附件")?;
+    Some(
+        rest.trim_start_matches(|c: char| c.is_ascii_digit())
+            .trim_start_matches([':', ' ']),
+    )
 }
 
 fn partition(lines: Vec<Line>) -> Layout {
@@ -711,7 +738,11 @@ fn partition(lines: Vec<Line>) -> Layout {
             in_roster = true;
             continue;
         }
-        if roster_label(&line.text).is_some() {
+        let in_tasks = layout
+            .chapters
+            .last()
+            .is_some_and(|c| c.kind == ChapterKind::Tasks);
+        if !in_tasks && roster_label(&line.text).is_some() {
             in_roster = true;
             layout.roster.push(line);
             continue;
@@ -799,11 +830,7 @@ fn read_front(preamble: &[Line], chapters: &[Chapter], w: &mut Warnings) -> Fron
             .iter()
             .filter(|q| **q != title && !q.ends_with("方案"))
             .find(|q| q.ends_with('案'))
-            .or_else(|| {
-                titles
-                    .iter()
-                    .find(|q| **q != title && !q.ends_with("方案"))
-            });
+            .or_else(|| titles.iter().find(|q| **q != title && !q.ends_with("方案")));
         if let Some(p) = pick {
             proposal_title = Some(p.clone());
             break;
@@ -901,7 +928,9 @@ fn session_of(text: &str) -> Option<String> {
         let mut start = pos;
         while start > 0
             && pos - start < 30
-            && chars.get(start - 1).is_some_and(|c| SESSION_CHARS.contains(*c))
+            && chars
+                .get(start - 1)
+                .is_some_and(|c| SESSION_CHARS.contains(*c))
         {
             start -= 1;
         }
@@ -1209,14 +1238,14 @@ fn parse_note(content: &[char], line: usize, w: &mut Warnings) -> Vec<Mention> {
     let mut starts: Vec<(usize, Role, usize)> = Vec::new();
     let mut depth = 0usize;
     for (i, &c) in content.iter().enumerate() {
-        if depth == 0 {
-            if let Some((role, len)) = label_at(content, i) {
-                let prev = content
-                    .get(..i)
-                    .and_then(|p| p.iter().rev().find(|c| **c != ' '));
-                if prev.is_none_or(|p| matches!(p, ';' | ',' | '、' | '。' | ':')) {
-                    starts.push((i, role, len));
-                }
+        if depth == 0
+            && let Some((role, len)) = label_at(content, i)
+        {
+            let prev = content
+                .get(..i)
+                .and_then(|p| p.iter().rev().find(|c| **c != ' '));
+            if prev.is_none_or(|p| matches!(p, ';' | ',' | '、' | '。' | ':')) {
+                starts.push((i, role, len));
             }
         }
         if open_class(c).is_some() {
@@ -1227,23 +1256,23 @@ fn parse_note(content: &[char], line: usize, w: &mut Warnings) -> Vec<Mention> {
     }
     let mut segments: Vec<(Role, &[char])> = Vec::new();
     let lead_in = content.get(..starts.first().map(|s| s.0).unwrap_or(content.len()));
-    if let Some(lead_in) = lead_in {
-        if lead_in.iter().any(|c| !is_punct(*c)) {
-            w.push(
-                Some(line),
-                code::UNIT_NOTE_UNLABELLED,
-                format!(
-                    "Part of a unit note has no 牵头单位/责任单位 label and was read as responsible \
+    if let Some(lead_in) = lead_in
+        && lead_in.iter().any(|c| !is_punct(*c))
+    {
+        w.push(
+            Some(line),
+            code::UNIT_NOTE_UNLABELLED,
+            format!(
+                "Part of a unit note has no 牵头单位/责任单位 label and was read as responsible \
                      units: \"{}\".",
-                    string_of(lead_in)
-                ),
-                format!(
-                    "单位注明中“{}”前没有牵头单位/责任单位字样，已按责任单位处理。",
-                    string_of(lead_in)
-                ),
-            );
-            segments.push((Role::Responsible, lead_in));
-        }
+                string_of(lead_in)
+            ),
+            format!(
+                "单位注明中“{}”前没有牵头单位/责任单位字样，已按责任单位处理。",
+                string_of(lead_in)
+            ),
+        );
+        segments.push((Role::Responsible, lead_in));
     }
     for (k, (start, role, len)) in starts.iter().enumerate() {
         let end = starts.get(k + 1).map(|s| s.0).unwrap_or(content.len());
@@ -1312,12 +1341,12 @@ fn parse_item(chars: &[char]) -> (String, Vec<String>) {
     let mut notes = Vec::new();
     let mut i = 0;
     while let Some(&c) = chars.get(i) {
-        if open_class(c).is_some() {
-            if let Some(j) = matching_close(chars, i) {
-                notes.push(string_of(chars.get(i + 1..j).unwrap_or(&[])));
-                i = j + 1;
-                continue;
-            }
+        if open_class(c).is_some()
+            && let Some(j) = matching_close(chars, i)
+        {
+            notes.push(string_of(chars.get(i + 1..j).unwrap_or(&[])));
+            i = j + 1;
+            continue;
         }
         if !c.is_whitespace() && !matches!(c, ':' | ';' | ',' | '。') {
             name.push(c);
@@ -1457,20 +1486,26 @@ fn kind_rank(kind: UnitKind) -> u8 {
     }
 }
 
-/// True when two names differ by exactly one inserted, deleted or changed character.
-fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+/// When two names differ by exactly one inserted, deleted or changed character: the characters
+/// involved (one for an insertion, two for a change).
+fn one_edit(a: &[char], b: &[char]) -> Option<Vec<char>> {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let i = short
+        .iter()
+        .zip(long)
+        .position(|(x, y)| x != y)
+        .unwrap_or(short.len());
     match long.len() - short.len() {
-        0 => short.iter().zip(long).filter(|(x, y)| x != y).count() == 1,
-        1 => {
-            let i = short
-                .iter()
-                .zip(long)
-                .position(|(x, y)| x != y)
-                .unwrap_or(short.len());
-            short.get(i..) == long.get(i + 1..)
+        0 => {
+            let same_after = short.get(i + 1..) == long.get(i + 1..);
+            match (same_after, short.get(i), long.get(i)) {
+                (true, Some(x), Some(y)) => Some(vec![*x, *y]),
+                _ => None,
+            }
         }
-        _ => false,
+        1 => (short.get(i..) == long.get(i + 1..))
+            .then(|| long.get(i).copied().into_iter().collect()),
+        _ => None,
     }
 }
 
@@ -1494,6 +1529,8 @@ struct NameRec {
     declared_alias: bool,
     /// The shorter side of a prefix or suffix match: never the canonical name if avoidable.
     short_form: bool,
+    /// The unit notes (task order) that list this name, ascending.
+    notes: Vec<usize>,
 }
 
 #[derive(Default)]
@@ -1538,6 +1575,7 @@ impl Registry {
                     member: false,
                     declared_alias: false,
                     short_form: false,
+                    notes: Vec::new(),
                 });
                 self.parent.push(i);
                 self.index.insert(name.to_string(), i);
@@ -1557,6 +1595,30 @@ impl Registry {
             }
         }
         id
+    }
+
+    fn listed_in(&mut self, id: usize, note: usize) {
+        if let Some(rec) = self.names.get_mut(id)
+            && rec.notes.last() != Some(&note)
+        {
+            rec.notes.push(note);
+        }
+    }
+
+    /// True when one unit note lists both names: the note means two units.
+    fn listed_together(&self, i: usize, j: usize) -> bool {
+        let (Some(a), Some(b)) = (self.names.get(i), self.names.get(j)) else {
+            return false;
+        };
+        let (mut x, mut y) = (0, 0);
+        while let (Some(p), Some(q)) = (a.notes.get(x), b.notes.get(y)) {
+            match p.cmp(q) {
+                std::cmp::Ordering::Equal => return true,
+                std::cmp::Ordering::Less => x += 1,
+                std::cmp::Ordering::Greater => y += 1,
+            }
+        }
+        false
     }
 
     fn alias(&mut self, primary: usize, alias: &str, line: usize, in_roster: bool, member: bool) {
@@ -1617,6 +1679,17 @@ impl Registry {
         let n = self.names.len();
         let chars: Vec<Vec<char>> = self.names.iter().map(|r| chars_of(&r.name)).collect();
         let kinds: Vec<UnitKind> = self.names.iter().map(|r| classify(&r.name)).collect();
+        // A fuzzy match never joins two groups that both hold a roster name: the roster lists
+        // distinct units, even through a third name that resembles both.
+        let mut has_roster: Vec<bool> = vec![false; n];
+        for i in 0..n {
+            let root = self.find(i);
+            if self.names.get(i).is_some_and(|r| r.in_roster)
+                && let Some(slot) = has_roster.get_mut(root)
+            {
+                *slot = true;
+            }
+        }
         // Fuzzy matching is quadratic: a pathological text with thousands of names skips it.
         if n <= 3000 {
             for i in 0..n {
@@ -1633,9 +1706,10 @@ impl Registry {
                     if *ka == UnitKind::Collective || *kb == UnitKind::Collective {
                         continue;
                     }
-                    let both_roster = self.names.get(i).is_some_and(|r| r.in_roster)
-                        && self.names.get(j).is_some_and(|r| r.in_roster);
-                    if both_roster || self.find(i) == self.find(j) {
+                    let (ri, rj) = (self.find(i), self.find(j));
+                    let roster_i = has_roster.get(ri).copied().unwrap_or(false);
+                    let roster_j = has_roster.get(rj).copied().unwrap_or(false);
+                    if ri == rj || (roster_i && roster_j) || self.listed_together(i, j) {
                         continue;
                     }
                     // a is the shorter side for prefix/suffix, i < j for misprints.
@@ -1644,10 +1718,15 @@ impl Registry {
                             r.short_form = true;
                         }
                         self.edges.push((i, j, kind));
-                        self.union(i, j);
                     } else if i < j && is_misprint_pair(a, b, *ka, *kb) {
                         self.edges.push((i, j, MatchKind::Misprint));
-                        self.union(i, j);
+                    } else {
+                        continue;
+                    }
+                    self.union(i, j);
+                    let root = self.find(i);
+                    if let Some(slot) = has_roster.get_mut(root) {
+                        *slot = roster_i || roster_j;
                     }
                 }
             }
@@ -1844,7 +1923,8 @@ fn short_form_of(a: &[char], b: &[char], city: Option<&str>) -> Option<MatchKind
     if b.get(..a.len()) == Some(a) {
         let a_str = string_of(a);
         let rest = string_of(b.get(a.len()..).unwrap_or(&[]));
-        if ZONE_WORDS.iter().any(|z| a_str.ends_with(z)) && (rest == "管委会" || rest == "管理委员会")
+        if ZONE_WORDS.iter().any(|z| a_str.ends_with(z))
+            && (rest == "管委会" || rest == "管理委员会")
         {
             return Some(MatchKind::Suffix);
         }
@@ -1872,7 +1952,12 @@ fn is_misprint_pair(a: &[char], b: &[char], ka: UnitKind, kb: UnitKind) -> bool 
     let cut = xa.chars().count();
     let core_a = a.get(..a.len().saturating_sub(cut)).unwrap_or(&[]);
     let core_b = b.get(..b.len().saturating_sub(cut)).unwrap_or(&[]);
-    core_a.len() >= 5 && core_b.len() >= 5 && one_edit_apart(core_a, core_b)
+    if core_a.len() < 5 || core_b.len() < 5 {
+        return false;
+    }
+    // "第一" / "第三", "1号" / "2号": a different number is a different unit, not a misprint.
+    one_edit(core_a, core_b)
+        .is_some_and(|diff| !diff.iter().any(|c| c.is_ascii_digit() || is_cn_numeral(*c)))
 }
 
 /// How often `name` is written in the text, not counting where it is part of a longer name of
@@ -1896,7 +1981,9 @@ fn exclusive_count(text: &str, name: &str, group: &[&str]) -> usize {
 
 /// Which units a collective stands for.
 fn collective_members(name: &str, widened: bool, units: &[Unit]) -> Option<Vec<String>> {
-    let zones = ["开发区", "功能区", "管委会"].iter().any(|z| name.contains(z));
+    let zones = ["开发区", "功能区", "管委会"]
+        .iter()
+        .any(|z| name.contains(z));
     let pick = |f: &dyn Fn(&Unit) -> bool| -> Vec<String> {
         units
             .iter()
@@ -1935,10 +2022,10 @@ fn build_task(
             .cloned()
             .unwrap_or_else(|| m.name.clone());
         let scope = m.scope.clone().or_else(|| sticky.get(&name).cloned());
-        if m.sticky {
-            if let Some(s) = &m.scope {
-                sticky.insert(name.clone(), s.clone());
-            }
+        if m.sticky
+            && let Some(s) = &m.scope
+        {
+            sticky.insert(name.clone(), s.clone());
         }
         let list = match m.role {
             Role::Lead => &mut lead,
@@ -2044,6 +2131,14 @@ fn roster_label(text: &str) -> Option<(RosterRole, String, String)> {
     Some((role, label, rest))
 }
 
+/// "办公室主任:…": a short label this roster does not know.
+fn unknown_label(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(label, _)| {
+        let label = no_blanks(label);
+        !label.is_empty() && label.chars().count() <= 6 && !label.contains(['。', ','])
+    })
+}
+
 fn parse_roster(lines: &[Line], city: Option<&str>, w: &mut Warnings) -> Vec<RawRoster> {
     let mut out = Vec::new();
     let mut current: Option<(RosterRole, String)> = None;
@@ -2052,6 +2147,10 @@ fn parse_roster(lines: &[Line], city: Option<&str>, w: &mut Warnings) -> Vec<Raw
             Some((role, label, rest)) => {
                 current = Some((role, label));
                 rest
+            }
+            None if unknown_label(&line.text) => {
+                ignored(line, w);
+                continue;
             }
             None => line.text.clone(),
         };
@@ -2114,12 +2213,40 @@ fn split_person(rest: &str, city: Option<&str>) -> (String, String) {
 }
 
 const TITLE_HEADS: &[&str] = &[
-    "长", "主任", "书记", "巡视员", "调研员", "委员", "成员", "专员", "干部", "师", "主席", "督学",
-    "总监", "经理", "助理", "秘书", "参事", "负责人", "常委", "联络员", "督察",
+    "长",
+    "主任",
+    "书记",
+    "巡视员",
+    "调研员",
+    "委员",
+    "成员",
+    "专员",
+    "干部",
+    "师",
+    "主席",
+    "督学",
+    "总监",
+    "经理",
+    "助理",
+    "秘书",
+    "参事",
+    "负责人",
+    "常委",
+    "联络员",
+    "督察",
 ];
 
 const NOT_IN_UNIT: &[&str] = &[
-    "副", "局长", "部长", "主任", "区长", "市长", "书记", "巡视员", "调研员", "兼",
+    "副",
+    "局长",
+    "部长",
+    "主任",
+    "区长",
+    "市长",
+    "书记",
+    "巡视员",
+    "调研员",
+    "兼",
 ];
 
 /// "副局长", "二级巡视员", "副主任(常务副区长)": a position, not a unit.
@@ -2146,6 +2273,11 @@ fn is_position(text: &str) -> bool {
 /// bracketed unit name right after the unit is its alias. The longest unit that leaves a
 /// position is taken.
 fn split_position(written: &str) -> Option<PositionSplit> {
+    split_position_with(written, true)
+}
+
+/// `whole`: also reject positions that go on to name another unit ("常委、市人民政府副市长").
+fn split_position_with(written: &str, whole: bool) -> Option<PositionSplit> {
     let chars = chars_of(&no_blanks(written));
     // Positions are short; a very long "position" is not one (and would be slow to try).
     if chars.len() > 120 {
@@ -2187,7 +2319,15 @@ fn split_position(written: &str) -> Option<PositionSplit> {
             rest = rest.get(close + 1..).unwrap_or(&[]).to_vec();
         }
         let title = string_of(&rest);
-        if title.is_empty() || is_position(&title) {
+        let names_another_unit = whole
+            && title.split('、').skip(1).any(|part| {
+                split_position_with(part, false).is_some_and(|s| s.unit.chars().count() >= 3)
+            });
+        if title.is_empty()
+            || (is_position(&title)
+                && !title.starts_with(|c: char| is_punct(c))
+                && !names_another_unit)
+        {
             return Some(PositionSplit {
                 unit,
                 aliases,
@@ -2199,10 +2339,11 @@ fn split_position(written: &str) -> Option<PositionSplit> {
 }
 
 fn resolve_roster_entry(e: &RawRoster, resolved: &Resolved, w: &mut Warnings) -> RosterEntry {
-    let known = e
-        .split
-        .as_ref()
-        .and_then(|s| resolved.lookup(&s.unit).map(|u| (u.clone(), s.title.clone())));
+    let known = e.split.as_ref().and_then(|s| {
+        resolved
+            .lookup(&s.unit)
+            .map(|u| (u.clone(), s.title.clone()))
+    });
     let (unit, title) = match known {
         Some((unit, title)) => (Some(unit), title),
         None => (None, e.written.clone()),
@@ -2242,12 +2383,18 @@ struct RawItem {
 }
 
 /// Numbered items ((一), 1. or (1)) of a chapter; other lines continue the previous item.
+/// Only the marker style of the first item starts items: "1." lines inside "(一)" items are
+/// part of them.
 fn collect_items(lines: &[&Line], what: &str, what_zh: &str, w: &mut Warnings) -> Vec<RawItem> {
     let mut items: Vec<RawItem> = Vec::new();
     let mut numbers = Numbering::default();
+    let mut style: Option<Marker> = None;
     for line in lines {
-        match item_marker(&line.text) {
-            Some((_, n, rest)) => {
+        let marker = item_marker(&line.text)
+            .filter(|(kind, _, _)| style.is_none_or(|s| s == *kind) || items.is_empty());
+        match marker {
+            Some((kind, n, rest)) => {
+                style = Some(kind);
                 let number = numbers.take(n, line.no, what, what_zh, w);
                 items.push(RawItem {
                     number,
@@ -2289,10 +2436,7 @@ fn parse_phases(lines: &[&Line], doc_year: Option<i32>, w: &mut Warnings) -> Vec
     let mut year = doc_year;
     for item in collect_items(lines, "phase", "阶段", w) {
         let chars = chars_of(&item.text);
-        let first_stop = chars
-            .iter()
-            .position(|c| *c == '。')
-            .unwrap_or(chars.len());
+        let first_stop = chars.iter().position(|c| *c == '。').unwrap_or(chars.len());
         // The dates: the first bracket group of the heading sentence that holds a month or year.
         let bracket = (0..first_stop.min(200))
             .filter(|&i| chars.get(i) == Some(&'('))
@@ -2353,10 +2497,7 @@ fn parse_phases(lines: &[&Line], doc_year: Option<i32>, w: &mut Warnings) -> Vec
                             "Phase \"{name}\" gives no year; {} was assumed.",
                             range.start.year()
                         ),
-                        format!(
-                            "阶段“{name}”未写年份，按{}年计。",
-                            range.start.year()
-                        ),
+                        format!("阶段“{name}”未写年份，按{}年计。", range.start.year()),
                     );
                 }
                 year = Some(range.end.year());
@@ -2405,13 +2546,13 @@ fn tokenize_dates(chars: &[char], cn: bool) -> Vec<Tok> {
     let mut i = 0;
     let mut seen_number = false;
     while let Some(&c) = chars.get(i) {
-        if let Some((n, next)) = read_number(chars, i, cn) {
-            if next > i {
-                toks.push(Tok::Num(n));
-                seen_number = true;
-                i = next;
-                continue;
-            }
+        if let Some((n, next)) = read_number(chars, i, cn)
+            && next > i
+        {
+            toks.push(Tok::Num(n));
+            seen_number = true;
+            i = next;
+            continue;
         }
         let two = string_of(chars.get(i..i + 2).unwrap_or(&[]));
         let tok = match c {
@@ -2435,10 +2576,10 @@ fn tokenize_dates(chars: &[char], cn: bool) -> Vec<Tok> {
             '。' | ',' | ';' if seen_number && !cn => break,
             _ => None,
         };
-        if let Some(t) = tok {
-            if !(t == Tok::Dash && toks.last() == Some(&Tok::Dash)) {
-                toks.push(t);
-            }
+        if let Some(t) = tok
+            && !(t == Tok::Dash && toks.last() == Some(&Tok::Dash))
+        {
+            toks.push(t);
         }
         i += 1;
     }

@@ -113,10 +113,11 @@ async fn serve(db_path: &PathBuf, args: ServeArgs) -> anyhow::Result<()> {
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
     }
-    let state = http::AppState {
-        leptos_options: http::leptos_options(args.site_root.clone(), args.addr),
-        pool: pool.clone(),
-    };
+    let state = http::AppState::new(
+        pool.clone(),
+        http::leptos_options(args.site_root.clone(), args.addr),
+    )
+    .await?;
     if !args.site_root.join("pkg").exists() {
         tracing::warn!(site_root = %args.site_root.display(),
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");

@@ -70,6 +70,23 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<i64>> {
     Ok(Some(outcome.plan_id))
 }
 
+/// The key that derives receipts, made from the OS's randomness at first start.
+pub async fn server_secret(pool: &SqlitePool) -> anyhow::Result<Vec<u8>> {
+    use rand::RngCore;
+    let mut fresh = vec![0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut fresh);
+    // INSERT OR IGNORE then read: two servers starting at once agree on one key.
+    sqlx::query("INSERT OR IGNORE INTO server_secret (name, value) VALUES ('receipt_key', ?)")
+        .bind(&fresh)
+        .execute(pool)
+        .await?;
+    let (key,): (Vec<u8>,) =
+        sqlx::query_as("SELECT value FROM server_secret WHERE name = 'receipt_key'")
+            .fetch_one(pool)
+            .await?;
+    Ok(key)
+}
+
 /// The pool, as provided to pages and server functions by the router.
 pub fn pool_from_context() -> Result<SqlitePool, AppError> {
     leptos::prelude::use_context::<SqlitePool>().ok_or_else(|| {

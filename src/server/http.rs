@@ -4,10 +4,13 @@ use crate::app::{App, shell};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::{HeaderValue, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use crate::server::ballot_box::BallotBox;
+use crate::server::ballot_http::{self, FailureLimiter};
 use sqlx::SqlitePool;
+use std::sync::Arc;
 use std::path::PathBuf;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
@@ -22,7 +25,30 @@ use tower_http::trace::TraceLayer;
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub pool: SqlitePool,
+    /// The single writer of ballots.
+    pub ballot_box: BallotBox,
+    /// Caps failed code look-ups from everywhere (not per IP: a hall shares one).
+    pub limiter: Arc<FailureLimiter>,
+    /// Key that derives receipts (made at first start, kept in the database).
+    pub secret: Arc<Vec<u8>>,
 }
+
+impl AppState {
+    /// Everything the server needs, over an opened and migrated pool.
+    pub async fn new(pool: SqlitePool, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+        let secret = crate::server::db::server_secret(&pool).await?;
+        Ok(AppState {
+            leptos_options,
+            ballot_box: BallotBox::start(pool.clone()),
+            pool,
+            limiter: Arc::new(FailureLimiter::new(FAILED_LOOKUPS_PER_MINUTE)),
+            secret: Arc::new(secret),
+        })
+    }
+}
+
+/// Failed code look-ups answered per minute, all visitors together.
+pub const FAILED_LOOKUPS_PER_MINUTE: u32 = 600;
 
 /// Leptos options built in code, so the binary does not depend on cargo-leptos at run time.
 pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosOptions {
@@ -39,7 +65,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
-    let pool = state.pool.clone();
+    let context = state.clone();
     let options = state.leptos_options.clone();
     let site_root = PathBuf::from(options.site_root.as_ref());
 
@@ -51,10 +77,15 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", pkg)
+        .route("/v/{code}", post(ballot_http::post_ballot))
+        .route("/v/{code}/revise", post(ballot_http::post_revise))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(pool.clone()),
+            move || {
+                provide_context(context.pool.clone());
+                provide_context(context.clone());
+            },
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

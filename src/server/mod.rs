@@ -10,3 +10,5 @@ pub mod http;
 pub mod repo;
 /// The single writer of ballots: batched transactions, one savepoint per ballot.
 pub mod ballot_box;
+/// The ballot over HTTP: code links, review, cast, revise, refusals.
+pub mod ballot_http;

@@ -12,10 +12,12 @@ pub async fn seeded_pool() -> SqlitePool {
 }
 
 /// The application router over `pool`, as `ceping serve` builds it.
-pub fn app(pool: SqlitePool) -> axum::Router {
+pub async fn app(pool: SqlitePool) -> axum::Router {
+    http::router(state(pool).await)
+}
+
+/// The server's state over `pool`, as `ceping serve` builds it.
+pub async fn state(pool: SqlitePool) -> http::AppState {
     let options = http::leptos_options("target/site".into(), "127.0.0.1:0".parse().unwrap());
-    http::router(http::AppState {
-        leptos_options: options,
-        pool,
-    })
+    http::AppState::new(pool, options).await.unwrap()
 }

@@ -1,0 +1,356 @@
+//! The deputy's ballot: opened from `/v/CODE`, rated item by item, reviewed, submitted.
+//!
+//! The form is plain HTML posted to the same URL (`server::ballot_http`), so it works with
+//! JavaScript off; the `BallotHelper` island adds a live count and a draft kept in the browser.
+
+use crate::api::ballot::{BallotForm, BallotGate, BallotItem, Refused, open_ballot};
+use crate::components::islands::{BallotHelper, IslandScripts, ReceiptFill, ReceiptKeeper};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::collections::HashMap;
+
+/// Values to put back into the form (review step, revision, or after an error).
+#[derive(Debug, Clone, Default)]
+pub struct Prefill {
+    /// item → (level key, comment)
+    pub choices: HashMap<String, (Option<String>, Option<String>)>,
+    pub comment: Option<String>,
+    /// Present when revising a cast ballot: sent back as a hidden field.
+    pub receipt: Option<String>,
+}
+
+/// The review step's summary: what is rated, what is not.
+#[derive(Debug, Clone)]
+pub struct Review {
+    pub rated: usize,
+    pub total: usize,
+    /// (item id, how to name it)
+    pub unrated: Vec<(String, String)>,
+}
+
+/// The route `/v/:code`.
+#[component]
+pub fn BallotPage() -> impl IntoView {
+    let code = leptos_router::hooks::use_params_map()
+        .with_untracked(|p| p.get("code"))
+        .unwrap_or_default();
+    let shown_code = code.clone();
+    super::load_page(async move { open_ballot(code).await }, move |gate| match gate {
+        BallotGate::Open(form) => view! {
+            <BallotDocument form code=shown_code prefill=Prefill::default() review=None error=None />
+        }
+        .into_any(),
+        BallotGate::Refused {
+            reason,
+            round_name,
+            opens_at,
+        } => view! { <RefusalView reason round_name opens_at code=shown_code /> }.into_any(),
+    })
+}
+
+/// The frame of every ballot page: round name on top, nothing else to tap away to.
+#[component]
+pub fn BallotFrame(round_name: Option<String>, children: Children) -> impl IntoView {
+    view! {
+        <header class="top">
+            <span class="brand">"测评"</span>
+            <span class="plan-name">{round_name}</span>
+        </header>
+        <main class="page ballot-page">{children()}</main>
+    }
+}
+
+/// A page that explains why a code link does not open a ballot.
+#[component]
+pub fn RefusalView(
+    reason: Refused,
+    round_name: Option<String>,
+    opens_at: Option<String>,
+    code: String,
+) -> impl IntoView {
+    let when = opens_at
+        .filter(|_| reason == Refused::NotOpen)
+        .map(|t| view! { <p class="meta">{format!("计划开始时间：{}", human_time(&t))}</p> });
+    let revise = (reason == Refused::AlreadyUsed).then(|| {
+        view! {
+            <form method="post" action=format!("/v/{code}/revise") class="card receipt-form">
+                <label for="receipt">"回执码"</label>
+                <input
+                    id="receipt"
+                    name="receipt"
+                    required
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    placeholder="XXXXX-XXXXX-XXXXX-XXXXX"
+                />
+                <button class="button" type="submit">"修改我的测评"</button>
+            </form>
+            <ReceiptFill code=code.clone() />
+            <IslandScripts />
+        }
+    });
+    view! {
+        <Title text=reason.title() />
+        <BallotFrame round_name>
+            <section class="refusal" data-reason=format!("{reason:?}")>
+                <h1>{reason.title()}</h1>
+                <p>{reason.message()}</p>
+                {when}
+            </section>
+            {revise}
+        </BallotFrame>
+    }
+}
+
+/// "2020-12-20T09:00:00Z" → "2020-12-20 09:00" (as written, without seconds and zone marks).
+pub fn human_time(t: &str) -> String {
+    let t = t.replace('T', " ");
+    t.chars().take(16).collect()
+}
+
+fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl IntoView + use<> {
+    let (chosen, comment) = prefill.choices.get(&item.item).cloned().unwrap_or_default();
+    let field = format!("r.{}", item.item);
+    let levels = form
+        .levels
+        .iter()
+        .map(|l| {
+            let checked = chosen.as_deref() == Some(l.key.as_str());
+            view! {
+                <label class=format!("level level-{}", l.key)>
+                    <input type="radio" name=field.clone() value=l.key.clone() checked=checked />
+                    <span>{l.label.clone()}</span>
+                </label>
+            }
+        })
+        .collect_view();
+    let comment_box = form.comments_allowed.then(|| {
+        let open = comment.is_some();
+        view! {
+            <details class="comment" open=open>
+                <summary>"写意见（可选）"</summary>
+                <textarea
+                    name=format!("c.{}", item.item)
+                    rows="3"
+                    maxlength=form.comment_max_chars
+                    aria-label="意见"
+                >
+                    {comment.unwrap_or_default()}
+                </textarea>
+            </details>
+        }
+    });
+    let is_task = item.item.starts_with('t');
+    let who = if is_task {
+        let mut parts = Vec::new();
+        if !item.lead.is_empty() {
+            parts.push(format!("牵头：{}", item.lead.join("、")));
+        }
+        if !item.responsible.is_empty() {
+            parts.push(format!("责任：{}", item.responsible.join("、")));
+        }
+        parts.join("；")
+    } else {
+        item.note.clone().unwrap_or_default()
+    };
+    let body = item.body.map(|b| {
+        view! {
+            <details class="fulltext">
+                <summary>"任务全文"</summary>
+                <p>{b}</p>
+            </details>
+        }
+    });
+    let label = (!item.label.is_empty()).then(|| view! { <span class="task-no">{item.label}</span> });
+    view! {
+        <fieldset class="item" id=format!("i-{}", item.item) data-item=item.item.clone()>
+            <legend>{label} {item.heading}</legend>
+            {body}
+            <p class="who">{who}</p>
+            <div class="levels" role="radiogroup">{levels}</div>
+            {comment_box}
+        </fieldset>
+    }
+}
+
+/// The whole ballot document: intro, live count, items by section, overall comment, buttons.
+#[component]
+pub fn BallotDocument(
+    form: BallotForm,
+    code: String,
+    prefill: Prefill,
+    review: Option<Review>,
+    error: Option<String>,
+) -> impl IntoView {
+    let total = form.total();
+    let tasks: usize = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter(|i| i.item.starts_with('t'))
+        .count();
+    let units = total - tasks;
+    let intro = format!(
+        "请对以下{tasks}项任务和{units}个成员单位逐项评价，每项只选一个等级。未评价的项目记为“未评价”，不计入该项的有效票。测评为无记名：工作人员只能看到是否已提交，看不到您的选择。"
+    );
+    let closes = form
+        .closes_at
+        .as_ref()
+        .map(|t| view! { <p class="meta">{format!("截止时间：{}", human_time(t))}</p> });
+    let error_box = error.map(|e| {
+        view! {
+            <div class="alert alert-error" role="alert">
+                <strong>"未能提交："</strong>
+                {e}
+            </div>
+        }
+    });
+    let reviewing = review.is_some();
+    let review_box = review.map(|r| {
+        let missing = (!r.unrated.is_empty()).then(|| {
+            let links = r
+                .unrated
+                .iter()
+                .map(|(item, name)| view! { <li><a href=format!("#i-{item}")>{name.clone()}</a></li> })
+                .collect_view();
+            view! {
+                <p>"以下项目尚未评价，提交后将记为“未评价”："</p>
+                <ul class="unrated">{links}</ul>
+            }
+        });
+        let all = r.unrated.is_empty().then(|| view! { <p>"全部项目均已评价。"</p> });
+        view! {
+            <div class="alert alert-review" role="status" id="review">
+                <strong>{format!("已评 {}/{} 项", r.rated, r.total)}</strong>
+                {missing}
+                {all}
+                <p>"请核对下方的选择。确认无误后，点击页面底部的“确认提交”。"</p>
+            </div>
+        }
+    });
+    let revising = prefill.receipt.is_some();
+    let receipt_field = prefill
+        .receipt
+        .clone()
+        .map(|r| view! { <input type="hidden" name="receipt" value=r /> });
+    let sections = form
+        .sections
+        .iter()
+        .cloned()
+        .map(|s| {
+            let items = s
+                .items
+                .into_iter()
+                .map(|i| item_view(i, &form, &prefill))
+                .collect_view();
+            view! {
+                <section class="ballot-section">
+                    <h2>{s.title}</h2>
+                    {items}
+                </section>
+            }
+        })
+        .collect_view();
+    let overall = form.comments_allowed.then(|| {
+        view! {
+            <section class="card overall">
+                <label for="overall">"总体意见和建议（可选）"</label>
+                <textarea
+                    id="overall"
+                    name="comment"
+                    rows="4"
+                    maxlength=form.comment_max_chars
+                >
+                    {prefill.comment.clone().unwrap_or_default()}
+                </textarea>
+            </section>
+        }
+    });
+    let buttons = if reviewing {
+        view! {
+            <button class="button primary" type="submit" name="action" value="submit">
+                {if revising { "确认修改" } else { "确认提交" }}
+            </button>
+            <button class="button secondary" type="submit" name="action" value="review">
+                "重新检查"
+            </button>
+        }
+        .into_any()
+    } else {
+        view! {
+            <button class="button primary" type="submit" name="action" value="review">
+                "检查并提交"
+            </button>
+        }
+        .into_any()
+    };
+    let title = if revising { "修改测评" } else { "满意度测评" };
+    view! {
+        <Title text=title />
+        <BallotFrame round_name=Some(form.round_name.clone())>
+            <h1>{title}</h1>
+            <p class="proposal">{form.plan_title.clone()}</p>
+            {closes}
+            <p class="lead-in">{intro}</p>
+            {error_box}
+            {review_box}
+            <form
+                method="post"
+                action=format!("/v/{code}")
+                id="ballot"
+                class="ballot"
+                accept-charset="utf-8"
+                data-round=form.round_id
+                data-total=total
+            >
+                <input type="hidden" name="idem" value=form.idem.clone() />
+                {receipt_field}
+                <BallotHelper round=form.round_id total=total code=code.clone() />
+                {sections}
+                {overall}
+                <div class="submit-row">{buttons}</div>
+            </form>
+            <IslandScripts />
+        </BallotFrame>
+    }
+}
+
+/// Shown once a ballot is cast or revised.
+#[component]
+pub fn ConfirmView(
+    round_id: i64,
+    round_name: String,
+    code: String,
+    /// The receipt to show (new ballots and repeated posts); None after a revision.
+    receipt: Option<String>,
+    revised: bool,
+    rated: usize,
+    total: usize,
+) -> impl IntoView {
+    let heading = if revised { "修改已保存" } else { "测评已提交" };
+    let receipt_box = receipt.clone().map(|r| {
+        view! {
+            <section class="card receipt">
+                <h2>"您的回执码"</h2>
+                <p class="receipt-code">{r}</p>
+                <p>
+                    "在本轮测评结束前，凭邀请码和回执码可以修改您的测评。回执码只显示这一次，请抄写或截图保存；遗失后将无法修改。"
+                </p>
+                <p class="meta">"回执码与您的选择之间的对应只有您知道，工作人员无法据此查看您的选择。"</p>
+            </section>
+        }
+    });
+    view! {
+        <Title text=heading />
+        <BallotFrame round_name=Some(round_name)>
+            <section class="confirm" role="status">
+                <h1>{heading}</h1>
+                <p>{format!("共评价 {rated}/{total} 项。感谢您的参与！")}</p>
+            </section>
+            {receipt_box}
+            <ReceiptKeeper round=round_id code=code receipt=receipt.unwrap_or_default() />
+            <IslandScripts />
+        </BallotFrame>
+    }
+}

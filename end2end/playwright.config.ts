@@ -38,9 +38,17 @@ export default defineConfig({
     { name: "phone-nojs", use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    command:
-      `rm -rf ../target/e2e/db && ../target/release/ceping serve --addr 127.0.0.1:${port} ` +
-      `--db ../target/e2e/db/ceping.db --site-root ../target/site`,
+    // A fresh database: the seed plan, an open round and invitation codes (tests/codes.ts reads
+    // them), then the server.
+    command: [
+      "rm -rf ../target/e2e/db",
+      `export CEPING_DB=../target/e2e/db/ceping.db`,
+      "../target/release/ceping plan import ../seed/wuhan-2020-proposal-3.txt 2>/dev/null",
+      "../target/release/ceping round create --name 2020年度满意度测评 --closes 2020-12-31T18:00:00+08:00",
+      "../target/release/ceping round open 1",
+      "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
+      `../target/release/ceping serve --addr 127.0.0.1:${port} --site-root ../target/site`,
+    ].join(" && "),
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

@@ -192,7 +192,7 @@ pub fn Timeline(phases: Vec<PhaseView>, today: NaiveDate) -> impl IntoView {
     let marker = position_pct(&phases, today).map(|pct| {
         view! {
             <div
-                class=if pct > 80.0 { "today today-end" } else { "today" }
+                class={if pct > 80.0 { "today today-end" } else { "today" }}
                 style=format!("left:{pct:.1}%")
                 aria-hidden="true"
             >

@@ -34,7 +34,7 @@ pub fn BallotPage() -> impl IntoView {
     let code = leptos_router::hooks::use_params_map()
         .with_untracked(|p| p.get("code"))
         .unwrap_or_default();
-    let shown_code = code.clone();
+    let shown_code = canonical_code(&code);
     super::load_page(async move { open_ballot(code).await }, move |gate| match gate {
         BallotGate::Open(form) => view! {
             <BallotDocument form code=shown_code prefill=Prefill::default() review=None error=None />
@@ -46,6 +46,15 @@ pub fn BallotPage() -> impl IntoView {
             opens_at,
         } => view! { <RefusalView reason round_name opens_at code=shown_code /> }.into_any(),
     })
+}
+
+/// The code as the pages and the browser's storage key it: letters and digits, upper case
+/// (what `InviteCode::parse` keeps of a valid code).
+pub fn canonical_code(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// The frame of every ballot page: round name on top, nothing else to tap away to.

@@ -164,19 +164,23 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
 
 async fn apply_deltas(tx: &mut Transaction<'_, Sqlite>, deltas: &Deltas) -> Result<(), sqlx::Error> {
     for ((round, item, level), delta) in deltas {
-        if *delta == 0 {
-            continue;
-        }
-        sqlx::query(
-            "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4",
-        )
-        .bind(round)
-        .bind(item)
-        .bind(level)
-        .bind(delta)
-        .execute(&mut **tx)
-        .await?;
+        // A decrease always meets an existing row (the ballot being revised was counted);
+        // an upsert would trip the CHECK on its proposed row before the conflict is resolved.
+        let sql = match delta.signum() {
+            0 => continue,
+            1 => {
+                "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4"
+            }
+            _ => "UPDATE tally SET count = count + ?4 WHERE round_id = ?1 AND item = ?2 AND level = ?3",
+        };
+        sqlx::query(sql)
+            .bind(round)
+            .bind(item)
+            .bind(level)
+            .bind(delta)
+            .execute(&mut **tx)
+            .await?;
     }
     Ok(())
 }

@@ -24,6 +24,115 @@ pub enum Command {
     /// Parse or import a work plan's official text.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// Evaluation rounds: create, open, close, reopen, list.
+    #[command(subcommand)]
+    Round(RoundCommand),
+    /// Make invitation codes for a round (one per deputy), or revoke / reissue one.
+    Invite(InviteArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Create a round (state: draft). Prints its id.
+    Create {
+        /// The plan it evaluates (default: the latest plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Its name, e.g. "2020年度满意度测评".
+        #[arg(long)]
+        name: String,
+        /// Planned opening time (RFC 3339, e.g. 2020-12-20T09:00:00+08:00), shown to deputies.
+        #[arg(long)]
+        opens: Option<String>,
+        /// Planned closing time (RFC 3339).
+        #[arg(long)]
+        closes: Option<String>,
+        /// What deputies rate.
+        #[arg(long, value_enum, default_value_t = Items::Both)]
+        items: Items,
+        /// The rating scale.
+        #[arg(long, value_enum, default_value_t = ScaleChoice::Three)]
+        scale: ScaleChoice,
+        /// Do not collect written comments.
+        #[arg(long)]
+        no_comments: bool,
+        /// Longest comment, in characters.
+        #[arg(long, default_value_t = 300)]
+        comment_max: i64,
+    },
+    /// Open a draft round for voting.
+    Open { id: i64 },
+    /// Close an open round: no more ballots or revisions.
+    Close { id: i64 },
+    /// Reopen a closed round (recorded, with an optional reason).
+    Reopen {
+        id: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List rounds with their state and turnout.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Items {
+    Both,
+    Tasks,
+    Units,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ScaleChoice {
+    /// 满意 / 基本满意 / 不满意
+    Three,
+    /// 满意 / 比较满意 / 基本满意 / 不满意
+    Four,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct InviteArgs {
+    #[command(subcommand)]
+    pub action: Option<InviteAction>,
+    /// The round the codes are for.
+    #[arg(long)]
+    pub round: Option<i64>,
+    /// How many codes (default: one per line of --labels).
+    #[arg(long)]
+    pub count: Option<usize>,
+    /// CSV of deputies, one per line: name[,delegation] (a header line is skipped).
+    #[arg(long)]
+    pub labels: Option<PathBuf>,
+    /// Where to write the codes (CSV, UTF-8 with BOM for Excel). Never overwritten.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The site's public address, for the links in the CSV.
+    #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
+    pub base_url: String,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteAction {
+    /// Revoke a code (it opens nothing any more); --reissue makes a new one for the same deputy.
+    Revoke {
+        #[arg(long)]
+        round: i64,
+        /// The code to revoke, as printed.
+        #[arg(long)]
+        code: String,
+        /// Make a replacement code at once.
+        #[arg(long)]
+        reissue: bool,
+        /// With --reissue: where to write the new code (CSV).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
+        base_url: String,
+    },
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -103,6 +212,268 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 println!("already imported as plan {}; nothing changed", outcome.plan_id);
             }
             pool.close().await;
+            Ok(())
+        }
+        Command::Round(cmd) => {
+            let pool = db::open(&cli.db).await?;
+            let result = round_command(&pool, cmd).await;
+            pool.close().await;
+            result
+        }
+        Command::Invite(args) => {
+            let pool = db::open(&cli.db).await?;
+            let result = invite_command(&pool, args).await;
+            pool.close().await;
+            result
+        }
+    }
+}
+
+/// Who did it, for the round's record: the operating-system user at the terminal.
+fn cli_actor() -> String {
+    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+}
+
+fn check_time(label: &str, t: &Option<String>) -> anyhow::Result<()> {
+    if let Some(t) = t {
+        chrono::DateTime::parse_from_rfc3339(t).with_context(|| {
+            format!("--{label} must be an RFC 3339 time such as 2020-12-20T09:00:00+08:00")
+        })?;
+    }
+    Ok(())
+}
+
+async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()> {
+    use crate::ballot::Scale;
+    use crate::server::repo::round::{self, NewRound};
+    let actor = cli_actor();
+    match cmd {
+        RoundCommand::Create {
+            plan,
+            name,
+            opens,
+            closes,
+            items,
+            scale,
+            no_comments,
+            comment_max,
+        } => {
+            check_time("opens", &opens)?;
+            check_time("closes", &closes)?;
+            let plan_id = match plan {
+                Some(p) => p,
+                None => repo::plan::resolve_plan_id(pool, None)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("there is no plan yet: import one first"))?,
+            };
+            let id = round::create(
+                pool,
+                &NewRound {
+                    plan_id,
+                    name,
+                    opens_at: opens,
+                    closes_at: closes,
+                    rate_tasks: matches!(items, Items::Both | Items::Tasks),
+                    rate_units: matches!(items, Items::Both | Items::Units),
+                    scale: match scale {
+                        ScaleChoice::Three => Scale::three_level(),
+                        ScaleChoice::Four => Scale::four_level(),
+                    },
+                    comments_allowed: !no_comments,
+                    comment_max_chars: comment_max,
+                },
+                &actor,
+            )
+            .await?;
+            let n = round::items(pool, id).await?.len();
+            println!("created round {id} (draft) rating {n} items");
+        }
+        RoundCommand::Open { id } => {
+            round::transition(pool, id, "open", &actor, None).await?;
+            println!("round {id} is open");
+        }
+        RoundCommand::Close { id } => {
+            round::transition(pool, id, "close", &actor, None).await?;
+            println!("round {id} is closed");
+        }
+        RoundCommand::Reopen { id, note } => {
+            round::transition(pool, id, "reopen", &actor, note.as_deref()).await?;
+            println!("round {id} is open again (recorded)");
+        }
+        RoundCommand::List { json } => {
+            let rounds = round::list(pool).await?;
+            let mut rows = Vec::new();
+            for r in rounds {
+                let (ballots, invited) = round::turnout(pool, r.id).await?;
+                rows.push(serde_json::json!({
+                    "id": r.id, "plan": r.plan_id, "name": r.name, "state": r.state,
+                    "opens_at": r.opens_at, "closes_at": r.closes_at,
+                    "ballots": ballots, "invited": invited,
+                }));
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if rows.is_empty() {
+                println!("no rounds yet: ceping round create --name NAME");
+            } else {
+                println!("{:>4}  {:<8} {:>8} {:>8}  name", "id", "state", "ballots", "invited");
+                for r in rows {
+                    println!(
+                        "{:>4}  {:<8} {:>8} {:>8}  {}",
+                        r["id"].as_i64().unwrap_or_default(),
+                        r["state"].as_str().unwrap_or(""),
+                        r["ballots"].as_i64().unwrap_or_default(),
+                        r["invited"].as_i64().unwrap_or_default(),
+                        r["name"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads `name[,delegation]` lines (UTF-8, optional BOM, optional header).
+fn read_invitees(path: &PathBuf) -> anyhow::Result<Vec<crate::server::repo::invite::Invitee>> {
+    use crate::server::repo::invite::Invitee;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
+    let text = text.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.with_context(|| format!("{}: line {}", path.display(), i + 1))?;
+        let name = record.get(0).unwrap_or("").to_string();
+        let delegation = record.get(1).map(str::to_string).filter(|d| !d.is_empty());
+        if i == 0 && matches!(name.as_str(), "name" | "label" | "姓名" | "代表") {
+            continue;
+        }
+        if name.is_empty() && delegation.is_none() {
+            continue;
+        }
+        out.push(Invitee {
+            label: (!name.is_empty()).then_some(name),
+            delegation,
+        });
+    }
+    Ok(out)
+}
+
+/// Writes codes to a new CSV file (UTF-8 with BOM, so Excel shows Chinese), flushed to disk.
+/// Never overwrites a file: codes are shown only once.
+fn write_code_csv(
+    path: &std::path::Path,
+    prepared: &[(crate::ballot::InviteCode, crate::server::repo::invite::Invitee)],
+    base_url: &str,
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    file.write_all("\u{feff}".as_bytes())?;
+    let mut w = csv::Writer::from_writer(file);
+    w.write_record(["code", "link", "label", "delegation"])?;
+    let base = base_url.trim_end_matches('/');
+    for (code, who) in prepared {
+        w.write_record([
+            code.display(),
+            format!("{base}{}", code.link_path()),
+            who.label.clone().unwrap_or_default(),
+            who.delegation.clone().unwrap_or_default(),
+        ])?;
+    }
+    let file = w
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    file.into_inner()?.sync_all()?;
+    Ok(())
+}
+
+/// Writes the codes to a new CSV and only then stores their hashes; the file is renamed into
+/// place once the database has committed, so a code is never stored without being written
+/// down, nor handed out without being stored.
+async fn write_codes(
+    pool: &sqlx::SqlitePool,
+    round_id: i64,
+    prepared: &[(crate::ballot::InviteCode, crate::server::repo::invite::Invitee)],
+    out: &PathBuf,
+    base_url: &str,
+) -> anyhow::Result<()> {
+    if out.exists() {
+        anyhow::bail!(
+            "{} already exists; choose another --out (codes are shown only once)",
+            out.display()
+        );
+    }
+    let tmp = out.with_extension("csv.partial");
+    let _ = std::fs::remove_file(&tmp);
+    write_code_csv(&tmp, prepared, base_url)?;
+    match repo::invite::issue(pool, round_id, prepared).await {
+        Ok(_) => {
+            std::fs::rename(&tmp, out)?;
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e.into())
+        }
+    }
+}
+
+async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()> {
+    use crate::server::repo::invite::{self, Invitee};
+    match args.action {
+        Some(InviteAction::Revoke {
+            round,
+            code,
+            reissue,
+            out,
+            base_url,
+        }) => {
+            let code = crate::ballot::InviteCode::parse(&code)
+                .map_err(|e| anyhow::anyhow!("--code: {e}"))?;
+            if reissue && out.is_none() {
+                anyhow::bail!("--reissue needs --out FILE.csv for the new code");
+            }
+            let fresh = invite::revoke(pool, round, &code, reissue).await?;
+            println!("revoked the code in round {round}");
+            if let (Some(fresh), Some(out)) = (fresh, out) {
+                // The replacement is stored already; write it out (it is shown only here).
+                let who = Invitee { label: fresh.label.clone(), delegation: fresh.delegation.clone() };
+                let prepared = vec![(fresh.code, who)];
+                write_code_csv(&out, &prepared, &base_url)?;
+                println!("new code written to {}", out.display());
+            }
+            Ok(())
+        }
+        None => {
+            let round = args.round.context("--round is required")?;
+            let out = args.out.context("--out FILE.csv is required")?;
+            let mut invitees = match &args.labels {
+                Some(path) => read_invitees(path)?,
+                None => Vec::new(),
+            };
+            let count = args.count.unwrap_or(invitees.len());
+            if count == 0 {
+                anyhow::bail!("nothing to do: give --count N or --labels FILE");
+            }
+            if invitees.len() > count {
+                anyhow::bail!(
+                    "--labels has {} deputies but --count is {count}; leave out --count or raise it",
+                    invitees.len()
+                );
+            }
+            invitees.resize(count, Invitee::default());
+            let prepared = invite::prepare(&invitees);
+            write_codes(pool, round, &prepared, &out, &args.base_url).await?;
+            println!("{count} codes for round {round} written to {}", out.display());
             Ok(())
         }
     }

@@ -53,17 +53,25 @@ async fn check_round(
     }
 }
 
-/// Makes one code per invitee, in one transaction; only the codes' hashes are stored.
+/// Fresh codes for the invitees, not yet stored (so they can be written out first).
+pub fn prepare(invitees: &[Invitee]) -> Vec<(InviteCode, Invitee)> {
+    invitees
+        .iter()
+        .map(|who| (InviteCode::generate(&mut OsRng), who.clone()))
+        .collect()
+}
+
+/// Stores prepared codes in one transaction; only the codes' hashes are stored.
 pub async fn issue(
     pool: &SqlitePool,
     round_id: i64,
-    invitees: &[Invitee],
+    prepared: &[(InviteCode, Invitee)],
 ) -> Result<Vec<Issued>, InviteError> {
     let mut tx = pool.begin().await?;
     check_round(&mut tx, round_id).await?;
-    let mut out = Vec::with_capacity(invitees.len());
-    for who in invitees {
-        let code = InviteCode::generate(&mut OsRng);
+    let mut out = Vec::with_capacity(prepared.len());
+    for (code, who) in prepared {
+        let code = code.clone();
         let id = sqlx::query(
             "INSERT INTO invitation (round_id, code_hash, label, delegation, created_at)
              VALUES (?, ?, ?, ?, ?)",

@@ -1,8 +1,8 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
-    ballot::BallotPage, group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage, tasks::TasksPage,
-    unit::UnitPage, units::UnitsPage,
+    ballot::BallotPage, group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage,
+    tasks::TasksPage, unit::UnitPage, units::UnitsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};

@@ -27,11 +27,33 @@ async fn get_with(path: &str, headers: &[(&str, &str)]) -> (StatusCode, String) 
 #[tokio::test]
 async fn plan_pages_render_completely_on_the_server() {
     let cases: &[(&str, &[&str])] = &[
-        ("/", &["市十四届人大五次会议3号议案办理工作方案", "总体要求", "任务部署", "总结报告"]),
+        (
+            "/",
+            &[
+                "市十四届人大五次会议3号议案办理工作方案",
+                "总体要求",
+                "任务部署",
+                "总结报告",
+            ],
+        ),
         ("/plans/1", &["关于加快生物医药产业集群建设"]),
-        ("/plans/1/tasks", &["(一)推进规划布局落地", "市自然资源和规划局", "(三)4"]),
-        ("/tasks/1", &["(一)1", "牵头单位", "武汉东湖新技术开发区管委会", "汉阳区人民政府"]),
-        ("/plans/1/units", &["市经济和信息化局", "又称市经济和信息局", "各区人民政府"]),
+        (
+            "/plans/1/tasks",
+            &["(一)推进规划布局落地", "市自然资源和规划局", "(三)4"],
+        ),
+        (
+            "/tasks/1",
+            &[
+                "(一)1",
+                "牵头单位",
+                "武汉东湖新技术开发区管委会",
+                "汉阳区人民政府",
+            ],
+        ),
+        (
+            "/plans/1/units",
+            &["市经济和信息化局", "又称市经济和信息局", "各区人民政府"],
+        ),
         ("/plans/1/group", &["胡亚波", "党蓁", "舒贵传"]),
     ];
     for (path, needles) in cases {
@@ -50,14 +72,29 @@ async fn plan_pages_render_completely_on_the_server() {
 #[tokio::test]
 async fn only_pages_with_islands_load_the_wasm() {
     let (_, units) = get("/plans/1/units").await;
-    assert!(units.contains("ceping_bg.wasm"), "the units page has the filter island");
+    assert!(
+        units.contains("ceping_bg.wasm"),
+        "the units page has the filter island"
+    );
     let (_, plan) = get("/plans/1").await;
-    assert!(!plan.contains("ceping_bg.wasm"), "the overview needs no JavaScript");
+    assert!(
+        !plan.contains("ceping_bg.wasm"),
+        "the overview needs no JavaScript"
+    );
 }
 
 #[tokio::test]
 async fn unknown_ids_and_paths_get_a_404_page() {
-    for path in ["/tasks/99999", "/tasks/0", "/tasks/abc", "/tasks/-1", "/units/424242", "/plans/9", "/plans/x/tasks", "/nowhere"] {
+    for path in [
+        "/tasks/99999",
+        "/tasks/0",
+        "/tasks/abc",
+        "/tasks/-1",
+        "/units/424242",
+        "/plans/9",
+        "/plans/x/tasks",
+        "/nowhere",
+    ] {
         let (status, body) = get(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("页面不存在"), "{path}: {body}");

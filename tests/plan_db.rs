@@ -54,7 +54,9 @@ async fn seed_round_trip_and_second_import_changes_nothing() {
     let before = counts(&pool).await;
 
     // The same text again (even with Windows line endings) is found, not stored twice.
-    let again = repo::import(&pool, &SEED_PLAN.replace('\n', "\r\n")).await.unwrap();
+    let again = repo::import(&pool, &SEED_PLAN.replace('\n', "\r\n"))
+        .await
+        .unwrap();
     assert!(!again.created);
     assert_eq!(again.plan_id, first.plan_id);
     assert_eq!(counts(&pool).await, before);
@@ -70,8 +72,20 @@ async fn seed_round_trip_and_second_import_changes_nothing() {
             let names = |v: &Vec<ceping::api::plan::UnitRef>| {
                 v.iter().map(|u| u.name.clone()).collect::<Vec<_>>()
             };
-            assert_eq!(pt.lead, names(&st.lead), "lead of ({}){}", ss.number, st.number);
-            assert_eq!(pt.responsible, names(&st.responsible), "responsible of ({}){}", ss.number, st.number);
+            assert_eq!(
+                pt.lead,
+                names(&st.lead),
+                "lead of ({}){}",
+                ss.number,
+                st.number
+            );
+            assert_eq!(
+                pt.responsible,
+                names(&st.responsible),
+                "responsible of ({}){}",
+                ss.number,
+                st.number
+            );
             assert_eq!(pt.title, st.title);
         }
     }
@@ -114,7 +128,11 @@ async fn a_failed_import_stores_nothing() {
     let err = repo::import(&pool, SEED_PLAN).await.unwrap_err();
     assert!(err.to_string().contains("simulated"), "{err}");
     for t in TABLES {
-        assert_eq!(count(&pool, t).await, 0, "{t} must be empty after a failed import");
+        assert_eq!(
+            count(&pool, t).await,
+            0,
+            "{t} must be empty after a failed import"
+        );
     }
     // And a text the parser rejects stores nothing either.
     assert!(repo::import(&pool, "没有任务的文本").await.is_err());
@@ -127,11 +145,20 @@ async fn file_database_is_created_with_wal_and_foreign_keys() {
     let path = dir.path().join("nested/folder/ceping.db");
     let pool = db::open(&path).await.unwrap();
     assert!(path.exists());
-    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&pool).await.unwrap();
+    let (mode,): (String,) = sqlx::query_as("PRAGMA journal_mode")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(mode, "wal");
-    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&pool).await.unwrap();
+    let (fk,): (i64,) = sqlx::query_as("PRAGMA foreign_keys")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert_eq!(fk, 1);
-    let (timeout,): (i64,) = sqlx::query_as("PRAGMA busy_timeout").fetch_one(&pool).await.unwrap();
+    let (timeout,): (i64,) = sqlx::query_as("PRAGMA busy_timeout")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
     assert!(timeout >= 5000);
     // Seeding happens once: a second start finds the plan.
     assert!(db::seed_if_empty(&pool).await.unwrap().is_some());

@@ -36,7 +36,10 @@ fn filter_items(query: &str) -> usize {
         let q = query.trim();
         let mut shown = 0;
         for i in 0..items.length() {
-            let Some(el) = items.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+            let Some(el) = items
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
                 continue;
             };
             let names = el.get_attribute("data-names").unwrap_or_default();
@@ -51,7 +54,10 @@ fn filter_items(query: &str) -> usize {
         // A group with nothing left to show is hidden as a whole.
         if let Ok(groups) = doc.query_selector_all("[data-group]") {
             for i in 0..groups.length() {
-                let Some(g) = groups.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+                let Some(g) = groups
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+                else {
                     continue;
                 };
                 let any = g
@@ -125,7 +131,10 @@ mod browser {
         let mut names = std::collections::BTreeSet::new();
         if let Ok(list) = doc.query_selector_all("#ballot input[type=radio]:checked") {
             for i in 0..list.length() {
-                if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+                if let Some(input) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
                     names.insert(input.name());
                 }
             }
@@ -138,14 +147,20 @@ mod browser {
         let mut out = Vec::new();
         if let Ok(list) = doc.query_selector_all("#ballot input[type=radio]:checked") {
             for i in 0..list.length() {
-                if let Some(input) = list.item(i).and_then(|n| n.dyn_into::<HtmlInputElement>().ok()) {
+                if let Some(input) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
+                {
                     out.push((input.name(), input.value()));
                 }
             }
         }
         if let Ok(list) = doc.query_selector_all("#ballot textarea") {
             for i in 0..list.length() {
-                if let Some(t) = list.item(i).and_then(|n| n.dyn_into::<HtmlTextAreaElement>().ok()) {
+                if let Some(t) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<HtmlTextAreaElement>().ok())
+                {
                     if !t.value().is_empty() {
                         out.push((t.name(), t.value()));
                     }
@@ -222,10 +237,14 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
             use wasm_bindgen::JsCast;
             use wasm_bindgen::closure::Closure;
             let key = draft_key(round, &code);
-            let Some(doc) = browser::document() else { return };
+            let Some(doc) = browser::document() else {
+                return;
+            };
             // Restore a draft only into an untouched form (not into the review step).
             if browser::rated_count(&doc) == 0 {
-                if let Some(saved) = browser::storage().and_then(|s| s.get_item(&key).ok().flatten()) {
+                if let Some(saved) =
+                    browser::storage().and_then(|s| s.get_item(&key).ok().flatten())
+                {
                     if let Ok(draft) = serde_json::from_str::<Vec<(String, String)>>(&saved) {
                         if !draft.is_empty() {
                             browser::restore(&doc, &draft);
@@ -237,16 +256,20 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
             set_rated.set(browser::rated_count(&doc));
             if let Some(form) = doc.get_element_by_id("ballot") {
                 let save = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
-                    let Some(doc) = browser::document() else { return };
+                    let Some(doc) = browser::document() else {
+                        return;
+                    };
                     set_rated.set(browser::rated_count(&doc));
-                    if let (Some(store), Ok(json)) =
-                        (browser::storage(), serde_json::to_string(&browser::snapshot(&doc)))
-                    {
+                    if let (Some(store), Ok(json)) = (
+                        browser::storage(),
+                        serde_json::to_string(&browser::snapshot(&doc)),
+                    ) {
                         let _ = store.set_item(&key, &json);
                     }
                 });
                 for ev in ["change", "input"] {
-                    let _ = form.add_event_listener_with_callback(ev, save.as_ref().unchecked_ref());
+                    let _ =
+                        form.add_event_listener_with_callback(ev, save.as_ref().unchecked_ref());
                 }
                 save.forget();
             }
@@ -294,7 +317,8 @@ pub fn ReceiptFill(code: String) -> impl IntoView {
         #[cfg(feature = "hydrate")]
         {
             use wasm_bindgen::JsCast;
-            let saved = browser::storage().and_then(|s| s.get_item(&receipt_key(&code)).ok().flatten());
+            let saved =
+                browser::storage().and_then(|s| s.get_item(&receipt_key(&code)).ok().flatten());
             let input = browser::document()
                 .and_then(|d| d.get_element_by_id("receipt"))
                 .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());

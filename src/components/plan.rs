@@ -205,7 +205,10 @@ pub fn Timeline(phases: Vec<PhaseView>, today: NaiveDate) -> impl IntoView {
         (_, Some(l)) if today > l => {
             format!("今天（{}）方案各阶段均已结束。", chinese_date(today))
         }
-        (Some(_), Some(_)) => format!("今天（{}）处于下方标为“进行中”的阶段。", chinese_date(today)),
+        (Some(_), Some(_)) => format!(
+            "今天（{}）处于下方标为“进行中”的阶段。",
+            chinese_date(today)
+        ),
         _ => String::new(),
     };
     let items = phases
@@ -258,7 +261,14 @@ mod tests {
 
     #[test]
     fn numerals_read_like_the_document() {
-        let cases = [(1, "一"), (3, "三"), (10, "十"), (14, "十四"), (21, "二十一"), (30, "三十")];
+        let cases = [
+            (1, "一"),
+            (3, "三"),
+            (10, "十"),
+            (14, "十四"),
+            (21, "二十一"),
+            (30, "三十"),
+        ];
         for (n, want) in cases {
             assert_eq!(numeral(n), want, "{n}");
         }
@@ -267,10 +277,19 @@ mod tests {
 
     #[test]
     fn phase_state_and_today_marker() {
-        let phases = vec![phase("2020-04-01", "2020-04-30"), phase("2020-05-01", "2020-12-31")];
+        let phases = vec![
+            phase("2020-04-01", "2020-04-30"),
+            phase("2020-05-01", "2020-12-31"),
+        ];
         assert_eq!(phase_state(&phases[0], d("2020-05-02")), PhaseState::Done);
-        assert_eq!(phase_state(&phases[1], d("2020-05-02")), PhaseState::Current);
-        assert_eq!(phase_state(&phases[1], d("2020-04-02")), PhaseState::Upcoming);
+        assert_eq!(
+            phase_state(&phases[1], d("2020-05-02")),
+            PhaseState::Current
+        );
+        assert_eq!(
+            phase_state(&phases[1], d("2020-04-02")),
+            PhaseState::Upcoming
+        );
         assert_eq!(position_pct(&phases, d("2019-01-01")), Some(0.0));
         assert_eq!(position_pct(&phases, d("2026-11-28")), Some(100.0));
         let mid = position_pct(&phases, d("2020-08-15")).unwrap();
@@ -280,7 +299,10 @@ mod tests {
 
     #[test]
     fn date_ranges_in_chinese() {
-        assert_eq!(date_range(d("2020-05-01"), d("2020-07-31")), "2020年5月1日—7月31日");
+        assert_eq!(
+            date_range(d("2020-05-01"), d("2020-07-31")),
+            "2020年5月1日—7月31日"
+        );
         assert_eq!(
             date_range(d("2020-12-01"), d("2021-01-31")),
             "2020年12月1日—2021年1月31日"

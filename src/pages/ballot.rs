@@ -35,7 +35,8 @@ pub fn BallotPage() -> impl IntoView {
         .with_untracked(|p| p.get("code"))
         .unwrap_or_default();
     let shown_code = canonical_code(&code);
-    super::load_page(async move { open_ballot(code).await }, move |gate| match gate {
+    super::load_page(async move { open_ballot(code).await }, move |gate| {
+        match gate {
         BallotGate::Open(form) => view! {
             <BallotDocument form code=shown_code prefill=Prefill::default() review=None error=None />
         }
@@ -45,6 +46,7 @@ pub fn BallotPage() -> impl IntoView {
             round_name,
             opens_at,
         } => view! { <RefusalView reason round_name opens_at code=shown_code /> }.into_any(),
+    }
     })
 }
 
@@ -171,7 +173,8 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
             </details>
         }
     });
-    let label = (!item.label.is_empty()).then(|| view! { <span class="task-no">{item.label}</span> });
+    let label =
+        (!item.label.is_empty()).then(|| view! { <span class="task-no">{item.label}</span> });
     view! {
         <fieldset class="item" id=format!("i-{}", item.item) data-item=item.item.clone()>
             <legend>{label} {item.heading}</legend>
@@ -294,7 +297,11 @@ pub fn BallotDocument(
         }
         .into_any()
     };
-    let title = if revising { "修改测评" } else { "满意度测评" };
+    let title = if revising {
+        "修改测评"
+    } else {
+        "满意度测评"
+    };
     view! {
         <Title text=title />
         <BallotFrame round_name=Some(form.round_name.clone())>
@@ -337,7 +344,11 @@ pub fn ConfirmView(
     rated: usize,
     total: usize,
 ) -> impl IntoView {
-    let heading = if revised { "修改已保存" } else { "测评已提交" };
+    let heading = if revised {
+        "修改已保存"
+    } else {
+        "测评已提交"
+    };
     let receipt_box = receipt.clone().map(|r| {
         view! {
             <section class="card receipt">

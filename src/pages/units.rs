@@ -44,8 +44,12 @@ pub fn UnitsPage() -> impl IntoView {
             let sections = groups
                 .into_iter()
                 .map(|(kind, label)| {
-                    let units: Vec<UnitSummary> =
-                        p.units.iter().filter(|u| u.unit.kind == kind).cloned().collect();
+                    let units: Vec<UnitSummary> = p
+                        .units
+                        .iter()
+                        .filter(|u| u.unit.kind == kind)
+                        .cloned()
+                        .collect();
                     (!units.is_empty()).then(|| {
                         let n = units.len();
                         let items = units.into_iter().map(unit_item).collect_view();

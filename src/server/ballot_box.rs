@@ -162,7 +162,10 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
     }
 }
 
-async fn apply_deltas(tx: &mut Transaction<'_, Sqlite>, deltas: &Deltas) -> Result<(), sqlx::Error> {
+async fn apply_deltas(
+    tx: &mut Transaction<'_, Sqlite>,
+    deltas: &Deltas,
+) -> Result<(), sqlx::Error> {
     for ((round, item, level), delta) in deltas {
         // A decrease always meets an existing row (the ballot being revised was counted);
         // an upsert would trip the CHECK on its proposed row before the conflict is resolved.
@@ -172,7 +175,9 @@ async fn apply_deltas(tx: &mut Transaction<'_, Sqlite>, deltas: &Deltas) -> Resu
                 "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4"
             }
-            _ => "UPDATE tally SET count = count + ?4 WHERE round_id = ?1 AND item = ?2 AND level = ?3",
+            _ => {
+                "UPDATE tally SET count = count + ?4 WHERE round_id = ?1 AND item = ?2 AND level = ?3"
+            }
         };
         sqlx::query(sql)
             .bind(round)

@@ -133,13 +133,12 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
     use crate::server::repo::plan as plan_repo;
     let items = round::items(pool, round.id).await.map_err(internal)?;
     let header = plan_repo::tasks(pool, round.plan_id).await?;
-    let units: HashMap<i64, crate::api::plan::UnitSummary> =
-        plan_repo::units(pool, round.plan_id)
-            .await?
-            .units
-            .into_iter()
-            .map(|u| (u.unit.id, u))
-            .collect();
+    let units: HashMap<i64, crate::api::plan::UnitSummary> = plan_repo::units(pool, round.plan_id)
+        .await?
+        .units
+        .into_iter()
+        .map(|u| (u.unit.id, u))
+        .collect();
     let mut tasks_by_id = HashMap::new();
     for s in &header.sections {
         for t in &s.tasks {
@@ -218,7 +217,12 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
 // ---------------------------------------------------------------------------------------------
 // Rendering a page outside the router (the answers to form posts).
 
-fn render(state: &AppState, status: StatusCode, title: &str, body: impl FnOnce() -> AnyView) -> Response {
+fn render(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    body: impl FnOnce() -> AnyView,
+) -> Response {
     let owner = Owner::new();
     let html = owner.with(|| {
         provide_context(state.leptos_options.clone());
@@ -247,7 +251,12 @@ fn refusal_page(state: &AppState, gate: BallotGate, code: String) -> Response {
     })
 }
 
-fn problem_page(state: &AppState, status: StatusCode, title: &'static str, message: String) -> Response {
+fn problem_page(
+    state: &AppState,
+    status: StatusCode,
+    title: &'static str,
+    message: String,
+) -> Response {
     render(state, status, title, move || {
         view! {
             <crate::pages::ballot::BallotFrame round_name=None>
@@ -266,7 +275,11 @@ fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim_start().to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"))
+        .map(|v| {
+            v.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("application/x-www-form-urlencoded")
+        })
         .unwrap_or(false)
 }
 
@@ -337,7 +350,12 @@ pub async fn post_ballot(
         Some(r) => match Receipt::parse(r) {
             Ok(r) => Some(r.hash()),
             Err(e) => {
-                return problem_page(&state, StatusCode::BAD_REQUEST, "回执码有误", e.message_zh());
+                return problem_page(
+                    &state,
+                    StatusCode::BAD_REQUEST,
+                    "回执码有误",
+                    e.message_zh(),
+                );
             }
         },
     };
@@ -379,20 +397,29 @@ pub async fn post_ballot(
         Ok(accepted) => {
             let revised = accepted == Accepted::Revised;
             let receipt = (!revised).then(|| derived.display());
-            render(&state, StatusCode::OK, if revised { "修改已保存" } else { "测评已提交" }, move || {
-                view! {
-                    <ConfirmView
-                        round_id=round.id
-                        round_name
-                        code=code_text
-                        receipt
-                        revised
-                        rated
-                        total
-                    />
-                }
-                .into_any()
-            })
+            render(
+                &state,
+                StatusCode::OK,
+                if revised {
+                    "修改已保存"
+                } else {
+                    "测评已提交"
+                },
+                move || {
+                    view! {
+                        <ConfirmView
+                            round_id=round.id
+                            round_name
+                            code=code_text
+                            receipt
+                            revised
+                            rated
+                            total
+                        />
+                    }
+                    .into_any()
+                },
+            )
         }
         Err(refusal) => refusal_answer(&state, refusal, &round, code_text),
     }
@@ -457,7 +484,12 @@ pub async fn post_revise(
     };
     let typed = form_urlencoded_value(&body, "receipt");
     let Some(receipt) = typed.as_deref().and_then(|r| Receipt::parse(r).ok()) else {
-        return problem_page(&state, StatusCode::BAD_REQUEST, "回执码有误", "请输入提交测评时得到的20位回执码。".into());
+        return problem_page(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "回执码有误",
+            "请输入提交测评时得到的20位回执码。".into(),
+        );
     };
     let found: Result<Option<(String, Option<String>)>, _> =
         sqlx::query_as("SELECT id, comment FROM ballot WHERE receipt_hash = ? AND round_id = ?")
@@ -488,19 +520,18 @@ pub async fn post_revise(
             return server_error(&state);
         }
     };
-    let choices: Vec<(String, Option<i64>, Option<String>)> = match sqlx::query_as(
-        "SELECT item, level, comment FROM ballot_choice WHERE ballot_id = ?",
-    )
-    .bind(&ballot_id)
-    .fetch_all(&state.pool)
-    .await
-    {
-        Ok(c) => c,
-        Err(e) => {
-            internal(e);
-            return server_error(&state);
-        }
-    };
+    let choices: Vec<(String, Option<i64>, Option<String>)> =
+        match sqlx::query_as("SELECT item, level, comment FROM ballot_choice WHERE ballot_id = ?")
+            .bind(&ballot_id)
+            .fetch_all(&state.pool)
+            .await
+        {
+            Ok(c) => c,
+            Err(e) => {
+                internal(e);
+                return server_error(&state);
+            }
+        };
     let form = match build_form(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(&state),

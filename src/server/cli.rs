@@ -7,10 +7,19 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "ceping", version, about = "Ceping (测评): satisfaction evaluation of a work plan")]
+#[command(
+    name = "ceping",
+    version,
+    about = "Ceping (测评): satisfaction evaluation of a work plan"
+)]
 pub struct Cli {
     /// SQLite database file (created with its folder if missing).
-    #[arg(long, global = true, env = "CEPING_DB", default_value = "data/ceping.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "CEPING_DB",
+        default_value = "data/ceping.db"
+    )]
     pub db: PathBuf,
 
     #[command(subcommand)]
@@ -209,7 +218,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             if outcome.created {
                 println!("imported as plan {}", outcome.plan_id);
             } else {
-                println!("already imported as plan {}; nothing changed", outcome.plan_id);
+                println!(
+                    "already imported as plan {}; nothing changed",
+                    outcome.plan_id
+                );
             }
             pool.close().await;
             Ok(())
@@ -231,7 +243,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Who did it, for the round's record: the operating-system user at the terminal.
 fn cli_actor() -> String {
-    format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into()))
+    format!(
+        "cli:{}",
+        std::env::var("USER").unwrap_or_else(|_| "unknown".into())
+    )
 }
 
 fn check_time(label: &str, t: &Option<String>) -> anyhow::Result<()> {
@@ -316,7 +331,10 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             } else if rows.is_empty() {
                 println!("no rounds yet: ceping round create --name NAME");
             } else {
-                println!("{:>4}  {:<8} {:>8} {:>8}  name", "id", "state", "ballots", "invited");
+                println!(
+                    "{:>4}  {:<8} {:>8} {:>8}  name",
+                    "id", "state", "ballots", "invited"
+                );
                 for r in rows {
                     println!(
                         "{:>4}  {:<8} {:>8} {:>8}  {}",
@@ -367,7 +385,10 @@ fn read_invitees(path: &PathBuf) -> anyhow::Result<Vec<crate::server::repo::invi
 /// Never overwrites a file: codes are shown only once.
 fn write_code_csv(
     path: &std::path::Path,
-    prepared: &[(crate::ballot::InviteCode, crate::server::repo::invite::Invitee)],
+    prepared: &[(
+        crate::ballot::InviteCode,
+        crate::server::repo::invite::Invitee,
+    )],
     base_url: &str,
 ) -> anyhow::Result<()> {
     use std::io::Write;
@@ -402,7 +423,10 @@ fn write_code_csv(
 async fn write_codes(
     pool: &sqlx::SqlitePool,
     round_id: i64,
-    prepared: &[(crate::ballot::InviteCode, crate::server::repo::invite::Invitee)],
+    prepared: &[(
+        crate::ballot::InviteCode,
+        crate::server::repo::invite::Invitee,
+    )],
     out: &PathBuf,
     base_url: &str,
 ) -> anyhow::Result<()> {
@@ -446,7 +470,10 @@ async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Re
             println!("revoked the code in round {round}");
             if let (Some(fresh), Some(out)) = (fresh, out) {
                 // The replacement is stored already; write it out (it is shown only here).
-                let who = Invitee { label: fresh.label.clone(), delegation: fresh.delegation.clone() };
+                let who = Invitee {
+                    label: fresh.label.clone(),
+                    delegation: fresh.delegation.clone(),
+                };
                 let prepared = vec![(fresh.code, who)];
                 write_code_csv(&out, &prepared, &base_url)?;
                 println!("new code written to {}", out.display());
@@ -473,7 +500,10 @@ async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Re
             invitees.resize(count, Invitee::default());
             let prepared = invite::prepare(&invitees);
             write_codes(pool, round, &prepared, &out, &args.base_url).await?;
-            println!("{count} codes for round {round} written to {}", out.display());
+            println!(
+                "{count} codes for round {round} written to {}",
+                out.display()
+            );
             Ok(())
         }
     }

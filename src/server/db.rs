@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -62,7 +62,9 @@ async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
 
 /// Imports the seed plan if the database holds no plan yet. Returns the new plan's id.
 pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<i64>> {
-    let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan").fetch_one(pool).await?;
+    let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan")
+        .fetch_one(pool)
+        .await?;
     if plans > 0 {
         return Ok(None);
     }
@@ -97,9 +99,7 @@ pub fn pool_from_context() -> Result<SqlitePool, AppError> {
 
 /// Awaits a server function's work and, when it fails, sets the HTTP status of the response
 /// (the JSON answer of the API and the page that called it alike).
-pub async fn respond<T>(
-    work: impl Future<Output = Result<T, AppError>>,
-) -> Result<T, AppError> {
+pub async fn respond<T>(work: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = work.await;
     if let Err(e) = &result {
         if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {

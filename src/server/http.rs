@@ -1,17 +1,17 @@
 //! The HTTP router: Leptos pages and server functions, static files, and middleware.
 
 use crate::app::{App, shell};
+use crate::server::ballot_box::BallotBox;
+use crate::server::ballot_http::{self, FailureLimiter};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
-use crate::server::ballot_box::BallotBox;
-use crate::server::ballot_http::{self, FailureLimiter};
 use sqlx::SqlitePool;
-use std::sync::Arc;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;

@@ -1,5 +1,9 @@
 //! Server-only code (feature `ssr`).
 
+/// The single writer of ballots: batched transactions, one savepoint per ballot.
+pub mod ballot_box;
+/// The ballot over HTTP: code links, review, cast, revise, refusals.
+pub mod ballot_http;
 /// Command line: `ceping serve`, `ceping plan parse|import`.
 pub mod cli;
 /// The SQLite pool: pragmas, embedded migrations, the seed plan on first start.
@@ -8,7 +12,3 @@ pub mod db;
 pub mod http;
 /// Queries, one module per part of the data model.
 pub mod repo;
-/// The single writer of ballots: batched transactions, one savepoint per ballot.
-pub mod ballot_box;
-/// The ballot over HTTP: code links, review, cast, revise, refusals.
-pub mod ballot_http;

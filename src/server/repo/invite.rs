@@ -160,7 +160,10 @@ pub enum CodeState {
 }
 
 /// Looks a code up in any round; returns the round and the code's state.
-pub async fn lookup(pool: &SqlitePool, code: &InviteCode) -> Result<(Option<i64>, CodeState), sqlx::Error> {
+pub async fn lookup(
+    pool: &SqlitePool,
+    code: &InviteCode,
+) -> Result<(Option<i64>, CodeState), sqlx::Error> {
     let row: Option<(i64, bool, bool, i64)> = sqlx::query_as(
         "SELECT round_id, revoked, used, failed_receipts FROM invitation WHERE code_hash = ?",
     )

@@ -92,7 +92,11 @@ fn role_str(role: &Role) -> &'static str {
 }
 
 fn role_from(s: &str) -> Role {
-    if s == "lead" { Role::Lead } else { Role::Responsible }
+    if s == "lead" {
+        Role::Lead
+    } else {
+        Role::Responsible
+    }
 }
 
 fn roster_role_str(role: &RosterRole) -> &'static str {
@@ -430,13 +434,12 @@ async fn task_rows(
 
 pub async fn tasks(pool: &SqlitePool, plan_id: i64) -> Result<PlanTasks, AppError> {
     let header = header(pool, plan_id).await?;
-    let sections: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT number, title FROM plan_section WHERE plan_id = ? ORDER BY number",
-    )
-    .bind(plan_id)
-    .fetch_all(pool)
-    .await
-    .map_err(internal)?;
+    let sections: Vec<(i64, String)> =
+        sqlx::query_as("SELECT number, title FROM plan_section WHERE plan_id = ? ORDER BY number")
+            .bind(plan_id)
+            .fetch_all(pool)
+            .await
+            .map_err(internal)?;
     let mut rows = task_rows(pool, plan_id, None).await?;
     let sections = sections
         .into_iter()
@@ -555,33 +558,42 @@ async fn roster(
     plan_id: i64,
     only_unit: Option<i64>,
 ) -> Result<Vec<RosterView>, AppError> {
-    let rows: Vec<(String, String, String, String, Option<i64>, Option<String>, Option<String>)> =
-        sqlx::query_as(
-            "SELECT r.role, r.role_label, r.name, r.title, u.id, u.name, u.kind
+    let rows: Vec<(
+        String,
+        String,
+        String,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    )> = sqlx::query_as(
+        "SELECT r.role, r.role_label, r.name, r.title, u.id, u.name, u.kind
              FROM roster_member r LEFT JOIN unit u ON u.id = r.unit_id
              WHERE r.plan_id = ?1 AND (?2 IS NULL OR r.unit_id = ?2) ORDER BY r.position",
-        )
-        .bind(plan_id)
-        .bind(only_unit)
-        .fetch_all(pool)
-        .await
-        .map_err(internal)?;
+    )
+    .bind(plan_id)
+    .bind(only_unit)
+    .fetch_all(pool)
+    .await
+    .map_err(internal)?;
     Ok(rows
         .into_iter()
-        .map(|(role, role_label, name, title, uid, uname, ukind)| RosterView {
-            role: roster_role_from(&role),
-            role_label,
-            name,
-            title,
-            unit: match (uid, uname, ukind) {
-                (Some(id), Some(name), Some(kind)) => Some(UnitRef {
-                    id,
-                    name,
-                    kind: kind_from(&kind),
-                }),
-                _ => None,
+        .map(
+            |(role, role_label, name, title, uid, uname, ukind)| RosterView {
+                role: roster_role_from(&role),
+                role_label,
+                name,
+                title,
+                unit: match (uid, uname, ukind) {
+                    (Some(id), Some(name), Some(kind)) => Some(UnitRef {
+                        id,
+                        name,
+                        kind: kind_from(&kind),
+                    }),
+                    _ => None,
+                },
             },
-        })
+        )
         .collect())
 }
 

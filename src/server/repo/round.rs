@@ -96,7 +96,8 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
     if plan.is_none() {
         return Err(RoundError::NoPlan(r.plan_id));
     }
-    let scale_json = serde_json::to_string(&r.scale).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    let scale_json =
+        serde_json::to_string(&r.scale).map_err(|e| RoundError::Invalid(e.to_string()))?;
     let id = sqlx::query(
         "INSERT INTO round (plan_id, name, opens_at, closes_at, scale_json, comments_allowed,
              comment_max_chars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -151,14 +152,16 @@ async fn record(
     actor: &str,
     note: Option<&str>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO round_event (round_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)")
-        .bind(round_id)
-        .bind(action)
-        .bind(actor)
-        .bind(now())
-        .bind(note)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO round_event (round_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(round_id)
+    .bind(action)
+    .bind(actor)
+    .bind(now())
+    .bind(note)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -204,7 +207,17 @@ pub async fn transition(
     Ok(to)
 }
 
-type RoundRow = (i64, i64, String, Option<String>, Option<String>, String, String, bool, i64);
+type RoundRow = (
+    i64,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    bool,
+    i64,
+);
 
 fn from_row(r: RoundRow) -> Result<Round, RoundError> {
     let (id, plan_id, name, opens_at, closes_at, state, scale_json, comments_allowed, max) = r;
@@ -226,17 +239,19 @@ const ROUND_COLUMNS: &str = "id, plan_id, name, opens_at, closes_at, state, scal
                              comments_allowed, comment_max_chars";
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Round, RoundError> {
-    let row: Option<RoundRow> = sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round WHERE id = ?"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<RoundRow> =
+        sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
     from_row(row.ok_or(RoundError::NotFound(id))?)
 }
 
 pub async fn list(pool: &SqlitePool) -> Result<Vec<Round>, RoundError> {
-    let rows: Vec<RoundRow> = sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round ORDER BY id"))
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<RoundRow> =
+        sqlx::query_as(&format!("SELECT {ROUND_COLUMNS} FROM round ORDER BY id"))
+            .fetch_all(pool)
+            .await?;
     rows.into_iter().map(from_row).collect()
 }
 

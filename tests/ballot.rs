@@ -1,0 +1,550 @@
+//! The deputies' ballot on a real SQLite file, through the router: secrecy read off the stored
+//! rows, one ballot per code under concurrency, retries, revision, every refusal, bad posts.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ceping::ballot::{InviteCode, ItemId, Scale};
+use ceping::server::db;
+use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::round::{self, NewRound};
+use http_body_util::BodyExt;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+struct Hall {
+    _dir: tempfile::TempDir,
+    pool: SqlitePool,
+    app: Router,
+    round: i64,
+    items: Vec<ItemId>,
+    codes: Vec<InviteCode>,
+}
+
+/// A file database with the seed plan, an open three-level round of 44 items, and `n` codes.
+async fn hall(n: usize) -> Hall {
+    let dir = tempfile::tempdir().unwrap();
+    let pool = db::open(&dir.path().join("ceping.db")).await.unwrap();
+    db::seed_if_empty(&pool).await.unwrap();
+    let round = round::create(
+        &pool,
+        &NewRound {
+            plan_id: 1,
+            name: "2020年度满意度测评".into(),
+            opens_at: None,
+            closes_at: None,
+            rate_tasks: true,
+            rate_units: true,
+            scale: Scale::three_level(),
+            comments_allowed: true,
+            comment_max_chars: 50,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    round::transition(&pool, round, "open", "test", None)
+        .await
+        .unwrap();
+    let prepared = invite::prepare(&vec![Invitee::default(); n]);
+    invite::issue(&pool, round, &prepared).await.unwrap();
+    let items = round::items(&pool, round)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item)
+        .collect();
+    let app = common::app(pool.clone()).await;
+    Hall {
+        _dir: dir,
+        pool,
+        app,
+        round,
+        items,
+        codes: prepared.into_iter().map(|(c, _)| c).collect(),
+    }
+}
+
+/// A complete ballot body: item i gets level i % 3.
+fn full_ballot(items: &[ItemId], idem: &str) -> String {
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    let mut body = format!("idem={idem}&action=submit");
+    for (i, item) in items.iter().enumerate() {
+        body.push_str(&format!("&r.{}={}", item, levels[i % 3]));
+    }
+    body
+}
+
+async fn post(app: &Router, path: &str, body: String) -> (StatusCode, String) {
+    post_typed(app, path, body, "application/x-www-form-urlencoded").await
+}
+
+async fn post_typed(app: &Router, path: &str, body: String, ctype: &str) -> (StatusCode, String) {
+    let res = app
+        .clone()
+        .oneshot(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, ctype)
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn get(app: &Router, path: &str) -> (StatusCode, String) {
+    let res = app
+        .clone()
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn receipt_of(page: &str) -> String {
+    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
+    page[start..start + 23].to_string()
+}
+
+async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
+    n
+}
+
+/// Every stored figure that a bad post must not change.
+async fn footprint(pool: &SqlitePool) -> Vec<i64> {
+    let mut v = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM ballot",
+        "SELECT COUNT(*) FROM ballot_choice",
+        "SELECT COALESCE(SUM(count), 0) FROM tally",
+        "SELECT COALESCE(SUM(ballots), 0) FROM round_turnout",
+        "SELECT COUNT(*) FROM invitation WHERE used = 1",
+    ] {
+        v.push(scalar(pool, sql).await);
+    }
+    v
+}
+
+/// The tallies must equal a recount of the stored choices, item by item and level by level.
+async fn assert_tallies_match_recount(pool: &SqlitePool) {
+    let recount: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT item, COALESCE(level, -1), COUNT(*) FROM ballot_choice GROUP BY 1, 2 ORDER BY 1, 2",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let tallies: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT item, level, count FROM tally WHERE count > 0 ORDER BY 1, 2")
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(tallies, recount);
+}
+
+#[tokio::test]
+async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
+    let h = hall(20).await;
+    let mut order = Vec::new();
+    for (i, code) in h.codes.iter().enumerate() {
+        let (status, page) = post(
+            &h.app,
+            &format!("/v/{}", code.display()),
+            full_ballot(&h.items, &format!("k{i}")),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(page.contains("测评已提交"));
+        let (id,): (String,) = sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ?")
+            .bind(
+                ceping::ballot::Receipt::parse(&receipt_of(&page))
+                    .unwrap()
+                    .hash(),
+            )
+            .fetch_one(&h.pool)
+            .await
+            .unwrap();
+        order.push(id);
+    }
+    // Schema: the ballot tables hold exactly these columns; none points at an invitation or
+    // carries a time.
+    let expected: [(&str, &[&str]); 3] = [
+        ("ballot", &["id", "round_id", "receipt_hash", "comment"]),
+        ("ballot_choice", &["ballot_id", "item", "level", "comment"]),
+        ("tally", &["round_id", "item", "level", "count"]),
+    ];
+    for (table, columns) in expected {
+        let cols: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&h.pool)
+                .await
+                .unwrap();
+        let cols: Vec<String> = cols.into_iter().map(|(c,)| c).collect();
+        assert_eq!(cols, columns, "{table}");
+        let fks: Vec<(String,)> = sqlx::query_as(&format!(
+            "SELECT \"table\" FROM pragma_foreign_key_list('{table}')"
+        ))
+        .fetch_all(&h.pool)
+        .await
+        .unwrap();
+        assert!(
+            fks.iter().all(|(t,)| t != "invitation"),
+            "{table} references invitation"
+        );
+    }
+    let inv_cols: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM pragma_table_info('invitation')")
+            .fetch_all(&h.pool)
+            .await
+            .unwrap();
+    assert!(
+        inv_cols
+            .iter()
+            .all(|(c,)| !c.contains("ballot") && !c.contains("receipt_hash"))
+    );
+    // An invitation records at most the day it was used.
+    let days: Vec<(String,)> = sqlx::query_as("SELECT used_on FROM invitation WHERE used = 1")
+        .fetch_all(&h.pool)
+        .await
+        .unwrap();
+    assert_eq!(days.len(), 20);
+    assert!(days.iter().all(|(d,)| d.len() == 10), "{days:?}");
+    // Ballot ids are 128 random bits, and the stored order is not the order of arrival.
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT id FROM ballot")
+        .fetch_all(&h.pool)
+        .await
+        .unwrap();
+    let stored: Vec<String> = stored.into_iter().map(|(id,)| id).collect();
+    assert!(
+        stored
+            .iter()
+            .all(|id| id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()))
+    );
+    assert_ne!(stored, order, "rows must not come back in arrival order");
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(stored, sorted, "rows are kept in random-id order");
+    assert_eq!(
+        scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
+        20
+    );
+    assert_tallies_match_recount(&h.pool).await;
+}
+
+#[tokio::test]
+async fn two_phones_with_one_code_at_the_same_moment_make_one_ballot() {
+    let h = hall(1).await;
+    let path = format!("/v/{}", h.codes[0].as_str());
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let app = h.app.clone();
+        let path = path.clone();
+        let body = full_ballot(&h.items, &format!("phone{i}"));
+        tasks.push(tokio::spawn(async move { post(&app, &path, body).await }));
+    }
+    let mut cast = 0;
+    let mut refused = 0;
+    for t in tasks {
+        let (status, page) = t.await.unwrap();
+        match status {
+            StatusCode::OK => {
+                assert!(page.contains("测评已提交"));
+                cast += 1;
+            }
+            StatusCode::CONFLICT => {
+                assert!(page.contains("您已提交过测评"));
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {page}"),
+        }
+    }
+    assert_eq!((cast, refused), (1, 23));
+    assert_eq!(scalar(&h.pool, "SELECT COUNT(*) FROM ballot").await, 1);
+    assert_eq!(
+        scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
+        1
+    );
+    assert_tallies_match_recount(&h.pool).await;
+}
+
+#[tokio::test]
+async fn a_retried_post_gets_the_first_answer() {
+    let h = hall(1).await;
+    let path = format!("/v/{}", h.codes[0].display());
+    let body = full_ballot(&h.items, "same-form");
+    let (s1, first) = post(&h.app, &path, body.clone()).await;
+    let (s2, again) = post(&h.app, &path, body).await;
+    assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
+    assert_eq!(receipt_of(&first), receipt_of(&again));
+    assert_eq!(scalar(&h.pool, "SELECT COUNT(*) FROM ballot").await, 1);
+    assert_eq!(
+        scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
+        1
+    );
+    // Another form (another key) with the used code is refused.
+    let (s3, _) = post(&h.app, &path, full_ballot(&h.items, "other-form")).await;
+    assert_eq!(s3, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
+    let h = hall(2).await;
+    let path = format!("/v/{}", h.codes[0].as_str());
+    let (_, page) = post(&h.app, &path, full_ballot(&h.items, "k1")).await;
+    let receipt = receipt_of(&page);
+    // The other deputy's ballot, so the tallies have more than one ballot in them.
+    post(
+        &h.app,
+        &format!("/v/{}", h.codes[1].as_str()),
+        full_ballot(&h.items, "k2"),
+    )
+    .await;
+
+    // Without the receipt: refused, nothing changes, the failure is counted.
+    let before = footprint(&h.pool).await;
+    let (status, page) = post(
+        &h.app,
+        &format!("{path}/revise"),
+        "receipt=00000-00000-00000-00000".into(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
+    let wrong = format!(
+        "idem=k9&receipt=00000-00000-00000-00000&r.{}=dissatisfied",
+        h.items[0]
+    );
+    let (status, _) = post(&h.app, &path, wrong).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(footprint(&h.pool).await, before);
+    assert_eq!(
+        scalar(&h.pool, "SELECT MAX(failed_receipts) FROM invitation").await,
+        2
+    );
+
+    // With it: the ballot opens filled in, and a new choice replaces the old one.
+    let (status, page) = post(
+        &h.app,
+        &format!("{path}/revise"),
+        format!("receipt={receipt}"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("修改测评"));
+    assert_eq!(page.matches("checked").count(), 44);
+    let revised = format!("idem=k3&receipt={receipt}&r.{}=dissatisfied", h.items[0]);
+    let (status, page) = post(&h.app, &path, revised).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("修改已保存"));
+    assert_eq!(scalar(&h.pool, "SELECT COUNT(*) FROM ballot").await, 2);
+    assert_eq!(
+        scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
+        2
+    );
+    let (first_item_dissatisfied,): (i64,) =
+        sqlx::query_as("SELECT count FROM tally WHERE item = ? AND level = 2")
+            .bind(h.items[0].as_str())
+            .fetch_one(&h.pool)
+            .await
+            .unwrap();
+    assert_eq!(first_item_dissatisfied, 1);
+    assert_eq!(
+        scalar(
+            &h.pool,
+            "SELECT COUNT(*) FROM tally WHERE level = -1 AND count > 0"
+        )
+        .await,
+        43
+    );
+    assert_tallies_match_recount(&h.pool).await;
+}
+
+#[tokio::test]
+async fn too_many_wrong_receipts_lock_revision() {
+    let h = hall(1).await;
+    let path = format!("/v/{}", h.codes[0].as_str());
+    post(&h.app, &path, full_ballot(&h.items, "k1")).await;
+    for _ in 0..10 {
+        post(
+            &h.app,
+            &format!("{path}/revise"),
+            "receipt=00000-00000-00000-00000".into(),
+        )
+        .await;
+    }
+    let (status, page) = get(&h.app, &path).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("已暂停修改"), "{page}");
+}
+
+#[tokio::test]
+async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
+    let h = hall(4).await;
+    let code = |i: usize| h.codes[i].as_str().to_string();
+    // Revoked.
+    invite::revoke(&h.pool, h.round, &h.codes[0], false)
+        .await
+        .unwrap();
+    // Used.
+    post(
+        &h.app,
+        &format!("/v/{}", code(1)),
+        full_ballot(&h.items, "k"),
+    )
+    .await;
+    let before = footprint(&h.pool).await;
+
+    let cases = [
+        (
+            format!("/v/{}", code(0)),
+            StatusCode::FORBIDDEN,
+            "邀请码已作废",
+        ),
+        (
+            format!("/v/{}", code(1)),
+            StatusCode::CONFLICT,
+            "您已提交过测评",
+        ),
+        (
+            "/v/AAAAA-BBBBB-CCCCC-DDDDD".to_string(),
+            StatusCode::NOT_FOUND,
+            "邀请码无效",
+        ),
+        (
+            "/v/not-a-code".to_string(),
+            StatusCode::NOT_FOUND,
+            "邀请码无效",
+        ),
+    ];
+    for (path, status, title) in &cases {
+        let (s, page) = get(&h.app, path).await;
+        assert_eq!(s, *status, "GET {path}");
+        assert!(page.contains(title), "GET {path}: {page}");
+        let (s, page) = post(&h.app, path, full_ballot(&h.items, "x")).await;
+        assert_eq!(
+            s,
+            if *status == StatusCode::CONFLICT {
+                StatusCode::CONFLICT
+            } else {
+                *status
+            },
+            "POST {path}"
+        );
+        assert!(page.contains(title), "POST {path}");
+    }
+    // Round not yet open, then closed.
+    round::transition(&h.pool, h.round, "close", "test", None)
+        .await
+        .unwrap();
+    let (s, page) = get(&h.app, &format!("/v/{}", code(2))).await;
+    assert_eq!(s, StatusCode::GONE);
+    assert!(page.contains("测评已经结束"));
+    let (s, _) = post(
+        &h.app,
+        &format!("/v/{}", code(2)),
+        full_ballot(&h.items, "y"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::GONE);
+    sqlx::query("UPDATE round SET state = 'draft'")
+        .execute(&h.pool)
+        .await
+        .unwrap();
+    let (s, page) = get(&h.app, &format!("/v/{}", code(3))).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert!(page.contains("测评尚未开始"));
+    let (s, _) = post(
+        &h.app,
+        &format!("/v/{}", code(3)),
+        full_ballot(&h.items, "z"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(footprint(&h.pool).await, before);
+}
+
+#[tokio::test]
+async fn bad_posts_get_a_clear_4xx_and_store_nothing() {
+    let h = hall(1).await;
+    let path = format!("/v/{}", h.codes[0].as_str());
+    let item = h.items[0].as_str();
+    let long = "长".repeat(51);
+    let cases: Vec<(String, &str, StatusCode, &str)> = vec![
+        (
+            format!("idem=k&r.{item}=satisfied&r.{item}=basic"),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "选择了两个等级",
+        ),
+        (
+            format!("idem=k&r.{item}=excellent"),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "的选择无效",
+        ),
+        (
+            "idem=k&r.t999=satisfied".into(),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "页面已过期",
+        ),
+        (
+            format!("idem=k&c.{item}={long}"),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "超过了50字",
+        ),
+        (
+            format!("r.{item}=satisfied"),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "页面已过期",
+        ),
+        (
+            "idem=k&%zz".into(),
+            "application/x-www-form-urlencoded",
+            StatusCode::BAD_REQUEST,
+            "格式不正确",
+        ),
+        (
+            "{\"idem\":\"k\"}".into(),
+            "application/json",
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "提交格式不正确",
+        ),
+        (
+            format!("idem=k&comment={}", "x".repeat(2 * 1024 * 1024)),
+            "application/x-www-form-urlencoded",
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "",
+        ),
+    ];
+    for (body, ctype, status, needle) in cases {
+        let (s, page) = post_typed(&h.app, &path, body.clone(), ctype).await;
+        assert_eq!(s, status, "{}…: {page}", &body[..body.len().min(40)]);
+        assert!(page.contains(needle), "{needle}: {page}");
+    }
+    assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
+    // The code still works afterwards.
+    let (s, _) = post(&h.app, &path, full_ballot(&h.items, "good")).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_review_step_counts_on_the_server_and_casts_nothing() {
+    let h = hall(1).await;
+    let path = format!("/v/{}", h.codes[0].as_str());
+    let body = full_ballot(&h.items[..40], "k").replace("action=submit", "action=review");
+    let (s, page) = post(&h.app, &path, body).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(page.contains("已评 40/44 项"), "{page}");
+    assert!(page.contains("确认提交"));
+    assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
+}

@@ -160,7 +160,7 @@ pub async fn open_ballot(code: String) -> Result<BallotGate, AppError> {
     db::respond(async move {
         let gate = ballot_http::open_gate(&code).await?;
         if let BallotGate::Refused { reason, .. } = &gate {
-            ballot_http::set_status(reason.status());
+            db::set_status(reason.status());
         }
         Ok(gate)
     })

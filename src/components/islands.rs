@@ -160,10 +160,9 @@ mod browser {
                 if let Some(t) = list
                     .item(i)
                     .and_then(|n| n.dyn_into::<HtmlTextAreaElement>().ok())
+                    && !t.value().is_empty()
                 {
-                    if !t.value().is_empty() {
-                        out.push((t.name(), t.value()));
-                    }
+                    out.push((t.name(), t.value()));
                 }
             }
         }
@@ -241,17 +240,14 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
                 return;
             };
             // Restore a draft only into an untouched form (not into the review step).
-            if browser::rated_count(&doc) == 0 {
-                if let Some(saved) =
+            if browser::rated_count(&doc) == 0
+                && let Some(saved) =
                     browser::storage().and_then(|s| s.get_item(&key).ok().flatten())
-                {
-                    if let Ok(draft) = serde_json::from_str::<Vec<(String, String)>>(&saved) {
-                        if !draft.is_empty() {
-                            browser::restore(&doc, &draft);
-                            set_restored.set(true);
-                        }
-                    }
-                }
+                && let Ok(draft) = serde_json::from_str::<Vec<(String, String)>>(&saved)
+                && !draft.is_empty()
+            {
+                browser::restore(&doc, &draft);
+                set_restored.set(true);
             }
             set_rated.set(browser::rated_count(&doc));
             if let Some(form) = doc.get_element_by_id("ballot") {

@@ -43,12 +43,7 @@ pub fn PlanFrame(header: PlanHeader, tab: Tab, children: Children) -> impl IntoV
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(
-            axum::http::StatusCode::from_u16(error.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-        );
-    }
+    crate::server::db::set_status(error.status());
     let heading = match error {
         AppError::NotFound(_) => "页面不存在",
         AppError::BadRequest(_) => "请求有误",

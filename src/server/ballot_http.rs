@@ -61,19 +61,46 @@ impl FailureLimiter {
     }
 }
 
-/// Sets the status of the response being rendered (pages and server functions).
-pub fn set_status(code: u16) {
-    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
-        res.set_status(StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
-        res.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-}
-
 fn refused(reason: Refused, round: Option<&Round>) -> BallotGate {
     BallotGate::Refused {
         reason,
         round_name: round.map(|r| r.name.clone()),
         opens_at: round.and_then(|r| r.opens_at.clone()),
+    }
+}
+
+/// The ballot form of each round, built once: a round's items and its plan do not change
+/// once it exists (only its state does, and that is read on every request).
+#[derive(Default)]
+pub struct FormCache(Mutex<HashMap<i64, std::sync::Arc<BallotForm>>>);
+
+impl FormCache {
+    /// The round's form with a fresh idempotency key.
+    pub async fn form(
+        &self,
+        pool: &sqlx::SqlitePool,
+        round: &Round,
+    ) -> Result<BallotForm, AppError> {
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&round.id)
+            .cloned();
+        let form = match cached {
+            Some(f) => f,
+            None => {
+                let f = std::sync::Arc::new(build_form(pool, round).await?);
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(round.id, f.clone());
+                f
+            }
+        };
+        let mut form = (*form).clone();
+        form.idem = new_idempotency_key(&mut OsRng);
+        Ok(form)
     }
 }
 
@@ -86,7 +113,7 @@ pub async fn open_gate(raw_code: &str) -> Result<BallotGate, AppError> {
     }
     Ok(match check_code(&state, raw_code, false).await? {
         Err(gate) => gate,
-        Ok((round, _)) => BallotGate::Open(build_form(&state.pool, &round).await?),
+        Ok((round, _)) => BallotGate::Open(state.forms.form(&state.pool, &round).await?),
     })
 }
 
@@ -284,7 +311,6 @@ fn is_form(headers: &HeaderMap) -> bool {
 }
 
 fn prefill_from(form: &BallotForm, ballot: &SubmittedBallot, receipt: Option<String>) -> Prefill {
-    let _ = form;
     Prefill {
         choices: ballot
             .choices
@@ -323,20 +349,19 @@ pub async fn post_ballot(
         Ok(Err(gate)) => return refusal_page(&state, gate, raw_code),
         Err(_) => return server_error(&state),
     };
-    let items: Vec<ItemId> = match round::items(&state.pool, round.id).await {
-        Ok(items) => items.into_iter().map(|i| i.item).collect(),
-        Err(e) => {
-            internal(e);
-            return server_error(&state);
-        }
+    let mut form = match state.forms.form(&state.pool, &round).await {
+        Ok(f) => f,
+        Err(_) => return server_error(&state),
     };
+    let items: Vec<ItemId> = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| ItemId(i.item.clone()))
+        .collect();
     let policy = CommentPolicy {
         allowed: round.comments_allowed,
         max_chars: usize::try_from(round.comment_max_chars).unwrap_or(0),
-    };
-    let mut form = match build_form(&state.pool, &round).await {
-        Ok(f) => f,
-        Err(_) => return server_error(&state),
     };
     let ballot = match decode_ballot(&body, &items, &round.scale, policy, MAX_BODY_BYTES) {
         Ok(b) => b,
@@ -532,7 +557,7 @@ pub async fn post_revise(
                 return server_error(&state);
             }
         };
-    let form = match build_form(&state.pool, &round).await {
+    let form = match state.forms.form(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(&state),
     };

@@ -79,6 +79,9 @@ pub enum RoundCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Recount a round from its stored ballots and compare with the running tallies.
+    /// Exits with an error if anything disagrees.
+    Check { id: i64 },
     /// List rounds with their state and turnout.
     List {
         /// Print JSON instead of a table.
@@ -315,6 +318,18 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             round::transition(pool, id, "reopen", &actor, note.as_deref()).await?;
             println!("round {id} is open again (recorded)");
         }
+        RoundCommand::Check { id } => {
+            round::get(pool, id).await?;
+            let audit = round::audit(pool, id).await?;
+            println!("{}", serde_json::to_string(&audit)?);
+            if !audit.consistent() {
+                anyhow::bail!("round {id}: the stored ballots and the tallies disagree");
+            }
+            println!(
+                "round {id}: {} ballots; tallies equal a recount",
+                audit.ballots
+            );
+        }
         RoundCommand::List { json } => {
             let rounds = round::list(pool).await?;
             let mut rows = Vec::new();
@@ -509,7 +524,7 @@ async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Re
     }
 }
 
-async fn serve(db_path: &PathBuf, args: ServeArgs) -> anyhow::Result<()> {
+async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");

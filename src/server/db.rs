@@ -102,14 +102,19 @@ pub fn pool_from_context() -> Result<SqlitePool, AppError> {
 pub async fn respond<T>(work: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
     let result = work.await;
     if let Err(e) = &result {
-        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            res.set_status(
-                axum::http::StatusCode::from_u16(e.status())
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
+        set_status(e.status());
     }
     result
+}
+
+/// Sets the status of the response being rendered (a page or a server function's answer).
+pub fn set_status(code: u16) {
+    if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(
+            axum::http::StatusCode::from_u16(code)
+                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        );
+    }
 }
 
 /// Logs a database error and turns it into the message a person sees.

@@ -2,7 +2,7 @@
 
 use crate::app::{App, shell};
 use crate::server::ballot_box::BallotBox;
-use crate::server::ballot_http::{self, FailureLimiter};
+use crate::server::ballot_http::{self, FailureLimiter, FormCache};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::{HeaderValue, header};
@@ -29,6 +29,8 @@ pub struct AppState {
     pub ballot_box: BallotBox,
     /// Caps failed code look-ups from everywhere (not per IP: a hall shares one).
     pub limiter: Arc<FailureLimiter>,
+    /// Each round's ballot form, built once.
+    pub forms: Arc<FormCache>,
     /// Key that derives receipts (made at first start, kept in the database).
     pub secret: Arc<Vec<u8>>,
 }
@@ -42,6 +44,7 @@ impl AppState {
             ballot_box: BallotBox::start(pool.clone()),
             pool,
             limiter: Arc::new(FailureLimiter::new(FAILED_LOOKUPS_PER_MINUTE)),
+            forms: Arc::new(FormCache::default()),
             secret: Arc::new(secret),
         })
     }

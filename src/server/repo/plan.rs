@@ -507,13 +507,26 @@ pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, 
     })
 }
 
+/// id, name, kind, is_member, lead count, share count, aliases joined with 、
+type UnitSummaryRow = (i64, String, String, bool, i64, i64, Option<String>);
+/// role, role label, name, title, unit id, unit name, unit kind
+type RosterRow = (
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+);
+
 /// Units of a plan with how many tasks each leads and shares, in the importer's order.
 async fn unit_summaries(
     pool: &SqlitePool,
     plan_id: i64,
     only_unit: Option<i64>,
 ) -> Result<Vec<UnitSummary>, AppError> {
-    let rows: Vec<(i64, String, String, bool, i64, i64, Option<String>)> = sqlx::query_as(
+    let rows: Vec<UnitSummaryRow> = sqlx::query_as(
         "SELECT u.id, u.name, u.kind, u.is_member,
             (SELECT COUNT(DISTINCT task_id) FROM task_unit WHERE unit_id = u.id AND role = 'lead'),
             (SELECT COUNT(DISTINCT task_id) FROM task_unit
@@ -558,15 +571,7 @@ async fn roster(
     plan_id: i64,
     only_unit: Option<i64>,
 ) -> Result<Vec<RosterView>, AppError> {
-    let rows: Vec<(
-        String,
-        String,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<RosterRow> = sqlx::query_as(
         "SELECT r.role, r.role_label, r.name, r.title, u.id, u.name, u.kind
              FROM roster_member r LEFT JOIN unit u ON u.id = r.unit_id
              WHERE r.plan_id = ?1 AND (?2 IS NULL OR r.unit_id = ?2) ORDER BY r.position",

@@ -290,3 +290,51 @@ pub async fn turnout(pool: &SqlitePool, round_id: i64) -> Result<(i64, i64), sql
     .fetch_one(pool)
     .await
 }
+
+/// A recount of a round from its stored ballots, against the running tallies.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Audit {
+    /// Ballot rows stored.
+    pub ballots: i64,
+    /// The running turnout counter.
+    pub turnout: i64,
+    /// Invitations marked as used.
+    pub used_codes: i64,
+    /// (item, level) pairs whose tally differs from the recount.
+    pub tally_mismatches: i64,
+}
+
+impl Audit {
+    pub fn consistent(&self) -> bool {
+        self.ballots == self.turnout
+            && self.ballots == self.used_codes
+            && self.tally_mismatches == 0
+    }
+}
+
+/// Recounts a round from `ballot_choice` and compares with `tally` (full outer join in SQL).
+pub async fn audit(pool: &SqlitePool, round_id: i64) -> Result<Audit, sqlx::Error> {
+    let (ballots, turnout, used_codes, tally_mismatches): (i64, i64, i64, i64) = sqlx::query_as(
+        "WITH recount AS (
+             SELECT c.item, COALESCE(c.level, -1) AS level, COUNT(*) AS n
+             FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+             WHERE b.round_id = ?1 GROUP BY 1, 2),
+         kept AS (SELECT item, level, count AS n FROM tally WHERE round_id = ?1 AND count > 0)
+         SELECT
+           (SELECT COUNT(*) FROM ballot WHERE round_id = ?1),
+           COALESCE((SELECT ballots FROM round_turnout WHERE round_id = ?1), 0),
+           (SELECT COUNT(*) FROM invitation WHERE round_id = ?1 AND used = 1),
+           (SELECT COUNT(*) FROM recount r LEFT JOIN kept k USING (item, level)
+              WHERE k.n IS NULL OR k.n != r.n)
+           + (SELECT COUNT(*) FROM kept k LEFT JOIN recount r USING (item, level) WHERE r.n IS NULL)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(Audit {
+        ballots,
+        turnout,
+        used_codes,
+        tally_mismatches,
+    })
+}

@@ -1,0 +1,212 @@
+//! A hall of deputies voting at once, against a running Ceping.
+//!
+//! Each simulated phone opens its code link (`GET /v/CODE`, the ballot page), then submits a
+//! complete ballot (every item rated) as the page's form would; `--concurrency` phones at a
+//! time. Prints throughput, latency percentiles and errors. With `--db` and `--round` it then
+//! checks the database: the stored ballots must equal the acknowledged ones, and the running
+//! tallies must equal a recount of the stored choices.
+//!
+//! ```sh
+//! scripts/bench-ballots.sh            # sets up a round and codes, starts the server, runs this
+//! cargo run --release --features ssr --example hall -- \
+//!     --base http://127.0.0.1:3000 --codes codes.csv --concurrency 200 --db data/ceping.db --round 1
+//! ```
+
+use clap::Parser;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+#[derive(Parser)]
+struct Args {
+    /// The server's address.
+    #[arg(long, default_value = "http://127.0.0.1:3000")]
+    base: String,
+    /// CSV made by `ceping invite` (the first column is the code).
+    #[arg(long)]
+    codes: PathBuf,
+    /// Phones voting at the same moment.
+    #[arg(long, default_value_t = 200)]
+    concurrency: usize,
+    /// The server's database, to check what was stored after the run.
+    #[arg(long)]
+    db: Option<PathBuf>,
+    /// The round the codes belong to (with --db).
+    #[arg(long)]
+    round: Option<i64>,
+}
+
+#[derive(Default)]
+struct Phone {
+    page: Vec<Duration>,
+    submit: Vec<Duration>,
+    acknowledged: usize,
+    errors: Vec<String>,
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i].as_secs_f64() * 1000.0
+}
+
+fn summary(name: &str, mut v: Vec<Duration>) {
+    v.sort();
+    println!(
+        "{name:<16} n={:<6} p50={:>7.1} ms  p95={:>7.1} ms  p99={:>7.1} ms  max={:>7.1} ms",
+        v.len(),
+        percentile(&v, 0.50),
+        percentile(&v, 0.95),
+        percentile(&v, 0.99),
+        percentile(&v, 1.0)
+    );
+}
+
+/// The form's idempotency key and its rating fields, read off the ballot page.
+fn read_form(html: &str) -> Option<(String, Vec<String>, Vec<String>)> {
+    let idem_at = html.find("name=\"idem\" value=\"")? + 19;
+    let idem = html[idem_at..].split('"').next()?.to_string();
+    let mut fields = Vec::new();
+    let mut levels = Vec::new();
+    for part in html.split("type=\"radio\" name=\"").skip(1) {
+        let name = part.split('"').next()?.to_string();
+        let value_at = part.find("value=\"")? + 7;
+        let value = part[value_at..].split('"').next()?.to_string();
+        if !levels.contains(&value) {
+            levels.push(value);
+        }
+        if !fields.contains(&name) {
+            fields.push(name);
+        }
+    }
+    Some((idem, fields, levels))
+}
+
+async fn vote(client: &reqwest::Client, base: &str, code: &str, phone: &mut Phone, n: usize) {
+    let url = format!("{base}/v/{code}");
+    let t0 = Instant::now();
+    let page = match client.get(&url).send().await {
+        Ok(r) if r.status().is_success() => r.text().await.unwrap_or_default(),
+        Ok(r) => return phone.errors.push(format!("GET {}", r.status())),
+        Err(e) => return phone.errors.push(format!("GET {e}")),
+    };
+    phone.page.push(t0.elapsed());
+    let Some((idem, fields, levels)) = read_form(&page) else {
+        return phone.errors.push("the ballot page has no form".into());
+    };
+    let mut body = format!("idem={idem}&action=submit");
+    for (i, field) in fields.iter().enumerate() {
+        body.push_str(&format!("&{field}={}", levels[(i + n) % levels.len()]));
+    }
+    let t1 = Instant::now();
+    let res = client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await;
+    match res {
+        Ok(r) if r.status().is_success() => {
+            let text = r.text().await.unwrap_or_default();
+            if text.contains("测评已提交") {
+                phone.submit.push(t1.elapsed());
+                phone.acknowledged += 1;
+            } else {
+                phone.errors.push("200 without a confirmation".into());
+            }
+        }
+        Ok(r) => phone.errors.push(format!("POST {}", r.status())),
+        Err(e) => phone.errors.push(format!("POST {e}")),
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let text = std::fs::read_to_string(&args.codes)?;
+    let codes: Arc<Vec<String>> = Arc::new(
+        text.trim_start_matches('\u{feff}')
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').next().map(str::to_string))
+            .filter(|c| !c.is_empty())
+            .collect(),
+    );
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.concurrency)
+        .timeout(Duration::from_secs(60))
+        .build()?;
+    println!(
+        "{} phones, {} at a time, against {}",
+        codes.len(),
+        args.concurrency,
+        args.base
+    );
+    let next = Arc::new(AtomicUsize::new(0));
+    let started = Instant::now();
+    let mut workers = Vec::new();
+    for _ in 0..args.concurrency {
+        let (client, codes, next, base) = (
+            client.clone(),
+            codes.clone(),
+            next.clone(),
+            args.base.clone(),
+        );
+        workers.push(tokio::spawn(async move {
+            let mut phone = Phone::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(code) = codes.get(i) else { break };
+                vote(&client, &base, code, &mut phone, i).await;
+            }
+            phone
+        }));
+    }
+    let mut all = Phone::default();
+    for w in workers {
+        let p = w.await?;
+        all.page.extend(p.page);
+        all.submit.extend(p.submit);
+        all.acknowledged += p.acknowledged;
+        all.errors.extend(p.errors);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    println!("wall time        {wall:.2} s");
+    println!(
+        "throughput       {:.0} complete ballots/s (page load + submit, end to end)",
+        all.acknowledged as f64 / wall
+    );
+    summary("ballot page GET", all.page);
+    summary("submit POST", all.submit);
+    println!("acknowledged     {}", all.acknowledged);
+    println!("errors           {}", all.errors.len());
+    for e in all.errors.iter().take(5) {
+        println!("  {e}");
+    }
+
+    if let (Some(db), Some(round)) = (args.db, args.round) {
+        let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=ro", db.display())).await?;
+        let audit = ceping::server::repo::round::audit(&pool, round).await?;
+        println!(
+            "stored ballots   {} (turnout counter {}, used codes {})",
+            audit.ballots, audit.turnout, audit.used_codes
+        );
+        println!("tally mismatches {}", audit.tally_mismatches);
+        let same = audit.ballots as usize == all.acknowledged && audit.consistent();
+        println!(
+            "check            {}",
+            if same {
+                "stored = acknowledged; tallies = recount"
+            } else {
+                "MISMATCH"
+            }
+        );
+        if !same {
+            std::process::exit(1);
+        }
+    }
+    Ok(())
+}

@@ -18,23 +18,25 @@ url="http://127.0.0.1:$port"
 
 ms() { python3 -c "import sys; print(f'{(float(sys.argv[2])-float(sys.argv[1]))*1000:.0f}')" "$1" "$2"; }
 
-start_and_time() { # $1 = db path; prints milliseconds until /healthz answers
+start_and_time() { # $1 = db path; sets $pid and $elapsed (ms until /healthz answers)
   local t0 t1
   t0=$(date +%s.%N)
-  "$bin" serve --addr "127.0.0.1:$port" --db "$1" --site-root target/site 2>/dev/null &
+  "$bin" serve --addr "127.0.0.1:$port" --db "$1" --site-root target/site >/dev/null 2>&1 &
   pid=$!
   until curl -fsS -o /dev/null "$url/healthz" 2>/dev/null; do sleep 0.002; done
   t1=$(date +%s.%N)
-  ms "$t0" "$t1"
+  elapsed=$(ms "$t0" "$t1")
 }
 
 echo "## Start-up (ms until the first answered request; $runs runs each)"
 first=() later=()
 for i in $(seq "$runs"); do
   rm -rf "$tmp/db"
-  first+=("$(start_and_time "$tmp/db/ceping.db")")
+  start_and_time "$tmp/db/ceping.db"
+  first+=("$elapsed")
   kill "$pid"; wait "$pid" 2>/dev/null || true
-  later+=("$(start_and_time "$tmp/db/ceping.db")")
+  start_and_time "$tmp/db/ceping.db"
+  later+=("$elapsed")
   if [ "$i" -lt "$runs" ]; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
 done
 echo "first start (creates the database, imports the seed plan): ${first[*]}"

@@ -548,3 +548,50 @@ async fn the_review_step_counts_on_the_server_and_casts_nothing() {
     assert!(page.contains("确认提交"));
     assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
 }
+
+#[tokio::test]
+async fn a_reissued_code_replaces_the_revoked_one() {
+    let h = hall(1).await;
+    let fresh = invite::revoke(&h.pool, h.round, &h.codes[0], true)
+        .await
+        .unwrap()
+        .expect("a replacement code");
+    assert_ne!(fresh.code.as_str(), h.codes[0].as_str());
+    let (s, page) = get(&h.app, &format!("/v/{}", h.codes[0].as_str())).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
+    let (s, page) = post(
+        &h.app,
+        &format!("/v/{}", fresh.code.display()),
+        full_ballot(&h.items, "k"),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{page}");
+    // Revoking twice is an error; the label travels with the new code.
+    assert!(
+        invite::revoke(&h.pool, h.round, &h.codes[0], false)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        scalar(
+            &h.pool,
+            "SELECT COUNT(*) FROM invitation WHERE reissued_from IS NOT NULL"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn failed_lookups_are_capped_but_valid_codes_still_open() {
+    let h = hall(1).await;
+    for _ in 0..ceping::server::http::FAILED_LOOKUPS_PER_MINUTE {
+        get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDD").await;
+    }
+    let (s, page) = get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDE").await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{page}");
+    assert!(page.contains("请稍后再试"));
+    // A deputy with a real code is not slowed down by someone else's guessing.
+    let (s, _) = get(&h.app, &format!("/v/{}", h.codes[0].as_str())).await;
+    assert_eq!(s, StatusCode::OK);
+}

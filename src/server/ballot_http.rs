@@ -124,12 +124,17 @@ async fn check_code(
     raw_code: &str,
     allow_used: bool,
 ) -> Result<Result<(Round, InviteCode), BallotGate>, AppError> {
-    if !state.limiter.allow() {
-        return Ok(Err(refused(Refused::TooManyAttempts, None)));
-    }
+    // A valid code is never slowed down: the cap applies to failed look-ups only.
+    let refuse_unknown = |reason: Refused| {
+        if state.limiter.allow() {
+            state.limiter.fail();
+            Ok(Err(refused(reason, None)))
+        } else {
+            Ok(Err(refused(Refused::TooManyAttempts, None)))
+        }
+    };
     let Ok(code) = InviteCode::parse(raw_code) else {
-        state.limiter.fail();
-        return Ok(Err(refused(Refused::Malformed, None)));
+        return refuse_unknown(Refused::Malformed);
     };
     let (round_id, code_state) = invite::lookup(&state.pool, &code).await.map_err(internal)?;
     let round = match round_id {
@@ -137,8 +142,7 @@ async fn check_code(
         None => None,
     };
     let Some(round) = round else {
-        state.limiter.fail();
-        return Ok(Err(refused(Refused::UnknownCode, None)));
+        return refuse_unknown(Refused::UnknownCode);
     };
     let reason = match (code_state, round.state) {
         (CodeState::Unknown, _) => Some(Refused::UnknownCode),

@@ -130,13 +130,11 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
                     sp.rollback().await?;
                     if refusal == Refusal::WrongReceipt {
                         // Counted outside the rolled-back savepoint, so the limit holds.
-                        sqlx::query(
-                            "UPDATE invitation SET failed_receipts = failed_receipts + 1
-                             WHERE code_hash = ? AND round_id = ?",
+                        crate::server::repo::invite::count_failed_receipt(
+                            &mut *tx,
+                            &s.code_hash,
+                            s.round_id,
                         )
-                        .bind(&s.code_hash)
-                        .bind(s.round_id)
-                        .execute(&mut *tx)
                         .await?;
                     }
                     results.push(Err(refusal));

@@ -320,16 +320,42 @@ fn prefill_from(form: &BallotForm, ballot: &SubmittedBallot, receipt: Option<Str
             .choices
             .iter()
             .map(|c| {
-                let key = c
-                    .level
-                    .and_then(|l| form.levels.get(usize::from(l)))
-                    .map(|l| l.key.clone());
+                let key = level_key(form, c.level.map(i64::from));
                 (c.item.0.clone(), (key, c.comment.clone()))
             })
             .collect(),
         comment: ballot.comment.clone(),
         receipt,
     }
+}
+
+/// The checks every ballot post starts with: a form body, a code that may post, its round.
+async fn accept_post(
+    state: &AppState,
+    raw_code: &str,
+    headers: &HeaderMap,
+) -> Result<(Round, InviteCode), Response> {
+    if !is_form(headers) {
+        return Err(problem_page(
+            state,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "提交格式不正确",
+            "请从测评页面提交表单。".into(),
+        ));
+    }
+    match check_code(state, raw_code, true).await {
+        Ok(Ok(ok)) => Ok(ok),
+        Ok(Err(gate)) => Err(refusal_page(state, gate, raw_code.to_string())),
+        Err(_) => Err(server_error(state)),
+    }
+}
+
+/// The key of a stored level index in the round's scale.
+fn level_key(form: &BallotForm, level: Option<i64>) -> Option<String> {
+    level
+        .and_then(|l| usize::try_from(l).ok())
+        .and_then(|l| form.levels.get(l))
+        .map(|l| l.key.clone())
 }
 
 /// `POST /v/{code}`: the ballot form, with `action=review` (show it back with what is missing)
@@ -340,18 +366,9 @@ pub async fn post_ballot(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !is_form(&headers) {
-        return problem_page(
-            &state,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "提交格式不正确",
-            "请从测评页面提交表单。".into(),
-        );
-    }
-    let (round, code) = match check_code(&state, &raw_code, true).await {
-        Ok(Ok(ok)) => ok,
-        Ok(Err(gate)) => return refusal_page(&state, gate, raw_code),
-        Err(_) => return server_error(&state),
+    let (round, code) = match accept_post(&state, &raw_code, &headers).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
     };
     let mut form = match state.forms.form(&state.pool, &round).await {
         Ok(f) => f,
@@ -498,18 +515,9 @@ pub async fn post_revise(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if !is_form(&headers) {
-        return problem_page(
-            &state,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "提交格式不正确",
-            "请从测评页面提交表单。".into(),
-        );
-    }
-    let (round, code) = match check_code(&state, &raw_code, true).await {
-        Ok(Ok(ok)) => ok,
-        Ok(Err(gate)) => return refusal_page(&state, gate, raw_code),
-        Err(_) => return server_error(&state),
+    let (round, code) = match accept_post(&state, &raw_code, &headers).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
     };
     let typed = form_urlencoded_value(&body, "receipt");
     let Some(receipt) = typed.as_deref().and_then(|r| Receipt::parse(r).ok()) else {
@@ -529,14 +537,10 @@ pub async fn post_revise(
     let (ballot_id, comment) = match found {
         Ok(Some(b)) => b,
         Ok(None) => {
-            let _ = sqlx::query(
-                "UPDATE invitation SET failed_receipts = failed_receipts + 1
-                 WHERE code_hash = ? AND round_id = ?",
-            )
-            .bind(code.hash())
-            .bind(round.id)
-            .execute(&state.pool)
-            .await;
+            if let Err(e) = invite::count_failed_receipt(&state.pool, &code.hash(), round.id).await
+            {
+                internal(e);
+            }
             return problem_page(
                 &state,
                 StatusCode::FORBIDDEN,
@@ -568,13 +572,7 @@ pub async fn post_revise(
     let prefill = Prefill {
         choices: choices
             .into_iter()
-            .map(|(item, level, comment)| {
-                let key = level
-                    .and_then(|l| usize::try_from(l).ok())
-                    .and_then(|l| form.levels.get(l))
-                    .map(|l| l.key.clone());
-                (item, (key, comment))
-            })
+            .map(|(item, level, comment)| (item, (level_key(&form, level), comment)))
             .collect(),
         comment,
         receipt: Some(receipt.display()),

@@ -182,3 +182,20 @@ pub async fn lookup(
         Some((round, false, false, _)) => (Some(round), CodeState::Fresh),
     })
 }
+
+/// Counts a wrong receipt tried with a code (revision locks at `MAX_FAILED_RECEIPTS`).
+pub async fn count_failed_receipt<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    code_hash: &str,
+    round_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE invitation SET failed_receipts = failed_receipts + 1
+         WHERE code_hash = ? AND round_id = ?",
+    )
+    .bind(code_hash)
+    .bind(round_id)
+    .execute(db)
+    .await?;
+    Ok(())
+}

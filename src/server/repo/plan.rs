@@ -84,6 +84,14 @@ fn kind_from(s: &str) -> UnitKind {
     }
 }
 
+fn unit_ref(id: i64, name: String, kind: &str) -> UnitRef {
+    UnitRef {
+        id,
+        name,
+        kind: kind_from(kind),
+    }
+}
+
 fn role_str(role: &Role) -> &'static str {
     match role {
         Role::Lead => "lead",
@@ -404,11 +412,7 @@ async fn task_rows(
     .map_err(internal)?;
     let mut by_task: HashMap<i64, (Vec<UnitRef>, Vec<UnitRef>)> = HashMap::new();
     for (task_id, role, id, name, kind) in links {
-        let unit = UnitRef {
-            id,
-            name,
-            kind: kind_from(&kind),
-        };
+        let unit = unit_ref(id, name, &kind);
         let entry = by_task.entry(task_id).or_default();
         match role_from(&role) {
             Role::Lead => entry.0.push(unit),
@@ -488,11 +492,7 @@ pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, 
     .map_err(internal)?
     .into_iter()
     .map(|(id, name, kind, role, via, scope)| TaskLink {
-        unit: UnitRef {
-            id,
-            name,
-            kind: kind_from(&kind),
-        },
+        unit: unit_ref(id, name, &kind),
         role: role_from(&role),
         via,
         scope,
@@ -543,11 +543,7 @@ async fn unit_summaries(
         .into_iter()
         .map(
             |(id, name, kind, is_member, lead_count, share_count, aliases)| UnitSummary {
-                unit: UnitRef {
-                    id,
-                    name,
-                    kind: kind_from(&kind),
-                },
+                unit: unit_ref(id, name, &kind),
                 is_member,
                 aliases: aliases
                     .map(|a| a.split('、').map(str::to_string).collect())
@@ -590,11 +586,7 @@ async fn roster(
                 name,
                 title,
                 unit: match (uid, uname, ukind) {
-                    (Some(id), Some(name), Some(kind)) => Some(UnitRef {
-                        id,
-                        name,
-                        kind: kind_from(&kind),
-                    }),
+                    (Some(id), Some(name), Some(kind)) => Some(unit_ref(id, name, &kind)),
                     _ => None,
                 },
             },
@@ -624,7 +616,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     .fetch_all(pool)
     .await
     .map_err(internal)?;
-    let mut all: HashMap<i64, TaskRow> = task_rows(pool, plan_id, None)
+    let all: HashMap<i64, TaskRow> = task_rows(pool, plan_id, None)
         .await?
         .into_iter()
         .map(|t| (t.id, t))
@@ -647,7 +639,6 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
             t.task.number,
         )
     });
-    all.clear();
     let members = sqlx::query_as::<_, (i64, String, String)>(
         "SELECT DISTINCT u.id, u.name, u.kind FROM task_unit tu JOIN unit u ON u.id = tu.unit_id
          WHERE tu.via_unit_id = ? ORDER BY u.position",
@@ -657,11 +648,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     .await
     .map_err(internal)?
     .into_iter()
-    .map(|(id, name, kind)| UnitRef {
-        id,
-        name,
-        kind: kind_from(&kind),
-    })
+    .map(|(id, name, kind)| unit_ref(id, name, &kind))
     .collect();
     Ok(UnitDetail {
         header,
@@ -682,11 +669,7 @@ pub async fn leading_group(pool: &SqlitePool, plan_id: i64) -> Result<LeadingGro
     .fetch_optional(pool)
     .await
     .map_err(internal)?
-    .map(|(id, name, kind)| UnitRef {
-        id,
-        name,
-        kind: kind_from(&kind),
-    });
+    .map(|(id, name, kind)| unit_ref(id, name, &kind));
     Ok(LeadingGroup {
         header,
         office_unit,

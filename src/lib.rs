@@ -14,6 +14,9 @@ pub mod plan;
 /// The ballot: codes and receipts, the rating scale, validation of a posted ballot. Pure.
 pub mod ballot;
 
+/// The results engine: counts and scores in, rates, classes, indices and rankings out. Pure.
+pub mod results;
+
 /// Errors shared by server functions and pages, with the message a person is shown.
 pub mod error;
 

@@ -47,6 +47,7 @@ export default defineConfig({
       "../target/release/ceping round create --name 2020年度满意度测评 --closes 2020-12-31T18:00:00+08:00",
       "../target/release/ceping round open 1",
       "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
+      "echo e2e-office-secret | ../target/release/ceping user add --role office --login office",
       `../target/release/ceping serve --addr 127.0.0.1:${port} --site-root ../target/site`,
     ].join(" && "),
     url: `http://127.0.0.1:${port}/healthz`,

@@ -1,8 +1,15 @@
 //! The HTML shell and the route table.
 
 use crate::pages::{
-    ballot::BallotPage, group::GroupPage, not_found::NotFound, plan::PlanPage, task::TaskPage,
-    tasks::TasksPage, unit::UnitPage, units::UnitsPage,
+    account::{DeskPage, LoginPage},
+    ballot::BallotPage,
+    group::GroupPage,
+    not_found::NotFound,
+    plan::PlanPage,
+    task::TaskPage,
+    tasks::TasksPage,
+    unit::UnitPage,
+    units::UnitsPage,
 };
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
@@ -63,6 +70,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/tasks/:id") view=TaskPage ssr=SsrMode::Async />
                 <Route path=path!("/units/:id") view=UnitPage ssr=SsrMode::Async />
                 <Route path=path!("/v/:code") view=BallotPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/desk") view=DeskPage ssr=SsrMode::Async />
             </Routes>
         </Router>
     }

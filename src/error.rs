@@ -15,6 +15,12 @@ pub enum AppError {
     /// 400: the request itself is wrong; the message says how.
     #[error("{0}")]
     BadRequest(String),
+    /// 401: sign in first.
+    #[error("请先登录。")]
+    Unauthorized,
+    /// 403: signed in, but this is not for your role.
+    #[error("您的账号没有查看此页面的权限。")]
+    Forbidden,
     /// 500: something broke on the server; details are in the server log only.
     #[error("服务器出错了，请稍后再试。")]
     Internal,
@@ -29,6 +35,8 @@ impl AppError {
         match self {
             AppError::NotFound(_) => 404,
             AppError::BadRequest(_) => 400,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
             AppError::Internal | AppError::Transport(_) => 500,
         }
     }

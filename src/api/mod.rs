@@ -2,4 +2,5 @@
 //! also reachable as JSON under `/api/…` (GET, arguments in the query string).
 
 pub mod ballot;
+pub mod desk;
 pub mod plan;

@@ -47,6 +47,8 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     let heading = match error {
         AppError::NotFound(_) => "页面不存在",
         AppError::BadRequest(_) => "请求有误",
+        AppError::Unauthorized => "请先登录",
+        AppError::Forbidden => "没有权限",
         _ => "出错了",
     };
     view! {

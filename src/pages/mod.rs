@@ -1,6 +1,7 @@
 //! One module per page. Each loads its data through a server function (`crate::api`) and
 //! renders plain HTML; the few interactive parts are islands (`crate::components::islands`).
 
+pub mod account;
 pub mod ballot;
 pub mod group;
 pub mod not_found;

@@ -15,12 +15,13 @@ use crate::pages::ballot::{BallotDocument, ConfirmView, Prefill, RefusalView, Re
 use crate::server::ballot_box::{Accepted, Refusal, Submission};
 use crate::server::db::internal;
 use crate::server::http::{AppState, MAX_BODY_BYTES};
+use crate::server::render::render;
 use crate::server::repo::invite::{self, CodeState};
 use crate::server::repo::round::{self, Round, RoundState};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use leptos::prelude::*;
 use rand::rngs::OsRng;
 use std::collections::HashMap;
@@ -243,28 +244,6 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
         sections,
         idem: new_idempotency_key(&mut OsRng),
     })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Rendering a page outside the router (the answers to form posts).
-
-fn render(
-    state: &AppState,
-    status: StatusCode,
-    title: &str,
-    body: impl FnOnce() -> AnyView,
-) -> Response {
-    let owner = Owner::new();
-    let html = owner.with(|| {
-        provide_context(state.leptos_options.clone());
-        leptos_meta::provide_meta_context();
-        let body = body().to_html();
-        crate::app::document(title, &body)
-    });
-    let mut res = (status, Html(html)).into_response();
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 fn refusal_page(state: &AppState, gate: BallotGate, code: String) -> Response {

@@ -38,6 +38,26 @@ pub enum Command {
     Round(RoundCommand),
     /// Make invitation codes for a round (one per deputy), or revoke / reissue one.
     Invite(InviteArgs),
+    /// Accounts of evaluators and the office.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account; the password is read from standard input (one line).
+    Add {
+        #[arg(long, value_enum)]
+        role: RoleChoice,
+        #[arg(long)]
+        login: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RoleChoice {
+    Evaluator,
+    Office,
 }
 
 #[derive(Debug, Subcommand)]
@@ -234,6 +254,24 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = round_command(&pool, cmd).await;
             pool.close().await;
             result
+        }
+        Command::User(UserCommand::Add { role, login }) => {
+            use crate::server::repo::account::{self, AccountRole};
+            let mut password = String::new();
+            std::io::stdin()
+                .read_line(&mut password)
+                .context("cannot read the password from standard input")?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let role = match role {
+                RoleChoice::Evaluator => AccountRole::Evaluator,
+                RoleChoice::Office => AccountRole::Office,
+            };
+            let pool = db::open(&cli.db).await?;
+            let result = account::create(&pool, &login, role, password).await;
+            pool.close().await;
+            let id = result?;
+            println!("created {} account {login} (id {id})", role.as_str());
+            Ok(())
         }
         Command::Invite(args) => {
             let pool = db::open(&cli.db).await?;

@@ -108,8 +108,17 @@ pub async fn respond<T>(work: impl Future<Output = Result<T, AppError>>) -> Resu
 }
 
 /// Sets the status of the response being rendered (a page or a server function's answer).
+/// A redirect already decided (e.g. to the sign-in page) is kept.
 pub fn set_status(code: u16) {
     if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        let redirecting = res
+            .0
+            .read()
+            .map(|parts| parts.status.is_some_and(|s| s.is_redirection()))
+            .unwrap_or(false);
+        if redirecting {
+            return;
+        }
         res.set_status(
             axum::http::StatusCode::from_u16(code)
                 .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),

@@ -1,6 +1,7 @@
 //! The HTTP router: Leptos pages and server functions, static files, and middleware.
 
 use crate::app::{App, shell};
+use crate::server::auth_http;
 use crate::server::ballot_box::BallotBox;
 use crate::server::ballot_http::{self, FailureLimiter, FormCache};
 use axum::Router;
@@ -82,6 +83,8 @@ pub fn router(state: AppState) -> Router {
         .nest_service("/pkg", pkg)
         .route("/v/{code}", post(ballot_http::post_ballot))
         .route("/v/{code}/revise", post(ballot_http::post_revise))
+        .route("/login", post(auth_http::post_login))
+        .route("/logout", post(auth_http::post_logout))
         .leptos_routes_with_context(
             &state,
             routes,

@@ -1,5 +1,7 @@
 //! Server-only code (feature `ssr`).
 
+/// Sign-in, sign-out and the session cookie.
+pub mod auth_http;
 /// The single writer of ballots: batched transactions, one savepoint per ballot.
 pub mod ballot_box;
 /// The ballot over HTTP: code links, review, cast, revise, refusals.
@@ -10,5 +12,7 @@ pub mod cli;
 pub mod db;
 /// The axum router: pages, server functions, static files, middleware.
 pub mod http;
+/// Rendering whole pages for form posts.
+pub mod render;
 /// Queries, one module per part of the data model.
 pub mod repo;

@@ -1,5 +1,6 @@
 //! Database access. SQL stays here; the shapes pages see are in `crate::api`.
 
+pub mod account;
 pub mod invite;
 pub mod plan;
 pub mod round;

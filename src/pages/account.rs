@@ -1,0 +1,114 @@
+//! Signing in (evaluators and the office) and the desk a signed-in person lands on.
+
+use super::load_page;
+use crate::api::desk::get_desk;
+use crate::pages::ballot::human_time;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// The sign-in form; a plain post to `/login`, so it works with JavaScript off.
+#[component]
+pub fn LoginForm(next: String, error: Option<String>, login: String) -> impl IntoView {
+    let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    view! {
+        <Title text="登录" />
+        <header class="top">
+            <a class="brand" href="/">"测评"</a>
+        </header>
+        <main class="page narrow">
+            <h1>"工作人员登录"</h1>
+            <p class="lead-in">"供第三方评估人员和领导小组办公室使用。人大代表请使用邀请函上的链接或二维码，无需登录。"</p>
+            {alert}
+            <form method="post" action="/login" class="card login-form">
+                <input type="hidden" name="next" value=next />
+                <label for="login">"账号"</label>
+                <input id="login" name="login" value=login autocomplete="username" autocapitalize="off" required />
+                <label for="password">"密码"</label>
+                <input id="password" name="password" type="password" autocomplete="current-password" required />
+                <button class="button primary" type="submit">"登录"</button>
+            </form>
+        </main>
+    }
+}
+
+/// `/login?next=…`
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let next = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("next"));
+    #[cfg(feature = "ssr")]
+    let next = crate::server::auth_http::safe_next(next.as_deref());
+    #[cfg(not(feature = "ssr"))]
+    let next = next.unwrap_or_else(|| "/desk".into());
+    view! { <LoginForm next error=None login=String::new() /> }
+}
+
+/// `/desk`: who is signed in, and the rounds (with turnout for the office).
+#[component]
+pub fn DeskPage() -> impl IntoView {
+    load_page(get_desk(), |d| {
+        let office = d.is_office;
+        let rows = d
+            .rounds
+            .into_iter()
+            .map(|r| {
+                let state = match r.state.as_str() {
+                    "open" => "进行中",
+                    "closed" => "已结束",
+                    _ => "未开始",
+                };
+                let when = format!(
+                    "{} — {}",
+                    r.opens_at
+                        .as_deref()
+                        .map(human_time)
+                        .unwrap_or_else(|| "未定".into()),
+                    r.closes_at
+                        .as_deref()
+                        .map(human_time)
+                        .unwrap_or_else(|| "未定".into())
+                );
+                let turnout = r.turnout.map(|(voted, invited)| {
+                    view! { <td>{format!("{voted}/{invited}")}</td> }
+                });
+                view! {
+                    <tr>
+                        <td>{r.name}</td>
+                        <td>{state}</td>
+                        <td>{when}</td>
+                        {turnout}
+                    </tr>
+                }
+            })
+            .collect_view();
+        let turnout_head = office.then(|| view! { <th>"已投/邀请"</th> });
+        view! {
+            <Title text="工作台" />
+            <header class="top">
+                <a class="brand" href="/">"测评"</a>
+                <span class="plan-name">{format!("{} · {}", d.login, d.role_label)}</span>
+            </header>
+            <main class="page">
+                <h1>"工作台"</h1>
+                <section class="card">
+                    <h2>"测评轮次"</h2>
+                    <div class="table-wrap">
+                        <table class="rounds">
+                            <thead>
+                                <tr>
+                                    <th>"名称"</th>
+                                    <th>"状态"</th>
+                                    <th>"时间"</th>
+                                    {turnout_head}
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
+                </section>
+                <form method="post" action="/logout">
+                    <button class="button secondary" type="submit">"退出登录"</button>
+                </form>
+            </main>
+        }
+    })
+}

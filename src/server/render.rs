@@ -1,0 +1,27 @@
+//! Rendering a whole page outside the Leptos router: the answers to plain form posts
+//! (ballots, sign-in), which must work with JavaScript off.
+
+use crate::server::http::AppState;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use leptos::prelude::*;
+
+/// Renders `body` in the app's document, with `status`; never cached (these pages are personal).
+pub fn render(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    body: impl FnOnce() -> AnyView,
+) -> Response {
+    let owner = Owner::new();
+    let html = owner.with(|| {
+        provide_context(state.leptos_options.clone());
+        leptos_meta::provide_meta_context();
+        let body = body().to_html();
+        crate::app::document(title, &body)
+    });
+    let mut res = (status, Html(html)).into_response();
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}

@@ -1,0 +1,276 @@
+//! Accounts through the router: sign-in, the session cookie, the growing delay, role checks,
+//! expired sessions, sign-out.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ceping::server::repo::account::{self, AccountRole};
+use http_body_util::BodyExt;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+struct Res {
+    status: StatusCode,
+    location: Option<String>,
+    cookie: Option<String>,
+    body: String,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let header = |name| {
+        res.headers()
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let location = header(header::LOCATION);
+    let cookie = header(header::SET_COOKIE);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Res {
+        status,
+        location,
+        cookie,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn login(app: &Router, login: &str, password: &str) -> Res {
+    let body = format!("login={login}&password={password}&next=%2Fdesk");
+    send(
+        app,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap(),
+    )
+    .await
+}
+
+async fn desk(app: &Router, cookie: Option<&str>) -> Res {
+    // As a browser asks for a page.
+    let mut req = Request::get("/desk").header(header::ACCEPT, "text/html,application/xhtml+xml");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+/// "ceping_session=…" from a Set-Cookie header.
+fn pair(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap().to_string()
+}
+
+async fn setup() -> (SqlitePool, Router) {
+    let pool = common::seeded_pool().await;
+    account::create(
+        &pool,
+        "office",
+        AccountRole::Office,
+        "correct horse battery",
+    )
+    .await
+    .unwrap();
+    account::create(&pool, "eval", AccountRole::Evaluator, "another long secret")
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO round (plan_id, name, state, scale_json, created_at)
+         VALUES (1, '2020年度满意度测评', 'open', '{\"levels\":[]}', '2020-12-01T00:00:00Z')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO round_turnout (round_id, ballots) VALUES (1, 7)")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let app = common::app(pool.clone()).await;
+    (pool, app)
+}
+
+#[tokio::test]
+async fn sign_in_sets_a_safe_cookie_and_opens_the_desk() {
+    let (pool, app) = setup().await;
+    let res = login(&app, "office", "correct%20horse%20battery").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some("/desk"));
+    let set = res.cookie.unwrap();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax") && set.contains("Path=/"),
+        "{set}"
+    );
+    assert!(!set.contains("Secure"), "plain HTTP: no Secure flag");
+    // Only the token's hash is stored.
+    let token = pair(&set).split('=').nth(1).unwrap().to_string();
+    let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM session")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+
+    let res = desk(&app, Some(&pair(&set))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("领导小组办公室"));
+    assert!(res.body.contains("2020年度满意度测评"));
+    assert!(
+        res.body.contains("7/0"),
+        "the office sees turnout: {}",
+        res.body
+    );
+}
+
+#[tokio::test]
+async fn behind_a_tls_proxy_the_cookie_is_secure() {
+    let (_, app) = setup().await;
+    let res = send(
+        &app,
+        Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("x-forwarded-proto", "https")
+            .body(Body::from("login=eval&password=another%20long%20secret"))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.cookie.unwrap().contains("; Secure"));
+}
+
+#[tokio::test]
+async fn an_evaluator_sees_the_rounds_but_not_the_turnout() {
+    let (_, app) = setup().await;
+    let set = login(&app, "EVAL", "another%20long%20secret")
+        .await
+        .cookie
+        .unwrap();
+    let res = desk(&app, Some(&pair(&set))).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.body.contains("第三方评估"));
+    assert!(res.body.contains("2020年度满意度测评"));
+    assert!(!res.body.contains("已投/邀请") && !res.body.contains("7/0"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_are_refused_and_slow_the_next_try() {
+    let (pool, app) = setup().await;
+    let res = login(&app, "office", "wrong").await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert!(res.body.contains("账号或密码不正确"));
+    assert!(res.cookie.is_none());
+    let (failures, next): (i64, String) = sqlx::query_as(
+        "SELECT failed_signins, next_attempt_at FROM account WHERE login = 'office'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(failures, 1);
+    assert!(
+        next > chrono::Utc::now().to_rfc3339()[..10].to_string(),
+        "{next}"
+    );
+    // While the wait lasts, even the right password is refused (the wait is stretched here so
+    // that a slow debug build cannot outlast it).
+    sqlx::query("UPDATE account SET next_attempt_at = ?")
+        .bind((chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339())
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = login(&app, "office", "correct%20horse%20battery").await;
+    assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.body.contains("秒后再试"));
+    // Once the wait is over, it works, and the count starts again.
+    sqlx::query("UPDATE account SET next_attempt_at = '2000-01-01T00:00:00+00:00'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = login(&app, "office", "correct%20horse%20battery").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let (failures,): (i64,) =
+        sqlx::query_as("SELECT failed_signins FROM account WHERE login = 'office'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(failures, 0);
+    // Unknown logins and empty forms say as little.
+    assert_eq!(
+        login(&app, "nobody", "whatever12345").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(login(&app, "", "").await.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn no_session_or_an_expired_one_leads_to_the_sign_in_page() {
+    let (pool, app) = setup().await;
+    for cookie in [
+        None,
+        Some("ceping_session=nonsense"),
+        Some(&*format!("ceping_session={}", "ab".repeat(32))),
+    ] {
+        let res = desk(&app, cookie).await;
+        assert!(res.status.is_redirection(), "{:?}: {}", cookie, res.status);
+        assert_eq!(res.location.as_deref(), Some("/login?next=/desk"));
+    }
+    let set = login(&app, "office", "correct%20horse%20battery")
+        .await
+        .cookie
+        .unwrap();
+    sqlx::query("UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let res = desk(&app, Some(&pair(&set))).await;
+    assert!(res.status.is_redirection());
+    // The JSON API says 401 instead.
+    let res = send(&app, Request::get("/api/desk").body(Body::empty()).unwrap()).await;
+    assert!(
+        res.status.is_redirection() || res.status == StatusCode::UNAUTHORIZED,
+        "{}",
+        res.status
+    );
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session() {
+    let (pool, app) = setup().await;
+    let set = login(&app, "office", "correct%20horse%20battery")
+        .await
+        .cookie
+        .unwrap();
+    let res = send(
+        &app,
+        Request::post("/logout")
+            .header(header::COOKIE, pair(&set))
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert!(res.cookie.unwrap().contains("Max-Age=0"));
+    let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM session")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(sessions, 0);
+    assert!(desk(&app, Some(&pair(&set))).await.status.is_redirection());
+}
+
+#[tokio::test]
+async fn only_local_paths_follow_a_sign_in() {
+    use ceping::server::auth_http::safe_next;
+    let cases = [
+        (Some("/desk"), "/desk"),
+        (Some("/plans/1"), "/plans/1"),
+        (Some("//evil.example"), "/desk"),
+        (Some("https://evil.example"), "/desk"),
+        (Some("/\\evil"), "/desk"),
+        (None, "/desk"),
+    ];
+    for (next, want) in cases {
+        assert_eq!(safe_next(next), want, "{next:?}");
+    }
+}

@@ -11,6 +11,7 @@
 //! (`… WHERE used = 0`) whose row count decides, inside the same savepoint as the ballot.
 
 use crate::ballot::{Choice, SubmittedBallot};
+use crate::server::repo::ballot;
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
 use tokio::sync::{mpsc, oneshot};
@@ -224,21 +225,11 @@ async fn write_one(
         if failed >= MAX_FAILED_RECEIPTS {
             return Ok(Err(Refusal::ReceiptLocked));
         }
-        let ballot: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ? AND round_id = ?")
-                .bind(receipt_hash)
-                .bind(s.round_id)
-                .fetch_optional(&mut **tx)
-                .await?;
-        let Some((ballot_id,)) = ballot else {
+        let Some((ballot_id, _)) = ballot::by_receipt(&mut **tx, s.round_id, receipt_hash).await?
+        else {
             return Ok(Err(Refusal::WrongReceipt));
         };
-        let old: Vec<(String, Option<i64>)> =
-            sqlx::query_as("SELECT item, level FROM ballot_choice WHERE ballot_id = ?")
-                .bind(&ballot_id)
-                .fetch_all(&mut **tx)
-                .await?;
-        for (item, level) in old {
+        for (item, level, _) in ballot::choices(&mut **tx, &ballot_id).await? {
             *deltas
                 .entry((s.round_id, item, level.unwrap_or(-1)))
                 .or_default() -= 1;
@@ -266,12 +257,7 @@ async fn write_one(
     .rows_affected();
     if claimed != 1 {
         // Already used: the same form posted again gets the first answer.
-        let same: Option<(String,)> =
-            sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ? AND round_id = ?")
-                .bind(&s.derived_receipt_hash)
-                .bind(s.round_id)
-                .fetch_optional(&mut **tx)
-                .await?;
+        let same = ballot::by_receipt(&mut **tx, s.round_id, &s.derived_receipt_hash).await?;
         return Ok(match same {
             Some(_) => Ok(Accepted::Repeated),
             None => Err(Refusal::AlreadyUsed),

@@ -16,6 +16,7 @@ use crate::server::ballot_box::{Accepted, Refusal, Submission};
 use crate::server::db::internal;
 use crate::server::http::{AppState, MAX_BODY_BYTES};
 use crate::server::render::render;
+use crate::server::repo::ballot as repo_ballot;
 use crate::server::repo::invite::{self, CodeState};
 use crate::server::repo::round::{self, Round, RoundState};
 use axum::body::Bytes;
@@ -507,12 +508,7 @@ pub async fn post_revise(
             "请输入提交测评时得到的20位回执码。".into(),
         );
     };
-    let found: Result<Option<(String, Option<String>)>, _> =
-        sqlx::query_as("SELECT id, comment FROM ballot WHERE receipt_hash = ? AND round_id = ?")
-            .bind(receipt.hash())
-            .bind(round.id)
-            .fetch_optional(&state.pool)
-            .await;
+    let found = repo_ballot::by_receipt(&state.pool, round.id, &receipt.hash()).await;
     let (ballot_id, comment) = match found {
         Ok(Some(b)) => b,
         Ok(None) => {
@@ -532,18 +528,13 @@ pub async fn post_revise(
             return server_error(&state);
         }
     };
-    let choices: Vec<(String, Option<i64>, Option<String>)> =
-        match sqlx::query_as("SELECT item, level, comment FROM ballot_choice WHERE ballot_id = ?")
-            .bind(&ballot_id)
-            .fetch_all(&state.pool)
-            .await
-        {
-            Ok(c) => c,
-            Err(e) => {
-                internal(e);
-                return server_error(&state);
-            }
-        };
+    let choices = match repo_ballot::choices(&state.pool, &ballot_id).await {
+        Ok(c) => c,
+        Err(e) => {
+            internal(e);
+            return server_error(&state);
+        }
+    };
     let form = match state.forms.form(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(&state),

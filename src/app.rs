@@ -41,6 +41,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// A whole document around `body` (already rendered HTML), for pages answered outside the
 /// router: the responses to the ballot's form posts. Same head as `shell`.
 pub fn document(title: &str, body: &str) -> String {
+    document_with(title, "", body)
+}
+
+/// [`document`] with `extra_head`, trusted HTML put at the end of the head.
+pub fn document_with(title: &str, extra_head: &str, body: &str) -> String {
     let head = view! {
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -50,7 +55,9 @@ pub fn document(title: &str, body: &str) -> String {
         <title>{format!("{title} · 测评")}</title>
     }
     .to_html();
-    format!("<!DOCTYPE html><html lang=\"zh-CN\"><head>{head}</head><body>{body}</body></html>")
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head>{head}{extra_head}</head><body>{body}</body></html>"
+    )
 }
 
 /// Every page renders completely on the server before it is sent (`SsrMode::Async`), so it

@@ -17,6 +17,10 @@ pub mod ballot;
 /// The results engine: counts and scores in, rates, classes, indices and rankings out. Pure.
 pub mod results;
 
+/// Charts as SVG (plotters), from plain numbers. Server only: plotters stays out of the WASM.
+#[cfg(feature = "ssr")]
+pub mod charts;
+
 /// Errors shared by server functions and pages, with the message a person is shown.
 pub mod error;
 

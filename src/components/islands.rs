@@ -318,6 +318,8 @@ pub fn ReceiptFill(code: String) -> impl IntoView {
             let input = browser::document()
                 .and_then(|d| d.get_element_by_id("receipt"))
                 .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+            // Never over what the deputy already typed before the page woke up.
+            let input = input.filter(|i| i.value().trim().is_empty());
             if let (Some(saved), Some(input)) = (saved, input) {
                 input.set_value(&saved);
                 set_filled.set(true);

@@ -28,10 +28,16 @@ pub fn task_label(section: i64, number: i64) -> String {
 
 /// A task's heading: its own title, or the start of its text.
 pub fn task_heading(task: &TaskRow) -> String {
-    match &task.title {
-        Some(t) => t.clone(),
+    heading_of(task.title.as_deref(), &task.body)
+}
+
+/// A task's heading from its title (if it opens with one) and its text: the title, or the
+/// text up to its first pause, at most 28 characters.
+pub fn heading_of(title: Option<&str>, body: &str) -> String {
+    match title {
+        Some(t) => t.to_string(),
         None => {
-            let chars: Vec<char> = task.body.chars().collect();
+            let chars: Vec<char> = body.chars().collect();
             let cut = chars
                 .iter()
                 .position(|c| matches!(c, ',' | '，' | '。' | ';' | '；'))

@@ -70,12 +70,23 @@ pub fn DeskPage() -> impl IntoView {
                 let turnout = r.turnout.map(|(voted, invited)| {
                     view! { <td>{format!("{voted}/{invited}")}</td> }
                 });
+                let id = r.id;
+                let score = (!office && r.state == "open").then(|| {
+                    view! { <a href=format!("/score/{id}")>"评分"</a> }
+                });
+                let indicators = office.then(|| {
+                    view! { <a href=format!("/desk/rounds/{id}/indicators")>"指标"</a> }
+                });
                 view! {
                     <tr>
                         <td>{r.name}</td>
                         <td>{state}</td>
                         <td>{when}</td>
                         {turnout}
+                        <td class="links">
+                            {score} <a href=format!("/results/{id}")>"结果"</a> {indicators}
+                            <a href=format!("/screen/{id}")>"大屏"</a>
+                        </td>
                     </tr>
                 }
             })
@@ -99,6 +110,7 @@ pub fn DeskPage() -> impl IntoView {
                                     <th>"状态"</th>
                                     <th>"时间"</th>
                                     {turnout_head}
+                                    <th></th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>

@@ -6,6 +6,12 @@ pub mod ballot;
 pub mod group;
 pub mod not_found;
 pub mod plan;
+#[cfg(feature = "ssr")]
+pub mod results;
+#[cfg(feature = "ssr")]
+pub mod score;
+#[cfg(feature = "ssr")]
+pub mod staff;
 pub mod task;
 pub mod tasks;
 pub mod unit;

@@ -777,6 +777,29 @@ impl EvaluatorResult {
     }
 }
 
+/// The mean score per indicator over the lines counted in an item's evaluator score (complete
+/// and not trimmed), so the indicator means weighted by the set give back that score. `None`
+/// for every indicator when no line counts.
+pub fn indicator_means(indicators: &Indicators, result: &EvaluatorResult) -> Vec<Option<f64>> {
+    let counted: Vec<&EvaluatorLine> = result
+        .lines
+        .iter()
+        .filter(|l| l.weighted.is_some() && !l.dropped)
+        .collect();
+    (0..indicators.len())
+        .map(|k| {
+            if counted.is_empty() {
+                return None;
+            }
+            let sum: f64 = counted
+                .iter()
+                .map(|l| l.scores.get(k).copied().flatten().unwrap_or(0.0))
+                .sum();
+            finite(sum / counted.len() as f64)
+        })
+        .collect()
+}
+
 /// The evaluators' results on one item from its sheets (the set and the sheets are
 /// validated here, with [`Indicators::validate`] and [`validate_scores`]). With `trim` and
 /// five or more complete sheets, one highest and one lowest weighted score are dropped

@@ -2298,3 +2298,26 @@ fn no_panic_and_no_nan_on_odd_inputs() {
         [("c", Some(1)), ("a", None), ("b", None)]
     );
 }
+
+#[test]
+fn indicator_means_skip_incomplete_and_trimmed_lines_and_weigh_back_to_the_score() {
+    let set = Indicators::new(&[("进度", 60.0), ("成效", 40.0)]);
+    // Five complete sheets (trimming drops the lowest and the highest) and one with a blank.
+    let sheets = vec![
+        EvaluatorSheet::new("a", "t1", vec![Some(50.0), Some(50.0)]),
+        EvaluatorSheet::new("b", "t1", vec![Some(80.0), Some(70.0)]),
+        EvaluatorSheet::new("c", "t1", vec![Some(90.0), Some(80.0)]),
+        EvaluatorSheet::new("d", "t1", vec![Some(70.0), Some(90.0)]),
+        EvaluatorSheet::new("e", "t1", vec![Some(100.0), Some(100.0)]),
+        EvaluatorSheet::new("f", "t1", vec![Some(10.0), None]),
+    ];
+    let result = evaluate_item(&set, &sheets, true).unwrap();
+    let means = indicator_means(&set, &result);
+    // Counted: b, c, d. 进度 (80 + 90 + 70) / 3 = 80; 成效 (70 + 80 + 90) / 3 = 80.
+    assert_eq!(means, vec![Some(80.0), Some(80.0)]);
+    let back = means[0].unwrap() * 0.6 + means[1].unwrap() * 0.4;
+    assert!((back - result.score.unwrap()).abs() < 1e-9);
+
+    let none = evaluate_item(&set, &sheets[5..], false).unwrap();
+    assert_eq!(indicator_means(&set, &none), vec![None, None]);
+}

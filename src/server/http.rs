@@ -1,7 +1,7 @@
 //! The HTTP router: Leptos pages and server functions, static files, and middleware.
 
 use crate::app::{App, shell};
-use crate::server::auth_http;
+use crate::server::{auth_http, results_http, score_http};
 use crate::server::ballot_box::BallotBox;
 use crate::server::ballot_http::{self, FailureLimiter, FormCache};
 use axum::Router;
@@ -85,6 +85,21 @@ pub fn router(state: AppState) -> Router {
         .route("/v/{code}/revise", post(ballot_http::post_revise))
         .route("/login", post(auth_http::post_login))
         .route("/logout", post(auth_http::post_logout))
+        .route("/score/{round}", get(score_http::get_overview))
+        .route("/score/{round}/submit", post(score_http::post_submit))
+        .route(
+            "/score/{round}/{item}",
+            get(score_http::get_sheet).post(score_http::post_sheet),
+        )
+        .route(
+            "/desk/rounds/{round}/indicators",
+            get(score_http::get_indicators).post(score_http::post_indicators),
+        )
+        .route("/results/{round}", get(results_http::get_results))
+        .route("/results/{round}/tasks/{id}", get(results_http::get_task_result))
+        .route("/results/{round}/units/{id}", get(results_http::get_unit_result))
+        .route("/results/{round}/charts/{name}", get(results_http::get_chart))
+        .route("/screen/{round}", get(results_http::get_screen))
         .leptos_routes_with_context(
             &state,
             routes,

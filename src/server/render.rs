@@ -13,12 +13,23 @@ pub fn render(
     title: &str,
     body: impl FnOnce() -> AnyView,
 ) -> Response {
+    render_with_head(state, status, title, "", body)
+}
+
+/// [`render`] with `extra_head` (trusted HTML, such as a refresh `<meta>`) in the head.
+pub fn render_with_head(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    extra_head: &str,
+    body: impl FnOnce() -> AnyView,
+) -> Response {
     let owner = Owner::new();
     let html = owner.with(|| {
         provide_context(state.leptos_options.clone());
         leptos_meta::provide_meta_context();
         let body = body().to_html();
-        crate::app::document(title, &body)
+        crate::app::document_with(title, extra_head, &body)
     });
     let mut res = (status, Html(html)).into_response();
     res.headers_mut()

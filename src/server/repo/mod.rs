@@ -4,4 +4,6 @@ pub mod account;
 pub mod ballot;
 pub mod invite;
 pub mod plan;
+pub mod results;
 pub mod round;
+pub mod score;

@@ -40,6 +40,10 @@ pub struct Round {
     pub scale: Scale,
     pub comments_allowed: bool,
     pub comment_max_chars: i64,
+    /// How results are counted (`round.results_config_json`).
+    pub results_config: crate::results::ResultsConfig,
+    /// Whether the big screen shows results before the round closes.
+    pub results_public: bool,
 }
 
 /// What a new round rates and how.
@@ -140,6 +144,7 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    crate::server::repo::score::insert_default_indicators(&mut tx, id).await?;
     record(&mut tx, id, "create", actor, None).await?;
     tx.commit().await?;
     Ok(id)
@@ -207,20 +212,35 @@ pub async fn transition(
     Ok(to)
 }
 
-type RoundRow = (
-    i64,
-    i64,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    bool,
-    i64,
-);
+#[derive(sqlx::FromRow)]
+struct RoundRow {
+    id: i64,
+    plan_id: i64,
+    name: String,
+    opens_at: Option<String>,
+    closes_at: Option<String>,
+    state: String,
+    scale_json: String,
+    comments_allowed: bool,
+    comment_max_chars: i64,
+    results_config_json: String,
+    results_public: bool,
+}
 
 fn from_row(r: RoundRow) -> Result<Round, RoundError> {
-    let (id, plan_id, name, opens_at, closes_at, state, scale_json, comments_allowed, max) = r;
+    let RoundRow {
+        id,
+        plan_id,
+        name,
+        opens_at,
+        closes_at,
+        state,
+        scale_json,
+        comments_allowed,
+        comment_max_chars: max,
+        results_config_json,
+        results_public,
+    } = r;
     Ok(Round {
         id,
         plan_id,
@@ -232,11 +252,16 @@ fn from_row(r: RoundRow) -> Result<Round, RoundError> {
             .map_err(|e| RoundError::Invalid(format!("round {id} has a damaged scale: {e}")))?,
         comments_allowed,
         comment_max_chars: max,
+        results_config: serde_json::from_str(&results_config_json).map_err(|e| {
+            RoundError::Invalid(format!("round {id} has a damaged results configuration: {e}"))
+        })?,
+        results_public,
     })
 }
 
 const ROUND_COLUMNS: &str = "id, plan_id, name, opens_at, closes_at, state, scale_json, \
-                             comments_allowed, comment_max_chars";
+                             comments_allowed, comment_max_chars, results_config_json, \
+                             results_public";
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Round, RoundError> {
     let row: Option<RoundRow> =

@@ -1,0 +1,636 @@
+//! Results pages: a round's overview (`/results/{round}`), one task or unit
+//! (`/results/{round}/tasks/{id}`, `…/units/{id}`) and the venue's big screen
+//! (`/screen/{round}`). Every chart has the same numbers in a table beside it.
+
+use crate::charts::{NOT_RATED_COLOUR, level_colours};
+use crate::pages::score::{fmt1, fmt_weight};
+use crate::pages::staff::StaffFrame;
+use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
+use crate::server::repo::account::Account;
+use crate::server::repo::results::{ItemMeta, Report};
+use crate::server::repo::round::RoundState;
+use leptos::prelude::*;
+
+/// A rate 0–1 as a percentage with one decimal.
+pub fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{:.1}%", v * 100.0))
+        .unwrap_or_else(|| "—".into())
+}
+
+pub fn state_label(s: RoundState) -> &'static str {
+    match s {
+        RoundState::Draft => "未开始",
+        RoundState::Open => "进行中",
+        RoundState::Closed => "已结束",
+    }
+}
+
+fn turnout_line(report: &Report) -> String {
+    let (voted, invited) = report.turnout;
+    let rate = if invited > 0 {
+        format!("（{:.1}%）", voted as f64 * 100.0 / invited as f64)
+    } else {
+        String::new()
+    };
+    format!("已投 {voted} / 应投 {invited}{rate}")
+}
+
+/// How the figures are computed, in words, so a reader can recompute them.
+#[component]
+fn Method(report: Report) -> impl IntoView {
+    let m = &report.results.method;
+    let n = match m.config.denominator {
+        Denominator::ValidBallots => "有效票数（该项已评价的票）".to_string(),
+        Denominator::Invited(n) => format!("应到代表数 {n}"),
+        Denominator::Present(n) => format!("实到代表数 {n}"),
+    };
+    let levels: Vec<String> = m
+        .scale
+        .levels
+        .iter()
+        .zip(&m.level_weights)
+        .map(|(l, w)| format!("{} {}", l.label, fmt_weight(*w)))
+        .collect();
+    let (dw, ew) = m.config.group_weights;
+    let indicators: Vec<String> = report
+        .indicators
+        .iter()
+        .map(|i| format!("{} {}", i.name, fmt_weight(i.weight)))
+        .collect();
+    view! {
+        <details class="card method">
+            <summary>"计算方法"</summary>
+            <ul>
+                <li>{format!("满意率 = （满意 + 基本满意）÷ N，N = {n}；未评价的票不计入该项。")}</li>
+                <li>"测评结果按多数规则：满意票超过N的一半为“满意”；否则满意与基本满意合计超过一半为“基本满意”；否则为“不满意”。"</li>
+                <li>{format!("代表得分按等级分值加权：{}。", levels.join("、"))}</li>
+                <li>
+                    {format!(
+                        "评估得分 = 各指标得分按权重加权（{}），再取已提交评估人的平均{}；等级：优 ≥90，良 ≥80，中 ≥60，差 <60。",
+                        indicators.join("、"),
+                        if m.config.trim { "（5人及以上时去掉一个最高分和一个最低分）" } else { "" },
+                    )}
+                </li>
+                <li>
+                    {format!(
+                        "综合指数 = 代表得分 × {} + 评估得分 × {}（按比例；某一方没有数据时只计另一方）。",
+                        fmt_weight(dw),
+                        fmt_weight(ew),
+                    )}
+                </li>
+                <li>
+                    {format!(
+                        "“{NEEDS_REWORK_LABEL}”：测评结果为不满意，或满意率低于{}。",
+                        pct(Some(m.config.rework_threshold)),
+                    )}
+                </li>
+            </ul>
+        </details>
+    }
+}
+
+/// The level counts, rates, scores and flags of `items`, one row each.
+#[component]
+pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> impl IntoView {
+    let round = report.round.id;
+    let labels: Vec<String> = report
+        .round
+        .scale
+        .levels
+        .iter()
+        .map(|l| l.label.clone())
+        .collect();
+    let colours = level_colours(labels.len());
+    let heads = labels
+        .iter()
+        .zip(colours.iter())
+        .map(|(l, c)| {
+            view! {
+                <th class="num">
+                    <span class="swatch" style=format!("background:{c}")></span>
+                    {l.clone()}
+                </th>
+            }
+        })
+        .collect_view();
+    let ranks: std::collections::HashMap<String, Option<usize>> = report
+        .results
+        .task_ranking
+        .iter()
+        .chain(&report.results.unit_ranking)
+        .map(|r| (r.item.clone(), r.rank))
+        .collect();
+    let rows = items
+        .iter()
+        .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+        .map(|(m, r)| {
+            let counts = r
+                .deputies
+                .counts
+                .iter()
+                .map(|c| view! { <td class="num">{*c}</td> })
+                .collect_view();
+            let rank = show_rank.then(|| {
+                let rank = ranks.get(&m.item).copied().flatten();
+                view! { <td class="num">{rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into())}</td> }
+            });
+            let class = r
+                .deputies
+                .classification
+                .map(|c| c.label())
+                .unwrap_or("—");
+            let grade = r.evaluators.grade.map(|g| g.label()).unwrap_or("");
+            let flag = r.needs_rework.then(|| view! { <span class="flag">{NEEDS_REWORK_LABEL}</span> });
+            view! {
+                <tr class:rework=r.needs_rework>
+                    {rank}
+                    <th scope="row">
+                        <a href=m.href(round)>{m.label.clone()}</a>
+                        <span class="meta">{format!(" {}", m.title)}</span>
+                    </th>
+                    {counts}
+                    <td class="num">{r.deputies.not_rated}</td>
+                    <td class="num">{pct(r.deputies.satisfaction_rate)}</td>
+                    <td>{class}</td>
+                    <td class="num">{fmt1(r.deputies.satisfaction_score)}</td>
+                    <td class="num">{format!("{} {grade}", fmt1(r.evaluators.score))}</td>
+                    <td class="num">{fmt1(r.combined.value)}</td>
+                    <td>{flag}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="results">
+                <thead>
+                    <tr>
+                        {show_rank.then(|| view! { <th class="num">"排名"</th> })}
+                        <th>"项目"</th>
+                        {heads}
+                        <th class="num">
+                            <span class="swatch" style=format!("background:{NOT_RATED_COLOUR}")></span>
+                            "未评"
+                        </th>
+                        <th class="num">"满意率"</th>
+                        <th>"测评结果"</th>
+                        <th class="num">"代表得分"</th>
+                        <th class="num">"评估得分"</th>
+                        <th class="num">"综合指数"</th>
+                        <th>"标记"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// Items ordered by rank (ranked first, then those without data, in ballot order).
+pub fn by_rank(report: &Report, tasks: bool) -> Vec<ItemMeta> {
+    let ranking = if tasks {
+        &report.results.task_ranking
+    } else {
+        &report.results.unit_ranking
+    };
+    let mut order: Vec<(usize, usize, ItemMeta)> = report
+        .items
+        .iter()
+        .filter(|m| m.is_task == tasks)
+        .enumerate()
+        .map(|(i, m)| {
+            let rank = ranking
+                .iter()
+                .find(|r| r.item == m.item)
+                .and_then(|r| r.rank)
+                .unwrap_or(usize::MAX);
+            (rank, i, m.clone())
+        })
+        .collect();
+    order.sort_by_key(|(rank, i, _)| (*rank, *i));
+    order.into_iter().map(|(_, _, m)| m).collect()
+}
+
+/// The evaluators' mean per indicator for `items`, as a table under the chart.
+#[component]
+fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
+    let set = crate::server::repo::score::as_set(&report.indicators);
+    let heads = report
+        .indicators
+        .iter()
+        .map(|i| view! { <th class="num">{format!("{}（{}）", i.name, fmt_weight(i.weight))}</th> })
+        .collect_view();
+    let rows = items
+        .iter()
+        .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+        .map(|(m, r)| {
+            let cells = indicator_means(&set, &r.evaluators)
+                .into_iter()
+                .map(|v| view! { <td class="num">{fmt1(v)}</td> })
+                .collect_view();
+            view! {
+                <tr>
+                    <th scope="row">{m.label.clone()}</th>
+                    {cells}
+                    <td class="num">{fmt1(r.evaluators.score)}</td>
+                    <td class="num">{r.evaluators.used}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-wrap">
+            <table class="results">
+                <thead>
+                    <tr>
+                        <th>"项目"</th>
+                        {heads}
+                        <th class="num">"加权"</th>
+                        <th class="num">"计入人数"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+/// A chart with its caption; the table with the same numbers follows it.
+#[component]
+fn Chart(src: String, caption: String) -> impl IntoView {
+    view! {
+        <figure class="chart">
+            <img src=src alt=caption.clone() loading="lazy" />
+            <figcaption>{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// One item's 满意率 in another round (`a`) and in this one (`b`).
+pub type CompareLine = (ItemMeta, Option<f64>, Option<f64>);
+
+/// This round against another of the same plan.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub other_id: i64,
+    pub other_name: String,
+    pub rows: Vec<CompareLine>,
+}
+
+/// `/results/{round}`
+#[component]
+pub fn ResultsOverview(
+    who: Account,
+    report: Report,
+    /// Other rounds of the plan: (id, name).
+    siblings: Vec<(i64, String)>,
+    /// The round compared against, if any.
+    compare: Option<Comparison>,
+) -> impl IntoView {
+    let id = report.round.id;
+    let charts = format!("/results/{id}/charts");
+    let tasks: Vec<ItemMeta> = report.tasks().cloned().collect();
+    let units_ranked = by_rank(&report, false);
+    let tasks_ranked = by_rank(&report, true);
+    let state = state_label(report.round.state);
+    let open_note = (report.round.state != RoundState::Closed).then(|| {
+        view! {
+            <p class="alert alert-review" role="status">
+                "测评尚未结束，以下为截至目前的统计，结果以测评结束后为准。"
+            </p>
+        }
+    });
+    let compare_section = (!siblings.is_empty()).then(|| {
+        let options = siblings
+            .iter()
+            .map(|(sid, name)| {
+                let selected = compare.as_ref().is_some_and(|c| c.other_id == *sid);
+                view! { <option value=sid.to_string() selected=selected>{name.clone()}</option> }
+            })
+            .collect_view();
+        let body = compare.clone().map(|c| {
+            let Comparison {
+                other_id: other,
+                other_name,
+                rows,
+            } = c;
+            let table = rows
+                .into_iter()
+                .map(|(m, a, b)| {
+                    let delta = match (a, b) {
+                        (Some(a), Some(b)) => format!("{:+.1}", (b - a) * 100.0),
+                        _ => "—".into(),
+                    };
+                    view! {
+                        <tr>
+                            <th scope="row">{m.full_label()}</th>
+                            <td class="num">{pct(a)}</td>
+                            <td class="num">{pct(b)}</td>
+                            <td class="num">{delta}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <Chart
+                    src=format!("{charts}/compare.svg?vs={other}")
+                    caption=format!("各项满意率：{other_name} 与 {}", report.round.name)
+                />
+                <div class="table-wrap">
+                    <table class="results">
+                        <thead>
+                            <tr>
+                                <th>"项目"</th>
+                                <th class="num">{other_name.clone()}</th>
+                                <th class="num">{report.round.name.clone()}</th>
+                                <th class="num">"变化（百分点）"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{table}</tbody>
+                    </table>
+                </div>
+            }
+        });
+        view! {
+            <section class="card">
+                <h2>"轮次对比"</h2>
+                <form method="get" action=format!("/results/{id}") class="inline-form">
+                    <label for="vs">"对比轮次"</label>
+                    <select id="vs" name="vs">{options}</select>
+                    <button class="button secondary" type="submit">"对比"</button>
+                </form>
+                {body}
+            </section>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"测评结果"</h1>
+            <p class="lead-in">
+                {format!("{} · {} · {}", report.round.name, state, report.plan_title)}
+            </p>
+            {open_note}
+            <section class="card">
+                <h2>"参与情况"</h2>
+                <p class="big-number">{turnout_line(&report)}</p>
+                <p>{format!("已提交评分的评估人：{} 人", report.evaluators_submitted)}</p>
+                <Chart src=format!("{charts}/turnout.svg") caption="代表投票情况".to_string() />
+                <p>
+                    <a href=format!("/screen/{id}")>"打开会场大屏"</a>
+                </p>
+            </section>
+            <Method report=report.clone() />
+            <section class="card">
+                <h2>"工作任务"</h2>
+                <Chart
+                    src=format!("{charts}/tasks-levels.svg")
+                    caption="各项任务的代表评价分布".to_string()
+                />
+                <Chart
+                    src=format!("{charts}/tasks-ranked.svg")
+                    caption="工作任务按综合指数排名".to_string()
+                />
+                <ResultsTable report=report.clone() items=tasks_ranked show_rank=true />
+            </section>
+            <section class="card">
+                <h2>"成员单位"</h2>
+                <Chart
+                    src=format!("{charts}/units-ranked.svg")
+                    caption="成员单位按综合指数排名".to_string()
+                />
+                <Chart
+                    src=format!("{charts}/units-levels.svg")
+                    caption="各成员单位的代表评价分布".to_string()
+                />
+                <ResultsTable report=report.clone() items=units_ranked show_rank=true />
+            </section>
+            <section class="card">
+                <h2>"评估指标得分"</h2>
+                <Chart
+                    src=format!("{charts}/task-indicators.svg")
+                    caption="各项任务的评估指标平均分".to_string()
+                />
+                <IndicatorTable report=report.clone() items=tasks />
+            </section>
+            {compare_section}
+        </StaffFrame>
+    }
+}
+
+/// `/results/{round}/tasks/{id}` and `/results/{round}/units/{id}`.
+#[component]
+pub fn ItemResultPage(
+    who: Account,
+    report: Report,
+    meta: ItemMeta,
+    /// Evaluators' notes on this item: (login, note).
+    notes: Vec<(String, String)>,
+    /// Deputies' comments on this item (anonymous, in random order).
+    comments: Vec<String>,
+    /// For a unit: its own result and the tasks it leads and shares.
+    unit: Option<UnitView>,
+) -> impl IntoView {
+    let id = report.round.id;
+    let result: Option<ItemResult> = report.result(&meta.item).cloned();
+    let public = if meta.is_task {
+        format!("/tasks/{}", meta.ref_id)
+    } else {
+        format!("/units/{}", meta.ref_id)
+    };
+    let lines = result.as_ref().map(|r| {
+        let heads = report
+            .indicators
+            .iter()
+            .map(|i| view! { <th class="num">{i.name.clone()}</th> })
+            .collect_view();
+        let rows = r
+            .evaluators
+            .lines
+            .iter()
+            .map(|l| {
+                let cells = l
+                    .scores
+                    .iter()
+                    .map(|s| view! { <td class="num">{fmt1(*s)}</td> })
+                    .collect_view();
+                let note = if l.dropped {
+                    "去掉（最高或最低）"
+                } else if l.weighted.is_none() {
+                    "未评完，不计入"
+                } else {
+                    ""
+                };
+                view! {
+                    <tr>
+                        <th scope="row">{l.evaluator.clone()}</th>
+                        {cells}
+                        <td class="num">{fmt1(l.weighted)}</td>
+                        <td>{note}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>"评估打分"</h2>
+                <p>
+                    {format!(
+                        "评估得分 {}{}，计入 {} 人。",
+                        fmt1(r.evaluators.score),
+                        r.evaluators.grade.map(|g| format!("（{}）", g.label())).unwrap_or_default(),
+                        r.evaluators.used,
+                    )}
+                </p>
+                <div class="table-wrap">
+                    <table class="results">
+                        <thead>
+                            <tr>
+                                <th>"评估人"</th>
+                                {heads}
+                                <th class="num">"加权"</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    });
+    let unit_section = unit.map(|u| {
+        let list = |title: &'static str, rs: Vec<ItemResult>, mean: Option<f64>| {
+            let metas: Vec<ItemMeta> = rs
+                .iter()
+                .filter_map(|r| report.meta(&r.item).cloned())
+                .collect();
+            view! {
+                <h3>{format!("{title}（平均综合指数 {}）", fmt1(mean))}</h3>
+                <ResultsTable report=report.clone() items=metas show_rank=false />
+            }
+        };
+        view! {
+            <section class="card">
+                <h2>"相关工作任务"</h2>
+                {list("牵头的任务", u.led_tasks, u.led_mean.mean)}
+                {list("参与的任务", u.shared_tasks, u.shared_mean.mean)}
+            </section>
+        }
+    });
+    let notes = (!notes.is_empty()).then(|| {
+        let items = notes
+            .into_iter()
+            .map(|(who, note)| view! { <li><strong>{who}</strong>"："{note}</li> })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>"评分依据"</h2>
+                <ul class="notes">{items}</ul>
+            </section>
+        }
+    });
+    let comments = (!comments.is_empty()).then(|| {
+        let items = comments
+            .into_iter()
+            .map(|c| view! { <li>{c}</li> })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>"代表意见"</h2>
+                <ul class="notes">{items}</ul>
+            </section>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <p class="crumb">
+                <a href=format!("/results/{id}")>{report.round.name.clone()}</a>
+            </p>
+            <h1>{meta.label.clone()}</h1>
+            <p class="lead-in">
+                {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
+            </p>
+            <section class="card">
+                <h2>"代表测评"</h2>
+                <ResultsTable report=report.clone() items=vec![meta.clone()] show_rank=false />
+            </section>
+            {lines}
+            {notes}
+            {comments}
+            {unit_section}
+        </StaffFrame>
+    }
+}
+
+/// `/screen/{round}`: large type for the venue. Turnout always; results once published.
+#[component]
+pub fn ScreenPage(report: Report) -> impl IntoView {
+    let id = report.round.id;
+    let (voted, invited) = report.turnout;
+    let share = if invited > 0 {
+        voted as f64 * 100.0 / invited as f64
+    } else {
+        0.0
+    };
+    let results = report.published().then(|| {
+        let tasks = by_rank(&report, true);
+        let units = by_rank(&report, false);
+        let row = |m: &ItemMeta| {
+            let r = report.result(&m.item);
+            let rate = pct(r.and_then(|r| r.deputies.satisfaction_rate));
+            let class = r
+                .and_then(|r| r.deputies.classification)
+                .map(|c| c.label())
+                .unwrap_or("—");
+            view! {
+                <tr>
+                    <th scope="row">{m.full_label()}</th>
+                    <td class="num">{rate}</td>
+                    <td>{class}</td>
+                </tr>
+            }
+        };
+        let task_rows = tasks.iter().map(row).collect_view();
+        let unit_rows = units.iter().map(row).collect_view();
+        view! {
+            <section>
+                <h2>"工作任务满意率"</h2>
+                <table class="screen-table">
+                    <tbody>{task_rows}</tbody>
+                </table>
+            </section>
+            <section>
+                <h2>"成员单位"</h2>
+                <img
+                    class="screen-chart"
+                    src=format!("/results/{id}/charts/units-ranked.svg")
+                    alt="成员单位按综合指数排名"
+                />
+                <table class="screen-table">
+                    <tbody>{unit_rows}</tbody>
+                </table>
+            </section>
+        }
+    });
+    let waiting = (!report.published()).then(|| {
+        view! { <p class="screen-wait">"测评结束后公布结果。"</p> }
+    });
+    view! {
+        <main class="screen">
+            <h1>{report.round.name.clone()}</h1>
+            <p class="screen-plan">{report.plan_title.clone()}</p>
+            <section class="screen-turnout" aria-live="polite">
+                <p class="screen-count">
+                    <span class="voted">{voted}</span>
+                    " / "
+                    {invited}
+                </p>
+                <div class="screen-bar" role="img" aria-label=format!("已投 {voted} / 应投 {invited}")>
+                    <div class="screen-fill" style=format!("width:{share:.1}%")></div>
+                </div>
+                <p>{format!("已投票 {share:.1}% · {}", state_label(report.round.state))}</p>
+            </section>
+            {waiting}
+            {results}
+        </main>
+    }
+}

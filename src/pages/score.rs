@@ -1,0 +1,355 @@
+//! The evaluators' score sheets (`/score/{round}`, `/score/{round}/{item}`) and the office's
+//! indicator system (`/desk/rounds/{round}/indicators`). Plain forms: they work with
+//! JavaScript off, and every save is a whole sheet, checked before anything is stored.
+
+use crate::pages::ballot::human_time;
+use crate::pages::staff::StaffFrame;
+use crate::server::repo::account::Account;
+use crate::server::repo::results::ItemMeta;
+use crate::server::repo::score::{IndicatorRow, MAX_NOTE_CHARS, Sheet};
+use leptos::prelude::*;
+
+/// One line of an evaluator's overview.
+#[derive(Debug, Clone)]
+pub struct SheetLine {
+    pub meta: ItemMeta,
+    pub sheet: Option<Sheet>,
+    /// The weighted score, when every indicator is scored.
+    pub weighted: Option<f64>,
+}
+
+/// `/score/{round}`: every item with its state, and the submit button.
+#[component]
+pub fn ScoreOverview(
+    who: Account,
+    round_id: i64,
+    round_name: String,
+    open: bool,
+    submitted: Option<String>,
+    lines: Vec<SheetLine>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let total = lines.len();
+    let complete = lines
+        .iter()
+        .filter(|l| l.sheet.as_ref().is_some_and(Sheet::complete))
+        .count();
+    let editable = open && submitted.is_none();
+    let status = match (&submitted, open) {
+        (Some(at), _) => view! {
+            <div class="alert alert-review" role="status">
+                {format!("您已于{}提交本轮评分，评分已定稿。", human_time(at))}
+            </div>
+        }
+        .into_any(),
+        (None, false) => view! {
+            <div class="alert alert-error" role="status">"本轮测评当前未开放，不能评分。"</div>
+        }
+        .into_any(),
+        (None, true) => ().into_any(),
+    };
+    let notice = notice.map(|n| view! { <div class="alert alert-review" role="status">{n}</div> });
+    let section = |title: &'static str, is_task: bool| {
+        let rows = lines
+            .iter()
+            .filter(|l| l.meta.is_task == is_task)
+            .map(|l| {
+                let (state, class) = match &l.sheet {
+                    Some(s) if s.complete() => ("已评分", "state done"),
+                    Some(_) => ("未评完", "state partial"),
+                    None => ("未评分", "state todo"),
+                };
+                let href = format!("/score/{round_id}/{}", l.meta.item);
+                let action = if editable {
+                    if l.sheet.is_some() { "修改" } else { "评分" }
+                } else {
+                    "查看"
+                };
+                view! {
+                    <tr>
+                        <td>
+                            <a href=href.clone()>{l.meta.label.clone()}</a>
+                            <span class="meta">{format!(" {}", l.meta.title)}</span>
+                        </td>
+                        <td class=class>{state}</td>
+                        <td class="num">{fmt1(l.weighted)}</td>
+                        <td>
+                            <a href=href>{action}</a>
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="card">
+                <h2>{title}</h2>
+                <div class="table-wrap">
+                    <table class="sheets">
+                        <thead>
+                            <tr>
+                                <th>"项目"</th>
+                                <th>"状态"</th>
+                                <th>"加权得分"</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            </section>
+        }
+    };
+    let tasks_section = section("工作任务", true);
+    let units_section = section("成员单位", false);
+    let submit = editable.then(|| {
+        view! {
+            <section class="card">
+                <h2>"提交评分"</h2>
+                <p>
+                    {format!("已评完 {complete}/{total} 项。")}
+                    "提交后评分定稿，不能再修改，并计入测评结果；未评完的项目不计入该项的评估得分。"
+                </p>
+                <form method="post" action=format!("/score/{round_id}/submit")>
+                    <button class="button primary" type="submit">"提交全部评分"</button>
+                </form>
+            </section>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"评估打分"</h1>
+            <p class="lead-in">{round_name}</p>
+            {notice}
+            {status}
+            <p class="progress-line">{format!("已评完 {complete}/{total} 项")}</p>
+            {tasks_section}
+            {units_section}
+            {submit}
+        </StaffFrame>
+    }
+}
+
+/// What the sheet form shows besides the saved or typed values.
+#[derive(Debug, Clone)]
+pub struct SheetContext {
+    pub round_id: i64,
+    pub round_name: String,
+    pub meta: ItemMeta,
+    /// The task's text (empty for a unit).
+    pub text: String,
+    /// The item after this one, for "save and next".
+    pub next: Option<ItemMeta>,
+    pub prev: Option<ItemMeta>,
+    pub editable: bool,
+}
+
+/// `/score/{round}/{item}`: a 0–100 score per indicator and an evidence note.
+#[component]
+pub fn SheetForm(
+    who: Account,
+    ctx: SheetContext,
+    indicators: Vec<IndicatorRow>,
+    /// The values to show: as saved, or as typed when a save was refused.
+    values: Vec<String>,
+    note: String,
+    error: Option<String>,
+    saved: bool,
+) -> impl IntoView {
+    let SheetContext {
+        round_id,
+        round_name,
+        meta,
+        text,
+        next,
+        prev,
+        editable,
+    } = ctx;
+    let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let saved = saved.then(|| {
+        view! { <div class="alert alert-review" role="status">"已保存。"</div> }
+    });
+    let public = if meta.is_task {
+        format!("/tasks/{}", meta.ref_id)
+    } else {
+        format!("/units/{}", meta.ref_id)
+    };
+    let text = (!text.is_empty()).then(|| {
+        view! {
+            <details class="task-text">
+                <summary>"任务原文"</summary>
+                <p>{text}</p>
+            </details>
+        }
+    });
+    let fields = indicators
+        .iter()
+        .zip(values.iter().chain(std::iter::repeat(&String::new())))
+        .map(|(ind, value)| {
+            let id = format!("s{}", ind.position);
+            view! {
+                <div class="indicator">
+                    <label for=id.clone()>
+                        <span class="ind-name">{ind.name.clone()}</span>
+                        <span class="meta">{format!("权重 {}", fmt_weight(ind.weight))}</span>
+                    </label>
+                    <p class="meta">{ind.guidance.clone()}</p>
+                    <input
+                        id=id.clone()
+                        name=id
+                        value=value.clone()
+                        inputmode="decimal"
+                        autocomplete="off"
+                        placeholder="0–100"
+                        class="score-input"
+                        disabled=!editable
+                    />
+                </div>
+            }
+        })
+        .collect_view();
+    let prev_link = prev.map(|p| {
+        view! { <a href=format!("/score/{round_id}/{}", p.item)>{format!("← {}", p.label)}</a> }
+    });
+    let next_link = next.as_ref().map(|n| {
+        view! { <a href=format!("/score/{round_id}/{}", n.item)>{format!("{} →", n.label)}</a> }
+    });
+    let buttons = editable.then(|| {
+        let has_next = next.is_some();
+        view! {
+            <div class="actions">
+                <button class="button primary" type="submit" name="go" value="next">
+                    {if has_next { "保存并评下一项" } else { "保存并返回列表" }}
+                </button>
+                <button class="button secondary" type="submit" name="go" value="stay">
+                    "保存"
+                </button>
+            </div>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <p class="crumb">
+                <a href=format!("/score/{round_id}")>{round_name}</a>
+            </p>
+            <h1>{meta.label.clone()}</h1>
+            <p class="lead-in">
+                {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
+            </p>
+            {text}
+            {alert}
+            {saved}
+            <form method="post" action=format!("/score/{round_id}/{}", meta.item) class="card sheet">
+                {fields}
+                <label for="note">"评分依据"</label>
+                <textarea
+                    id="note"
+                    name="note"
+                    rows="4"
+                    maxlength=MAX_NOTE_CHARS.to_string()
+                    disabled=!editable
+                >
+                    {note}
+                </textarea>
+                <p class="meta">
+                    {format!("每项0–100分，可留空稍后再评；评分依据最多{MAX_NOTE_CHARS}字。")}
+                </p>
+                {buttons}
+            </form>
+            <nav class="pager">{prev_link} {next_link}</nav>
+        </StaffFrame>
+    }
+}
+
+/// `/desk/rounds/{round}/indicators`: the office edits the indicator system of a draft round.
+#[component]
+pub fn IndicatorsForm(
+    who: Account,
+    round_id: i64,
+    round_name: String,
+    editable: bool,
+    /// (name, guidance, weight as typed), with blank rows to add indicators.
+    rows: Vec<(String, String, String)>,
+    error: Option<String>,
+    saved: bool,
+) -> impl IntoView {
+    let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let saved = saved.then(|| {
+        view! { <div class="alert alert-review" role="status">"指标体系已保存。"</div> }
+    });
+    let frozen = (!editable).then(|| {
+        view! { <p class="alert alert-error">"测评已开始，指标体系不能再修改。"</p> }
+    });
+    let body = rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, (name, guidance, weight))| {
+            let n = i + 1;
+            view! {
+                <tr>
+                    <td>
+                        <input name=format!("name{n}") value=name aria-label=format!("第{n}个指标名称") disabled=!editable />
+                    </td>
+                    <td>
+                        <input name=format!("guidance{n}") value=guidance aria-label=format!("第{n}个指标说明") disabled=!editable />
+                    </td>
+                    <td>
+                        <input
+                            name=format!("weight{n}")
+                            value=weight
+                            inputmode="decimal"
+                            class="weight-input"
+                            aria-label=format!("第{n}个指标权重")
+                            disabled=!editable
+                        />
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"评估指标体系"</h1>
+            <p class="lead-in">{round_name}</p>
+            {alert}
+            {saved}
+            {frozen}
+            <form method="post" action=format!("/desk/rounds/{round_id}/indicators") class="card">
+                <div class="table-wrap">
+                    <table class="indicators">
+                        <thead>
+                            <tr>
+                                <th>"指标"</th>
+                                <th>"说明"</th>
+                                <th>"权重"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{body}</tbody>
+                    </table>
+                </div>
+                <p class="meta">"权重之和须为100。名称留空的行不保存。"</p>
+                {editable
+                    .then(|| {
+                        view! {
+                            <button class="button primary" type="submit">
+                                "保存指标体系"
+                            </button>
+                        }
+                    })}
+            </form>
+        </StaffFrame>
+    }
+}
+
+/// One decimal, or a dash.
+pub fn fmt1(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+}
+
+/// A weight without a needless ".0".
+pub fn fmt_weight(w: f64) -> String {
+    if w.fract() == 0.0 {
+        format!("{w:.0}")
+    } else {
+        format!("{w}")
+    }
+}

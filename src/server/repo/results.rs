@@ -1,0 +1,278 @@
+//! A round's results: reads the running tallies, the indicator system and the submitted score
+//! sheets, and hands them to the pure results engine (`crate::results`). No ballot row is read:
+//! the cost does not grow with the number of ballots.
+
+use crate::components::plan::{heading_of, task_label};
+use crate::results::{
+    ItemCounts, ItemResult, ResultsError, RoundInput, RoundResults, TaskLink, TaskRole,
+    compute_results,
+};
+use crate::server::repo::round::{self, Round, RoundError};
+use crate::server::repo::score::{self, IndicatorRow};
+use sqlx::SqlitePool;
+use std::collections::BTreeMap;
+
+/// What a rated item is, for labels and links.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ItemMeta {
+    /// `t12` or `u7`.
+    pub item: String,
+    pub is_task: bool,
+    /// The task's or unit's id.
+    pub ref_id: i64,
+    /// `(一)2` for a task, the name for a unit.
+    pub label: String,
+    /// The task's heading; for a unit, empty.
+    pub title: String,
+}
+
+impl ItemMeta {
+    /// `(一)2 强化组织领导` or `市财政局`.
+    pub fn full_label(&self) -> String {
+        if self.title.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{} {}", self.label, self.title)
+        }
+    }
+
+    /// The item's results page in `round`.
+    pub fn href(&self, round: i64) -> String {
+        let kind = if self.is_task { "tasks" } else { "units" };
+        format!("/results/{round}/{kind}/{}", self.ref_id)
+    }
+}
+
+/// Everything a results page or chart needs about one round.
+#[derive(Debug, Clone)]
+pub struct Report {
+    pub round: Round,
+    pub plan_title: String,
+    pub indicators: Vec<IndicatorRow>,
+    /// The rated items in ballot order: tasks, then member units.
+    pub items: Vec<ItemMeta>,
+    pub results: RoundResults,
+    /// (ballots cast, codes issued and not revoked).
+    pub turnout: (i64, i64),
+    /// Evaluators who have submitted their sheets.
+    pub evaluators_submitted: i64,
+    /// Which tasks each unit leads or shares: unit item → links.
+    pub links: BTreeMap<String, Vec<TaskLink>>,
+}
+
+impl Report {
+    pub fn meta(&self, item: &str) -> Option<&ItemMeta> {
+        self.items.iter().find(|m| m.item == item)
+    }
+
+    pub fn result(&self, item: &str) -> Option<&ItemResult> {
+        self.results.item(item)
+    }
+
+    pub fn tasks(&self) -> impl Iterator<Item = &ItemMeta> {
+        self.items.iter().filter(|m| m.is_task)
+    }
+
+    pub fn units(&self) -> impl Iterator<Item = &ItemMeta> {
+        self.items.iter().filter(|m| !m.is_task)
+    }
+
+    /// Results are shown to the public (the venue's big screen): after the round closes, or
+    /// earlier if the office chose so.
+    pub fn published(&self) -> bool {
+        self.round.state == round::RoundState::Closed || self.round.results_public
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("round {0} does not exist")]
+    NoRound(i64),
+    #[error("the results cannot be computed: {0}")]
+    Engine(#[from] ResultsError),
+    #[error("{0}")]
+    Round(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<RoundError> for ReportError {
+    fn from(e: RoundError) -> ReportError {
+        match e {
+            RoundError::NotFound(id) => ReportError::NoRound(id),
+            RoundError::Db(e) => ReportError::Db(e),
+            other => ReportError::Round(other.to_string()),
+        }
+    }
+}
+
+/// The stored counts of a round as the engine reads them: per item, ballots per level and
+/// not rated (tally level −1). Items without any ballot get zero counts.
+pub async fn item_counts(
+    pool: &SqlitePool,
+    round_id: i64,
+    levels: usize,
+    items: &[ItemMeta],
+) -> Result<Vec<ItemCounts>, sqlx::Error> {
+    let rows: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT item, level, count FROM tally WHERE round_id = ?")
+            .bind(round_id)
+            .fetch_all(pool)
+            .await?;
+    let mut by_item: BTreeMap<String, ItemCounts> = items
+        .iter()
+        .map(|m| {
+            (
+                m.item.clone(),
+                ItemCounts::new(m.item.clone(), vec![0; levels], 0),
+            )
+        })
+        .collect();
+    for (item, level, count) in rows {
+        let Some(c) = by_item.get_mut(&item) else {
+            continue;
+        };
+        let count = u64::try_from(count).unwrap_or(0);
+        match usize::try_from(level) {
+            Ok(l) if l < levels => c.counts[l] += count,
+            _ => c.not_rated += count,
+        }
+    }
+    Ok(items
+        .iter()
+        .filter_map(|m| by_item.remove(&m.item))
+        .collect())
+}
+
+/// The rated items of a round with their labels, in ballot order.
+pub async fn item_metas(pool: &SqlitePool, round_id: i64) -> Result<Vec<ItemMeta>, sqlx::Error> {
+    type Row = (
+        String,
+        String,
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT ri.item, ri.kind, ri.ref_id, s.number, t.number, t.title, t.body, u.name
+         FROM round_item ri
+         LEFT JOIN task t ON ri.kind = 'task' AND t.id = ri.ref_id
+         LEFT JOIN plan_section s ON s.id = t.section_id
+         LEFT JOIN unit u ON ri.kind = 'unit' AND u.id = ri.ref_id
+         WHERE ri.round_id = ? ORDER BY ri.position",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(item, kind, ref_id, section, number, title, body, unit)| {
+            let is_task = kind == "task";
+            let (label, title) = if is_task {
+                (
+                    task_label(section.unwrap_or(0), number.unwrap_or(0)),
+                    heading_of(title.as_deref(), body.as_deref().unwrap_or("")),
+                )
+            } else {
+                (unit.unwrap_or_else(|| item.clone()), String::new())
+            };
+            ItemMeta {
+                item,
+                is_task,
+                ref_id,
+                label,
+                title,
+            }
+        })
+        .collect())
+}
+
+/// Which tasks of the round each unit leads or shares (collectives' members included).
+async fn task_links(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<BTreeMap<String, Vec<TaskLink>>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT tu.unit_id, tu.task_id, tu.role FROM task_unit tu
+         JOIN round_item ri ON ri.round_id = ? AND ri.kind = 'task' AND ri.ref_id = tu.task_id
+         ORDER BY ri.position, tu.position",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await?;
+    let mut links: BTreeMap<String, Vec<TaskLink>> = BTreeMap::new();
+    for (unit, task, role) in rows {
+        let role = if role == "lead" {
+            TaskRole::Lead
+        } else {
+            TaskRole::Responsible
+        };
+        links
+            .entry(format!("u{unit}"))
+            .or_default()
+            .push(TaskLink::new(&format!("t{task}"), role));
+    }
+    Ok(links)
+}
+
+/// Reads and computes a round's results.
+pub async fn load(pool: &SqlitePool, round_id: i64) -> Result<Report, ReportError> {
+    let round = round::get(pool, round_id).await?;
+    let (plan_title,): (String,) = sqlx::query_as("SELECT title FROM plan WHERE id = ?")
+        .bind(round.plan_id)
+        .fetch_one(pool)
+        .await?;
+    let items = item_metas(pool, round_id).await?;
+    let indicators = score::indicators(pool, round_id).await?;
+    let deputy_counts = item_counts(pool, round_id, round.scale.levels.len(), &items).await?;
+    let evaluator_sheets = score::submitted_sheets(pool, round_id, &indicators).await?;
+    let input = RoundInput {
+        scale: round.scale.clone(),
+        deputy_counts,
+        indicators: (!indicators.is_empty()).then(|| score::as_set(&indicators)),
+        evaluator_sheets,
+        tasks: items
+            .iter()
+            .filter(|m| m.is_task)
+            .map(|m| m.item.clone())
+            .collect(),
+        units: items
+            .iter()
+            .filter(|m| !m.is_task)
+            .map(|m| m.item.clone())
+            .collect(),
+    };
+    let results = compute_results(&input, &round.results_config)?;
+    let turnout = round::turnout(pool, round_id).await?;
+    let (evaluators_submitted,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM score_submission WHERE round_id = ?")
+            .bind(round_id)
+            .fetch_one(pool)
+            .await?;
+    let links = task_links(pool, round_id).await?;
+    Ok(Report {
+        round,
+        plan_title,
+        indicators,
+        items,
+        results,
+        turnout,
+        evaluators_submitted,
+        links,
+    })
+}
+
+/// The other rounds of the same plan, newest first: (id, name).
+pub async fn sibling_rounds(
+    pool: &SqlitePool,
+    round: &Round,
+) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, name FROM round WHERE plan_id = ? AND id != ? ORDER BY id DESC")
+        .bind(round.plan_id)
+        .bind(round.id)
+        .fetch_all(pool)
+        .await
+}

@@ -89,6 +89,7 @@ pub fn DeskPage() -> impl IntoView {
                         </td>
                     </tr>
                 }
+                .into_any()
             })
             .collect_view();
         let turnout_head = office.then(|| view! { <th>"已投/邀请"</th> });

@@ -3,7 +3,7 @@
 //! (`/screen/{round}`). Every chart has the same numbers in a table beside it.
 
 use crate::charts::{NOT_RATED_COLOUR, level_colours};
-use crate::pages::score::{fmt1, fmt_weight};
+use crate::pages::score::{fmt_weight, fmt1};
 use crate::pages::staff::StaffFrame;
 use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
 use crate::server::repo::account::Account;
@@ -437,7 +437,61 @@ pub fn ItemResultPage(
     } else {
         format!("/units/{}", meta.ref_id)
     };
-    let lines = result.as_ref().map(|r| {
+    let figures = result.as_ref().map(|r| {
+        let colours = level_colours(r.deputies.counts.len());
+        let levels = report
+            .round
+            .scale
+            .levels
+            .iter()
+            .zip(&r.deputies.counts)
+            .zip(colours)
+            .map(|((l, n), c)| {
+                view! {
+                    <dt>
+                        <span class="swatch" style=format!("background:{c}")></span>
+                        {l.label.clone()}
+                    </dt>
+                    <dd>{format!("{n} 票")}</dd>
+                }
+            })
+            .collect_view();
+        let flag = if r.needs_rework {
+            let why: Vec<&str> = r.rework_reasons.iter().map(|w| w.label()).collect();
+            format!("{NEEDS_REWORK_LABEL}（{}）", why.join("；"))
+        } else {
+            "—".to_string()
+        };
+        view! {
+            <dl class="figures">
+                {levels}
+                <dt>
+                    <span class="swatch" style=format!("background:{NOT_RATED_COLOUR}")></span>
+                    "未评"
+                </dt>
+                <dd>{format!("{} 票（不计入）", r.deputies.not_rated)}</dd>
+                <dt>"满意率"</dt>
+                <dd>{format!("{}（N = {}）", pct(r.deputies.satisfaction_rate), r.deputies.n)}</dd>
+                <dt>"测评结果"</dt>
+                <dd>{r.deputies.classification.map(|c| c.label()).unwrap_or("—")}</dd>
+                <dt>"代表得分"</dt>
+                <dd>{fmt1(r.deputies.satisfaction_score)}</dd>
+                <dt>"评估得分"</dt>
+                <dd>
+                    {format!(
+                        "{}{}",
+                        fmt1(r.evaluators.score),
+                        r.evaluators.grade.map(|g| format!("（{}）", g.label())).unwrap_or_default(),
+                    )}
+                </dd>
+                <dt>"综合指数"</dt>
+                <dd class="strong">{fmt1(r.combined.value)}</dd>
+                <dt>"标记"</dt>
+                <dd>{flag}</dd>
+            </dl>
+        }
+    });
+    let lines = result.as_ref().filter(|r| !r.evaluators.lines.is_empty()).map(|r| {
         let heads = report
             .indicators
             .iter()
@@ -497,6 +551,17 @@ pub fn ItemResultPage(
             </section>
         }
     });
+    let no_lines = result
+        .as_ref()
+        .is_some_and(|r| r.evaluators.lines.is_empty())
+        .then(|| {
+            view! {
+                <section class="card">
+                    <h2>"评估打分"</h2>
+                    <p class="meta">"暂无已提交的评估打分。"</p>
+                </section>
+            }
+        });
     let unit_section = unit.map(|u| {
         let list = |title: &'static str, rs: Vec<ItemResult>, mean: Option<f64>| {
             let metas: Vec<ItemMeta> = rs
@@ -550,10 +615,11 @@ pub fn ItemResultPage(
                 {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
             </p>
             <section class="card">
-                <h2>"代表测评"</h2>
-                <ResultsTable report=report.clone() items=vec![meta.clone()] show_rank=false />
+                <h2>"测评结果"</h2>
+                {figures}
             </section>
             {lines}
+            {no_lines}
             {notes}
             {comments}
             {unit_section}

@@ -61,7 +61,11 @@ pub fn ScoreOverview(
                 };
                 let href = format!("/score/{round_id}/{}", l.meta.item);
                 let action = if editable {
-                    if l.sheet.is_some() { "修改" } else { "评分" }
+                    if l.sheet.is_some() {
+                        "修改"
+                    } else {
+                        "评分"
+                    }
                 } else {
                     "查看"
                 };

@@ -102,12 +102,57 @@ pub enum RoundCommand {
     /// Recount a round from its stored ballots and compare with the running tallies.
     /// Exits with an error if anything disagrees.
     Check { id: i64 },
+    /// Show a round's evaluator indicators; with --set, replace them (draft rounds only).
+    Indicators {
+        id: i64,
+        /// The new set: "name:weight[:guidance]" separated by commas or new lines, weights
+        /// adding up to 100, e.g. "工作进度:40,落实成效:60".
+        #[arg(long)]
+        set: Option<String>,
+    },
+    /// Change how a round's results are counted and whether the big screen shows them early.
+    /// Prints the configuration in force.
+    Configure {
+        id: i64,
+        /// N for 满意率 and the majority rule: valid (ballots that rated the item), invited:N
+        /// or present:N.
+        #[arg(long)]
+        denominator: Option<String>,
+        /// Deputies' and evaluators' weights in the combined index, e.g. 60,40.
+        #[arg(long)]
+        group_weights: Option<String>,
+        /// Level weights of the satisfaction score, one per level, e.g. 100,60,0.
+        #[arg(long)]
+        level_weights: Option<String>,
+        /// 需重新办理 under this 满意率, in percent (default 80).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Drop the highest and lowest evaluator when five or more are counted: on or off.
+        #[arg(long)]
+        trim: Option<Switch>,
+        /// Show results on the big screen before the round closes: on or off.
+        #[arg(long)]
+        publish: Option<Switch>,
+    },
+    /// Print a round's results (the same figures as the results page).
+    Results {
+        id: i64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// List rounds with their state and turnout.
     List {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -368,6 +413,75 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
                 audit.ballots
             );
         }
+        RoundCommand::Indicators { id, set } => {
+            use crate::server::repo::score;
+            round::get(pool, id).await?;
+            if let Some(text) = set {
+                let list = score::parse_indicator_list(&text).map_err(anyhow::Error::msg)?;
+                score::set_indicators(pool, id, &list)
+                    .await
+                    .map_err(|e| match e {
+                        score::ScoreError::Indicators(m) => {
+                            anyhow::anyhow!("{}", english_half(&m))
+                        }
+                        other => anyhow::anyhow!("{other}"),
+                    })?;
+                println!("round {id}: indicators replaced");
+            }
+            for i in score::indicators(pool, id).await? {
+                println!(
+                    "{:>2}  {:>6}  {}  {}",
+                    i.position, i.weight, i.name, i.guidance
+                );
+            }
+        }
+        RoundCommand::Configure {
+            id,
+            denominator,
+            group_weights,
+            level_weights,
+            threshold,
+            trim,
+            publish,
+        } => {
+            let r = round::get(pool, id).await?;
+            let mut config = r.results_config.clone();
+            if let Some(d) = denominator {
+                config.denominator = parse_denominator(&d)?;
+            }
+            if let Some(g) = group_weights {
+                let w = parse_numbers(&g)?;
+                let [d, e] = w[..] else {
+                    anyhow::bail!("--group-weights takes two numbers, e.g. 60,40");
+                };
+                config.group_weights = (d, e);
+            }
+            if let Some(l) = level_weights {
+                config.level_weights = Some(parse_numbers(&l)?);
+            }
+            if let Some(t) = threshold {
+                config.rework_threshold = t / 100.0;
+            }
+            if let Some(t) = trim {
+                config.trim = t == Switch::On;
+            }
+            config
+                .resolve(&r.scale)
+                .map_err(|e| anyhow::anyhow!("{}", english_half(&e.to_string())))?;
+            round::configure(pool, id, &config, publish.map(|p| p == Switch::On)).await?;
+            let r = round::get(pool, id).await?;
+            println!(
+                "round {id}: {} ; big screen shows results before closing: {}",
+                serde_json::to_string(&r.results_config)?,
+                if r.results_public { "yes" } else { "no" }
+            );
+        }
+        RoundCommand::Results { id, json } => {
+            let report = repo::results::load(pool, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", english_half(&e.to_string())))?;
+            print_results(&report, json)?;
+        }
         RoundCommand::List { json } => {
             let rounds = round::list(pool).await?;
             let mut rows = Vec::new();
@@ -609,4 +723,108 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+/// The engine's messages are "Chinese. English."; the CLI prints the English part.
+fn english_half(message: &str) -> String {
+    let cut = message
+        .match_indices('。')
+        .map(|(i, m)| i + m.len())
+        .find(|&end| {
+            message[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
+        });
+    match cut {
+        Some(end) => message[end..].to_string(),
+        None => message.to_string(),
+    }
+}
+
+fn parse_numbers(text: &str) -> anyhow::Result<Vec<f64>> {
+    text.split([',', '，'])
+        .map(|p| {
+            p.trim()
+                .parse::<f64>()
+                .map_err(|_| anyhow::anyhow!("not a number: {p:?}"))
+        })
+        .collect()
+}
+
+fn parse_denominator(text: &str) -> anyhow::Result<crate::results::Denominator> {
+    use crate::results::Denominator;
+    let bad = || anyhow::anyhow!("--denominator is valid, invited:N or present:N (N > 0)");
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(bad)
+    };
+    match text.split_once(':') {
+        None if text.trim() == "valid" => Ok(Denominator::ValidBallots),
+        Some(("invited", v)) => Ok(Denominator::Invited(n(v)?)),
+        Some(("present", v)) => Ok(Denominator::Present(n(v)?)),
+        _ => Err(bad()),
+    }
+}
+
+/// `ceping round results`: one line per item, or the whole computation as JSON.
+fn print_results(report: &repo::results::Report, json: bool) -> anyhow::Result<()> {
+    if json {
+        let items: Vec<serde_json::Value> = report
+            .items
+            .iter()
+            .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+            .map(|(m, r)| {
+                serde_json::json!({
+                    "item": m.item, "kind": if m.is_task { "task" } else { "unit" },
+                    "label": m.label, "title": m.title, "result": r,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "round": { "id": report.round.id, "name": report.round.name, "state": report.round.state },
+            "turnout": { "ballots": report.turnout.0, "invited": report.turnout.1 },
+            "evaluators_submitted": report.evaluators_submitted,
+            "method": report.results.method,
+            "indicators": report.indicators,
+            "items": items,
+            "task_ranking": report.results.task_ranking,
+            "unit_ranking": report.results.unit_ranking,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
+    println!(
+        "round {} ({}): {} ballots of {} invited; {} evaluators submitted",
+        report.round.id,
+        report.round.name,
+        report.turnout.0,
+        report.turnout.1,
+        report.evaluators_submitted
+    );
+    println!(
+        "{:<6} {:>7} {:>7} {:>7} {:>7} {:>7}  {:<4} label",
+        "item", "valid", "rate%", "deputy", "eval", "index", "flag"
+    );
+    for m in &report.items {
+        let Some(r) = report.result(&m.item) else {
+            continue;
+        };
+        println!(
+            "{:<6} {:>7} {:>7} {:>7} {:>7} {:>7}  {:<4} {}",
+            m.item,
+            r.deputies.valid,
+            fmt(r.deputies.satisfaction_rate.map(|v| v * 100.0)),
+            fmt(r.deputies.satisfaction_score),
+            fmt(r.evaluators.score),
+            fmt(r.combined.value),
+            if r.needs_rework { "redo" } else { "" },
+            m.full_label()
+        );
+    }
+    Ok(())
 }

@@ -1,9 +1,9 @@
 //! The HTTP router: Leptos pages and server functions, static files, and middleware.
 
 use crate::app::{App, shell};
-use crate::server::{auth_http, results_http, score_http};
 use crate::server::ballot_box::BallotBox;
 use crate::server::ballot_http::{self, FailureLimiter, FormCache};
+use crate::server::{auth_http, results_http, score_http};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::{HeaderValue, header};
@@ -96,9 +96,18 @@ pub fn router(state: AppState) -> Router {
             get(score_http::get_indicators).post(score_http::post_indicators),
         )
         .route("/results/{round}", get(results_http::get_results))
-        .route("/results/{round}/tasks/{id}", get(results_http::get_task_result))
-        .route("/results/{round}/units/{id}", get(results_http::get_unit_result))
-        .route("/results/{round}/charts/{name}", get(results_http::get_chart))
+        .route(
+            "/results/{round}/tasks/{id}",
+            get(results_http::get_task_result),
+        )
+        .route(
+            "/results/{round}/units/{id}",
+            get(results_http::get_unit_result),
+        )
+        .route(
+            "/results/{round}/charts/{name}",
+            get(results_http::get_chart),
+        )
         .route("/screen/{round}", get(results_http::get_screen))
         .leptos_routes_with_context(
             &state,

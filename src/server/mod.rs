@@ -14,11 +14,11 @@ pub mod db;
 pub mod http;
 /// Rendering whole pages for form posts.
 pub mod render;
+/// Queries, one module per part of the data model.
+pub mod repo;
 /// Results pages, charts and the venue's big screen.
 pub mod results_http;
 /// Evaluators' score sheets and the office's indicator system.
 pub mod score_http;
 /// Who may see staff pages, and their frame.
 pub mod staff;
-/// Queries, one module per part of the data model.
-pub mod repo;

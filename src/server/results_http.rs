@@ -60,10 +60,7 @@ fn compare_rows(report: &Report, other: &Report) -> Vec<CompareLine> {
         .items
         .iter()
         .map(|m| {
-            let rate = |r: &Report| {
-                r.result(&m.item)
-                    .and_then(|x| x.deputies.satisfaction_rate)
-            };
+            let rate = |r: &Report| r.result(&m.item).and_then(|x| x.deputies.satisfaction_rate);
             (m.clone(), rate(other), rate(report))
         })
         .collect()

@@ -6,7 +6,9 @@
 //! - `GET  /desk/rounds/{round}/indicators`, `POST` the same: the office edits a draft round's
 //!   indicators (weights adding up to 100).
 
-use crate::pages::score::{IndicatorsForm, SheetContext, SheetForm, SheetLine, ScoreOverview, fmt_weight};
+use crate::pages::score::{
+    IndicatorsForm, ScoreOverview, SheetContext, SheetForm, SheetLine, fmt_weight,
+};
 use crate::results::weighted_score;
 use crate::server::http::AppState;
 use crate::server::render::render;
@@ -282,17 +284,13 @@ pub async fn post_sheet(
         match parse_score(raw) {
             Ok(v) => scores.push(v),
             Err(reason) => {
-                error = Some((
-                    StatusCode::BAD_REQUEST,
-                    format!("“{}”{reason}", ind.name),
-                ));
+                error = Some((StatusCode::BAD_REQUEST, format!("“{}”{reason}", ind.name)));
                 break;
             }
         }
     }
     if error.is_none()
-        && let Err(e) =
-            score::save_sheet(&state.pool, round_id, who.id, item, &scores, &note).await
+        && let Err(e) = score::save_sheet(&state.pool, round_id, who.id, item, &scores, &note).await
     {
         if let ScoreError::Db(e) = &e {
             tracing::error!(error = %e, "saving a score sheet failed");
@@ -472,12 +470,15 @@ pub async fn post_indicators(
 /// The engine's messages are "Chinese. English."; the page shows the Chinese part.
 fn indicator_message(e: &ScoreError) -> String {
     let full = e.message_zh();
-    let cut = full.match_indices('。').map(|(i, m)| i + m.len()).find(|&end| {
-        full[end..]
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_uppercase())
-    });
+    let cut = full
+        .match_indices('。')
+        .map(|(i, m)| i + m.len())
+        .find(|&end| {
+            full[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
+        });
     match cut {
         Some(end) => full[..end].to_string(),
         None => full,

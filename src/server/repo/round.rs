@@ -253,7 +253,9 @@ fn from_row(r: RoundRow) -> Result<Round, RoundError> {
         comments_allowed,
         comment_max_chars: max,
         results_config: serde_json::from_str(&results_config_json).map_err(|e| {
-            RoundError::Invalid(format!("round {id} has a damaged results configuration: {e}"))
+            RoundError::Invalid(format!(
+                "round {id} has a damaged results configuration: {e}"
+            ))
         })?,
         results_public,
     })
@@ -278,6 +280,31 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Round>, RoundError> {
             .fetch_all(pool)
             .await?;
     rows.into_iter().map(from_row).collect()
+}
+
+/// Replaces how a round's results are counted and, if given, whether the big screen shows
+/// them before the round closes. The caller checks the configuration against the scale.
+pub async fn configure(
+    pool: &SqlitePool,
+    id: i64,
+    config: &crate::results::ResultsConfig,
+    public: Option<bool>,
+) -> Result<(), RoundError> {
+    let json = serde_json::to_string(config).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    let done = sqlx::query(
+        "UPDATE round SET results_config_json = ?, results_public = COALESCE(?, results_public)
+         WHERE id = ?",
+    )
+    .bind(json)
+    .bind(public)
+    .bind(id)
+    .execute(pool)
+    .await?
+    .rows_affected();
+    if done == 0 {
+        return Err(RoundError::NotFound(id));
+    }
+    Ok(())
 }
 
 /// A rated item with what a deputy needs to see to rate it.

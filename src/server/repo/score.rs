@@ -13,7 +13,11 @@ pub const DEFAULT_INDICATORS: [(&str, &str, f64); 5] = [
     ("指标完成", "子方案中可量化、可考核指标的完成情况", 25.0),
     ("落实成效", "办理的实际效果，由“答复型”转向“落实型”", 25.0),
     ("代表参与", "邀请代表参与、听取和吸纳代表意见的情况", 10.0),
-    ("机制与报送", "协调机制运转，信息月报、季调度等按时报送", 15.0),
+    (
+        "机制与报送",
+        "协调机制运转，信息月报、季调度等按时报送",
+        15.0,
+    ),
 ];
 
 /// Longest evidence note kept, in characters.
@@ -126,7 +130,10 @@ pub async fn insert_default_indicators(
 }
 
 /// A round's indicators in order.
-pub async fn indicators(pool: &SqlitePool, round_id: i64) -> Result<Vec<IndicatorRow>, sqlx::Error> {
+pub async fn indicators(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<Vec<IndicatorRow>, sqlx::Error> {
     let rows: Vec<(i64, String, String, f64)> = sqlx::query_as(
         "SELECT position, name, guidance, weight FROM indicator WHERE round_id = ? ORDER BY position",
     )
@@ -207,7 +214,11 @@ pub async fn set_indicators(
 pub fn parse_indicator_list(text: &str) -> Result<Vec<(String, String, f64)>, String> {
     let text = text.replace('：', ":").replace(['，', '、'], ",");
     let mut out = Vec::new();
-    for part in text.split([',', '\n']).map(str::trim).filter(|p| !p.is_empty()) {
+    for part in text
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
         let mut fields = part.splitn(3, ':');
         let name = fields.next().unwrap_or("").trim().to_string();
         let weight = fields
@@ -518,8 +529,16 @@ mod tests {
                 ("落实成效".to_string(), "看实效".to_string(), 60.0),
             ]
         );
-        assert!(parse_indicator_list("工作进度").unwrap_err().contains("no weight"));
-        assert!(parse_indicator_list("工作进度:四十").unwrap_err().contains("not a number"));
+        assert!(
+            parse_indicator_list("工作进度")
+                .unwrap_err()
+                .contains("no weight")
+        );
+        assert!(
+            parse_indicator_list("工作进度:四十")
+                .unwrap_err()
+                .contains("not a number")
+        );
     }
 
     #[test]

@@ -1,0 +1,669 @@
+//! Evaluators and results on a real SQLite database, through the router: indicators, score
+//! sheets saved whole or not at all, submission, role checks, results recomputed from the raw
+//! ballots, charts and the big screen.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ceping::ballot::{InviteCode, Scale};
+use ceping::results::{ItemCounts, RoundInput, compute_results};
+use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::round::{self, NewRound};
+use ceping::server::repo::{results, score};
+use http_body_util::BodyExt;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct World {
+    pool: SqlitePool,
+    app: Router,
+    round: i64,
+    items: Vec<String>,
+    codes: Vec<InviteCode>,
+    /// Cookies of two evaluators and the office.
+    eva: String,
+    evb: String,
+    office: String,
+}
+
+async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
+    account::create(pool, login, role, PASSWORD).await.unwrap();
+    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
+    format!("ceping_session={token}")
+}
+
+/// The seed plan, a draft round of 44 items with `codes` invitations, three accounts.
+async fn world(codes: usize) -> World {
+    let pool = common::seeded_pool().await;
+    let round = round::create(
+        &pool,
+        &NewRound {
+            plan_id: 1,
+            name: "2020年度满意度测评".into(),
+            opens_at: None,
+            closes_at: None,
+            rate_tasks: true,
+            rate_units: true,
+            scale: Scale::three_level(),
+            comments_allowed: true,
+            comment_max_chars: 100,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let prepared = invite::prepare(&vec![Invitee::default(); codes]);
+    invite::issue(&pool, round, &prepared).await.unwrap();
+    let items = round::items(&pool, round)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    let eva = cookie(&pool, "eva", AccountRole::Evaluator).await;
+    let evb = cookie(&pool, "evb", AccountRole::Evaluator).await;
+    let office = cookie(&pool, "office", AccountRole::Office).await;
+    World {
+        app: common::app(pool.clone()).await,
+        pool,
+        round,
+        items,
+        codes: prepared.into_iter().map(|(c, _)| c).collect(),
+        eva,
+        evb,
+        office,
+    }
+}
+
+async fn open(w: &World) {
+    round::transition(&w.pool, w.round, "open", "test", None)
+        .await
+        .unwrap();
+}
+
+struct Res {
+    status: StatusCode,
+    location: Option<String>,
+    ctype: Option<String>,
+    body: String,
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let header = |name| {
+        res.headers()
+            .get(name)
+            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let location = header(header::LOCATION);
+    let ctype = header(header::CONTENT_TYPE);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    Res {
+        status,
+        location,
+        ctype,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
+    let mut req = Request::get(path);
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
+    let mut req =
+        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
+    n
+}
+
+#[tokio::test]
+async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before_opening() {
+    let w = world(0).await;
+    let set = score::indicators(&w.pool, w.round).await.unwrap();
+    let names: Vec<&str> = set.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["工作进度", "指标完成", "落实成效", "代表参与", "机制与报送"]
+    );
+    assert_eq!(set.iter().map(|i| i.weight).sum::<f64>(), 100.0);
+
+    let path = format!("/desk/rounds/{}/indicators", w.round);
+    let page = get(&w.app, &path, Some(&w.office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("value=\"工作进度\""), "{}", page.body);
+
+    // Weights adding up to 90: refused with the reason, nothing changed.
+    let bad = format!(
+        "name1={}&weight1=50&name2={}&weight2=40",
+        enc("进度"),
+        enc("成效")
+    );
+    let res = post(&w.app, &path, Some(&w.office), &bad).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("各指标权重之和应为100"), "{}", res.body);
+    assert!(!res.body.contains("The indicator weights"));
+    assert_eq!(score::indicators(&w.pool, w.round).await.unwrap(), set);
+
+    // A weight that is not a number.
+    let bad = format!("name1={}&weight1=abc", enc("进度"));
+    let res = post(&w.app, &path, Some(&w.office), &bad).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("应为0到100之间的数"));
+
+    let good = format!(
+        "name1={}&guidance1={}&weight1=60&name2={}&weight2=40&name3=&weight3=",
+        enc("工作进度"),
+        enc("按期完成"),
+        enc("落实成效")
+    );
+    let res = post(&w.app, &path, Some(&w.office), &good).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let set = score::indicators(&w.pool, w.round).await.unwrap();
+    assert_eq!(set.len(), 2);
+    assert_eq!(
+        (
+            set[0].name.as_str(),
+            set[0].guidance.as_str(),
+            set[0].weight
+        ),
+        ("工作进度", "按期完成", 60.0)
+    );
+
+    // Once open, the set is frozen.
+    open(&w).await;
+    let res = post(&w.app, &path, Some(&w.office), &good).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("不能再修改"));
+}
+
+#[tokio::test]
+async fn staff_pages_check_the_session_and_the_role() {
+    let w = world(0).await;
+    open(&w).await;
+    let r = w.round;
+    // No session: to the sign-in page, which comes back here.
+    for path in [
+        format!("/results/{r}"),
+        format!("/score/{r}"),
+        format!("/score/{r}/t1"),
+        format!("/desk/rounds/{r}/indicators"),
+        format!("/results/{r}/tasks/1"),
+    ] {
+        let res = get(&w.app, &path, None).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+        let to = res.location.unwrap();
+        assert!(to.starts_with("/login?next=/"), "{path} → {to}");
+    }
+    let res = post(&w.app, &format!("/score/{r}/t1"), None, "s1=80").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // A made-up token is no session.
+    let fake = format!("ceping_session={}", "ab".repeat(32));
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}"), Some(&fake))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+
+    // The wrong role: 403 with a page that says who may.
+    let res = get(&w.app, &format!("/score/{r}"), Some(&w.office)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("第三方评估人员"));
+    let res = get(
+        &w.app,
+        &format!("/desk/rounds/{r}/indicators"),
+        Some(&w.eva),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(res.body.contains("领导小组办公室"));
+    let res = post(&w.app, &format!("/score/{r}/t1"), Some(&w.office), "s1=80").await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
+
+    // Both roles read results.
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}"), Some(&w.eva))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}"), Some(&w.office))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    // An expired session is no session.
+    sqlx::query("UPDATE session SET expires_at = '2000-01-01T00:00:00Z'")
+        .execute(&w.pool)
+        .await
+        .unwrap();
+    let res = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
+    let w = world(0).await;
+    let r = w.round;
+    let item = &w.items[0];
+    let path = format!("/score/{r}/{item}");
+    // Before the round opens: refused.
+    let res = post(&w.app, &path, Some(&w.eva), "s1=80").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("尚未开始"));
+    open(&w).await;
+
+    let page = get(&w.app, &path, Some(&w.eva)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("工作进度") && page.body.contains("权重 25"));
+
+    // Out of range, or not a number: 400, the typed values shown again, nothing stored.
+    for (body, says) in [
+        ("s1=80&s2=120&s3=70&note=x", "超出范围"),
+        ("s1=80&s2=-1", "超出范围"),
+        ("s1=%E5%85%AB%E5%8D%81", "不是数字"),
+    ] {
+        let res = post(&w.app, &path, Some(&w.eva), body).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(res.body.contains(says), "{body}: {}", res.body);
+        assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score").await, 0);
+        assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
+    }
+    let res = post(&w.app, &path, Some(&w.eva), "s1=80&s2=120").await;
+    assert!(
+        res.body.contains("value=\"120\""),
+        "the typed value is kept"
+    );
+    // A note over the limit.
+    let long = "很".repeat(score::MAX_NOTE_CHARS + 1);
+    let res = post(
+        &w.app,
+        &path,
+        Some(&w.eva),
+        &format!("s1=80&note={}", enc(&long)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("最多2000个字"));
+    // An item the round does not rate.
+    let res = post(&w.app, &format!("/score/{r}/t99999"), Some(&w.eva), "s1=80").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = post(&w.app, &format!("/score/{r}/x1"), Some(&w.eva), "s1=80").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    // Saved as they go: partial, then complete; "next" goes to the following item.
+    let res = post(&w.app, &path, Some(&w.eva), "s1=80&s2=&go=stay").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        res.location.as_deref(),
+        Some(format!("{path}?saved=1").as_str())
+    );
+    let body = format!(
+        "s1=90&s2=85.5&s3=80&s4=70&s5=100&note={}&go=next",
+        enc("月报按时报送")
+    );
+    let res = post(&w.app, &path, Some(&w.eva), &body).await;
+    assert_eq!(
+        res.location.as_deref(),
+        Some(format!("/score/{r}/{}", w.items[1]).as_str())
+    );
+    let sheets = score::sheets_of(&w.pool, r, 1).await.unwrap();
+    assert_eq!(sheets.len(), 1, "one sheet, replaced rather than added");
+    let sheet = &sheets[item];
+    assert_eq!(
+        sheet.scores,
+        vec![Some(90.0), Some(85.5), Some(80.0), Some(70.0), Some(100.0)]
+    );
+    assert_eq!(sheet.note, "月报按时报送");
+    let page = get(&w.app, &path, Some(&w.eva)).await;
+    assert!(page.body.contains("value=\"85.5\""));
+
+    // Not submitted: it does not count yet.
+    let report = results::load(&w.pool, r).await.unwrap();
+    assert_eq!(report.result(item).unwrap().evaluators.score, None);
+
+    let overview = get(&w.app, &format!("/score/{r}"), Some(&w.eva)).await;
+    assert!(
+        overview.body.contains("已评完 1/44 项"),
+        "{}",
+        overview.body
+    );
+    let res = post(&w.app, &format!("/score/{r}/submit"), Some(&w.eva), "").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // 90×.25 + 85.5×.25 + 80×.25 + 70×.10 + 100×.15 = 85.875
+    let report = results::load(&w.pool, r).await.unwrap();
+    let got = report.result(item).unwrap().evaluators.score.unwrap();
+    assert!((got - 85.875).abs() < 1e-9, "{got}");
+    assert_eq!(report.evaluators_submitted, 1);
+
+    // Final: no more saving.
+    let res = post(&w.app, &path, Some(&w.eva), "s1=10").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("已定稿"));
+    assert_eq!(
+        score::sheets_of(&w.pool, r, 1).await.unwrap()[item].scores[0],
+        Some(90.0)
+    );
+    // Another evaluator is not affected.
+    let res = post(&w.app, &path, Some(&w.evb), "s1=50").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+}
+
+/// Casts `n` ballots through the router: ballot k gives item i level (i + k) % 3, and leaves
+/// every item i with (i + k) % 7 == 0 unrated.
+async fn cast(w: &World, n: usize) {
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    for (k, code) in w.codes.iter().take(n).enumerate() {
+        let mut body = format!("idem=IDEM{k:016}&action=submit");
+        for (i, item) in w.items.iter().enumerate() {
+            if (i + k) % 7 != 0 {
+                body.push_str(&format!("&r.{item}={}", levels[(i + k) % 3]));
+            }
+        }
+        let res = post(&w.app, &format!("/v/{}", code.display()), None, &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+}
+
+#[tokio::test]
+async fn results_equal_a_recount_from_the_stored_ballots() {
+    let w = world(40).await;
+    open(&w).await;
+    cast(&w, 37).await;
+    let report = results::load(&w.pool, w.round).await.unwrap();
+    assert_eq!(report.turnout, (37, 40));
+
+    // Recount from ballot_choice, ignoring the tallies, and compute again.
+    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT c.item, c.level, COUNT(*) FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+         WHERE b.round_id = ? GROUP BY 1, 2",
+    )
+    .bind(w.round)
+    .fetch_all(&w.pool)
+    .await
+    .unwrap();
+    let mut counts: Vec<ItemCounts> = w
+        .items
+        .iter()
+        .map(|i| ItemCounts::new(i.clone(), vec![0; 3], 0))
+        .collect();
+    for (item, level, n) in rows {
+        let c = counts.iter_mut().find(|c| c.item == item).unwrap();
+        match level {
+            Some(l) => c.counts[l as usize] += n as u64,
+            None => c.not_rated += n as u64,
+        }
+    }
+    let recount = compute_results(
+        &RoundInput {
+            scale: Scale::three_level(),
+            deputy_counts: counts.clone(),
+            indicators: None,
+            evaluator_sheets: vec![],
+            tasks: w
+                .items
+                .iter()
+                .filter(|i| i.starts_with('t'))
+                .cloned()
+                .collect(),
+            units: w
+                .items
+                .iter()
+                .filter(|i| i.starts_with('u'))
+                .cloned()
+                .collect(),
+        },
+        &report.round.results_config,
+    )
+    .unwrap();
+    for item in &w.items {
+        assert_eq!(
+            report.result(item).unwrap().deputies,
+            recount.item(item).unwrap().deputies,
+            "{item}"
+        );
+    }
+    assert_eq!(report.results.task_ranking, recount.task_ranking);
+    assert_eq!(report.results.unit_ranking, recount.unit_ranking);
+
+    // One item by hand: item 0 is left unrated by ballots k ≡ 0 (mod 7), rated (k % 3) else.
+    let (mut c, mut skipped) = ([0u64; 3], 0u64);
+    for k in 0..37usize {
+        if k % 7 == 0 {
+            skipped += 1;
+        } else {
+            c[k % 3] += 1;
+        }
+    }
+    let first = report.result(&w.items[0]).unwrap();
+    assert_eq!(first.deputies.counts, c.to_vec());
+    assert_eq!(first.deputies.not_rated, skipped);
+    let rate = (c[0] + c[1]) as f64 / (c[0] + c[1] + c[2]) as f64;
+    assert!((first.deputies.satisfaction_rate.unwrap() - rate).abs() < 1e-12);
+}
+
+#[tokio::test]
+async fn results_pages_charts_and_the_big_screen() {
+    let w = world(10).await;
+    open(&w).await;
+    cast(&w, 6).await;
+    let r = w.round;
+
+    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for text in [
+        "测评结果",
+        "已投 6 / 应投 10",
+        "满意率",
+        "综合指数",
+        "测评尚未结束",
+        "units-ranked.svg",
+    ] {
+        assert!(page.body.contains(text), "{text}");
+    }
+    let task = get(&w.app, &format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
+    assert_eq!(task.status, StatusCode::OK);
+    assert!(task.body.contains("（N = ") && task.body.contains("暂无已提交的评估打分"));
+    let unit_id = w.items.iter().find(|i| i.starts_with('u')).unwrap()[1..].to_string();
+    let unit = get(
+        &w.app,
+        &format!("/results/{r}/units/{unit_id}"),
+        Some(&w.eva),
+    )
+    .await;
+    assert_eq!(unit.status, StatusCode::OK);
+    assert!(unit.body.contains("相关工作任务"));
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}/tasks/99999"), Some(&w.eva))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&w.app, "/results/999", Some(&w.eva)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Charts: SVG with Chinese labels for staff.
+    for name in [
+        "turnout",
+        "tasks-levels",
+        "units-levels",
+        "tasks-ranked",
+        "units-ranked",
+        "task-indicators",
+    ] {
+        let res = get(
+            &w.app,
+            &format!("/results/{r}/charts/{name}.svg"),
+            Some(&w.office),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{name}");
+        assert!(res.ctype.unwrap().starts_with("image/svg+xml"));
+        assert!(
+            res.body.starts_with("<svg") && res.body.trim_end().ends_with("</svg>"),
+            "{name}"
+        );
+        assert!(res.body.contains("<title>"), "{name}");
+    }
+    let levels = get(
+        &w.app,
+        &format!("/results/{r}/charts/tasks-levels.svg"),
+        Some(&w.office),
+    )
+    .await;
+    assert!(levels.body.contains("基本满意"));
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/nope.svg"),
+            Some(&w.office)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/compare.svg"),
+            Some(&w.office)
+        )
+        .await
+        .status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/compare.svg?vs=999"),
+            Some(&w.office)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The public: turnout yes, results not before they are published.
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}/charts/turnout.svg"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/units-ranked.svg"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::UNAUTHORIZED
+    );
+    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.body.contains("http-equiv=\"refresh\""));
+    assert!(screen.body.contains("测评结束后公布结果"));
+    assert!(!screen.body.contains("工作任务满意率"));
+
+    // The office publishes early: the screen shows results.
+    round::configure(&w.pool, r, &Default::default(), Some(true))
+        .await
+        .unwrap();
+    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    assert!(screen.body.contains("工作任务满意率"));
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/units-ranked.svg"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+
+    // After closing: results, and no more reloading.
+    round::configure(&w.pool, r, &Default::default(), Some(false))
+        .await
+        .unwrap();
+    round::transition(&w.pool, r, "close", "test", None)
+        .await
+        .unwrap();
+    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    assert!(screen.body.contains("工作任务满意率"));
+    assert!(!screen.body.contains("http-equiv=\"refresh\""));
+    assert_eq!(
+        get(&w.app, "/screen/999", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn one_round_is_compared_with_another_of_the_same_plan() {
+    let w = world(6).await;
+    open(&w).await;
+    cast(&w, 3).await;
+    let second = round::create(
+        &w.pool,
+        &NewRound {
+            plan_id: 1,
+            name: "半年检查".into(),
+            opens_at: None,
+            closes_at: None,
+            rate_tasks: true,
+            rate_units: true,
+            scale: Scale::three_level(),
+            comments_allowed: true,
+            comment_max_chars: 100,
+        },
+        "test",
+    )
+    .await
+    .unwrap();
+    let page = get(
+        &w.app,
+        &format!("/results/{second}?vs={}", w.round),
+        Some(&w.office),
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("轮次对比") && page.body.contains("变化（百分点）"));
+    let chart = get(
+        &w.app,
+        &format!("/results/{second}/charts/compare.svg?vs={}", w.round),
+        Some(&w.office),
+    )
+    .await;
+    assert_eq!(chart.status, StatusCode::OK);
+    assert!(chart.body.contains("2020年度满意度测评") && chart.body.contains("半年检查"));
+}

@@ -48,6 +48,9 @@ export default defineConfig({
       "../target/release/ceping round open 1",
       "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
       "echo e2e-office-secret | ../target/release/ceping user add --role office --login office",
+      // One evaluator per project, so each can submit its own sheets.
+      "echo e2e-evaluator-secret | ../target/release/ceping user add --role evaluator --login eval-phone-js",
+      "echo e2e-evaluator-secret | ../target/release/ceping user add --role evaluator --login eval-phone-nojs",
       `../target/release/ceping serve --addr 127.0.0.1:${port} --site-root ../target/site`,
     ].join(" && "),
     url: `http://127.0.0.1:${port}/healthz`,

@@ -1,0 +1,95 @@
+import { expect, test } from "@playwright/test";
+import { codeFor } from "./codes";
+
+test("an evaluator signs in, scores a task, submits, and reads the charts", async ({ page }, info) => {
+  const login = `eval-${info.project.name}`;
+  // A deputy's ballot first, so the charts have votes to draw whatever ran before.
+  await page.goto(`/v/${codeFor(5, info.project.name)}`);
+  for (let i = 0; i < 3; i++) {
+    await page.locator("fieldset.item").nth(i).locator("label.level").nth(i).click();
+  }
+  await page.getByRole("button", { name: "检查并提交" }).click();
+  await page.getByRole("button", { name: "确认提交" }).click();
+  await expect(page.locator("h1")).toHaveText("测评已提交");
+
+  await page.goto("/login?next=/desk");
+  await page.locator("#login").fill(login);
+  await page.locator("#password").fill("e2e-evaluator-secret");
+  await page.getByRole("button", { name: "登录" }).click();
+  await expect(page).toHaveURL(/\/desk$/);
+  await page.getByRole("link", { name: "评分", exact: true }).click();
+  await expect(page.locator("h1")).toHaveText("评估打分");
+  await expect(page.locator(".progress-line")).toHaveText("已评完 0/44 项");
+
+  // The first task: a score out of range is refused and shown again with its reason.
+  await page.getByRole("link", { name: "(一)1", exact: true }).click();
+  await expect(page.locator("h1")).toHaveText("(一)1");
+  await page.locator("#s1").fill("120");
+  await page.getByRole("button", { name: "保存", exact: true }).click();
+  await expect(page.locator(".alert-error")).toContainText("“工作进度”的分数120超出范围");
+  await expect(page.locator("#s1")).toHaveValue("120");
+
+  for (const [i, v] of ["90", "85", "80", "70", "95"].entries()) {
+    await page.locator(`#s${i + 1}`).fill(v);
+  }
+  await page.locator("#note").fill("月报按时报送，进度符合方案。");
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-sheet.png`, fullPage: true });
+  await page.getByRole("button", { name: "保存并评下一项" }).click();
+  await expect(page).toHaveURL(/\/score\/1\/t2$/);
+  await expect(page.locator("h1")).toHaveText("(一)2");
+
+  // Back to the list: one item scored, with its weighted score (90×.25 + 85×.25 + 80×.25 + 70×.1 + 95×.15 = 85).
+  await page.goto("/score/1");
+  await expect(page.locator(".progress-line")).toHaveText("已评完 1/44 项");
+  const first = page.locator("table.sheets tr", { hasText: "(一)1" });
+  await expect(first).toContainText("已评分");
+  await expect(first).toContainText("85.0");
+  await page.getByRole("button", { name: "提交全部评分" }).click();
+  await expect(page.locator(".alert-review").first()).toContainText("评分已提交");
+  await expect(page.getByRole("button", { name: "提交全部评分" })).toHaveCount(0);
+
+  // The task's results list this evaluator's line.
+  await page.goto("/results/1/tasks/1");
+  await expect(page.locator("h1")).toHaveText("(一)1");
+  await expect(page.locator("table.results")).toContainText(login);
+  await expect(page.locator(".notes")).toContainText("月报按时报送");
+
+  // The overview's charts are SVG with Chinese labels, and the same numbers in tables.
+  await page.goto("/results/1");
+  await expect(page.locator("h1")).toHaveText("测评结果");
+  const charts = page.locator("figure.chart img");
+  expect(await charts.count()).toBeGreaterThanOrEqual(5);
+  for (let i = 0; i < (await charts.count()); i++) {
+    const src = await charts.nth(i).getAttribute("src");
+    const res = await page.request.get(src!);
+    expect(res.status(), src!).toBe(200);
+    expect(res.headers()["content-type"]).toContain("image/svg+xml");
+    const svg = await res.text();
+    expect(svg).toContain("<title>");
+    expect(svg).toMatch(/[\u4e00-\u9fff]/);
+  }
+  const levels = await page.request.get("/results/1/charts/tasks-levels.svg");
+  expect(await levels.text()).toContain("基本满意");
+  await expect(page.locator("table.results").first()).toContainText("(一)1");
+  const chart = page.locator("figure.chart").nth(3);
+  await chart.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-results.png` });
+  await chart.screenshot({ path: `../target/e2e/shots/${info.project.name}-chart.png` });
+});
+
+test("the big screen shows turnout and keeps results back while the round is open", async ({ page }) => {
+  const res = await page.goto("/screen/1");
+  expect(res?.status()).toBe(200);
+  await expect(page.locator("h1")).toHaveText("2020年度满意度测评");
+  await expect(page.locator(".screen-count")).toContainText("/ 20");
+  await expect(page.locator(".screen-wait")).toHaveText("测评结束后公布结果。");
+  const hidden = await page.request.get("/results/1/charts/units-ranked.svg");
+  expect(hidden.status()).toBe(401);
+});
+
+test("a deputy's session opens no staff page", async ({ page }) => {
+  await page.goto("/results/1");
+  await expect(page).toHaveURL(/\/login\?next=\/results\/1$/);
+  await page.goto("/score/1/t1");
+  await expect(page).toHaveURL(/\/login\?next=\/score\/1\/t1$/);
+});

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Measures results at scale with the release build: a fresh database with the seed plan, a
+# round of 44 items filled with N generated ballots (through the ballot box, tallies included)
+# and E evaluators' submitted sheets (examples/fill.rs), then the server. Times the results page,
+# each chart, an item page and the big screen (p50 and p90 of R requests each, one at a time),
+# and prints the server's memory. Prints, does not assert.
+# Usage: scripts/bench-results.sh [N=100000] [E=7] [R=30]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-100000}
+evaluators=${2:-7}
+reps=${3:-30}
+port=3197
+bin=target/release/ceping
+[ -x "$bin" ] || scripts/build.sh
+cargo build --release --features ssr --example fill -q
+tmp=$(mktemp -d)
+export CEPING_DB="$tmp/ceping.db"
+trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
+"$bin" plan import seed/wuhan-2020-proposal-3.txt 2>/dev/null
+"$bin" round create --name "2020年度满意度测评" >/dev/null
+"$bin" round open 1 >/dev/null
+target/release/examples/fill --db "$CEPING_DB" --round 1 --ballots "$n" --evaluators "$evaluators"
+"$bin" round close 1 >/dev/null
+echo "database: $(du -h "$CEPING_DB" | cut -f1)"
+start=$(date +%s%N)
+"$bin" round check 1 | tail -1
+echo "recount of all ballots (ceping round check): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+start=$(date +%s%N)
+unit=$("$bin" round results 1 | awk '$1 ~ /^u/ { print substr($1, 2); exit }')
+echo "results from the command line (ceping round results): $(( ($(date +%s%N) - start) / 1000000 )) ms"
+echo "evaluator-bench" | "$bin" user add --role office --login bench-office >/dev/null
+
+RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --site-root target/site &
+pid=$!
+base="http://127.0.0.1:$port"
+until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do sleep 0.05; done
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "server memory after start: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}')"
+jar="$tmp/cookies"
+curl -fsS -o /dev/null -c "$jar" --data "login=bench-office&password=evaluator-bench&next=/desk" "$base/login"
+
+# p50 and p90 of R timed requests of one URL (after one warm-up request).
+time_url() {
+  local path=$1
+  curl -fsS -o /dev/null -b "$jar" "$base$path"
+  local bytes
+  bytes=$(curl -fsS -b "$jar" "$base$path" | wc -c)
+  for _ in $(seq "$reps"); do
+    curl -fsS -o /dev/null -b "$jar" -w '%{time_total}\n' "$base$path"
+  done | sort -n | awk -v p="$path" -v b="$bytes" '{ t[NR] = $1 } END {
+    printf "%-42s p50 %6.1f ms   p90 %6.1f ms   %7d bytes\n", p, t[int(NR*0.5)+1]*1000, t[int(NR*0.9)]*1000, b }'
+}
+echo "requests, ${reps} each, with ${n} ballots and ${evaluators} evaluators stored:"
+time_url /results/1
+for chart in turnout tasks-levels units-levels tasks-ranked units-ranked task-indicators; do
+  time_url "/results/1/charts/$chart.svg"
+done
+time_url /results/1/tasks/1
+time_url "/results/1/units/$unit"
+time_url /screen/1
+echo "server memory now: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}'), peak: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"

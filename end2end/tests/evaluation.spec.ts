@@ -52,7 +52,7 @@ test("an evaluator signs in, scores a task, submits, and reads the charts", asyn
   await page.goto("/results/1/tasks/1");
   await expect(page.locator("h1")).toHaveText("(一)1");
   await expect(page.locator("table.results")).toContainText(login);
-  await expect(page.locator(".notes")).toContainText("月报按时报送");
+  await expect(page.locator(".evaluator-notes")).toContainText("月报按时报送");
 
   // The overview's charts are SVG with Chinese labels, and the same numbers in tables.
   await page.goto("/results/1");

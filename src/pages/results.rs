@@ -589,7 +589,7 @@ pub fn ItemResultPage(
         view! {
             <section class="card">
                 <h2>"评分依据"</h2>
-                <ul class="notes">{items}</ul>
+                <ul class="notes evaluator-notes">{items}</ul>
             </section>
         }
     });
@@ -601,7 +601,7 @@ pub fn ItemResultPage(
         view! {
             <section class="card">
                 <h2>"代表意见"</h2>
-                <ul class="notes">{items}</ul>
+                <ul class="notes deputy-comments">{items}</ul>
             </section>
         }
     });

@@ -58,7 +58,7 @@ async fn main() -> anyhow::Result<()> {
     let mut codes: Vec<InviteCode> = Vec::with_capacity(args.ballots);
     for chunk in vec![Invitee::default(); args.ballots].chunks(10_000) {
         let prepared = invite::prepare(chunk);
-        invite::issue(&pool, r.id, &prepared).await?;
+        invite::issue(&pool, r.id, &prepared, "bench").await?;
         codes.extend(prepared.into_iter().map(|(c, _)| c));
     }
     eprintln!(
@@ -140,7 +140,12 @@ async fn main() -> anyhow::Result<()> {
                 .collect();
             score::save_sheet(&pool, r.id, id, item.as_str(), &scores, "").await?;
         }
-        score::submit(&pool, r.id, id).await?;
+        let who = account::Account {
+            id,
+            login: login.clone(),
+            role: AccountRole::Evaluator,
+        };
+        score::submit(&pool, r.id, &who).await?;
     }
     eprintln!(
         "{} evaluators scored {} items each",

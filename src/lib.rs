@@ -17,6 +17,10 @@ pub mod ballot;
 /// The results engine: counts and scores in, rates, classes, indices and rankings out. Pure.
 pub mod results;
 
+/// The audit trail's hash chain: hashing and verifying entries. Pure (server only: it uses sha2).
+#[cfg(feature = "ssr")]
+pub mod audit;
+
 /// Charts as SVG (plotters), from plain numbers. Server only: plotters stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod charts;

@@ -50,7 +50,9 @@ async fn hall(n: usize) -> Hall {
         .await
         .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); n]);
-    invite::issue(&pool, round, &prepared).await.unwrap();
+    invite::issue(&pool, round, &prepared, "test")
+        .await
+        .unwrap();
     let items = round::items(&pool, round)
         .await
         .unwrap()
@@ -389,7 +391,7 @@ async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
     let h = hall(4).await;
     let code = |i: usize| h.codes[i].as_str().to_string();
     // Revoked.
-    invite::revoke(&h.pool, h.round, &h.codes[0], false)
+    invite::revoke(&h.pool, h.round, &h.codes[0], false, "test")
         .await
         .unwrap();
     // Used.
@@ -544,7 +546,7 @@ async fn the_review_step_counts_on_the_server_and_casts_nothing() {
 #[tokio::test]
 async fn a_reissued_code_replaces_the_revoked_one() {
     let h = hall(1).await;
-    let fresh = invite::revoke(&h.pool, h.round, &h.codes[0], true)
+    let fresh = invite::revoke(&h.pool, h.round, &h.codes[0], true, "test")
         .await
         .unwrap()
         .expect("a replacement code");
@@ -560,7 +562,7 @@ async fn a_reissued_code_replaces_the_revoked_one() {
     assert_eq!(s, StatusCode::OK, "{page}");
     // Revoking twice is an error; the label travels with the new code.
     assert!(
-        invite::revoke(&h.pool, h.round, &h.codes[0], false)
+        invite::revoke(&h.pool, h.round, &h.codes[0], false, "test")
             .await
             .is_err()
     );

@@ -59,7 +59,9 @@ async fn world(codes: usize) -> World {
     .await
     .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); codes]);
-    invite::issue(&pool, round, &prepared).await.unwrap();
+    invite::issue(&pool, round, &prepared, "test")
+        .await
+        .unwrap();
     let items = round::items(&pool, round)
         .await
         .unwrap()
@@ -596,7 +598,7 @@ async fn results_pages_charts_and_the_big_screen() {
     assert!(!screen.body.contains("工作任务满意率"));
 
     // The office publishes early: the screen shows results.
-    round::configure(&w.pool, r, &Default::default(), Some(true))
+    round::configure(&w.pool, r, None, Some(true), "test")
         .await
         .unwrap();
     let screen = get(&w.app, &format!("/screen/{r}"), None).await;
@@ -613,7 +615,7 @@ async fn results_pages_charts_and_the_big_screen() {
     );
 
     // After closing: results, and no more reloading.
-    round::configure(&w.pool, r, &Default::default(), Some(false))
+    round::configure(&w.pool, r, None, Some(false), "test")
         .await
         .unwrap();
     round::transition(&w.pool, r, "close", "test", None)

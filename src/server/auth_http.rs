@@ -109,6 +109,17 @@ pub async fn post_login(
     match account::sign_in(&state.pool, &login, &password).await {
         Ok((who, token)) => {
             tracing::info!(login = %who.login, role = who.role.as_str(), "signed in");
+            let logged = crate::server::repo::audit::log(
+                &state.pool,
+                &who.login,
+                "sign-in",
+                &who.login,
+                serde_json::json!({ "role": who.role.as_str() }),
+            )
+            .await;
+            if let Err(e) = logged {
+                internal(e);
+            }
             let mut res = see_other(&next);
             res.headers_mut().insert(
                 header::SET_COOKIE,
@@ -118,6 +129,18 @@ pub async fn post_login(
         }
         Err(AccountError::Invalid) => {
             tracing::info!(login = %login, "failed sign-in");
+            let name: String = login.trim().chars().take(64).collect();
+            let logged = crate::server::repo::audit::log(
+                &state.pool,
+                "anonymous",
+                "sign-in.failed",
+                &name,
+                serde_json::json!({}),
+            )
+            .await;
+            if let Err(e) = logged {
+                internal(e);
+            }
             login_page(
                 &state,
                 StatusCode::UNAUTHORIZED,

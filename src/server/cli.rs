@@ -41,6 +41,34 @@ pub enum Command {
     /// Accounts of evaluators and the office.
     #[command(subcommand)]
     User(UserCommand),
+    /// The audit trail of office actions: verify its hash chain, or list it.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Copy the database to FILE, consistently, also while the server runs.
+    Backup {
+        /// Where the copy goes (must not exist yet).
+        file: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every entry's hash and link; prints the head (last entry and its hash) to keep.
+    /// Exits with an error if an entry was altered or deleted.
+    Verify {
+        /// A head printed earlier, as SEQ:HASH: the chain must still contain it (catches entries
+        /// cut off the end).
+        #[arg(long)]
+        expect_head: Option<String>,
+    },
+    /// Print the newest entries.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        /// Print JSON instead of lines.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -274,7 +302,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(PlanCommand::Import { file }) => {
             let text = read_text(&file)?;
             let pool = db::open(&cli.db).await?;
-            let outcome = repo::plan::import(&pool, &text)
+            let outcome = repo::plan::import_as(&pool, &text, &cli_actor())
                 .await
                 .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
             for w in &outcome.warnings {
@@ -313,6 +341,16 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let pool = db::open(&cli.db).await?;
             let result = account::create(&pool, &login, role, password).await;
+            if result.is_ok() {
+                repo::audit::log(
+                    &pool,
+                    &cli_actor(),
+                    "account.create",
+                    &login,
+                    serde_json::json!({ "role": role.as_str() }),
+                )
+                .await?;
+            }
             pool.close().await;
             let id = result?;
             println!("created {} account {login} (id {id})", role.as_str());
@@ -323,6 +361,67 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = invite_command(&pool, args).await;
             pool.close().await;
             result
+        }
+        Command::Audit(cmd) => {
+            let pool = db::open(&cli.db).await?;
+            let result = audit_command(&pool, cmd).await;
+            pool.close().await;
+            result
+        }
+        Command::Backup { file } => {
+            let pool = db::open(&cli.db).await?;
+            let result = db::backup(&pool, &file).await;
+            pool.close().await;
+            let bytes = result?;
+            println!(
+                "copied {} to {} ({bytes} bytes)",
+                cli.db.display(),
+                file.display()
+            );
+            Ok(())
+        }
+    }
+}
+
+async fn audit_command(pool: &sqlx::SqlitePool, cmd: AuditCommand) -> anyhow::Result<()> {
+    match cmd {
+        AuditCommand::Verify { expect_head } => {
+            let expected = match expect_head {
+                None => None,
+                Some(h) => {
+                    let (seq, hash) = h
+                        .split_once(':')
+                        .and_then(|(s, h)| Some((s.parse::<i64>().ok()?, h.to_string())))
+                        .ok_or_else(|| {
+                            anyhow::anyhow!(
+                                "--expect-head is SEQ:HASH, as printed by a previous verify"
+                            )
+                        })?;
+                    Some((seq, hash))
+                }
+            };
+            match repo::audit::verify(pool, expected.as_ref()).await? {
+                Ok((seq, hash)) => {
+                    println!("audit trail intact: {seq} entries");
+                    println!("head {seq}:{hash}");
+                    Ok(())
+                }
+                Err(broken) => anyhow::bail!("audit trail broken: {broken}"),
+            }
+        }
+        AuditCommand::List { limit, json } => {
+            let entries = repo::audit::latest(pool, limit).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&entries)?);
+            } else {
+                for e in entries {
+                    println!(
+                        "{:>6}  {}  {:<16} {:<18} {:<12} {}",
+                        e.seq, e.at, e.actor, e.action, e.subject, e.detail
+                    );
+                }
+            }
+            Ok(())
         }
     }
 }
@@ -418,7 +517,7 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             round::get(pool, id).await?;
             if let Some(text) = set {
                 let list = score::parse_indicator_list(&text).map_err(anyhow::Error::msg)?;
-                score::set_indicators(pool, id, &list)
+                score::set_indicators(pool, id, &list, &actor)
                     .await
                     .map_err(|e| match e {
                         score::ScoreError::Indicators(m) => {
@@ -468,7 +567,14 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             config
                 .resolve(&r.scale)
                 .map_err(|e| anyhow::anyhow!("{}", english_half(&e.to_string())))?;
-            round::configure(pool, id, &config, publish.map(|p| p == Switch::On)).await?;
+            round::configure(
+                pool,
+                id,
+                Some(&config),
+                publish.map(|p| p == Switch::On),
+                &actor,
+            )
+            .await?;
             let r = round::get(pool, id).await?;
             println!(
                 "round {id}: {} ; big screen shows results before closing: {}",
@@ -606,7 +712,7 @@ async fn write_codes(
     let tmp = out.with_extension("csv.partial");
     let _ = std::fs::remove_file(&tmp);
     write_code_csv(&tmp, prepared, base_url)?;
-    match repo::invite::issue(pool, round_id, prepared).await {
+    match repo::invite::issue(pool, round_id, prepared, &cli_actor()).await {
         Ok(_) => {
             std::fs::rename(&tmp, out)?;
             Ok(())
@@ -633,7 +739,7 @@ async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Re
             if reissue && out.is_none() {
                 anyhow::bail!("--reissue needs --out FILE.csv for the new code");
             }
-            let fresh = invite::revoke(pool, round, &code, reissue).await?;
+            let fresh = invite::revoke(pool, round, &code, reissue, &cli_actor()).await?;
             println!("revoked the code in round {round}");
             if let (Some(fresh), Some(out)) = (fresh, out) {
                 // The replacement is stored already; write it out (it is shown only here).

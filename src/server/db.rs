@@ -72,6 +72,30 @@ pub async fn seed_if_empty(pool: &SqlitePool) -> anyhow::Result<Option<i64>> {
     Ok(Some(outcome.plan_id))
 }
 
+/// Copies the database to `file` with `VACUUM INTO`: a consistent snapshot taken in one read
+/// transaction, so the server may keep running (and writing) meanwhile. Refuses to overwrite.
+/// Returns the copy's size in bytes.
+pub async fn backup(pool: &SqlitePool, file: &Path) -> anyhow::Result<u64> {
+    anyhow::ensure!(
+        !file.exists(),
+        "{} exists already; choose a new file name",
+        file.display()
+    );
+    if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+    }
+    let target = file
+        .to_str()
+        .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+    sqlx::query("VACUUM INTO ?")
+        .bind(target)
+        .execute(pool)
+        .await
+        .with_context(|| format!("cannot write the backup to {}", file.display()))?;
+    Ok(std::fs::metadata(file)?.len())
+}
+
 /// The key that derives receipts, made from the OS's randomness at first start.
 pub async fn server_secret(pool: &SqlitePool) -> anyhow::Result<Vec<u8>> {
     use rand::RngCore;

@@ -334,7 +334,7 @@ pub async fn post_submit(
         Ok(w) => w,
         Err(r) => return r,
     };
-    match score::submit(&state.pool, round_id, who.id).await {
+    match score::submit(&state.pool, round_id, &who).await {
         Ok(()) => {
             tracing::info!(login = %who.login, round = round_id, "evaluator submitted");
             see_other(&format!("/score/{round_id}?done=submitted"))
@@ -436,7 +436,7 @@ pub async fn post_indicators(
     }
     let result = match error {
         Some(e) => Err((StatusCode::BAD_REQUEST, e)),
-        None => score::set_indicators(&state.pool, round_id, &set)
+        None => score::set_indicators(&state.pool, round_id, &set, &who.login)
             .await
             .map_err(|e| {
                 (

@@ -38,13 +38,10 @@ fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-async fn check_round(
-    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
-    round_id: i64,
-) -> Result<(), InviteError> {
+async fn check_round(conn: &mut sqlx::SqliteConnection, round_id: i64) -> Result<(), InviteError> {
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(conn)
         .await?;
     match state {
         None => Err(InviteError::NoRound(round_id)),
@@ -66,6 +63,7 @@ pub async fn issue(
     pool: &SqlitePool,
     round_id: i64,
     prepared: &[(InviteCode, Invitee)],
+    actor: &str,
 ) -> Result<Vec<Issued>, InviteError> {
     let mut tx = pool.begin().await?;
     check_round(&mut tx, round_id).await?;
@@ -91,6 +89,16 @@ pub async fn issue(
             delegation: who.delegation.clone(),
         });
     }
+    let first = out.first().map(|i| i.id);
+    let last = out.last().map(|i| i.id);
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        "invite.issue",
+        &format!("round {round_id}"),
+        serde_json::json!({ "count": out.len(), "first_id": first, "last_id": last }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }
@@ -102,13 +110,35 @@ pub async fn revoke(
     round_id: i64,
     code: &InviteCode,
     reissue: bool,
+    actor: &str,
+) -> Result<Option<Issued>, InviteError> {
+    let id: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM invitation WHERE code_hash = ? AND round_id = ?")
+            .bind(code.hash())
+            .bind(round_id)
+            .fetch_optional(pool)
+            .await?;
+    let Some((id,)) = id else {
+        check_round(&mut *pool.acquire().await?, round_id).await?;
+        return Err(InviteError::UnknownCode(round_id));
+    };
+    revoke_id(pool, round_id, id, reissue, actor).await
+}
+
+/// [`revoke`] by the invitation's id, as the office's page knows it (the page never has codes).
+pub async fn revoke_id(
+    pool: &SqlitePool,
+    round_id: i64,
+    invitation_id: i64,
+    reissue: bool,
+    actor: &str,
 ) -> Result<Option<Issued>, InviteError> {
     let mut tx = pool.begin().await?;
     check_round(&mut tx, round_id).await?;
     let row: Option<(i64, bool, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, revoked, label, delegation FROM invitation WHERE code_hash = ? AND round_id = ?",
+        "SELECT id, revoked, label, delegation FROM invitation WHERE id = ? AND round_id = ?",
     )
-    .bind(code.hash())
+    .bind(invitation_id)
     .bind(round_id)
     .fetch_optional(&mut *tx)
     .await?;
@@ -146,6 +176,18 @@ pub async fn revoke(
     } else {
         None
     };
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        if reissue {
+            "invite.reissue"
+        } else {
+            "invite.revoke"
+        },
+        &format!("round {round_id}"),
+        serde_json::json!({ "invitation": id, "new_invitation": fresh.as_ref().map(|f| f.id) }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(fresh)
 }

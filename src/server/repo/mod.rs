@@ -1,6 +1,7 @@
 //! Database access. SQL stays here; the shapes pages see are in `crate::api`.
 
 pub mod account;
+pub mod audit;
 pub mod ballot;
 pub mod invite;
 pub mod plan;

@@ -41,8 +41,17 @@ pub fn source_fingerprint(text: &str) -> String {
 }
 
 /// Parses `text` and stores the plan in one transaction. Importing the same text again
-/// returns the plan stored the first time.
+/// returns the plan stored the first time. Recorded in the audit trail as done by `system`.
 pub async fn import(pool: &SqlitePool, text: &str) -> Result<ImportOutcome, ImportError> {
+    import_as(pool, text, "system").await
+}
+
+/// [`import`] on behalf of `actor` (a login, or `cli:<user>`).
+pub async fn import_as(
+    pool: &SqlitePool,
+    text: &str,
+    actor: &str,
+) -> Result<ImportOutcome, ImportError> {
     let parsed = parse_plan(text)?;
     let fingerprint = source_fingerprint(text);
     let mut tx = pool.begin().await?;
@@ -58,6 +67,16 @@ pub async fn import(pool: &SqlitePool, text: &str) -> Result<ImportOutcome, Impo
         });
     }
     let plan_id = insert_plan(&mut tx, &parsed, text, &fingerprint).await?;
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        "plan.import",
+        &format!("plan {plan_id}"),
+        serde_json::json!({
+            "title": parsed.title, "sha256": fingerprint, "warnings": parsed.warnings.len(),
+        }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(ImportOutcome {
         plan_id,

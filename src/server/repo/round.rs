@@ -146,6 +146,18 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
         .await?;
     crate::server::repo::score::insert_default_indicators(&mut tx, id).await?;
     record(&mut tx, id, "create", actor, None).await?;
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        "round.create",
+        &format!("round {id}"),
+        serde_json::json!({
+            "plan": r.plan_id, "name": r.name.trim(), "opens_at": r.opens_at,
+            "closes_at": r.closes_at, "tasks": r.rate_tasks, "units": r.rate_units,
+            "levels": r.scale.levels.len(), "comments": r.comments_allowed,
+        }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -208,6 +220,14 @@ pub async fn transition(
         });
     }
     record(&mut tx, id, action, actor, note).await?;
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        &format!("round.{action}"),
+        &format!("round {id}"),
+        serde_json::json!({ "note": note }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(to)
 }
@@ -287,23 +307,50 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Round>, RoundError> {
 pub async fn configure(
     pool: &SqlitePool,
     id: i64,
-    config: &crate::results::ResultsConfig,
+    config: Option<&crate::results::ResultsConfig>,
     public: Option<bool>,
+    actor: &str,
 ) -> Result<(), RoundError> {
-    let json = serde_json::to_string(config).map_err(|e| RoundError::Invalid(e.to_string()))?;
-    let done = sqlx::query(
+    let mut tx = pool.begin().await?;
+    let current: Option<(String, String)> =
+        sqlx::query_as("SELECT state, results_config_json FROM round WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let (state, stored) = current.ok_or(RoundError::NotFound(id))?;
+    let before: crate::results::ResultsConfig = serde_json::from_str(&stored)
+        .map_err(|e| RoundError::Invalid(format!("round {id} has a damaged configuration: {e}")))?;
+    let after = config.cloned().unwrap_or_else(|| before.clone());
+    let json = serde_json::to_string(&after).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    // What changes a result is settled before anyone votes.
+    if after != before && state != RoundState::Draft.as_str() {
+        return Err(RoundError::WrongState {
+            id,
+            state: RoundState::parse(&state).as_str(),
+            action: "change how results are counted in",
+        });
+    }
+    sqlx::query(
         "UPDATE round SET results_config_json = ?, results_public = COALESCE(?, results_public)
          WHERE id = ?",
     )
-    .bind(json)
+    .bind(&json)
     .bind(public)
     .bind(id)
-    .execute(pool)
-    .await?
-    .rows_affected();
-    if done == 0 {
-        return Err(RoundError::NotFound(id));
-    }
+    .execute(&mut *tx)
+    .await?;
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        "round.configure",
+        &format!("round {id}"),
+        serde_json::json!({
+            "results": serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
+            "publish_early": public,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! they go and then submit. Sheets are named (an evaluator is an account), never secret.
 
 use crate::results::{Indicator, Indicators};
+use crate::server::repo::account::Account;
 use crate::server::repo::round::{self, RoundError, RoundState};
 use sqlx::SqlitePool;
 use std::collections::BTreeMap;
@@ -168,6 +169,7 @@ pub async fn set_indicators(
     pool: &SqlitePool,
     round_id: i64,
     set: &[(String, String, f64)],
+    actor: &str,
 ) -> Result<(), ScoreError> {
     let check = Indicators {
         indicators: set
@@ -205,6 +207,18 @@ pub async fn set_indicators(
         .execute(&mut *tx)
         .await?;
     }
+    let listed: Vec<serde_json::Value> = set
+        .iter()
+        .map(|(n, _, w)| serde_json::json!([n.trim(), w]))
+        .collect();
+    crate::server::repo::audit::record(
+        &mut tx,
+        actor,
+        "round.indicators",
+        &format!("round {round_id}"),
+        serde_json::Value::Array(listed),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -440,7 +454,8 @@ pub async fn submission(
 
 /// Submits an evaluator's sheets: from now on they are final and count in the results. Only
 /// while the round is open; submitting twice is harmless (the first time stands).
-pub async fn submit(pool: &SqlitePool, round_id: i64, account_id: i64) -> Result<(), ScoreError> {
+pub async fn submit(pool: &SqlitePool, round_id: i64, account: &Account) -> Result<(), ScoreError> {
+    let account_id = account.id;
     let mut tx = pool.begin().await?;
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round_id)
@@ -450,7 +465,7 @@ pub async fn submit(pool: &SqlitePool, round_id: i64, account_id: i64) -> Result
     if state != RoundState::Open {
         return Err(ScoreError::NotOpen(state.as_str()));
     }
-    sqlx::query(
+    let new = sqlx::query(
         "INSERT INTO score_submission (round_id, account_id, submitted_at) VALUES (?, ?, ?)
          ON CONFLICT DO NOTHING",
     )
@@ -458,7 +473,18 @@ pub async fn submit(pool: &SqlitePool, round_id: i64, account_id: i64) -> Result
     .bind(account_id)
     .bind(now())
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if new > 0 {
+        crate::server::repo::audit::record(
+            &mut tx,
+            &account.login,
+            "score.submit",
+            &format!("round {round_id}"),
+            serde_json::json!({}),
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(())
 }

@@ -21,6 +21,10 @@ pub mod results;
 #[cfg(feature = "ssr")]
 pub mod audit;
 
+/// Export writers: CSV for Excel (BOM, formula-neutralised) and XLSX in constant memory. Pure.
+#[cfg(feature = "ssr")]
+pub mod export;
+
 /// Charts as SVG (plotters), from plain numbers. Server only: plotters stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod charts;

@@ -270,15 +270,31 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
         group_weights: (70.0, 30.0),
         ..Default::default()
     };
-    round::configure(&pool, r, Some(&config), None, "office").await.unwrap();
-    round::transition(&pool, r, "open", "office", None).await.unwrap();
+    round::configure(&pool, r, Some(&config), None, "office")
+        .await
+        .unwrap();
+    round::transition(&pool, r, "open", "office", None)
+        .await
+        .unwrap();
     config.trim = true;
     let refused = round::configure(&pool, r, Some(&config), None, "office").await;
-    assert!(matches!(refused, Err(round::RoundError::WrongState { .. })), "{refused:?}");
+    assert!(
+        matches!(refused, Err(round::RoundError::WrongState { .. })),
+        "{refused:?}"
+    );
     assert!(!round::get(&pool, r).await.unwrap().results_config.trim);
     // Publishing early changes no figure: allowed, and recorded.
     config.trim = false;
-    round::configure(&pool, r, Some(&config), Some(true), "office").await.unwrap();
+    round::configure(&pool, r, Some(&config), Some(true), "office")
+        .await
+        .unwrap();
     assert!(round::get(&pool, r).await.unwrap().results_public);
-    assert_eq!(actions(&pool).await.iter().filter(|a| *a == "round.configure").count(), 2);
+    assert_eq!(
+        actions(&pool)
+            .await
+            .iter()
+            .filter(|a| *a == "round.configure")
+            .count(),
+        2
+    );
 }

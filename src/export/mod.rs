@@ -137,7 +137,7 @@ pub enum ExportError {
 /// `@`, a tab or a carriage return) gets a leading apostrophe `'`.
 pub fn neutralize(s: &str) -> Cow<'_, str> {
     match s.as_bytes().first() {
-        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r') => Cow::Owned(format!("'{s}")),
         _ => Cow::Borrowed(s),
     }
 }

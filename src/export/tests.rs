@@ -30,7 +30,7 @@ fn numbers_are_plain_with_at_most_four_decimals() {
         (-0.0, "0"),
         (0.00001, "0"),
         (-0.00001, "0"),
-        (12345.678_91, "12345.6789"),
+        (12_345.678_91, "12345.6789"),
         (1e15, "1000000000000000"),
         (0.1 + 0.2, "0.3"),
     ] {
@@ -214,13 +214,13 @@ fn ballot_row(i: usize) -> Vec<Cell> {
     row.push(Cell::Int(i as i64));
     row.push(Cell::Text(format!("选票{i:06}")));
     row.push(Cell::Number(i as f64 / 3.0));
-    row.push(if i % 7 == 0 {
+    row.push(if i.is_multiple_of(7) {
         "=1+1".into()
     } else {
         "好".into()
     });
     for c in 4..46 {
-        row.push(if (i + c) % 11 == 0 {
+        row.push(if (i + c).is_multiple_of(11) {
             Cell::Empty
         } else {
             Cell::Int(((i * c) % 5 + 1) as i64)
@@ -280,11 +280,11 @@ fn xlsx_three_sheets_round_trip() {
         assert_eq!(num(ballots.get_value((r, 0))), i as f64);
         assert_eq!(text(ballots.get_value((r, 1))), format!("选票{i:06}"));
         assert_eq!(num(ballots.get_value((r, 2))), round4(i as f64 / 3.0));
-        let third = if i % 7 == 0 { "'=1+1" } else { "好" };
+        let third = if i.is_multiple_of(7) { "'=1+1" } else { "好" };
         assert_eq!(text(ballots.get_value((r, 3))), third);
-        for c in 4..46 {
+        for (c, cell) in want.iter().enumerate().skip(4) {
             let got = ballots.get_value((r, c as u32));
-            match &want[c] {
+            match cell {
                 Cell::Int(v) => assert_eq!(num(got), *v as f64, "row {i} col {c}"),
                 _ => assert!(matches!(got, None | Some(Data::Empty)), "row {i} col {c}"),
             }
@@ -293,7 +293,10 @@ fn xlsx_three_sheets_round_trip() {
 
     let notes = book.worksheet_range("意见").unwrap();
     assert_eq!(notes.get_size(), (2, 1));
-    assert_eq!(text(notes.get_value((1, 0))), "建议加快\n道路建设，\"尽快\"");
+    assert_eq!(
+        text(notes.get_value((1, 0))),
+        "建议加快\n道路建设，\"尽快\""
+    );
 
     // Layout and safety, straight from the XML.
     for n in 1..=3 {
@@ -301,11 +304,21 @@ fn xlsx_three_sheets_round_trip() {
         assert!(xml.contains("state=\"frozen\""), "sheet{n} frozen header");
         assert!(xml.contains("ySplit=\"1\""), "sheet{n} frozen header");
         assert!(xml.contains("<cols>"), "sheet{n} widths");
-        assert!(xml.contains("<c r=\"A1\" s=\"1\""), "sheet{n} header styled");
-        assert!(!xml.contains("<f>") && !xml.contains("<f "), "sheet{n} no formula");
+        assert!(
+            xml.contains("<c r=\"A1\" s=\"1\""),
+            "sheet{n} header styled"
+        );
+        assert!(
+            !xml.contains("<f>") && !xml.contains("<f "),
+            "sheet{n} no formula"
+        );
     }
     let cols = zip_text(&path, "xl/worksheets/sheet1.xml");
-    assert!(cols.contains("width=\"20.7"), "{}", &cols[..cols.len().min(1500)]);
+    assert!(
+        cols.contains("width=\"20.7"),
+        "{}",
+        &cols[..cols.len().min(1500)]
+    );
     let styles = zip_text(&path, "xl/styles.xml");
     assert!(styles.contains("<b/>"), "bold font present");
 }
@@ -315,7 +328,7 @@ fn xlsx_big_and_odd_values() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("odd.xlsx");
     let mut x = XlsxOut::default();
-    x.sheet("x", &["a"], &[]).unwrap();
+    x.sheet("x", &["a"], &[f64::NAN, -3.0, 1e9]).unwrap();
     x.row(&[
         Cell::Int(i64::MAX),
         Cell::Int(-(1 << 53)),

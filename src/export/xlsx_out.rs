@@ -3,8 +3,9 @@
 //! Each sheet keeps only its current row in memory; finished rows go to an
 //! anonymous temp file in the system temp dir (`std::env::temp_dir()`, i.e.
 //! `$TMPDIR` or `/tmp`), already unlinked, so nothing is left behind even on a
-//! crash. That dir needs room for the sheet XML (≈ 50 bytes a cell before
-//! zipping). Strings are stored inline (no shared-string table), which keeps
+//! crash. That dir needs room for the sheet XML (≈ 30 bytes a cell before
+//! zipping; 130 MB for 100,000 × 46). If that dir is a tmpfs it costs RAM instead.
+//! Strings are stored inline (no shared-string table), which keeps
 //! memory flat at the cost of a somewhat larger file.
 
 use std::any::Any;
@@ -64,7 +65,12 @@ impl XlsxOut {
     /// Starts a new sheet: a bold header row frozen at the top and the given
     /// column widths (Excel character units). The name is sanitised into a
     /// valid, unique sheet name. Earlier sheets can no longer be written.
-    pub fn sheet(&mut self, name: &str, header: &[&str], widths: &[f64]) -> Result<(), ExportError> {
+    pub fn sheet(
+        &mut self,
+        name: &str,
+        header: &[&str],
+        widths: &[f64],
+    ) -> Result<(), ExportError> {
         self.usable()?;
         let name = sheet_name(name, &self.used_names);
         if header.len() > usize::from(XLSX_MAX_COLS) || widths.len() > usize::from(XLSX_MAX_COLS) {
@@ -80,8 +86,10 @@ impl XlsxOut {
             let sheet = book.add_worksheet_with_constant_memory()?;
             sheet.set_name(name.as_str())?;
             for (col, &w) in (0u16..).zip(widths) {
-                // Excel's own limits; NaN becomes 0 (hidden) rather than an error.
-                sheet.set_column_width(col, w.clamp(0.0, 255.0))?;
+                // Clamped to Excel's range; a non-finite width keeps the default.
+                if w.is_finite() {
+                    sheet.set_column_width(col, w.clamp(0.0, 255.0))?;
+                }
             }
             for (col, h) in (0u16..).zip(header) {
                 sheet.write_string_with_format(0, col, neutralize(h), bold)?;
@@ -183,10 +191,7 @@ fn write_cells(sheet: &mut Worksheet, row: u32, cells: &[Cell]) -> Result<(), Xl
 /// Runs a rust_xlsxwriter call, turning its errors and its panics (it panics
 /// when a temp-file write fails, e.g. disk full) into `ExportError`. After a
 /// panic the workbook is marked broken.
-fn guard<T>(
-    broken: &mut bool,
-    f: impl FnOnce() -> Result<T, XlsxError>,
-) -> Result<T, ExportError> {
+fn guard<T>(broken: &mut bool, f: impl FnOnce() -> Result<T, XlsxError>) -> Result<T, ExportError> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(XlsxError::IoError(e))) => Err(ExportError::Io(e)),
@@ -243,7 +248,9 @@ pub(crate) fn sheet_name(raw: &str, used: &[String]) -> String {
         let lower = n.to_lowercase();
         lower == "history" || used.contains(&lower)
     };
-    let first = cut_utf16(base, MAX_SHEET_NAME).trim_end_matches('\'').to_owned();
+    let first = cut_utf16(base, MAX_SHEET_NAME)
+        .trim_end_matches('\'')
+        .to_owned();
     if !first.is_empty() && !taken(&first) {
         return first;
     }

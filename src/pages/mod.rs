@@ -5,6 +5,8 @@ pub mod account;
 pub mod ballot;
 pub mod group;
 pub mod not_found;
+#[cfg(feature = "ssr")]
+pub mod office;
 pub mod plan;
 #[cfg(feature = "ssr")]
 pub mod results;

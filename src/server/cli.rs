@@ -626,32 +626,10 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
 
 /// Reads `name[,delegation]` lines (UTF-8, optional BOM, optional header).
 fn read_invitees(path: &PathBuf) -> anyhow::Result<Vec<crate::server::repo::invite::Invitee>> {
-    use crate::server::repo::invite::Invitee;
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read {} as UTF-8 text", path.display()))?;
-    let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let mut out = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.with_context(|| format!("{}: line {}", path.display(), i + 1))?;
-        let name = record.get(0).unwrap_or("").to_string();
-        let delegation = record.get(1).map(str::to_string).filter(|d| !d.is_empty());
-        if i == 0 && matches!(name.as_str(), "name" | "label" | "姓名" | "代表") {
-            continue;
-        }
-        if name.is_empty() && delegation.is_none() {
-            continue;
-        }
-        out.push(Invitee {
-            label: (!name.is_empty()).then_some(name),
-            delegation,
-        });
-    }
-    Ok(out)
+    crate::server::repo::invite::parse_invitees(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 /// Writes codes to a new CSV file (UTF-8 with BOM, so Excel shows Chinese), flushed to disk.

@@ -3,7 +3,7 @@
 use crate::app::{App, shell};
 use crate::server::ballot_box::BallotBox;
 use crate::server::ballot_http::{self, FailureLimiter, FormCache};
-use crate::server::{auth_http, results_http, score_http};
+use crate::server::{auth_http, office_http, results_http, score_http};
 use axum::Router;
 use axum::extract::FromRef;
 use axum::http::{HeaderValue, header};
@@ -95,6 +95,27 @@ pub fn router(state: AppState) -> Router {
             "/desk/rounds/{round}/indicators",
             get(score_http::get_indicators).post(score_http::post_indicators),
         )
+        .route("/desk/rounds/new", get(office_http::get_new_round))
+        .route("/desk/rounds", post(office_http::post_new_round))
+        .route("/desk/rounds/{round}", get(office_http::get_round))
+        .route("/desk/rounds/{round}/state", post(office_http::post_state))
+        .route(
+            "/desk/rounds/{round}/settings",
+            post(office_http::post_settings),
+        )
+        .route(
+            "/desk/rounds/{round}/non-voters.csv",
+            get(office_http::get_non_voters),
+        )
+        .route(
+            "/desk/rounds/{round}/invitations",
+            get(office_http::get_invitations).post(office_http::post_invitations),
+        )
+        .route(
+            "/desk/rounds/{round}/invitations/{inv}/revoke",
+            post(office_http::post_revoke),
+        )
+        .route("/desk/audit", get(office_http::get_audit))
         .route("/results/{round}", get(results_http::get_results))
         .route(
             "/results/{round}/tasks/{id}",

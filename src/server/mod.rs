@@ -12,6 +12,8 @@ pub mod cli;
 pub mod db;
 /// The axum router: pages, server functions, static files, middleware.
 pub mod http;
+/// The office's pages: rounds, settings, invitations and slips, turnout, the audit trail.
+pub mod office_http;
 /// Rendering whole pages for form posts.
 pub mod render;
 /// Queries, one module per part of the data model.

@@ -34,6 +34,80 @@ pub enum InviteError {
     Db(#[from] sqlx::Error),
 }
 
+/// Reads a list of deputies: one per line, `name[,delegation]` (a comma or a Chinese comma or a
+/// tab between), UTF-8 with or without a BOM, an optional header line (姓名/代表/name/label).
+/// Blank lines are skipped. The error names the line.
+pub fn parse_invitees(text: &str) -> Result<Vec<Invitee>, String> {
+    let text = text
+        .trim_start_matches('\u{feff}')
+        .replace(['，', '\t'], ",");
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("line {}: {e}", i + 1))?;
+        let name = record.get(0).unwrap_or("").to_string();
+        let delegation = record.get(1).map(str::to_string).filter(|d| !d.is_empty());
+        if i == 0 && matches!(name.as_str(), "name" | "label" | "姓名" | "代表") {
+            continue;
+        }
+        if name.is_empty() && delegation.is_none() {
+            continue;
+        }
+        if name.chars().count() > 100
+            || delegation.as_ref().is_some_and(|d| d.chars().count() > 100)
+        {
+            return Err(format!(
+                "line {}: a name or delegation is longer than 100 characters",
+                i + 1
+            ));
+        }
+        out.push(Invitee {
+            label: (!name.is_empty()).then_some(name),
+            delegation,
+        });
+    }
+    Ok(out)
+}
+
+/// One invitation as the office sees it: who, and whether the code was used — never how.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct InvitationRow {
+    pub id: i64,
+    pub label: Option<String>,
+    pub delegation: Option<String>,
+    pub used: bool,
+    pub revoked: bool,
+}
+
+/// A round's invitations in the order they were made.
+pub async fn list(pool: &SqlitePool, round_id: i64) -> Result<Vec<InvitationRow>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, label, delegation, used, revoked FROM invitation WHERE round_id = ? ORDER BY id",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Turnout by delegation: (delegation, codes issued and not revoked, codes used), by
+/// delegation name; deputies without one are under `None`.
+pub async fn turnout_by_delegation(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<Vec<(Option<String>, i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT delegation, COUNT(*), COALESCE(SUM(used), 0) FROM invitation
+         WHERE round_id = ? AND revoked = 0 GROUP BY delegation ORDER BY delegation IS NULL, delegation",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await
+}
+
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

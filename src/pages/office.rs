@@ -1,0 +1,562 @@
+//! The office's pages for running a round: creating it, opening and closing it, its settings,
+//! turnout by delegation, invitations and their printable slips, the audit trail. Plain forms
+//! (they work with JavaScript off); every action is checked and recorded on the server.
+
+use crate::pages::ballot::human_time;
+use crate::pages::results::{pct, state_label};
+use crate::pages::score::fmt_weight;
+use crate::pages::staff::StaffFrame;
+use crate::results::{Denominator, ResultsConfig};
+use crate::server::repo::account::Account;
+use crate::server::repo::invite::InvitationRow;
+use crate::server::repo::round::{Round, RoundState};
+use leptos::prelude::*;
+
+/// Breakdowns with fewer ballots than this are not shown.
+pub const MIN_GROUP: i64 = 5;
+
+fn alert(error: Option<String>) -> impl IntoView {
+    error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })
+}
+
+/// What the new-round form shows (as typed, when refused).
+#[derive(Debug, Clone, Default)]
+pub struct NewRoundValues {
+    pub name: String,
+    pub opens: String,
+    pub closes: String,
+    pub items: String,
+    pub scale: String,
+    pub comments: bool,
+}
+
+/// `/desk/rounds/new`
+#[component]
+pub fn NewRoundForm(
+    who: Account,
+    plan_title: String,
+    values: NewRoundValues,
+    error: Option<String>,
+) -> impl IntoView {
+    let items = values.items.clone();
+    let scale = values.scale.clone();
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"新建测评轮次"</h1>
+            <p class="lead-in">{plan_title}</p>
+            {alert(error)}
+            <form method="post" action="/desk/rounds" class="card office-form">
+                <label for="name">"名称"</label>
+                <input id="name" name="name" value=values.name placeholder="2020年度满意度测评" required />
+                <label for="opens">"开始时间（可不填）"</label>
+                <input id="opens" name="opens" type="datetime-local" value=values.opens />
+                <label for="closes">"结束时间（可不填）"</label>
+                <input id="closes" name="closes" type="datetime-local" value=values.closes />
+                <fieldset>
+                    <legend>"测评项目"</legend>
+                    <label class="choice">
+                        <input type="radio" name="items" value="both" checked=items != "tasks" && items != "units" />
+                        "工作任务和成员单位"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="items" value="tasks" checked=items == "tasks" />
+                        "仅工作任务"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="items" value="units" checked=items == "units" />
+                        "仅成员单位"
+                    </label>
+                </fieldset>
+                <fieldset>
+                    <legend>"评价等级"</legend>
+                    <label class="choice">
+                        <input type="radio" name="scale" value="three" checked=scale != "four" />
+                        "满意 / 基本满意 / 不满意"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="scale" value="four" checked=scale == "four" />
+                        "满意 / 比较满意 / 基本满意 / 不满意"
+                    </label>
+                </fieldset>
+                <label class="choice">
+                    <input type="checkbox" name="comments" value="1" checked=values.comments />
+                    "允许代表填写意见"
+                </label>
+                <p class="meta">"时间按北京时间填写。建立后可设置评估指标和计算方法，开始测评后这些设置不能再改。"</p>
+                <button class="button primary" type="submit">"建立测评轮次"</button>
+            </form>
+        </StaffFrame>
+    }
+}
+
+/// One delegation's turnout as shown: small groups hidden.
+#[derive(Debug, Clone)]
+pub struct DelegationLine {
+    pub name: String,
+    pub invited: i64,
+    pub voted: i64,
+}
+
+/// `/desk/rounds/{id}`
+#[component]
+pub fn RoundDesk(
+    who: Account,
+    round: Round,
+    items: usize,
+    turnout: (i64, i64),
+    delegations: Vec<DelegationLine>,
+    non_voters: i64,
+    notice: Option<String>,
+    error: Option<String>,
+) -> impl IntoView {
+    let id = round.id;
+    let state = round.state;
+    let (voted, invited) = turnout;
+    let rate = (invited > 0).then(|| voted as f64 / invited as f64);
+    let action = match state {
+        RoundState::Draft => view! {
+            <form method="post" action=format!("/desk/rounds/{id}/state")>
+                <input type="hidden" name="action" value="open" />
+                <button class="button primary" type="submit">"开始测评"</button>
+            </form>
+        }
+        .into_any(),
+        RoundState::Open => view! {
+            <form method="post" action=format!("/desk/rounds/{id}/state")>
+                <input type="hidden" name="action" value="close" />
+                <button class="button primary" type="submit">"结束测评……"</button>
+            </form>
+        }
+        .into_any(),
+        RoundState::Closed => view! {
+            <form method="post" action=format!("/desk/rounds/{id}/state")>
+                <input type="hidden" name="action" value="reopen" />
+                <button class="button secondary" type="submit">"重新开放……"</button>
+            </form>
+        }
+        .into_any(),
+    };
+    let rows = delegations
+        .into_iter()
+        .map(|d| {
+            let (v, r) = if d.voted < MIN_GROUP {
+                ("不足5人".to_string(), "—".to_string())
+            } else {
+                (
+                    d.voted.to_string(),
+                    pct(Some(d.voted as f64 / d.invited.max(1) as f64)),
+                )
+            };
+            view! {
+                <tr>
+                    <th scope="row">{d.name}</th>
+                    <td class="num">{d.invited}</td>
+                    <td class="num">{v}</td>
+                    <td class="num">{r}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let config = round.results_config.clone();
+    let draft = state == RoundState::Draft;
+    let notice = notice.map(|n| view! { <div class="alert alert-review" role="status">{n}</div> });
+    view! {
+        <StaffFrame who=Some(who)>
+            <p class="crumb">
+                <a href="/desk">"工作台"</a>
+            </p>
+            <h1>{round.name.clone()}</h1>
+            <p class="lead-in">
+                {format!(
+                    "{} · {} 项 · {} 个评价等级 · {}",
+                    state_label(state),
+                    items,
+                    round.scale.levels.len(),
+                    if round.comments_allowed { "可填写意见" } else { "不收集意见" },
+                )}
+            </p>
+            {notice}
+            {alert(error)}
+            <section class="card">
+                <h2>"投票情况"</h2>
+                <p class="big-number">
+                    {format!("已投 {voted} / 应投 {invited}（{}）", pct(rate))}
+                </p>
+                <div class="table-wrap">
+                    <table class="results delegations">
+                        <thead>
+                            <tr>
+                                <th>"代表团"</th>
+                                <th class="num">"应投"</th>
+                                <th class="num">"已投"</th>
+                                <th class="num">"投票率"</th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                <p class="meta">"已投不足5人的代表团不显示人数，以免推知个人。只显示是否投票，从不显示投票内容。"</p>
+                <p>
+                    {format!("尚未投票：{non_voters} 人。")}
+                    <a href=format!("/desk/rounds/{id}/non-voters.csv")>"下载未投票名单（CSV）"</a>
+                </p>
+            </section>
+            <section class="card">
+                <h2>"测评状态"</h2>
+                <p>
+                    {format!(
+                        "计划时间：{} — {}",
+                        round.opens_at.as_deref().map(human_time).unwrap_or_else(|| "未定".into()),
+                        round.closes_at.as_deref().map(human_time).unwrap_or_else(|| "未定".into()),
+                    )}
+                </p>
+                {action}
+            </section>
+            <section class="card">
+                <h2>"邀请码"</h2>
+                <p>
+                    <a href=format!("/desk/rounds/{id}/invitations")>"生成、打印、作废邀请码"</a>
+                </p>
+            </section>
+            <Settings round_id=id config draft public=round.results_public />
+            <section class="card">
+                <h2>"结果与导出"</h2>
+                <ul class="plain">
+                    <li><a href=format!("/results/{id}")>"测评结果"</a></li>
+                    <li><a href=format!("/desk/rounds/{id}/report")>"年度报告（可打印）"</a></li>
+                    <li><a href=format!("/desk/rounds/{id}/export.xlsx")>"导出 Excel（XLSX）"</a></li>
+                    <li><a href=format!("/desk/rounds/{id}/export.csv")>"导出结果（CSV）"</a></li>
+                    <li><a href=format!("/desk/rounds/{id}/ballots.csv")>"导出匿名选票（CSV）"</a></li>
+                    <li><a href=format!("/screen/{id}")>"会场大屏"</a></li>
+                </ul>
+            </section>
+        </StaffFrame>
+    }
+}
+
+/// How results are counted: editable while the round is a draft.
+#[component]
+fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> impl IntoView {
+    let (denominator, n) = match config.denominator {
+        Denominator::ValidBallots => ("valid", String::new()),
+        Denominator::Invited(n) => ("invited", n.to_string()),
+        Denominator::Present(n) => ("present", n.to_string()),
+    };
+    let weights = config
+        .level_weights
+        .as_ref()
+        .map(|w| {
+            w.iter()
+                .map(|x| fmt_weight(*x))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default();
+    view! {
+        <section class="card">
+            <h2>"计算方法"</h2>
+            <p>
+                <a href=format!("/desk/rounds/{round_id}/indicators")>"评估指标体系"</a>
+            </p>
+            <form method="post" action=format!("/desk/rounds/{round_id}/settings") class="office-form">
+                <fieldset disabled=!draft>
+                    <legend>"满意率的分母 N"</legend>
+                    <label class="choice">
+                        <input type="radio" name="denominator" value="valid" checked=denominator == "valid" />
+                        "有效票数（该项已评价的票）"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="denominator" value="invited" checked=denominator == "invited" />
+                        "应到代表人数"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="denominator" value="present" checked=denominator == "present" />
+                        "实到代表人数"
+                    </label>
+                    <label for="n">"人数（选应到或实到时填写）"</label>
+                    <input id="n" name="n" value=n inputmode="numeric" />
+                    <label for="group">"综合指数中代表与评估的权重（如 60,40）"</label>
+                    <input
+                        id="group"
+                        name="group"
+                        value=format!("{},{}", fmt_weight(config.group_weights.0), fmt_weight(config.group_weights.1))
+                    />
+                    <label for="levels">"各等级分值（留空为默认 100,60,0）"</label>
+                    <input id="levels" name="levels" value=weights />
+                    <label for="threshold">"满意率低于多少（%）标记为需重新办理"</label>
+                    <input
+                        id="threshold"
+                        name="threshold"
+                        value=fmt_weight(config.rework_threshold * 100.0)
+                        inputmode="decimal"
+                    />
+                    <label class="choice">
+                        <input type="checkbox" name="trim" value="1" checked=config.trim />
+                        "评估人5人及以上时去掉一个最高分和一个最低分"
+                    </label>
+                </fieldset>
+                <label class="choice">
+                    <input type="checkbox" name="publish" value="1" checked=public />
+                    "测评结束前在会场大屏公布结果"
+                </label>
+                <p class="meta">
+                    {if draft {
+                        "开始测评后，除大屏公布外，以上设置不能再改。"
+                    } else {
+                        "测评已开始，计算方法已锁定；只能更改大屏是否提前公布结果。"
+                    }}
+                </p>
+                <button class="button secondary" type="submit">"保存设置"</button>
+            </form>
+        </section>
+    }
+}
+
+/// Closing or reopening asks once more.
+#[component]
+pub fn ConfirmState(who: Account, round: Round, action: String) -> impl IntoView {
+    let (title, text, button) = if action == "close" {
+        (
+            "确认结束测评",
+            "结束后代表不能再投票，也不能修改已提交的测评；结果将在会场大屏公布。",
+            "确认结束",
+        )
+    } else {
+        (
+            "确认重新开放",
+            "重新开放会被记录在审计日志中。开放期间代表可以继续投票和修改。",
+            "确认重新开放",
+        )
+    };
+    let id = round.id;
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>{title}</h1>
+            <p class="lead-in">{round.name}</p>
+            <p>{text}</p>
+            <form method="post" action=format!("/desk/rounds/{id}/state") class="office-form">
+                <input type="hidden" name="action" value=action />
+                <input type="hidden" name="confirm" value="1" />
+                <label for="note">"说明（可不填）"</label>
+                <input id="note" name="note" />
+                <div class="actions">
+                    <button class="button primary" type="submit">{button}</button>
+                    <a class="button secondary" href=format!("/desk/rounds/{id}")>"取消"</a>
+                </div>
+            </form>
+        </StaffFrame>
+    }
+}
+
+/// A slip to print: one deputy's code.
+#[derive(Debug, Clone)]
+pub struct Slip {
+    pub label: Option<String>,
+    pub delegation: Option<String>,
+    pub code: String,
+    pub link: String,
+    /// The link as a QR code (SVG markup made on the server from the link; trusted).
+    pub qr_svg: String,
+}
+
+/// The printable A4 sheet of slips, shown once right after the codes are made.
+#[component]
+pub fn SlipSheet(
+    who: Account,
+    round_id: i64,
+    round_name: String,
+    slips: Vec<Slip>,
+    /// The same codes as a CSV, for a `data:` download link.
+    csv_data_url: String,
+) -> impl IntoView {
+    let n = slips.len();
+    let cards = slips
+        .into_iter()
+        .map(|s| {
+            let who = match (&s.label, &s.delegation) {
+                (Some(l), Some(d)) => format!("{l}（{d}）"),
+                (Some(l), None) => l.clone(),
+                (None, Some(d)) => d.clone(),
+                (None, None) => String::new(),
+            };
+            view! {
+                <div class="slip">
+                    <div class="slip-qr" inner_html=s.qr_svg></div>
+                    <div class="slip-text">
+                        <p class="slip-title">{round_name.clone()}</p>
+                        <p class="slip-who">{who}</p>
+                        <p class="slip-code">{s.code}</p>
+                        <p class="slip-link">{s.link}</p>
+                        <p class="slip-help">
+                            "用手机扫描二维码，或在浏览器打开上面的网址。测评不记名，每个邀请码只能提交一次，请勿转交他人。"
+                        </p>
+                    </div>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffFrame who=Some(who)>
+            <div class="no-print">
+                <h1>{format!("已生成 {n} 个邀请码")}</h1>
+                <div class="alert alert-error" role="alert">
+                    "邀请码只显示这一次，系统只保存其摘要。请现在打印本页或下载CSV，妥善保管。"
+                </div>
+                <p>
+                    <a class="button secondary" href=csv_data_url download=format!("邀请码-{round_id}.csv")>
+                        "下载邀请码（CSV）"
+                    </a>
+                    " "
+                    <a href=format!("/desk/rounds/{round_id}/invitations")>"返回邀请码管理"</a>
+                </p>
+                <p class="meta">"用浏览器的“打印”即可按A4纸打印，每页8张，沿虚线裁开。"</p>
+            </div>
+            <div class="slips">{cards}</div>
+        </StaffFrame>
+    }
+}
+
+/// `/desk/rounds/{id}/invitations`: make codes, and the list with revoke / reissue.
+#[component]
+pub fn InvitationsPage(
+    who: Account,
+    round_id: i64,
+    round_name: String,
+    closed: bool,
+    rows: Vec<InvitationRow>,
+    error: Option<String>,
+    names: String,
+) -> impl IntoView {
+    let total = rows.len();
+    let list = rows
+        .into_iter()
+        .map(|r| {
+            let state = if r.revoked {
+                "已作废"
+            } else if r.used {
+                "已投票"
+            } else {
+                "未投票"
+            };
+            let actions = (!r.revoked && !closed).then(|| {
+                let base = format!("/desk/rounds/{round_id}/invitations/{}", r.id);
+                view! {
+                    <form method="post" action=format!("{base}/revoke") class="inline">
+                        <input type="hidden" name="reissue" value="1" />
+                        <button class="link-button" type="submit">"补发"</button>
+                    </form>
+                    " "
+                    <form method="post" action=format!("{base}/revoke") class="inline">
+                        <button class="link-button" type="submit">"作废"</button>
+                    </form>
+                }
+            });
+            view! {
+                <tr>
+                    <td class="num">{r.id}</td>
+                    <td>{r.label.unwrap_or_default()}</td>
+                    <td>{r.delegation.unwrap_or_default()}</td>
+                    <td>{state}</td>
+                    <td>{actions}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let make = (!closed).then(|| {
+        view! {
+            <form method="post" action=format!("/desk/rounds/{round_id}/invitations") class="card office-form">
+                <h2>"生成邀请码"</h2>
+                <label for="names">"代表名单：每行一人，“姓名,代表团”（可从Excel复制两列粘贴）"</label>
+                <textarea id="names" name="names" rows="8">{names}</textarea>
+                <label for="count">"或只填数量（不记姓名）"</label>
+                <input id="count" name="count" inputmode="numeric" />
+                <button class="button primary" type="submit">"生成并打印"</button>
+            </form>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <p class="crumb">
+                <a href=format!("/desk/rounds/{round_id}")>{round_name}</a>
+            </p>
+            <h1>"邀请码"</h1>
+            {alert(error)}
+            {make}
+            <section class="card">
+                <h2>{format!("已生成 {total} 个")}</h2>
+                <p class="meta">"“补发”作废原邀请码并为同一代表生成新码；已投的票仍然有效。"</p>
+                <div class="table-wrap">
+                    <table class="results">
+                        <thead>
+                            <tr>
+                                <th class="num">"编号"</th>
+                                <th>"姓名"</th>
+                                <th>"代表团"</th>
+                                <th>"状态"</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>{list}</tbody>
+                    </table>
+                </div>
+            </section>
+        </StaffFrame>
+    }
+}
+
+/// `/desk/audit`: the newest entries and whether the chain is intact.
+#[component]
+pub fn AuditPage(
+    who: Account,
+    entries: Vec<crate::audit::Entry>,
+    status: Result<(i64, String), String>,
+) -> impl IntoView {
+    let status = match status {
+        Ok((seq, hash)) => view! {
+            <div class="alert alert-review" role="status">
+                {format!("审计日志完整：共 {seq} 条。链头 {seq}:{hash}")}
+            </div>
+        }
+        .into_any(),
+        Err(e) => view! {
+            <div class="alert alert-error" role="alert">{format!("审计日志被改动：{e}")}</div>
+        }
+        .into_any(),
+    };
+    let rows = entries
+        .into_iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td class="num">{e.seq}</td>
+                    <td>{human_time(&e.at)}</td>
+                    <td>{e.actor}</td>
+                    <td>{e.action}</td>
+                    <td>{e.subject}</td>
+                    <td class="detail">{e.detail}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"审计日志"</h1>
+            {status}
+            <div class="table-wrap">
+                <table class="results">
+                    <thead>
+                        <tr>
+                            <th class="num">"序号"</th>
+                            <th>"时间"</th>
+                            <th>"操作人"</th>
+                            <th>"操作"</th>
+                            <th>"对象"</th>
+                            <th>"详情"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </StaffFrame>
+    }
+}

@@ -44,6 +44,19 @@ pub enum Command {
     /// The audit trail of office actions: verify its hash chain, or list it.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Export a round: xlsx (every table, one sheet each) or csv (--table results or ballots).
+    Export {
+        #[arg(long)]
+        round: i64,
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        /// For csv: the results (one row per item) or the anonymous ballots (one row each).
+        #[arg(long, value_enum, default_value_t = CsvTable::Ballots)]
+        table: CsvTable,
+        /// Where to write (must not exist yet).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Copy the database to FILE, consistently, also while the server runs.
     Backup {
         /// Where the copy goes (must not exist yet).
@@ -175,6 +188,18 @@ pub enum RoundCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Csv,
+    Xlsx,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CsvTable {
+    Results,
+    Ballots,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -367,6 +392,62 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = audit_command(&pool, cmd).await;
             pool.close().await;
             result
+        }
+        Command::Export {
+            round,
+            format,
+            table,
+            out,
+        } => {
+            use crate::server::export_round::{self, Format};
+            anyhow::ensure!(
+                !out.exists(),
+                "{} exists already; choose a new file name",
+                out.display()
+            );
+            let format = match (format, table) {
+                (ExportFormat::Xlsx, _) => Format::Xlsx,
+                (ExportFormat::Csv, CsvTable::Results) => Format::ResultsCsv,
+                (ExportFormat::Csv, CsvTable::Ballots) => Format::BallotsCsv,
+            };
+            let pool = db::open(&cli.db).await?;
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{spinner} ballots {pos}/{len} [{bar:30}] {percent}% {elapsed}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let shown = bar.clone();
+            let progress: export_round::Progress = std::sync::Arc::new(move |done, total| {
+                shown.set_length(total);
+                shown.set_position(done);
+            });
+            let started = std::time::Instant::now();
+            let result = export_round::export(&pool, round, format, &out, progress).await;
+            bar.finish_and_clear();
+            if result.is_err() {
+                let _ = std::fs::remove_file(&out);
+            }
+            let written = result?;
+            repo::audit::log(
+                &pool,
+                &cli_actor(),
+                "export",
+                &format!("round {round}"),
+                serde_json::json!({ "format": format!("{format:?}"), "ballots": written.ballots }),
+            )
+            .await?;
+            pool.close().await;
+            println!(
+                "wrote {} ({} bytes, {} ballots) in {:.1} s",
+                out.display(),
+                written.bytes,
+                written.ballots,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Backup { file } => {
             let pool = db::open(&cli.db).await?;

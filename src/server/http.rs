@@ -116,6 +116,10 @@ pub fn router(state: AppState) -> Router {
             post(office_http::post_revoke),
         )
         .route("/desk/audit", get(office_http::get_audit))
+        .route(
+            "/desk/rounds/{round}/{export}",
+            get(office_http::get_export),
+        )
         .route("/results/{round}", get(results_http::get_results))
         .route(
             "/results/{round}/tasks/{id}",

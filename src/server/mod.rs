@@ -10,6 +10,8 @@ pub mod ballot_http;
 pub mod cli;
 /// The SQLite pool: pragmas, embedded migrations, the seed plan on first start.
 pub mod db;
+/// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
+pub mod export_round;
 /// The axum router: pages, server functions, static files, middleware.
 pub mod http;
 /// The office's pages: rounds, settings, invitations and slips, turnout, the audit trail.

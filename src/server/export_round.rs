@@ -1,0 +1,612 @@
+//! A round's exports: the results as CSV, the anonymous ballots as CSV, and a workbook (XLSX)
+//! with sheets for the summary, tasks, units, evaluators, comments and ballots.
+//!
+//! Memory stays flat however many ballots there are: ballots are read a page at a time (by
+//! their random ids, so the order says nothing about who voted when) and handed to a writer on
+//! a blocking thread (`crate::export`), which streams them to a file.
+
+use crate::export::{Cell, CsvOut, ExportError, XlsxOut};
+use crate::results::indicator_means;
+use crate::server::repo::results::{self as repo_results, ItemMeta, Report, ReportError};
+use crate::server::repo::score;
+use sqlx::SqlitePool;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+/// What to export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Everything, one sheet per table.
+    Xlsx,
+    /// One row per task and unit with every figure.
+    ResultsCsv,
+    /// One row per ballot, one column per item.
+    BallotsCsv,
+}
+
+/// Ballots read from the database at a time.
+pub const PAGE: i64 = 1000;
+
+/// Called with (ballots written, ballots in all).
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportFail {
+    #[error("round {0} does not exist")]
+    NoRound(i64),
+    #[error("the results cannot be computed: {0}")]
+    Report(String),
+    #[error("writing the export failed: {0}")]
+    Write(#[from] ExportError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+    #[error("the export writer stopped: {0}")]
+    Writer(String),
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub ballots: u64,
+    pub bytes: u64,
+}
+
+enum Msg {
+    Sheet {
+        name: String,
+        header: Vec<String>,
+        widths: Vec<f64>,
+    },
+    Rows(Vec<Vec<Cell>>),
+}
+
+/// Where rows go: a workbook, or a CSV file (which takes the first sheet's header only).
+enum Sink {
+    Xlsx(XlsxOut),
+    Csv(CsvOut<std::io::BufWriter<std::fs::File>>, bool),
+}
+
+impl Sink {
+    fn take(&mut self, msg: Msg) -> Result<(), ExportError> {
+        match (self, msg) {
+            (
+                Sink::Xlsx(x),
+                Msg::Sheet {
+                    name,
+                    header,
+                    widths,
+                },
+            ) => {
+                let header: Vec<&str> = header.iter().map(String::as_str).collect();
+                x.sheet(&name, &header, &widths)
+            }
+            (Sink::Xlsx(x), Msg::Rows(rows)) => rows.iter().try_for_each(|r| x.row(r)),
+            (Sink::Csv(c, started), Msg::Sheet { header, .. }) => {
+                if !*started {
+                    *started = true;
+                    let cells: Vec<Cell> = header.into_iter().map(Cell::Text).collect();
+                    c.row(&cells)?;
+                }
+                Ok(())
+            }
+            (Sink::Csv(c, _), Msg::Rows(rows)) => {
+                rows.iter().try_for_each(|r| c.row(r))?;
+                Ok(())
+            }
+        }
+    }
+
+    fn finish(self, path: &Path) -> Result<(), ExportError> {
+        match self {
+            Sink::Xlsx(x) => x.save(path),
+            Sink::Csv(c, _) => {
+                let mut w = c.finish()?;
+                std::io::Write::flush(&mut w)?;
+                w.into_inner()
+                    .map_err(|e| ExportError::Io(e.into_error()))?
+                    .sync_all()?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Writes `format` of round `round_id` to `path` (created or replaced).
+pub async fn export(
+    pool: &SqlitePool,
+    round_id: i64,
+    format: Format,
+    path: &Path,
+    progress: Progress,
+) -> Result<Written, ExportFail> {
+    let report = match repo_results::load(pool, round_id).await {
+        Ok(r) => r,
+        Err(ReportError::NoRound(id)) => return Err(ExportFail::NoRound(id)),
+        Err(e) => return Err(ExportFail::Report(e.to_string())),
+    };
+    let sink = match format {
+        Format::Xlsx => Sink::Xlsx(XlsxOut::new()),
+        Format::ResultsCsv | Format::BallotsCsv => {
+            let file = std::fs::File::create(path).map_err(ExportError::Io)?;
+            Sink::Csv(
+                CsvOut::new(std::io::BufWriter::new(file)).map_err(ExportError::Io)?,
+                false,
+            )
+        }
+    };
+    let (tx, mut rx) = mpsc::channel::<Msg>(4);
+    let out = path.to_path_buf();
+    let writer = tokio::task::spawn_blocking(move || -> Result<(), ExportError> {
+        let mut sink = sink;
+        while let Some(msg) = rx.blocking_recv() {
+            sink.take(msg)?;
+        }
+        sink.finish(&out)
+    });
+    let fed = feed(pool, &report, format, &tx, &progress).await;
+    drop(tx);
+    let written = writer
+        .await
+        .map_err(|e| ExportFail::Writer(e.to_string()))?;
+    // A writer error explains a closed channel better than the feeder's.
+    written?;
+    let ballots = fed?;
+    let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    Ok(Written { ballots, bytes })
+}
+
+async fn send(tx: &mpsc::Sender<Msg>, msg: Msg) -> Result<(), ExportFail> {
+    tx.send(msg)
+        .await
+        .map_err(|_| ExportFail::Writer("the writer stopped early".into()))
+}
+
+fn sheet(name: &str, header: &[&str], widths: &[f64]) -> Msg {
+    Msg::Sheet {
+        name: name.to_string(),
+        header: header.iter().map(|h| h.to_string()).collect(),
+        widths: widths.to_vec(),
+    }
+}
+
+async fn feed(
+    pool: &SqlitePool,
+    report: &Report,
+    format: Format,
+    tx: &mpsc::Sender<Msg>,
+    progress: &Progress,
+) -> Result<u64, ExportFail> {
+    match format {
+        Format::ResultsCsv => {
+            results_sheet(report, tx, "结果", None).await?;
+            Ok(0)
+        }
+        Format::BallotsCsv => ballots_sheet(pool, report, tx, progress).await,
+        Format::Xlsx => {
+            summary_sheet(pool, report, tx).await?;
+            results_sheet(report, tx, "工作任务", Some(true)).await?;
+            results_sheet(report, tx, "成员单位", Some(false)).await?;
+            evaluators_sheet(pool, report, tx).await?;
+            comments_sheet(pool, report, tx).await?;
+            ballots_sheet(pool, report, tx, progress).await
+        }
+    }
+}
+
+fn pct(v: Option<f64>) -> Cell {
+    v.map(|v| v * 100.0).into()
+}
+
+async fn summary_sheet(
+    pool: &SqlitePool,
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), ExportFail> {
+    send(tx, sheet("汇总", &["项目", "内容"], &[22.0, 60.0])).await?;
+    let m = &report.results.method;
+    let (voted, invited) = report.turnout;
+    let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await?;
+    let levels: Vec<String> = m
+        .scale
+        .levels
+        .iter()
+        .zip(&m.level_weights)
+        .map(|(l, w)| format!("{} {w}", l.label))
+        .collect();
+    let indicators: Vec<String> = report
+        .indicators
+        .iter()
+        .map(|i| format!("{} {}", i.name, i.weight))
+        .collect();
+    let rows: Vec<Vec<Cell>> = vec![
+        vec!["工作方案".into(), report.plan_title.clone().into()],
+        vec!["测评轮次".into(), report.round.name.clone().into()],
+        vec!["状态".into(), report.round.state.as_str().into()],
+        vec!["应投".into(), invited.into()],
+        vec!["已投".into(), voted.into()],
+        vec![
+            "投票率（%）".into(),
+            (invited > 0)
+                .then(|| voted as f64 * 100.0 / invited as f64)
+                .into(),
+        ],
+        vec![
+            "已提交评分的评估人".into(),
+            report.evaluators_submitted.into(),
+        ],
+        vec!["满意率分母 N".into(), m.config.denominator.label().into()],
+        vec!["等级分值".into(), levels.join("、").into()],
+        vec!["评估指标（权重）".into(), indicators.join("、").into()],
+        vec![
+            "综合指数权重（代表:评估）".into(),
+            format!("{}:{}", m.config.group_weights.0, m.config.group_weights.1).into(),
+        ],
+        vec![
+            "需重新办理标准".into(),
+            format!("不满意，或满意率低于{}%", m.config.rework_threshold * 100.0).into(),
+        ],
+        vec![
+            "导出时间".into(),
+            chrono::Utc::now()
+                .with_timezone(
+                    &chrono::FixedOffset::east_opt(8 * 3600)
+                        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
+                )
+                .format("%Y-%m-%d %H:%M:%S（北京时间）")
+                .to_string()
+                .into(),
+        ],
+        vec![
+            "审计日志链头".into(),
+            format!("{}:{}", head.0, head.1).into(),
+        ],
+    ];
+    send(tx, Msg::Rows(rows)).await
+}
+
+/// Header of the results table for `report`'s scale.
+fn results_header(report: &Report) -> Vec<String> {
+    let mut h: Vec<String> = ["类型", "编号", "项目", "标题"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    h.extend(report.round.scale.levels.iter().map(|l| l.label.clone()));
+    h.extend(
+        [
+            "未评",
+            "有效票",
+            "N",
+            "满意率（%）",
+            "测评结果",
+            "代表得分",
+            "评估得分",
+            "评估等级",
+            "计入评估人数",
+            "综合指数",
+            "排名",
+            "需重新办理",
+        ]
+        .iter()
+        .map(|s| s.to_string()),
+    );
+    h
+}
+
+/// One row per item (`tasks`: only tasks / only units / both when `None`).
+async fn results_sheet(
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+    name: &str,
+    tasks: Option<bool>,
+) -> Result<(), ExportFail> {
+    let header = results_header(report);
+    let mut widths = vec![8.0, 8.0, 28.0, 36.0];
+    widths.resize(header.len(), 11.0);
+    send(
+        tx,
+        Msg::Sheet {
+            name: name.to_string(),
+            header,
+            widths,
+        },
+    )
+    .await?;
+    let ranks: std::collections::HashMap<&str, Option<usize>> = report
+        .results
+        .task_ranking
+        .iter()
+        .chain(&report.results.unit_ranking)
+        .map(|r| (r.item.as_str(), r.rank))
+        .collect();
+    let rows = report
+        .items
+        .iter()
+        .filter(|m| tasks.is_none_or(|t| m.is_task == t))
+        .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+        .map(|(m, r)| {
+            let mut row: Vec<Cell> = vec![
+                if m.is_task { "任务" } else { "单位" }.into(),
+                m.item.clone().into(),
+                m.label.clone().into(),
+                m.title.clone().into(),
+            ];
+            row.extend(r.deputies.counts.iter().map(|c| Cell::from(*c)));
+            row.extend([
+                Cell::from(r.deputies.not_rated),
+                Cell::from(r.deputies.valid),
+                Cell::from(r.deputies.n),
+                pct(r.deputies.satisfaction_rate),
+                r.deputies
+                    .classification
+                    .map(|c| c.label())
+                    .unwrap_or("")
+                    .into(),
+                r.deputies.satisfaction_score.into(),
+                r.evaluators.score.into(),
+                r.evaluators.grade.map(|g| g.label()).unwrap_or("").into(),
+                Cell::from(r.evaluators.used),
+                r.combined.value.into(),
+                ranks
+                    .get(m.item.as_str())
+                    .copied()
+                    .flatten()
+                    .map(|x| x as i64)
+                    .into(),
+                if r.needs_rework { "是" } else { "" }.into(),
+            ]);
+            row
+        })
+        .collect();
+    send(tx, Msg::Rows(rows)).await
+}
+
+async fn evaluators_sheet(
+    pool: &SqlitePool,
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), ExportFail> {
+    let mut header: Vec<&str> = vec!["评估人", "编号", "项目"];
+    header.extend(report.indicators.iter().map(|i| i.name.as_str()));
+    header.extend(["加权得分", "计入", "评分依据"]);
+    let mut widths = vec![14.0, 8.0, 28.0];
+    widths.resize(header.len() - 1, 10.0);
+    widths.push(50.0);
+    send(tx, sheet("评估打分", &header, &widths)).await?;
+    let notes: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT a.login, s.item, s.note FROM score_sheet s
+         JOIN score_submission sub ON sub.round_id = s.round_id AND sub.account_id = s.account_id
+         JOIN account a ON a.id = s.account_id WHERE s.round_id = ?",
+    )
+    .bind(report.round.id)
+    .fetch_all(pool)
+    .await?;
+    let notes: std::collections::HashMap<(String, String), String> =
+        notes.into_iter().map(|(l, i, n)| ((l, i), n)).collect();
+    let mut rows = Vec::new();
+    for m in &report.items {
+        let Some(r) = report.result(&m.item) else {
+            continue;
+        };
+        for line in &r.evaluators.lines {
+            let mut row: Vec<Cell> = vec![
+                line.evaluator.clone().into(),
+                m.item.clone().into(),
+                m.full_label().into(),
+            ];
+            row.extend(line.scores.iter().map(|s| Cell::from(*s)));
+            row.push(line.weighted.into());
+            row.push(
+                if line.dropped {
+                    "去掉最高/最低"
+                } else if line.weighted.is_none() {
+                    "未评完"
+                } else {
+                    "是"
+                }
+                .into(),
+            );
+            row.push(
+                notes
+                    .get(&(line.evaluator.clone(), m.item.clone()))
+                    .cloned()
+                    .unwrap_or_default()
+                    .into(),
+            );
+            rows.push(row);
+        }
+        // The item's means per indicator, the figures the chart draws.
+        if !r.evaluators.lines.is_empty() {
+            let set = score::as_set(&report.indicators);
+            let mut row: Vec<Cell> = vec![
+                "（平均）".into(),
+                m.item.clone().into(),
+                m.full_label().into(),
+            ];
+            row.extend(
+                indicator_means(&set, &r.evaluators)
+                    .into_iter()
+                    .map(Cell::from),
+            );
+            row.push(r.evaluators.score.into());
+            rows.push(row);
+        }
+    }
+    send(tx, Msg::Rows(rows)).await
+}
+
+async fn comments_sheet(
+    pool: &SqlitePool,
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), ExportFail> {
+    send(
+        tx,
+        sheet("意见", &["编号", "项目", "意见"], &[8.0, 36.0, 80.0]),
+    )
+    .await?;
+    let labels: std::collections::HashMap<&str, &ItemMeta> =
+        report.items.iter().map(|m| (m.item.as_str(), m)).collect();
+    let label = |item: &str| match labels.get(item) {
+        Some(m) => (m.item.clone(), m.full_label()),
+        None => (item.to_string(), String::new()),
+    };
+    // Comments on items, then overall comments, each in the order of the ballots' random ids
+    // (the order tells nothing), a page at a time.
+    let mut after = (String::new(), String::new());
+    loop {
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT c.ballot_id, c.item, c.comment FROM ballot_choice c
+             JOIN ballot b ON b.id = c.ballot_id
+             WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
+               AND (c.ballot_id, c.item) > (?, ?)
+             ORDER BY c.ballot_id, c.item LIMIT ?",
+        )
+        .bind(report.round.id)
+        .bind(&after.0)
+        .bind(&after.1)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = (last.0.clone(), last.1.clone());
+        let full = rows.len() as i64 == PAGE;
+        let out = rows
+            .into_iter()
+            .map(|(_, item, text)| {
+                let (id, name) = label(&item);
+                vec![id.into(), name.into(), text.into()]
+            })
+            .collect();
+        send(tx, Msg::Rows(out)).await?;
+        if !full {
+            break;
+        }
+    }
+    let mut after = String::new();
+    loop {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, comment FROM ballot
+             WHERE round_id = ? AND comment IS NOT NULL AND comment != '' AND id > ?
+             ORDER BY id LIMIT ?",
+        )
+        .bind(report.round.id)
+        .bind(&after)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after = last.0.clone();
+        let full = rows.len() as i64 == PAGE;
+        let out = rows
+            .into_iter()
+            .map(|(_, text)| vec![Cell::Empty, "总体意见".into(), text.into()])
+            .collect();
+        send(tx, Msg::Rows(out)).await?;
+        if !full {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// One row per ballot, ordered by the ballots' random ids, numbered 1… in that order.
+async fn ballots_sheet(
+    pool: &SqlitePool,
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+    progress: &Progress,
+) -> Result<u64, ExportFail> {
+    let mut header: Vec<String> = vec!["序号".into()];
+    header.extend(report.items.iter().map(|m| m.full_label()));
+    header.push("总体意见".into());
+    let mut widths = vec![8.0];
+    widths.resize(header.len() - 1, 12.0);
+    widths.push(40.0);
+    send(
+        tx,
+        Msg::Sheet {
+            name: "匿名选票".into(),
+            header,
+            widths,
+        },
+    )
+    .await?;
+    let total = u64::try_from(report.turnout.0).unwrap_or(0);
+    let column: std::collections::HashMap<&str, usize> = report
+        .items
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.item.as_str(), i + 1))
+        .collect();
+    let labels: Vec<&str> = report
+        .round
+        .scale
+        .levels
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect();
+    let mut written = 0u64;
+    let mut after = String::new();
+    loop {
+        let ballots: Vec<(String, Option<String>)> = sqlx::query_as(
+            "SELECT id, comment FROM ballot WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(report.round.id)
+        .bind(&after)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await?;
+        let (Some(first), Some(last)) = (ballots.first(), ballots.last()) else {
+            break;
+        };
+        let choices: Vec<(String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT ballot_id, item, level FROM ballot_choice
+             WHERE ballot_id >= ? AND ballot_id <= ? ORDER BY ballot_id",
+        )
+        .bind(&first.0)
+        .bind(&last.0)
+        .fetch_all(pool)
+        .await?;
+        let mut by_ballot: std::collections::HashMap<&str, Vec<(&str, Option<i64>)>> =
+            std::collections::HashMap::new();
+        for (b, item, level) in &choices {
+            by_ballot
+                .entry(b.as_str())
+                .or_default()
+                .push((item.as_str(), *level));
+        }
+        let mut rows = Vec::with_capacity(ballots.len());
+        for (id, comment) in &ballots {
+            written += 1;
+            let mut row = vec![Cell::Empty; report.items.len() + 2];
+            row[0] = Cell::Int(written as i64);
+            for slot in row.iter_mut().take(report.items.len() + 1).skip(1) {
+                *slot = Cell::Text("未评".into());
+            }
+            for (item, level) in by_ballot.get(id.as_str()).into_iter().flatten() {
+                if let Some(&col) = column.get(item) {
+                    row[col] = match level.and_then(|l| usize::try_from(l).ok()) {
+                        Some(l) => Cell::Text(labels.get(l).copied().unwrap_or("?").to_string()),
+                        None => Cell::Text("未评".into()),
+                    };
+                }
+            }
+            row[report.items.len() + 1] = comment.clone().into();
+            rows.push(row);
+        }
+        after = last.0.clone();
+        send(tx, Msg::Rows(rows)).await?;
+        progress(written, total.max(written));
+        if (ballots.len() as i64) < PAGE {
+            break;
+        }
+    }
+    Ok(written)
+}

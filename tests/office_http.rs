@@ -1,0 +1,602 @@
+//! The office's pages through the router: every action works for the office and is refused to
+//! evaluators and to visitors without a session (deputies have none); rounds, settings,
+//! invitations and slips, turnout, the non-voters list, exports checked against the engine.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use calamine::{Data, Reader, Xlsx};
+use ceping::ballot::InviteCode;
+use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::round::{self, RoundState};
+use ceping::server::repo::{audit, results};
+use http_body_util::BodyExt;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+const PASSWORD: &str = "correct horse battery";
+
+struct Res {
+    status: StatusCode,
+    location: Option<String>,
+    headers: axum::http::HeaderMap,
+    bytes: Vec<u8>,
+}
+
+impl Res {
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+async fn send(app: &Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Res {
+        status,
+        location,
+        headers,
+        bytes,
+    }
+}
+
+async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
+    let mut req = Request::get(path).header(header::HOST, "rd.example.cn");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
+    let mut req = Request::post(path)
+        .header(header::HOST, "rd.example.cn")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
+    account::create(pool, login, role, PASSWORD).await.unwrap();
+    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
+    format!("ceping_session={token}")
+}
+
+struct Office {
+    pool: SqlitePool,
+    app: Router,
+    office: String,
+    evaluator: String,
+}
+
+async fn office() -> Office {
+    let pool = common::seeded_pool().await;
+    let office = cookie(&pool, "office", AccountRole::Office).await;
+    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
+    Office {
+        app: common::app(pool.clone()).await,
+        pool,
+        office,
+        evaluator,
+    }
+}
+
+/// Creates round "2020年度满意度测评" through the page; returns its id.
+async fn new_round(o: &Office) -> i64 {
+    let body = format!(
+        "name={}&opens=2020-12-20T09%3A00&closes=2020-12-20T12%3A00&items=both&scale=three&comments=1",
+        enc("2020年度满意度测评")
+    );
+    let res = post(&o.app, "/desk/rounds", Some(&o.office), &body).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    let to = res.location.unwrap();
+    let id: i64 = to
+        .trim_start_matches("/desk/rounds/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn every_office_page_is_refused_to_evaluators_and_visitors() {
+    let o = office().await;
+    let r = new_round(&o).await;
+    let gets = [
+        "/desk/rounds/new".to_string(),
+        format!("/desk/rounds/{r}"),
+        format!("/desk/rounds/{r}/invitations"),
+        format!("/desk/rounds/{r}/non-voters.csv"),
+        format!("/desk/rounds/{r}/export.xlsx"),
+        format!("/desk/rounds/{r}/export.csv"),
+        format!("/desk/rounds/{r}/ballots.csv"),
+        format!("/desk/rounds/{r}/indicators"),
+        "/desk/audit".to_string(),
+    ];
+    let posts = [
+        ("/desk/rounds".to_string(), "name=x"),
+        (format!("/desk/rounds/{r}/state"), "action=open"),
+        (format!("/desk/rounds/{r}/settings"), "group=50,50"),
+        (format!("/desk/rounds/{r}/invitations"), "count=3"),
+        (
+            format!("/desk/rounds/{r}/invitations/1/revoke"),
+            "reissue=1",
+        ),
+        (
+            format!("/desk/rounds/{r}/indicators"),
+            "name1=a&weight1=100",
+        ),
+    ];
+    let before = audit::all(&o.pool).await.unwrap().len();
+    for path in &gets {
+        let res = get(&o.app, path, None).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous GET {path}");
+        assert!(res.location.unwrap().starts_with("/login?next="));
+        let res = get(&o.app, path, Some(&o.evaluator)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "evaluator GET {path}");
+        let res = get(&o.app, path, Some(&o.office)).await;
+        assert_eq!(res.status, StatusCode::OK, "office GET {path}");
+    }
+    for (path, body) in &posts {
+        let res = post(&o.app, path, None, body).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous POST {path}");
+        let res = post(&o.app, path, Some(&o.evaluator), body).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "evaluator POST {path}");
+    }
+    // Nothing was changed by the refused posts (exports by the office are recorded).
+    let r_now = round::get(&o.pool, r).await.unwrap();
+    assert_eq!(r_now.state, RoundState::Draft);
+    assert_eq!(invite::list(&o.pool, r).await.unwrap().len(), 0);
+    let actions: Vec<String> = audit::all(&o.pool).await.unwrap()[before..]
+        .iter()
+        .map(|e| e.action.clone())
+        .collect();
+    assert!(
+        actions.iter().all(|a| a.starts_with("export")),
+        "{actions:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_office_creates_configures_opens_and_closes_a_round() {
+    let o = office().await;
+    // Bad input: a clear message, nothing stored.
+    let res = post(&o.app, "/desk/rounds", Some(&o.office), "name=&items=both").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("请填写测评轮次的名称"));
+    let body = format!(
+        "name={}&opens=2020-12-20T12%3A00&closes=2020-12-20T09%3A00",
+        enc("轮次")
+    );
+    let res = post(&o.app, "/desk/rounds", Some(&o.office), &body).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("结束时间应晚于开始时间"));
+    assert!(round::list(&o.pool).await.unwrap().is_empty());
+
+    let r = new_round(&o).await;
+    let stored = round::get(&o.pool, r).await.unwrap();
+    assert_eq!(
+        stored.opens_at.as_deref(),
+        Some("2020-12-20T09:00:00+08:00")
+    );
+    assert!(stored.comments_allowed);
+    let page = get(&o.app, &format!("/desk/rounds/{r}"), Some(&o.office)).await;
+    assert!(page.text().contains("2020年度满意度测评") && page.text().contains("44 项"));
+
+    // Settings while a draft: checked, then saved.
+    let path = format!("/desk/rounds/{r}/settings");
+    let res = post(&o.app, &path, Some(&o.office), "denominator=present&n=").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.text().contains("请填写人数"));
+    let res = post(
+        &o.app,
+        &path,
+        Some(&o.office),
+        "denominator=invited&n=480&group=70%2C30&threshold=85&trim=1",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let c = round::get(&o.pool, r).await.unwrap().results_config;
+    assert_eq!(c.group_weights, (70.0, 30.0));
+    assert!(c.trim);
+
+    // Open; then the settings are frozen, but the big-screen switch still works.
+    let res = post(
+        &o.app,
+        &format!("/desk/rounds/{r}/state"),
+        Some(&o.office),
+        "action=open",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let res = post(&o.app, &path, Some(&o.office), "group=50%2C50&publish=1").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let now = round::get(&o.pool, r).await.unwrap();
+    assert_eq!(now.results_config.group_weights, (70.0, 30.0), "frozen");
+    assert!(now.results_public);
+
+    // Closing asks first.
+    let state = format!("/desk/rounds/{r}/state");
+    let res = post(&o.app, &state, Some(&o.office), "action=close").await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text().contains("确认结束测评"));
+    assert_eq!(
+        round::get(&o.pool, r).await.unwrap().state,
+        RoundState::Open
+    );
+    let res = post(&o.app, &state, Some(&o.office), "action=close&confirm=1").await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        round::get(&o.pool, r).await.unwrap().state,
+        RoundState::Closed
+    );
+    let res = post(&o.app, &state, Some(&o.office), "action=close&confirm=1").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text().contains("已结束"));
+    let res = post(&o.app, &state, Some(&o.office), "action=explode").await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+
+    // All recorded, by the office's login.
+    let entries = audit::all(&o.pool).await.unwrap();
+    let mine: Vec<&str> = entries
+        .iter()
+        .filter(|e| e.actor == "office")
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(
+        mine,
+        [
+            "round.create",
+            "round.configure",
+            "round.open",
+            "round.configure",
+            "round.close"
+        ]
+    );
+    assert!(audit::verify(&o.pool, None).await.unwrap().is_ok());
+    let page = get(&o.app, "/desk/audit", Some(&o.office)).await;
+    assert!(page.text().contains("审计日志完整"));
+}
+
+/// The codes on a slip page.
+fn codes_on(page: &str) -> Vec<InviteCode> {
+    page.split("class=\"slip-code\">")
+        .skip(1)
+        .map(|rest| InviteCode::parse(&rest[..23]).unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn invitations_slips_turnout_and_the_non_voters_list() {
+    let o = office().await;
+    let r = new_round(&o).await;
+    post(
+        &o.app,
+        &format!("/desk/rounds/{r}/state"),
+        Some(&o.office),
+        "action=open",
+    )
+    .await;
+    let path = format!("/desk/rounds/{r}/invitations");
+
+    for (body, says) in [
+        ("names=&count=", "请粘贴代表名单"),
+        ("count=0", "应为正整数"),
+        ("count=2001", "一次最多生成2000个"),
+    ] {
+        let res = post(&o.app, &path, Some(&o.office), body).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(res.text().contains(says), "{body}");
+    }
+    assert!(invite::list(&o.pool, r).await.unwrap().is_empty());
+
+    // Six deputies of one delegation, two of another, one formula-looking name.
+    let mut names = String::from("姓名,代表团\n");
+    for i in 1..=6 {
+        names.push_str(&format!("代表{i},江岸代表团\n"));
+    }
+    names.push_str("=HYPERLINK(\"x\"),武昌代表团\n王五，武昌代表团\n");
+    let res = post(
+        &o.app,
+        &path,
+        Some(&o.office),
+        &format!("names={}", enc(&names)),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let page = res.text();
+    let codes = codes_on(&page);
+    assert_eq!(codes.len(), 8);
+    assert_eq!(page.matches("<svg").count(), 8, "a QR code per slip");
+    assert!(
+        page.contains("http://rd.example.cn/v/"),
+        "links use the address the office used"
+    );
+    assert!(page.contains("data:text/csv"));
+    assert!(page.contains("代表1（江岸代表团）"));
+    let stored = invite::list(&o.pool, r).await.unwrap();
+    assert_eq!(stored.len(), 8);
+    assert_eq!(stored[7].label.as_deref(), Some("王五"));
+
+    // Five of 江岸 vote, one of 武昌.
+    for code in codes[..5].iter().chain([&codes[6]]) {
+        let res = post(
+            &o.app,
+            &format!("/v/{}", code.display()),
+            None,
+            &format!(
+                "idem={}&action=submit",
+                ceping::ballot::new_idempotency_key(&mut rand::rngs::OsRng)
+            ),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    }
+    let desk = get(&o.app, &format!("/desk/rounds/{r}"), Some(&o.office))
+        .await
+        .text();
+    assert!(desk.contains("已投 6 / 应投 8"));
+    let jiangan = desk.split("江岸代表团").nth(1).unwrap();
+    assert!(
+        jiangan.starts_with("</th><td class=\"num\">6</td><td class=\"num\">5</td>"),
+        "{jiangan}"
+    );
+    let wuchang = desk.split("武昌代表团").nth(1).unwrap();
+    assert!(wuchang.contains("不足5人"), "a group under 5 is not shown");
+    assert!(desk.contains("尚未投票：2 人"));
+
+    // The non-voters list: BOM, the two who have not voted, formula neutralised.
+    let csv = get(
+        &o.app,
+        &format!("/desk/rounds/{r}/non-voters.csv"),
+        Some(&o.office),
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    assert!(
+        csv.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("attachment")
+    );
+    let text = csv.text();
+    assert!(text.contains("代表6,江岸代表团"));
+    assert!(text.contains("王五,武昌代表团"));
+    assert!(!text.contains("代表1,"));
+    let voted_formula = stored[6].label.clone().unwrap();
+    assert!(voted_formula.starts_with('='));
+    assert!(
+        !text.contains(&voted_formula),
+        "the one who voted is not listed"
+    );
+
+    // Revoke and reissue 代表6's code: the old one opens nothing, the new slip is shown.
+    let id6 = stored[5].id;
+    let res = post(
+        &o.app,
+        &format!("{path}/{id6}/revoke"),
+        Some(&o.office),
+        "reissue=1",
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let fresh = codes_on(&res.text());
+    assert_eq!(fresh.len(), 1);
+    let old = get(&o.app, &format!("/v/{}", codes[5].display()), None).await;
+    assert_eq!(old.status, StatusCode::FORBIDDEN);
+    assert!(old.text().contains("作废"), "{}", old.text());
+    assert_eq!(
+        get(&o.app, &format!("/v/{}", fresh[0].display()), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let res = post(&o.app, &format!("{path}/{id6}/revoke"), Some(&o.office), "").await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text().contains("已经作废"));
+    let res = post(&o.app, &format!("{path}/99999/revoke"), Some(&o.office), "").await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+}
+
+async fn cast(o: &Office, codes: &[InviteCode], items: &[String]) {
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    for (k, code) in codes.iter().enumerate() {
+        let mut body = format!("idem=EXPORT{k:014}&action=submit");
+        for (i, item) in items.iter().enumerate() {
+            if (i + k) % 5 != 0 {
+                body.push_str(&format!("&r.{item}={}", levels[(i * 7 + k) % 3]));
+            }
+        }
+        if k % 4 == 0 {
+            body.push_str(&format!("&c.{}={}", items[0], enc("=2+5 要加快")));
+            body.push_str(&format!("&comment={}", enc("总体满意")));
+        }
+        let res = post(&o.app, &format!("/v/{}", code.display()), None, &body).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    }
+}
+
+#[tokio::test]
+async fn exports_hold_the_same_numbers_as_the_engine() {
+    let o = office().await;
+    let r = new_round(&o).await;
+    round::transition(&o.pool, r, "open", "office", None)
+        .await
+        .unwrap();
+    let prepared = invite::prepare(&vec![Invitee::default(); 23]);
+    invite::issue(&o.pool, r, &prepared, "office")
+        .await
+        .unwrap();
+    let codes: Vec<InviteCode> = prepared.into_iter().map(|(c, _)| c).collect();
+    let items: Vec<String> = round::items(&o.pool, r)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    cast(&o, &codes[..21], &items).await;
+    let report = results::load(&o.pool, r).await.unwrap();
+
+    // XLSX: every sheet, the tasks' figures equal to the engine's.
+    let res = get(
+        &o.app,
+        &format!("/desk/rounds/{r}/export.xlsx"),
+        Some(&o.office),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(
+        res.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .contains("spreadsheetml")
+    );
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "汇总",
+            "工作任务",
+            "成员单位",
+            "评估打分",
+            "意见",
+            "匿名选票"
+        ]
+    );
+    let tasks = book.worksheet_range("工作任务").unwrap();
+    let header: Vec<String> = tasks
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut seen = 0;
+    for row in tasks.rows().skip(1) {
+        let item = row[col("编号")].to_string();
+        let r = report.result(&item).unwrap();
+        assert_eq!(
+            row[col("满意")],
+            Data::Float(r.deputies.counts[0] as f64),
+            "{item}"
+        );
+        assert_eq!(
+            row[col("未评")],
+            Data::Float(r.deputies.not_rated as f64),
+            "{item}"
+        );
+        let rate = match &row[col("满意率（%）")] {
+            Data::Float(f) => *f,
+            other => panic!("{other:?}"),
+        };
+        assert!(
+            (rate - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3,
+            "{item}"
+        );
+        seen += 1;
+    }
+    assert_eq!(seen, 14);
+    let ballots = book.worksheet_range("匿名选票").unwrap();
+    assert_eq!(ballots.rows().count(), 1 + 21);
+    let comments = book.worksheet_range("意见").unwrap();
+    let texts: Vec<String> = comments.rows().skip(1).map(|r| r[2].to_string()).collect();
+    assert_eq!(
+        texts.iter().filter(|t| *t == "'=2+5 要加快").count(),
+        6,
+        "neutralised: {texts:?}"
+    );
+    assert_eq!(texts.iter().filter(|t| *t == "总体满意").count(), 6);
+
+    // Ballots CSV: recount every item from it and compare with the tallies.
+    let res = get(
+        &o.app,
+        &format!("/desk/rounds/{r}/ballots.csv"),
+        Some(&o.office),
+    )
+    .await;
+    assert!(res.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let mut reader = csv::Reader::from_reader(&res.bytes[3..]);
+    let head: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    assert_eq!(head.len(), 1 + items.len() + 1);
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), 21);
+    for (i, item) in items.iter().enumerate() {
+        let r = report.result(item).unwrap();
+        let count = |label: &str| rows.iter().filter(|row| &row[i + 1] == label).count() as u64;
+        assert_eq!(count("满意"), r.deputies.counts[0], "{item}");
+        assert_eq!(count("基本满意"), r.deputies.counts[1], "{item}");
+        assert_eq!(count("不满意"), r.deputies.counts[2], "{item}");
+        assert_eq!(count("未评"), r.deputies.not_rated, "{item}");
+    }
+
+    // Results CSV: one row per item, the same 满意率.
+    let res = get(
+        &o.app,
+        &format!("/desk/rounds/{r}/export.csv"),
+        Some(&o.office),
+    )
+    .await;
+    let mut reader = csv::Reader::from_reader(&res.bytes[3..]);
+    let head: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rate_col = head.iter().position(|h| h == "满意率（%）").unwrap();
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.len(), items.len());
+    for row in &rows {
+        let r = report.result(&row[1]).unwrap();
+        let got: f64 = row[rate_col].parse().unwrap();
+        assert!((got - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3);
+    }
+    let exports = audit::all(&o.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "export")
+        .count();
+    assert_eq!(exports, 3);
+    assert_eq!(
+        get(
+            &o.app,
+            &format!("/desk/rounds/{r}/export.pdf"),
+            Some(&o.office)
+        )
+        .await
+        .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        get(&o.app, "/desk/rounds/999/export.xlsx", Some(&o.office))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -63,7 +63,7 @@ enum Msg {
 
 /// Where rows go: a workbook, or a CSV file (which takes the first sheet's header only).
 enum Sink {
-    Xlsx(XlsxOut),
+    Xlsx(Box<XlsxOut>),
     Csv(CsvOut<std::io::BufWriter<std::fs::File>>, bool),
 }
 
@@ -126,7 +126,7 @@ pub async fn export(
         Err(e) => return Err(ExportFail::Report(e.to_string())),
     };
     let sink = match format {
-        Format::Xlsx => Sink::Xlsx(XlsxOut::new()),
+        Format::Xlsx => Sink::Xlsx(Box::new(XlsxOut::new())),
         Format::ResultsCsv | Format::BallotsCsv => {
             let file = std::fs::File::create(path).map_err(ExportError::Io)?;
             Sink::Csv(

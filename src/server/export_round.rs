@@ -64,7 +64,7 @@ enum Msg {
 /// Where rows go: a workbook, or a CSV file (which takes the first sheet's header only).
 enum Sink {
     Xlsx(Box<XlsxOut>),
-    Csv(CsvOut<std::io::BufWriter<std::fs::File>>, bool),
+    Csv(Box<CsvOut<std::io::BufWriter<std::fs::File>>>, bool),
 }
 
 impl Sink {
@@ -101,7 +101,7 @@ impl Sink {
         match self {
             Sink::Xlsx(x) => x.save(path),
             Sink::Csv(c, _) => {
-                let mut w = c.finish()?;
+                let mut w = (*c).finish()?;
                 std::io::Write::flush(&mut w)?;
                 w.into_inner()
                     .map_err(|e| ExportError::Io(e.into_error()))?
@@ -126,7 +126,7 @@ pub async fn export(
         Err(e) => return Err(ExportFail::Report(e.to_string())),
     };
     let sink = match format {
-        Format::Xlsx => Sink::Xlsx(Box::new(XlsxOut::new())),
+        Format::Xlsx => Sink::Xlsx(Box::default()),
         Format::ResultsCsv | Format::BallotsCsv => {
             let file = std::fs::File::create(path).map_err(ExportError::Io)?;
             Sink::Csv(

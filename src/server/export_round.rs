@@ -129,10 +129,8 @@ pub async fn export(
         Format::Xlsx => Sink::Xlsx(Box::default()),
         Format::ResultsCsv | Format::BallotsCsv => {
             let file = std::fs::File::create(path).map_err(ExportError::Io)?;
-            Sink::Csv(
-                CsvOut::new(std::io::BufWriter::new(file)).map_err(ExportError::Io)?,
-                false,
-            )
+            let out = CsvOut::new(std::io::BufWriter::new(file)).map_err(ExportError::Io)?;
+            Sink::Csv(Box::new(out), false)
         }
     };
     let (tx, mut rx) = mpsc::channel::<Msg>(4);

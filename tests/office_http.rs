@@ -129,6 +129,7 @@ async fn every_office_page_is_refused_to_evaluators_and_visitors() {
         format!("/desk/rounds/{r}/export.csv"),
         format!("/desk/rounds/{r}/ballots.csv"),
         format!("/desk/rounds/{r}/indicators"),
+        format!("/desk/rounds/{r}/report"),
         "/desk/audit".to_string(),
     ];
     let posts = [
@@ -576,6 +577,16 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         let got: f64 = row[rate_col].parse().unwrap();
         assert!((got - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3);
     }
+    // The year-end report: the summary's figures and the flagged items.
+    let page = get(&o.app, &format!("/desk/rounds/{r}/report"), Some(&o.office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let text = page.text();
+    assert!(text.contains("满意度测评情况的报告"));
+    assert!(text.contains("应参加代表23人，实际参加21人"), "{text}");
+    let flagged = report.items.iter().filter(|m| report.result(&m.item).unwrap().needs_rework).count();
+    assert!(text.contains(&format!("需重新办理的{flagged}项")));
+    assert!(text.contains("代表意见摘录") && text.contains("=2+5 要加快"));
+
     let exports = audit::all(&o.pool)
         .await
         .unwrap()

@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
             post(office_http::post_revoke),
         )
         .route("/desk/audit", get(office_http::get_audit))
+        .route("/desk/rounds/{round}/report", get(office_http::get_report))
         .route(
             "/desk/rounds/{round}/{export}",
             get(office_http::get_export),

@@ -835,6 +835,64 @@ pub async fn get_export(
     res
 }
 
+/// `GET /desk/rounds/{id}/report`: the year-end report, ready to print.
+pub async fn get_report(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+) -> Response {
+    use crate::pages::report::{MAX_COMMENTS, ReportPage};
+    use crate::server::repo::results::{self as repo_results, ReportError};
+    let who = match office(&state, &headers, &format!("/desk/rounds/{id}/report")).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let report = match repo_results::load(&state.pool, id).await {
+        Ok(r) => r,
+        Err(ReportError::NoRound(_)) => {
+            return problem(
+                &state,
+                Some(&who),
+                StatusCode::NOT_FOUND,
+                "没有这个测评轮次",
+                "链接中的测评轮次不存在。".into(),
+            );
+        }
+        Err(e) => return unavailable(&state, &who, e),
+    };
+    // Item comments in the order of the ballots' random ids (the order tells nothing).
+    let rows: Result<Vec<(String, String)>, _> = sqlx::query_as(
+        "SELECT c.item, c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+         WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
+         ORDER BY c.ballot_id, c.item LIMIT ?",
+    )
+    .bind(id)
+    .bind(MAX_COMMENTS as i64)
+    .fetch_all(&state.pool)
+    .await;
+    let comments = match rows {
+        Ok(rows) => rows
+            .into_iter()
+            .map(|(item, text)| {
+                let label = report
+                    .meta(&item)
+                    .map(|m| m.label.clone())
+                    .unwrap_or(item);
+                (label, text)
+            })
+            .collect(),
+        Err(e) => return unavailable(&state, &who, e),
+    };
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")))
+        .format("%Y年%-m月%-d日")
+        .to_string();
+    let title = format!("{} 测评报告", report.round.name);
+    render(&state, StatusCode::OK, &title, move || {
+        view! { <ReportPage report comments today /> }.into_any()
+    })
+}
+
 /// `GET /desk/audit`: the newest 200 entries and the chain's state.
 pub async fn get_audit(State(state): State<AppState>, headers: HeaderMap) -> Response {
     let who = match office(&state, &headers, "/desk/audit").await {

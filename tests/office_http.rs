@@ -583,7 +583,11 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     let text = page.text();
     assert!(text.contains("满意度测评情况的报告"));
     assert!(text.contains("应参加代表23人，实际参加21人"), "{text}");
-    let flagged = report.items.iter().filter(|m| report.result(&m.item).unwrap().needs_rework).count();
+    let flagged = report
+        .items
+        .iter()
+        .filter(|m| report.result(&m.item).unwrap().needs_rework)
+        .count();
     assert!(text.contains(&format!("需重新办理的{flagged}项")));
     assert!(text.contains("代表意见摘录") && text.contains("=2+5 要加快"));
 
@@ -609,5 +613,79 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
             .await
             .status,
         StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
+    let pool = ceping::server::db::open_in_memory().await.unwrap();
+    let office = cookie(&pool, "office", AccountRole::Office).await;
+    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
+    let app = common::app(pool.clone()).await;
+    let seed = include_str!("../seed/wuhan-2020-proposal-3.txt");
+    let body = format!("text={}", enc(seed));
+
+    assert_eq!(
+        post(&app, "/desk/plans/preview", Some(&evaluator), &body)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post(&app, "/desk/plans", None, &body).await.status,
+        StatusCode::SEE_OTHER
+    );
+
+    let preview = post(&app, "/desk/plans/preview", Some(&office), &body).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    let text = preview.text();
+    assert!(text.contains("3 组 14 项任务"), "{text}");
+    assert!(text.contains("成员单位 30 个"));
+    assert!(
+        text.contains("单位名称疑似笔误，已合并"),
+        "warnings are highlighted"
+    );
+    let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(plans, 0, "a preview stores nothing");
+
+    // Text without tasks: the line is named, nothing stored.
+    let bad = post(
+        &app,
+        "/desk/plans/preview",
+        Some(&office),
+        "text=%E6%B2%A1%E6%9C%89",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.text().contains("无法读取这份方案（第"));
+    assert_eq!(
+        post(&app, "/desk/plans", Some(&office), "text=x")
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+
+    let res = post(&app, "/desk/plans", Some(&office), &body).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.location.as_deref(), Some("/plans/1"));
+    let again = post(&app, "/desk/plans", Some(&office), &body).await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some("/plans/1"),
+        "the same text is stored once"
+    );
+    let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(plans, 1);
+    let entries = audit::all(&pool).await.unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "plan.import" && e.actor == "office")
     );
 }

@@ -75,7 +75,10 @@ pub fn DeskPage() -> impl IntoView {
                     view! { <a href=format!("/score/{id}")>"评分"</a> }
                 });
                 let indicators = office.then(|| {
-                    view! { <a href=format!("/desk/rounds/{id}/indicators")>"指标"</a> }
+                    view! {
+                        <a href=format!("/desk/rounds/{id}")>"管理"</a>
+                        <a href=format!("/desk/rounds/{id}/indicators")>"指标"</a>
+                    }
                 });
                 view! {
                     <tr>
@@ -118,6 +121,19 @@ pub fn DeskPage() -> impl IntoView {
                         </table>
                     </div>
                 </section>
+                {office
+                    .then(|| {
+                        view! {
+                            <section class="card">
+                                <h2>"办公室"</h2>
+                                <ul class="plain">
+                                    <li><a href="/desk/rounds/new">"新建测评轮次"</a></li>
+                                    <li><a href="/desk/plans/new">"导入工作方案"</a></li>
+                                    <li><a href="/desk/audit">"审计日志"</a></li>
+                                </ul>
+                            </section>
+                        }
+                    })}
                 <form method="post" action="/logout">
                     <button class="button secondary" type="submit">"退出登录"</button>
                 </form>

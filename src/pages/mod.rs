@@ -9,6 +9,8 @@ pub mod not_found;
 pub mod office;
 pub mod plan;
 #[cfg(feature = "ssr")]
+pub mod plan_import;
+#[cfg(feature = "ssr")]
 pub mod report;
 #[cfg(feature = "ssr")]
 pub mod results;

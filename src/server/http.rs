@@ -116,6 +116,9 @@ pub fn router(state: AppState) -> Router {
             post(office_http::post_revoke),
         )
         .route("/desk/audit", get(office_http::get_audit))
+        .route("/desk/plans/new", get(office_http::get_plan_import))
+        .route("/desk/plans/preview", post(office_http::post_plan_preview))
+        .route("/desk/plans", post(office_http::post_plan_import))
         .route("/desk/rounds/{round}/report", get(office_http::get_report))
         .route(
             "/desk/rounds/{round}/{export}",

@@ -874,23 +874,101 @@ pub async fn get_report(
         Ok(rows) => rows
             .into_iter()
             .map(|(item, text)| {
-                let label = report
-                    .meta(&item)
-                    .map(|m| m.label.clone())
-                    .unwrap_or(item);
+                let label = report.meta(&item).map(|m| m.label.clone()).unwrap_or(item);
                 (label, text)
             })
             .collect(),
         Err(e) => return unavailable(&state, &who, e),
     };
     let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")))
+        .with_timezone(
+            &chrono::FixedOffset::east_opt(8 * 3600)
+                .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
+        )
         .format("%Y年%-m月%-d日")
         .to_string();
     let title = format!("{} 测评报告", report.round.name);
     render(&state, StatusCode::OK, &title, move || {
         view! { <ReportPage report comments today /> }.into_any()
     })
+}
+
+fn plan_page(
+    state: &AppState,
+    who: Account,
+    status: StatusCode,
+    text: String,
+    preview: Option<crate::plan::model::ParsedPlan>,
+    error: Option<String>,
+) -> Response {
+    use crate::pages::plan_import::PlanImportPage;
+    render(state, status, "导入工作方案", move || {
+        view! { <PlanImportPage who text preview error /> }.into_any()
+    })
+}
+
+/// `GET /desk/plans/new`
+pub async fn get_plan_import(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match office(&state, &headers, "/desk/plans/new").await {
+        Ok(who) => plan_page(&state, who, StatusCode::OK, String::new(), None, None),
+        Err(r) => r,
+    }
+}
+
+/// `POST /desk/plans/preview` with `text`: what the importer reads, nothing stored.
+pub async fn post_plan_preview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let who = match office(&state, &headers, "/desk/plans/new").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let text = form(&body).remove("text").unwrap_or_default();
+    match crate::plan::parse_plan(&text) {
+        Ok(parsed) => plan_page(&state, who, StatusCode::OK, text, Some(parsed), None),
+        Err(e) => {
+            let message = format!("无法读取这份方案（第{}行）：{}", e.line, e.message);
+            plan_page(
+                &state,
+                who,
+                StatusCode::BAD_REQUEST,
+                text,
+                None,
+                Some(message),
+            )
+        }
+    }
+}
+
+/// `POST /desk/plans` with `text`: imports it in one transaction (recorded).
+pub async fn post_plan_import(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    use crate::server::repo::plan::ImportError;
+    let who = match office(&state, &headers, "/desk/plans/new").await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
+    let text = form(&body).remove("text").unwrap_or_default();
+    match plan::import_as(&state.pool, &text, &who.login).await {
+        Ok(outcome) => see_other(&format!("/plans/{}", outcome.plan_id)),
+        Err(ImportError::Parse(e)) => {
+            let message = format!("无法读取这份方案（第{}行）：{}", e.line, e.message);
+            plan_page(
+                &state,
+                who,
+                StatusCode::BAD_REQUEST,
+                text,
+                None,
+                Some(message),
+            )
+        }
+        Err(e) => unavailable(&state, &who, e),
+    }
 }
 
 /// `GET /desk/audit`: the newest 200 entries and the chain's state.

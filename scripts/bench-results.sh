@@ -60,3 +60,13 @@ time_url /results/1/tasks/1
 time_url "/results/1/units/$unit"
 time_url /screen/1
 echo "server memory now: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}'), peak: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+echo "exports through the server (one at a time), with the server's peak memory after each:"
+for name in export.xlsx ballots.csv export.csv; do
+  curl -fsS -b "$jar" -o "$tmp/$name" -w "%{time_total} %{size_download}\n" "$base/desk/rounds/1/$name" |
+    awk -v n="$name" '{ printf "%-14s %6.2f s  %10d bytes", n, $1, $2 }'
+  echo "   server peak: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+done
+kill "$pid"; wait "$pid" 2>/dev/null || true
+echo "exports from the command line (ceping export):"
+"$bin" export --round 1 --format xlsx --out "$tmp/cli.xlsx"
+"$bin" export --round 1 --format csv --table ballots --out "$tmp/cli.csv"

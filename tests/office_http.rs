@@ -689,3 +689,100 @@ async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
             .any(|e| e.action == "plan.import" && e.actor == "office")
     );
 }
+
+#[tokio::test]
+async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
+    let o = office().await;
+    let r = new_round(&o).await;
+    round::transition(&o.pool, r, "open", "office", None)
+        .await
+        .unwrap();
+
+    // Headers on every page.
+    for path in ["/", "/login", &format!("/desk/rounds/{r}")] {
+        let res = get(&o.app, path, Some(&o.office)).await;
+        let h = &res.headers;
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),
+            "{path}"
+        );
+        assert_eq!(h[header::REFERRER_POLICY], "no-referrer", "{path}");
+        assert_eq!(h[header::X_FRAME_OPTIONS], "DENY");
+        assert_eq!(h[header::CACHE_CONTROL], "no-store", "{path}");
+    }
+
+    // A form on another site posting here: refused before anything runs.
+    let names = format!("names={}", enc("<b>张三</b>,<script>alert(1)</script>"));
+    let req = Request::post(format!("/desk/rounds/{r}/invitations"))
+        .header(header::HOST, "rd.example.cn")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::COOKIE, &o.office)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(names.clone()))
+        .unwrap();
+    assert_eq!(send(&o.app, req).await.status, StatusCode::FORBIDDEN);
+    let req = Request::post("/login")
+        .header("sec-fetch-site", "cross-site")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "login=office&password={}",
+            enc(PASSWORD)
+        )))
+        .unwrap();
+    let res = send(&o.app, req).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert!(!res.headers.contains_key(header::SET_COOKIE));
+    assert!(invite::list(&o.pool, r).await.unwrap().is_empty());
+
+    // The same from the office's own page: stored, and shown escaped.
+    let req = Request::post(format!("/desk/rounds/{r}/invitations"))
+        .header(header::HOST, "rd.example.cn")
+        .header(header::ORIGIN, "http://rd.example.cn")
+        .header(header::COOKIE, &o.office)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(names))
+        .unwrap();
+    let slips = send(&o.app, req).await;
+    assert_eq!(slips.status, StatusCode::OK);
+    let code = codes_on(&slips.text())[0].clone();
+    for page in [
+        slips.text(),
+        get(
+            &o.app,
+            &format!("/desk/rounds/{r}/invitations"),
+            Some(&o.office),
+        )
+        .await
+        .text(),
+    ] {
+        assert!(!page.contains("<script>alert(1)</script>") && !page.contains("<b>张三</b>"));
+        assert!(page.contains("&lt;b&gt;张三&lt;/b&gt;"));
+    }
+
+    // Script in a deputy's comments: escaped on the results page and in the report.
+    let items: Vec<String> = round::items(&o.pool, r)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    let body = format!(
+        "idem=HOSTILE000000000001&action=submit&r.{0}=satisfied&c.{0}={1}&comment={2}",
+        items[0],
+        enc("<script>alert('x')</script>"),
+        enc("<img src=x onerror=alert(1)>")
+    );
+    let res = post(&o.app, &format!("/v/{}", code.display()), None, &body).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let task_id = &items[0][1..];
+    for path in [
+        format!("/results/{r}/tasks/{task_id}"),
+        format!("/desk/rounds/{r}/report"),
+    ] {
+        let page = get(&o.app, &path, Some(&o.office)).await.text();
+        assert!(page.contains("&lt;script&gt;alert("), "{path}");
+        assert!(!page.contains("<script>alert("), "{path}");
+        assert!(!page.contains("<img src=x"), "{path}");
+    }
+}

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod db;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export_round;
+/// Security headers, no caching of personal pages, cross-site posts refused.
+pub mod guard;
 /// The axum router: pages, server functions, static files, middleware.
 pub mod http;
 /// The office's pages: rounds, settings, invitations and slips, turnout, the audit trail.

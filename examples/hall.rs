@@ -35,6 +35,9 @@ struct Args {
     /// The round the codes belong to (with --db).
     #[arg(long)]
     round: Option<i64>,
+    /// Write every acknowledged code to this file, one per line (for scripts/crash-test.sh).
+    #[arg(long)]
+    acked: Option<PathBuf>,
 }
 
 #[derive(Default)]
@@ -42,6 +45,7 @@ struct Phone {
     page: Vec<Duration>,
     submit: Vec<Duration>,
     acknowledged: usize,
+    acked: Vec<String>,
     errors: Vec<String>,
 }
 
@@ -114,6 +118,7 @@ async fn vote(client: &reqwest::Client, base: &str, code: &str, phone: &mut Phon
             if text.contains("测评已提交") {
                 phone.submit.push(t1.elapsed());
                 phone.acknowledged += 1;
+                phone.acked.push(code.to_string());
             } else {
                 phone.errors.push("200 without a confirmation".into());
             }
@@ -171,6 +176,7 @@ async fn main() -> anyhow::Result<()> {
         all.page.extend(p.page);
         all.submit.extend(p.submit);
         all.acknowledged += p.acknowledged;
+        all.acked.extend(p.acked);
         all.errors.extend(p.errors);
     }
     let wall = started.elapsed().as_secs_f64();
@@ -185,6 +191,10 @@ async fn main() -> anyhow::Result<()> {
     println!("errors           {}", all.errors.len());
     for e in all.errors.iter().take(5) {
         println!("  {e}");
+    }
+
+    if let Some(path) = &args.acked {
+        std::fs::write(path, all.acked.join("\n") + "\n")?;
     }
 
     if let (Some(db), Some(round)) = (args.db, args.round) {

@@ -583,13 +583,20 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
         }
         RoundCommand::Check { id } => {
             round::get(pool, id).await?;
+            let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+                .fetch_one(pool)
+                .await?;
+            anyhow::ensure!(
+                integrity == "ok",
+                "the database file is damaged: {integrity}"
+            );
             let audit = round::audit(pool, id).await?;
             println!("{}", serde_json::to_string(&audit)?);
             if !audit.consistent() {
                 anyhow::bail!("round {id}: the stored ballots and the tallies disagree");
             }
             println!(
-                "round {id}: {} ballots; tallies equal a recount",
+                "round {id}: {} ballots, each whole; tallies equal a recount; integrity ok",
                 audit.ballots
             );
         }

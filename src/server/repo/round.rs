@@ -401,6 +401,8 @@ pub struct Audit {
     pub used_codes: i64,
     /// (item, level) pairs whose tally differs from the recount.
     pub tally_mismatches: i64,
+    /// Ballots without exactly one choice row per rated item of the round (half-stored).
+    pub incomplete_ballots: i64,
 }
 
 impl Audit {
@@ -408,6 +410,7 @@ impl Audit {
         self.ballots == self.turnout
             && self.ballots == self.used_codes
             && self.tally_mismatches == 0
+            && self.incomplete_ballots == 0
     }
 }
 
@@ -430,10 +433,20 @@ pub async fn audit(pool: &SqlitePool, round_id: i64) -> Result<Audit, sqlx::Erro
     .bind(round_id)
     .fetch_one(pool)
     .await?;
+    let (incomplete_ballots,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM ballot b
+         WHERE b.round_id = ?1
+           AND (SELECT COUNT(*) FROM ballot_choice c WHERE c.ballot_id = b.id)
+             != (SELECT COUNT(*) FROM round_item WHERE round_id = ?1)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await?;
     Ok(Audit {
         ballots,
         turnout,
         used_codes,
         tally_mismatches,
+        incomplete_ballots,
     })
 }

@@ -46,6 +46,9 @@ export default defineConfig({
       "../target/release/ceping plan import ../seed/wuhan-2020-proposal-3.txt 2>/dev/null",
       "../target/release/ceping round create --name 2020年度满意度测评 --closes 2020-12-31T18:00:00+08:00",
       "../target/release/ceping round open 1",
+      // The office shows results on the big screen before closing (the evaluator's charts and
+      // the big-screen test read them); the office's own round in office.spec stays unpublished.
+      "../target/release/ceping round configure 1 --publish on",
       "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
       "echo e2e-office-secret | ../target/release/ceping user add --role office --login office",
       // One evaluator per project, so each can submit its own sheets.

@@ -477,7 +477,66 @@ async fn results_pages_charts_and_the_big_screen() {
     open(&w).await;
     cast(&w, 6).await;
     let r = w.round;
+    let unit_id = w.items.iter().find(|i| i.starts_with('u')).unwrap()[1..].to_string();
 
+    // While the round is open and nothing is published, results are withheld from everyone,
+    // staff included (counts watched as ballots arrive would tell how a late voter voted).
+    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("已投 6 / 应投 10") && page.body.contains("为保护投票秘密"));
+    assert!(!page.body.contains("综合指数") && !page.body.contains("units-ranked.svg"));
+    let task = get(&w.app, &format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
+    assert_eq!(task.status, StatusCode::FORBIDDEN);
+    for (who, status) in [
+        (Some(&w.office), StatusCode::FORBIDDEN),
+        (None, StatusCode::UNAUTHORIZED),
+    ] {
+        let chart = get(
+            &w.app,
+            &format!("/results/{r}/charts/units-ranked.svg"),
+            who.map(String::as_str),
+        )
+        .await;
+        assert_eq!(chart.status, status);
+    }
+    assert_eq!(
+        get(&w.app, &format!("/results/{r}/charts/turnout.svg"), None)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(screen.body.contains("http-equiv=\"refresh\""));
+    assert!(screen.body.contains("测评结束后公布结果"));
+    assert!(!screen.body.contains("工作任务满意率"));
+
+    // The office publishes early: the screen and the charts show results, marked provisional.
+    round::configure(&w.pool, r, None, Some(true), "test")
+        .await
+        .unwrap();
+    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    assert!(screen.body.contains("工作任务满意率"));
+    assert_eq!(
+        get(
+            &w.app,
+            &format!("/results/{r}/charts/units-ranked.svg"),
+            None
+        )
+        .await
+        .status,
+        StatusCode::OK
+    );
+    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    assert!(page.body.contains("测评尚未结束") && page.body.contains("综合指数"));
+
+    // Closed: the full pages, and the screen stops reloading.
+    round::configure(&w.pool, r, None, Some(false), "test")
+        .await
+        .unwrap();
+    round::transition(&w.pool, r, "close", "test", None)
+        .await
+        .unwrap();
     let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
@@ -485,15 +544,15 @@ async fn results_pages_charts_and_the_big_screen() {
         "已投 6 / 应投 10",
         "满意率",
         "综合指数",
-        "测评尚未结束",
         "units-ranked.svg",
+        "满意 + 基本满意",
     ] {
         assert!(page.body.contains(text), "{text}");
     }
+    assert!(!page.body.contains("测评尚未结束"));
     let task = get(&w.app, &format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::OK);
     assert!(task.body.contains("（N = ") && task.body.contains("暂无已提交的评估打分"));
-    let unit_id = w.items.iter().find(|i| i.starts_with('u')).unwrap()[1..].to_string();
     let unit = get(
         &w.app,
         &format!("/results/{r}/units/{unit_id}"),
@@ -513,7 +572,7 @@ async fn results_pages_charts_and_the_big_screen() {
         StatusCode::NOT_FOUND
     );
 
-    // Charts: SVG with Chinese labels for staff.
+    // Charts: SVG with Chinese labels.
     for name in [
         "turnout",
         "tasks-levels",
@@ -574,53 +633,6 @@ async fn results_pages_charts_and_the_big_screen() {
         StatusCode::NOT_FOUND
     );
 
-    // The public: turnout yes, results not before they are published.
-    assert_eq!(
-        get(&w.app, &format!("/results/{r}/charts/turnout.svg"), None)
-            .await
-            .status,
-        StatusCode::OK
-    );
-    assert_eq!(
-        get(
-            &w.app,
-            &format!("/results/{r}/charts/units-ranked.svg"),
-            None
-        )
-        .await
-        .status,
-        StatusCode::UNAUTHORIZED
-    );
-    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
-    assert_eq!(screen.status, StatusCode::OK);
-    assert!(screen.body.contains("http-equiv=\"refresh\""));
-    assert!(screen.body.contains("测评结束后公布结果"));
-    assert!(!screen.body.contains("工作任务满意率"));
-
-    // The office publishes early: the screen shows results.
-    round::configure(&w.pool, r, None, Some(true), "test")
-        .await
-        .unwrap();
-    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
-    assert!(screen.body.contains("工作任务满意率"));
-    assert_eq!(
-        get(
-            &w.app,
-            &format!("/results/{r}/charts/units-ranked.svg"),
-            None
-        )
-        .await
-        .status,
-        StatusCode::OK
-    );
-
-    // After closing: results, and no more reloading.
-    round::configure(&w.pool, r, None, Some(false), "test")
-        .await
-        .unwrap();
-    round::transition(&w.pool, r, "close", "test", None)
-        .await
-        .unwrap();
     let screen = get(&w.app, &format!("/screen/{r}"), None).await;
     assert!(screen.body.contains("工作任务满意率"));
     assert!(!screen.body.contains("http-equiv=\"refresh\""));
@@ -652,6 +664,20 @@ async fn one_round_is_compared_with_another_of_the_same_plan() {
     )
     .await
     .unwrap();
+    round::transition(&w.pool, w.round, "close", "test", None)
+        .await
+        .unwrap();
+    // An unpublished round is never shown, not even as the other side of a comparison.
+    let hidden = get(
+        &w.app,
+        &format!("/results/1/charts/compare.svg?vs={second}"),
+        None,
+    )
+    .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    round::configure(&w.pool, second, None, Some(true), "test")
+        .await
+        .unwrap();
     let page = get(
         &w.app,
         &format!("/results/{second}?vs={}", w.round),

@@ -45,7 +45,16 @@ test("the office runs a round: create, codes, a vote, close, both exports", asyn
   await expect(page.locator("table.delegations")).toContainText("不足5人");
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-round-desk.png`, fullPage: true });
 
+  // While the round is open and unpublished, nobody sees results, the office included.
+  await page.goto(`/results/${round}`);
+  await expect(page.locator(".alert-review")).toContainText("为保护投票秘密");
+  const hidden = await page.request.get(`/results/${round}/charts/units-ranked.svg`);
+  expect(hidden.status()).toBe(403);
+  await page.goto(`/screen/${round}`);
+  await expect(page.locator(".screen-wait")).toHaveText("测评结束后公布结果。");
+
   // Close, after a confirmation.
+  await page.goto(`/desk/rounds/${round}`);
   await page.getByRole("button", { name: "结束测评……" }).click();
   await expect(page.locator("h1")).toHaveText("确认结束测评");
   await page.getByRole("button", { name: "确认结束" }).click();

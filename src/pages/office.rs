@@ -438,7 +438,7 @@ pub fn InvitationsPage(
             } else {
                 "未投票"
             };
-            let actions = (!r.revoked && !closed).then(|| {
+            let actions = (!r.revoked && !r.used && !closed).then(|| {
                 let base = format!("/desk/rounds/{round_id}/invitations/{}", r.id);
                 view! {
                     <form method="post" action=format!("{base}/revoke") class="inline">

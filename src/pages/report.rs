@@ -87,8 +87,14 @@ pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String
         flagged.len(),
     );
     let m = &report.results.method;
+    let satisfied: Vec<&str> = m
+        .satisfied_levels
+        .iter()
+        .filter_map(|&l| m.scale.levels.get(usize::from(l)).map(|x| x.label.as_str()))
+        .collect();
     let method = format!(
-        "满意率 =（满意 + 基本满意）÷ {}；满意票超过半数为“满意”，满意与基本满意合计超过半数为“基本满意”，否则为“不满意”。综合指数 = 代表得分 × {} + 评估得分 × {}（按比例）。满意率低于{}或测评结果为不满意的，标记为“{NEEDS_REWORK_LABEL}”。",
+        "满意率 =（{}）÷ {}；满意票超过半数为“满意”，满意与基本满意合计超过半数为“基本满意”，否则为“不满意”。综合指数 = 代表得分 × {} + 评估得分 × {}（按比例）。满意率低于{}或测评结果为不满意的，标记为“{NEEDS_REWORK_LABEL}”。",
+        satisfied.join(" + "),
         m.config.denominator.label(),
         m.config.group_weights.0,
         m.config.group_weights.1,

@@ -52,6 +52,11 @@ fn Method(report: Report) -> impl IntoView {
         .map(|(l, w)| format!("{} {}", l.label, fmt_weight(*w)))
         .collect();
     let (dw, ew) = m.config.group_weights;
+    let satisfied: Vec<String> = m
+        .satisfied_levels
+        .iter()
+        .filter_map(|&l| m.scale.levels.get(usize::from(l)).map(|x| x.label.clone()))
+        .collect();
     let indicators: Vec<String> = report
         .indicators
         .iter()
@@ -61,7 +66,12 @@ fn Method(report: Report) -> impl IntoView {
         <details class="card method">
             <summary>"计算方法"</summary>
             <ul>
-                <li>{format!("满意率 = （满意 + 基本满意）÷ N，N = {n}；未评价的票不计入该项。")}</li>
+                <li>
+                    {format!(
+                        "满意率 = （{}）÷ N，N = {n}；未评价的票不计入该项。",
+                        satisfied.join(" + "),
+                    )}
+                </li>
                 <li>"测评结果按多数规则：满意票超过N的一半为“满意”；否则满意与基本满意合计超过一半为“基本满意”；否则为“不满意”。"</li>
                 <li>{format!("代表得分按等级分值加权：{}。", levels.join("、"))}</li>
                 <li>
@@ -275,6 +285,36 @@ pub struct Comparison {
     pub other_id: i64,
     pub other_name: String,
     pub rows: Vec<CompareLine>,
+}
+
+/// `/results/{round}` while the round is open and its results are not published: turnout
+/// only. Counts that change as each ballot arrives, watched next to who has voted, would tell
+/// how a late voter voted; so nobody sees them before the round closes, staff included.
+#[component]
+pub fn ResultsWithheld(who: Account, report: Report) -> impl IntoView {
+    let id = report.round.id;
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"测评结果"</h1>
+            <p class="lead-in">
+                {format!(
+                    "{} · {} · {}",
+                    report.round.name,
+                    state_label(report.round.state),
+                    report.plan_title,
+                )}
+            </p>
+            <div class="alert alert-review" role="status">
+                "为保护投票秘密，各项结果在测评结束后显示。办公室也可以选择提前在会场大屏公布。"
+            </div>
+            <section class="card">
+                <h2>"参与情况"</h2>
+                <p class="big-number">{turnout_line(&report)}</p>
+                <p>{format!("已提交评分的评估人：{} 人", report.evaluators_submitted)}</p>
+                <Chart src=format!("/results/{id}/charts/turnout.svg") caption="代表投票情况".to_string() />
+            </section>
+        </StaffFrame>
+    }
 }
 
 /// `/results/{round}`

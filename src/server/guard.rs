@@ -27,7 +27,8 @@ pub const CSP: &str = "default-src 'self'; script-src 'self' 'unsafe-inline' 'wa
 pub fn cross_site(headers: &HeaderMap) -> bool {
     let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(site) = text("sec-fetch-site") {
-        return site.eq_ignore_ascii_case("cross-site");
+        // "same-site" is another subdomain of the same domain: not this site either.
+        return !(site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none"));
     }
     let Some(origin) = text("origin") else {
         return false;
@@ -124,5 +125,7 @@ mod tests {
             ("origin", "null")
         ])));
         assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!cross_site(&headers(&[("sec-fetch-site", "none")])));
     }
 }

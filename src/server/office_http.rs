@@ -649,6 +649,10 @@ fn invite_error(e: &InviteError) -> (StatusCode, String) {
             (StatusCode::NOT_FOUND, "没有这个邀请码。".into())
         }
         InviteError::AlreadyRevoked => (StatusCode::CONFLICT, "这个邀请码已经作废。".into()),
+        InviteError::AlreadyUsed => (
+            StatusCode::CONFLICT,
+            "这位代表已经投票，邀请码不能作废或补发。".into(),
+        ),
         InviteError::Db(_) => (
             StatusCode::SERVICE_UNAVAILABLE,
             "服务器暂时无法保存，请稍后重试。".into(),
@@ -785,6 +789,21 @@ pub async fn get_export(
         Ok(w) => w,
         Err(r) => return r,
     };
+    // Ballots and comments taken twice while votes arrive could be told apart by who voted in
+    // between: exports wait until the round is closed.
+    match round_of(&state, &who, id).await {
+        Ok(r) if r.state == RoundState::Closed => {}
+        Ok(_) => {
+            return problem(
+                &state,
+                Some(&who),
+                StatusCode::CONFLICT,
+                "测评结束后才能导出",
+                "为保护投票秘密，结果、选票和意见在测评结束后才能导出。".into(),
+            );
+        }
+        Err(r) => return r,
+    }
     let tmp = match tempfile::Builder::new().prefix("ceping-export-").tempfile() {
         Ok(t) => t,
         Err(e) => return unavailable(&state, &who, e),
@@ -860,6 +879,15 @@ pub async fn get_report(
         }
         Err(e) => return unavailable(&state, &who, e),
     };
+    if !report.published() {
+        return problem(
+            &state,
+            Some(&who),
+            StatusCode::CONFLICT,
+            "测评结束后才能生成报告",
+            "为保护投票秘密，报告在测评结束后生成。".into(),
+        );
+    }
     // Item comments in the order of the ballots' random ids (the order tells nothing).
     let rows: Result<Vec<(String, String)>, _> = sqlx::query_as(
         "SELECT c.item, c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id

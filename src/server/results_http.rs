@@ -7,7 +7,7 @@
 
 use crate::charts::{self, CompareRow, IndicatorRow, LevelRow, RankedRow, TurnoutRow};
 use crate::pages::results::{
-    CompareLine, Comparison, ItemResultPage, ResultsOverview, ScreenPage, by_rank,
+    CompareLine, Comparison, ItemResultPage, ResultsOverview, ResultsWithheld, ScreenPage, by_rank,
 };
 use crate::results::{indicator_means, unit_view};
 use crate::server::auth_http::current_account;
@@ -81,6 +81,11 @@ pub async fn get_results(
         Ok(r) => r,
         Err(r) => return r,
     };
+    if !report.published() {
+        return render(&state, StatusCode::OK, "测评结果", move || {
+            view! { <ResultsWithheld who report /> }.into_any()
+        });
+    }
     let siblings = match repo_results::sibling_rounds(&state.pool, &report.round).await {
         Ok(s) => s,
         Err(e) => return unavailable(&state, &who, e),
@@ -88,6 +93,7 @@ pub async fn get_results(
     let vs = q.get("vs").and_then(|v| v.parse::<i64>().ok());
     let compare = match vs.filter(|v| siblings.iter().any(|s| s.0 == *v)) {
         Some(other_id) => match report_for(&state, Some(&who), other_id).await {
+            Ok(other) if !other.published() => None,
             Ok(other) => Some(Comparison {
                 other_id,
                 other_name: other.round.name.clone(),
@@ -118,6 +124,15 @@ async fn item_page(
         Ok(r) => r,
         Err(r) => return r,
     };
+    if !report.published() {
+        return problem(
+            &state,
+            Some(&who),
+            StatusCode::FORBIDDEN,
+            "结果尚未公布",
+            "为保护投票秘密，各项结果在测评结束后显示。".into(),
+        );
+    }
     let item = format!("{}{ref_id}", if kind == "tasks" { 't' } else { 'u' });
     let Some(meta) = report.meta(&item).cloned() else {
         return problem(
@@ -244,21 +259,28 @@ pub async fn get_chart(
             return (StatusCode::SERVICE_UNAVAILABLE, "results unavailable").into_response();
         }
     };
-    let staff = who.as_ref().is_some_and(|w| STAFF.contains(&w.role));
-    if !staff && name != "turnout.svg" && !report.published() {
+    // Results only once published (closed, or published early by the office), for everyone:
+    // counts watched while ballots arrive would tell how a late voter voted.
+    if name != "turnout.svg" && !report.published() {
         let status = if who.is_some() {
             StatusCode::FORBIDDEN
         } else {
             StatusCode::UNAUTHORIZED
         };
-        return (status, "sign in to see results before they are published").into_response();
+        return (status, "results are shown once the round closes").into_response();
     }
     let other = if name == "compare.svg" {
         let Some(vs) = q.get("vs").and_then(|v| v.parse::<i64>().ok()) else {
             return (StatusCode::BAD_REQUEST, "compare.svg needs ?vs=ROUND").into_response();
         };
         match repo_results::load(&state.pool, vs).await {
-            Ok(o) if o.round.plan_id == report.round.plan_id && o.round.id != round_id => Some(o),
+            Ok(o)
+                if o.round.plan_id == report.round.plan_id
+                    && o.round.id != round_id
+                    && o.published() =>
+            {
+                Some(o)
+            }
             Ok(_) | Err(ReportError::NoRound(_)) => {
                 return (StatusCode::NOT_FOUND, "no such round of this plan").into_response();
             }

@@ -58,7 +58,7 @@ pub async fn log(
     subject: &str,
     detail: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     record(&mut tx, actor, action, subject, detail).await?;
     tx.commit().await
 }

@@ -30,6 +30,8 @@ pub enum InviteError {
     UnknownCode(i64),
     #[error("this code was already revoked")]
     AlreadyRevoked,
+    #[error("this deputy has voted already; the code cannot be revoked or reissued")]
+    AlreadyUsed,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -139,7 +141,7 @@ pub async fn issue(
     prepared: &[(InviteCode, Invitee)],
     actor: &str,
 ) -> Result<Vec<Issued>, InviteError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     check_round(&mut tx, round_id).await?;
     let mut out = Vec::with_capacity(prepared.len());
     for (code, who) in prepared {
@@ -207,20 +209,24 @@ pub async fn revoke_id(
     reissue: bool,
     actor: &str,
 ) -> Result<Option<Issued>, InviteError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     check_round(&mut tx, round_id).await?;
-    let row: Option<(i64, bool, Option<String>, Option<String>)> = sqlx::query_as(
-        "SELECT id, revoked, label, delegation FROM invitation WHERE id = ? AND round_id = ?",
+    let row: Option<(i64, bool, Option<String>, Option<String>, bool)> = sqlx::query_as(
+        "SELECT id, revoked, label, delegation, used FROM invitation WHERE id = ? AND round_id = ?",
     )
     .bind(invitation_id)
     .bind(round_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, revoked, label, delegation)) = row else {
+    let Some((id, revoked, label, delegation, used)) = row else {
         return Err(InviteError::UnknownCode(round_id));
     };
     if revoked {
         return Err(InviteError::AlreadyRevoked);
+    }
+    // A new code for a deputy who has voted would be a second vote.
+    if used {
+        return Err(InviteError::AlreadyUsed);
     }
     sqlx::query("UPDATE invitation SET revoked = 1 WHERE id = ?")
         .bind(id)

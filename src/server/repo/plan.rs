@@ -54,7 +54,7 @@ pub async fn import_as(
 ) -> Result<ImportOutcome, ImportError> {
     let parsed = parse_plan(text)?;
     let fingerprint = source_fingerprint(text);
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let existing: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan WHERE source_sha256 = ?")
         .bind(&fingerprint)
         .fetch_optional(&mut *tx)

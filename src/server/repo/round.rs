@@ -92,7 +92,7 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
         ));
     }
     r.scale.validate().map_err(RoundError::Invalid)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let plan: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan WHERE id = ?")
         .bind(r.plan_id)
         .fetch_optional(&mut *tx)
@@ -197,7 +197,7 @@ pub async fn transition(
         "reopen" => (RoundState::Closed, RoundState::Open),
         _ => return Err(RoundError::Invalid(format!("unknown action {action}"))),
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())
         .bind(id)
@@ -311,7 +311,7 @@ pub async fn configure(
     public: Option<bool>,
     actor: &str,
 ) -> Result<(), RoundError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let current: Option<(String, String)> =
         sqlx::query_as("SELECT state, results_config_json FROM round WHERE id = ?")
             .bind(id)

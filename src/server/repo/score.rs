@@ -180,7 +180,7 @@ pub async fn set_indicators(
     check
         .validate()
         .map_err(|e| ScoreError::Indicators(e.to_string()))?;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     // The state is read inside the transaction that writes, so opening cannot slip between.
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round_id)
@@ -338,7 +338,7 @@ pub async fn save_sheet(
             });
         }
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let state: (String,) = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round.id)
         .fetch_one(&mut *tx)
@@ -456,7 +456,7 @@ pub async fn submission(
 /// while the round is open; submitting twice is harmless (the first time stands).
 pub async fn submit(pool: &SqlitePool, round_id: i64, account: &Account) -> Result<(), ScoreError> {
     let account_id = account.id;
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round_id)
         .fetch_optional(&mut *tx)

@@ -211,14 +211,21 @@ pub async fn revoke_id(
 ) -> Result<Option<Issued>, InviteError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     check_round(&mut tx, round_id).await?;
-    let row: Option<(i64, bool, Option<String>, Option<String>, bool)> = sqlx::query_as(
-        "SELECT id, revoked, label, delegation, used FROM invitation WHERE id = ? AND round_id = ?",
+    let row: Option<InvitationRow> = sqlx::query_as(
+        "SELECT id, label, delegation, used, revoked FROM invitation WHERE id = ? AND round_id = ?",
     )
     .bind(invitation_id)
     .bind(round_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let Some((id, revoked, label, delegation, used)) = row else {
+    let Some(InvitationRow {
+        id,
+        label,
+        delegation,
+        used,
+        revoked,
+    }) = row
+    else {
         return Err(InviteError::UnknownCode(round_id));
     };
     if revoked {

@@ -179,3 +179,26 @@ pub async fn post_logout(State(state): State<AppState>, headers: HeaderMap) -> R
         .insert(header::SET_COOKIE, cookie("", 0, secure(&headers)));
     res
 }
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_follow_a_sign_in() {
+        assert_eq!(safe_next(Some("/results/1")), "/results/1");
+        assert_eq!(safe_next(Some("/score/1?x=1")), "/score/1?x=1");
+        for bad in [
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/\n/x",
+            "https://evil.example",
+            "",
+            "desk",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/desk", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/desk");
+    }
+}

@@ -1,9 +1,10 @@
 //! Results over HTTP: pages for evaluators and the office, SVG charts, and the venue's big
 //! screen.
 //!
-//! Who sees what: the office and evaluators see a round's results at any time (marked as
-//! provisional until it closes); anyone may open the big screen, which shows turnout, and the
-//! results only once the round has closed or the office has published them early.
+//! Who sees what: results wait until the round closes (or the office publishes them early),
+//! for everyone — counts watched while ballots arrive would tell how a late voter voted. Staff
+//! pages need an evaluator or office session; anyone may open the big screen, which shows
+//! turnout, and the results once they are published.
 
 use crate::charts::{self, CompareRow, IndicatorRow, LevelRow, RankedRow, TurnoutRow};
 use crate::pages::results::{

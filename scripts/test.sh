@@ -22,3 +22,7 @@ scripts/build.sh
 echo "== Playwright (end2end/)"
 cd end2end
 npx playwright test
+cd ..
+
+echo "== crash safety (SIGKILL in the middle of a hall voting)"
+scripts/crash-test.sh 3000 100 300

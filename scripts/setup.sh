@@ -15,11 +15,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
-# 2. Debian packages: Chromium for Playwright, CJK fonts for screenshots, brotli to precompress.
+# 2. Debian packages: Chromium for Playwright, CJK fonts for screenshots, brotli to precompress,
+#    curl for the measuring and crash-test scripts.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   SUDO=""

@@ -5,20 +5,17 @@
 
 mod common;
 
+use common::{cookie, enc, get, post};
+
 use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 use ceping::ballot::{InviteCode, Scale};
 use ceping::results::{ItemCounts, RoundInput, compute_results};
-use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::account::AccountRole;
 use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::round::{self, NewRound};
 use ceping::server::repo::{results, score};
-use http_body_util::BodyExt;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
-
-const PASSWORD: &str = "correct horse battery";
 
 struct World {
     pool: SqlitePool,
@@ -30,12 +27,6 @@ struct World {
     eva: String,
     evb: String,
     office: String,
-}
-
-async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
-    account::create(pool, login, role, PASSWORD).await.unwrap();
-    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
-    format!("ceping_session={token}")
 }
 
 /// The seed plan, a draft round of 44 items with `codes` invitations, three accounts.
@@ -87,54 +78,6 @@ async fn open(w: &World) {
     round::transition(&w.pool, w.round, "open", "test", None)
         .await
         .unwrap();
-}
-
-struct Res {
-    status: StatusCode,
-    location: Option<String>,
-    ctype: Option<String>,
-    body: String,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Res {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let header = |name| {
-        res.headers()
-            .get(name)
-            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let location = header(header::LOCATION);
-    let ctype = header(header::CONTENT_TYPE);
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Res {
-        status,
-        location,
-        ctype,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
-    let mut req = Request::get(path);
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::empty()).unwrap()).await
-}
-
-async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
-    let mut req =
-        Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
 async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
@@ -588,7 +531,12 @@ async fn results_pages_charts_and_the_big_screen() {
         )
         .await;
         assert_eq!(res.status, StatusCode::OK, "{name}");
-        assert!(res.ctype.unwrap().starts_with("image/svg+xml"));
+        assert!(
+            res.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("image/svg+xml")
+        );
         assert!(
             res.body.starts_with("<svg") && res.body.trim_end().ends_with("</svg>"),
             "{name}"

@@ -5,78 +5,18 @@
 
 mod common;
 
+use common::{PASSWORD, cookie, enc, get, post, send};
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use ceping::ballot::InviteCode;
-use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::account::AccountRole;
 use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::round::{self, RoundState};
 use ceping::server::repo::{audit, results};
-use http_body_util::BodyExt;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
-
-const PASSWORD: &str = "correct horse battery";
-
-struct Res {
-    status: StatusCode,
-    location: Option<String>,
-    headers: axum::http::HeaderMap,
-    bytes: Vec<u8>,
-}
-
-impl Res {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Res {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let location = headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Res {
-        status,
-        location,
-        headers,
-        bytes,
-    }
-}
-
-async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
-    let mut req = Request::get(path).header(header::HOST, "rd.example.cn");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::empty()).unwrap()).await
-}
-
-async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
-    let mut req = Request::post(path)
-        .header(header::HOST, "rd.example.cn")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
-
-fn enc(s: &str) -> String {
-    form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
-    account::create(pool, login, role, PASSWORD).await.unwrap();
-    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
-    format!("ceping_session={token}")
-}
 
 struct Office {
     pool: SqlitePool,

@@ -285,6 +285,31 @@ pub enum ResultsError {
     Counts(#[from] CountsError),
 }
 
+/// Where an engine message ("Chinese。English.") turns to English: after the first `。` that is
+/// followed by a capital letter.
+fn language_cut(message: &str) -> Option<usize> {
+    message
+        .match_indices('。')
+        .map(|(i, m)| i + m.len())
+        .find(|&end| {
+            message[end..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
+        })
+}
+
+/// The Chinese part of an engine message, for a page (the whole message if it has no English).
+pub fn message_zh(message: &str) -> &str {
+    language_cut(message).map_or(message, |end| &message[..end])
+}
+
+/// The English part of an engine message, for the command line (the whole message if it has no
+/// Chinese part).
+pub fn message_en(message: &str) -> &str {
+    language_cut(message).map_or(message, |end| &message[end..])
+}
+
 // ---------------------------------------------------------------------------------------------
 // Deputies
 // ---------------------------------------------------------------------------------------------

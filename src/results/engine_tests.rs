@@ -2321,3 +2321,16 @@ fn indicator_means_skip_incomplete_and_trimmed_lines_and_weigh_back_to_the_score
     let none = evaluate_item(&set, &sheets[5..], false).unwrap();
     assert_eq!(indicator_means(&set, &none), vec![None, None]);
 }
+
+#[test]
+fn messages_split_into_their_chinese_and_english_parts() {
+    let m = "各指标权重之和应为100，现在是90。The indicator weights must add up to 100.";
+    assert_eq!(message_zh(m), "各指标权重之和应为100，现在是90。");
+    assert_eq!(message_en(m), "The indicator weights must add up to 100.");
+    // A capital letter inside a name is not where the English starts.
+    let named = "指标“KPI”重复。The name “KPI” is used twice.";
+    assert_eq!(message_zh(named), "指标“KPI”重复。");
+    assert_eq!(message_en(named), "The name “KPI” is used twice.");
+    assert_eq!(message_zh("只有中文。"), "只有中文。");
+    assert_eq!(message_en("only English"), "only English");
+}

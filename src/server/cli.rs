@@ -609,7 +609,7 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
                     .await
                     .map_err(|e| match e {
                         score::ScoreError::Indicators(m) => {
-                            anyhow::anyhow!("{}", english_half(&m))
+                            anyhow::anyhow!("{}", crate::results::message_en(&m))
                         }
                         other => anyhow::anyhow!("{other}"),
                     })?;
@@ -654,7 +654,7 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             }
             config
                 .resolve(&r.scale)
-                .map_err(|e| anyhow::anyhow!("{}", english_half(&e.to_string())))?;
+                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
             round::configure(
                 pool,
                 id,
@@ -673,7 +673,7 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
         RoundCommand::Results { id, json } => {
             let report = repo::results::load(pool, id)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", english_half(&e.to_string())))?;
+                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
             print_results(&report, json)?;
         }
         RoundCommand::List { json } => {
@@ -895,23 +895,6 @@ async fn shutdown_signal() {
         _ = terminate => {},
     }
     tracing::info!("shutting down");
-}
-
-/// The engine's messages are "Chinese. English."; the CLI prints the English part.
-fn english_half(message: &str) -> String {
-    let cut = message
-        .match_indices('。')
-        .map(|(i, m)| i + m.len())
-        .find(|&end| {
-            message[end..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_uppercase())
-        });
-    match cut {
-        Some(end) => message[end..].to_string(),
-        None => message.to_string(),
-    }
 }
 
 fn parse_numbers(text: &str) -> anyhow::Result<Vec<f64>> {

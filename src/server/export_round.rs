@@ -249,10 +249,7 @@ async fn summary_sheet(
         vec![
             "导出时间".into(),
             chrono::Utc::now()
-                .with_timezone(
-                    &chrono::FixedOffset::east_opt(8 * 3600)
-                        .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
-                )
+                .with_timezone(&crate::server::office_http::beijing())
                 .format("%Y-%m-%d %H:%M:%S（北京时间）")
                 .to_string()
                 .into(),

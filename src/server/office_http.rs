@@ -15,7 +15,7 @@ use crate::server::repo::account::Account;
 use crate::server::repo::invite::{self, InviteError, Invitee};
 use crate::server::repo::round::{self, NewRound, Round, RoundError, RoundState};
 use crate::server::repo::{audit, plan};
-use crate::server::staff::{OFFICE, problem, require, see_other, unavailable};
+use crate::server::staff::{OFFICE, no_round, problem, require, round_of, see_other, unavailable};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -34,18 +34,9 @@ async fn office(state: &AppState, headers: &HeaderMap, path: &str) -> Result<Acc
     require(state, headers, path, OFFICE).await
 }
 
-async fn round_of(state: &AppState, who: &Account, id: i64) -> Result<Round, Response> {
-    match round::get(&state.pool, id).await {
-        Ok(r) => Ok(r),
-        Err(RoundError::NotFound(_)) => Err(problem(
-            state,
-            Some(who),
-            StatusCode::NOT_FOUND,
-            "没有这个测评轮次",
-            "链接中的测评轮次不存在。".into(),
-        )),
-        Err(e) => Err(unavailable(state, who, e)),
-    }
+/// Beijing time (UTC+8), in which the office reads and writes times.
+pub fn beijing() -> chrono::FixedOffset {
+    chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
 
 /// `2020-12-20T09:00` (a `datetime-local` field, Beijing time) as RFC 3339.
@@ -57,9 +48,8 @@ pub fn local_time(raw: &str) -> Result<Option<String>, String> {
     let t = chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
         .map_err(|_| format!("时间“{raw}”的格式不对，应为 2020-12-20T09:00。"))?;
-    let beijing = chrono::FixedOffset::east_opt(8 * 3600).ok_or("时区")?;
     let t = t
-        .and_local_timezone(beijing)
+        .and_local_timezone(beijing())
         .single()
         .ok_or_else(|| format!("时间“{raw}”无效。"))?;
     Ok(Some(t.to_rfc3339()))
@@ -381,25 +371,8 @@ pub fn settings_from_form(
     };
     config
         .resolve(scale)
-        .map_err(|e| chinese_half(&e.to_string()))?;
+        .map_err(|e| crate::results::message_zh(&e.to_string()).to_string())?;
     Ok(config)
-}
-
-/// The engine's messages are "Chinese. English."; the page shows the Chinese part.
-fn chinese_half(message: &str) -> String {
-    let cut = message
-        .match_indices('。')
-        .map(|(i, m)| i + m.len())
-        .find(|&end| {
-            message[end..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_uppercase())
-        });
-    match cut {
-        Some(end) => message[..end].to_string(),
-        None => message.to_string(),
-    }
 }
 
 /// `POST /desk/rounds/{id}/settings`
@@ -812,13 +785,7 @@ pub async fn get_export(
     let written = match export_round::export(&state.pool, id, format, tmp.path(), noop).await {
         Ok(w) => w,
         Err(ExportFail::NoRound(_)) => {
-            return problem(
-                &state,
-                Some(&who),
-                StatusCode::NOT_FOUND,
-                "没有这个测评轮次",
-                "链接中的测评轮次不存在。".into(),
-            );
+            return no_round(&state, Some(&who));
         }
         Err(e) => return unavailable(&state, &who, e),
     };
@@ -869,13 +836,7 @@ pub async fn get_report(
     let report = match repo_results::load(&state.pool, id).await {
         Ok(r) => r,
         Err(ReportError::NoRound(_)) => {
-            return problem(
-                &state,
-                Some(&who),
-                StatusCode::NOT_FOUND,
-                "没有这个测评轮次",
-                "链接中的测评轮次不存在。".into(),
-            );
+            return no_round(&state, Some(&who));
         }
         Err(e) => return unavailable(&state, &who, e),
     };
@@ -909,10 +870,7 @@ pub async fn get_report(
         Err(e) => return unavailable(&state, &who, e),
     };
     let today = chrono::Utc::now()
-        .with_timezone(
-            &chrono::FixedOffset::east_opt(8 * 3600)
-                .unwrap_or(chrono::FixedOffset::east_opt(0).expect("UTC")),
-        )
+        .with_timezone(&crate::server::office_http::beijing())
         .format("%Y年%-m月%-d日")
         .to_string();
     let title = format!("{} 测评报告", report.round.name);

@@ -18,7 +18,7 @@ use crate::server::repo::account::Account;
 use crate::server::repo::results::{self as repo_results, Report, ReportError};
 use crate::server::repo::round::RoundState;
 use crate::server::repo::score;
-use crate::server::staff::{STAFF, problem, require, unavailable};
+use crate::server::staff::{STAFF, no_round, problem, require, unavailable};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -35,13 +35,7 @@ async fn report_for(
 ) -> Result<Report, Response> {
     match repo_results::load(&state.pool, round_id).await {
         Ok(r) => Ok(r),
-        Err(ReportError::NoRound(_)) => Err(problem(
-            state,
-            who,
-            StatusCode::NOT_FOUND,
-            "没有这个测评轮次",
-            "链接中的测评轮次不存在。".into(),
-        )),
+        Err(ReportError::NoRound(_)) => Err(no_round(state, who)),
         Err(e) => {
             tracing::error!(error = %e, round = round_id, "results failed");
             Err(problem(

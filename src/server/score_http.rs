@@ -14,9 +14,9 @@ use crate::server::http::AppState;
 use crate::server::render::render;
 use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, item_metas};
-use crate::server::repo::round::{self, Round, RoundState};
+use crate::server::repo::round::{Round, RoundState};
 use crate::server::repo::score::{self, IndicatorRow, ScoreError, parse_score};
-use crate::server::staff::{EVALUATOR, OFFICE, problem, require, see_other, unavailable};
+use crate::server::staff::{EVALUATOR, OFFICE, problem, require, round_of, see_other, unavailable};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -38,20 +38,6 @@ fn form_pairs(body: &[u8]) -> HashMap<String, String> {
     form_urlencoded::parse(body).into_owned().collect()
 }
 
-async fn round_for(state: &AppState, who: &Account, id: i64) -> Result<Round, Response> {
-    match round::get(&state.pool, id).await {
-        Ok(r) => Ok(r),
-        Err(round::RoundError::NotFound(_)) => Err(problem(
-            state,
-            Some(who),
-            StatusCode::NOT_FOUND,
-            "没有这个测评轮次",
-            "链接中的测评轮次不存在。".into(),
-        )),
-        Err(e) => Err(unavailable(state, who, e)),
-    }
-}
-
 /// `GET /score/{round}`
 pub async fn get_overview(
     State(state): State<AppState>,
@@ -64,7 +50,7 @@ pub async fn get_overview(
         Ok(w) => w,
         Err(r) => return r,
     };
-    let round = match round_for(&state, &who, round_id).await {
+    let round = match round_of(&state, &who, round_id).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -196,7 +182,7 @@ pub async fn get_sheet(
             "链接中的项目编号无效。".into(),
         );
     };
-    let round = match round_for(&state, &who, round_id).await {
+    let round = match round_of(&state, &who, round_id).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -259,7 +245,7 @@ pub async fn post_sheet(
             "链接中的项目编号无效。".into(),
         );
     };
-    let round = match round_for(&state, &who, round_id).await {
+    let round = match round_of(&state, &who, round_id).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -367,7 +353,7 @@ pub async fn get_indicators(
         Ok(w) => w,
         Err(r) => return r,
     };
-    let round = match round_for(&state, &who, round_id).await {
+    let round = match round_of(&state, &who, round_id).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -406,7 +392,7 @@ pub async fn post_indicators(
         Ok(w) => w,
         Err(r) => return r,
     };
-    let round = match round_for(&state, &who, round_id).await {
+    let round = match round_of(&state, &who, round_id).await {
         Ok(r) => r,
         Err(r) => return r,
     };
@@ -441,7 +427,7 @@ pub async fn post_indicators(
             .map_err(|e| {
                 (
                     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                    indicator_message(&e),
+                    crate::results::message_zh(&e.message_zh()).to_string(),
                 )
             }),
     };
@@ -467,24 +453,6 @@ pub async fn post_indicators(
     }
 }
 
-/// The engine's messages are "Chinese. English."; the page shows the Chinese part.
-fn indicator_message(e: &ScoreError) -> String {
-    let full = e.message_zh();
-    let cut = full
-        .match_indices('。')
-        .map(|(i, m)| i + m.len())
-        .find(|&end| {
-            full[end..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_uppercase())
-        });
-    match cut {
-        Some(end) => full[..end].to_string(),
-        None => full,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -496,15 +464,5 @@ mod tests {
         for bad in ["", "t", "x1", "t1a", "u-1", "t1234567890123", "T1"] {
             assert_eq!(item_param(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn the_page_shows_the_chinese_half_of_an_engine_message() {
-        let e = ScoreError::Indicators(
-            "各指标权重之和应为100，现在是90。The indicator weights must add up to 100.".into(),
-        );
-        assert_eq!(indicator_message(&e), "各指标权重之和应为100，现在是90。");
-        let named = ScoreError::Indicators("指标“KPI”重复。The name “KPI” is used twice.".into());
-        assert_eq!(indicator_message(&named), "指标“KPI”重复。");
     }
 }

@@ -91,6 +91,31 @@ pub fn problem(
     })
 }
 
+/// The page for a round id that does not exist.
+pub fn no_round(state: &AppState, who: Option<&Account>) -> Response {
+    problem(
+        state,
+        who,
+        StatusCode::NOT_FOUND,
+        "没有这个测评轮次",
+        "链接中的测评轮次不存在。".into(),
+    )
+}
+
+/// The round a staff page is about, or the page to answer instead (404, or 503).
+pub async fn round_of(
+    state: &AppState,
+    who: &Account,
+    id: i64,
+) -> Result<crate::server::repo::round::Round, Response> {
+    use crate::server::repo::round::{self, RoundError};
+    match round::get(&state.pool, id).await {
+        Ok(r) => Ok(r),
+        Err(RoundError::NotFound(_)) => Err(no_round(state, Some(who))),
+        Err(e) => Err(unavailable(state, who, e)),
+    }
+}
+
 /// The engine or the database failed: a 503 page that says nothing was lost.
 pub fn unavailable(state: &AppState, who: &Account, e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "staff page failed");

@@ -1,8 +1,14 @@
 //! Shared set-up for the integration tests: a real SQLite database with the migrations.
 #![allow(dead_code)]
 
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::{db, http};
+use http_body_util::BodyExt;
 use sqlx::SqlitePool;
+use tower::ServiceExt;
 
 /// A fresh in-memory database with the migrations and the seed plan.
 pub async fn seeded_pool() -> SqlitePool {
@@ -20,4 +26,73 @@ pub async fn app(pool: SqlitePool) -> axum::Router {
 pub async fn state(pool: SqlitePool) -> http::AppState {
     let options = http::leptos_options("target/site".into(), "127.0.0.1:0".parse().unwrap());
     http::AppState::new(pool, options).await.unwrap()
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An answer from the router, read whole.
+pub struct Res {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+    /// The body as text (lossy UTF-8).
+    pub body: String,
+}
+
+impl Res {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+/// Sends `req` through the router.
+pub async fn send(app: &Router, req: Request<Body>) -> Res {
+    let res = app.clone().oneshot(req).await.unwrap();
+    let status = res.status();
+    let headers = res.headers().clone();
+    let location = headers
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+    Res {
+        status,
+        location,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes,
+    }
+}
+
+/// A GET as a browser on rd.example.cn sends it, with a session cookie if given.
+pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
+    let mut req = Request::get(path).header(header::HOST, "rd.example.cn");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::empty()).unwrap()).await
+}
+
+/// A form post as a browser on rd.example.cn sends it, with a session cookie if given.
+pub async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
+    let mut req = Request::post(path)
+        .header(header::HOST, "rd.example.cn")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(c) = cookie {
+        req = req.header(header::COOKIE, c);
+    }
+    send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+/// Percent-encodes a form value.
+pub fn enc(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Creates an account and signs it in: its session cookie.
+pub async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
+    account::create(pool, login, role, PASSWORD).await.unwrap();
+    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
+    format!("ceping_session={token}")
 }

@@ -116,7 +116,36 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
     let outcome: Result<(), sqlx::Error> = async {
         let mut tx = pool.begin().await?;
         let mut deltas = Deltas::new();
+        // New ballots per round, added to the turnout counter once per batch.
+        let mut cast: HashMap<i64, i64> = HashMap::new();
+        // Each round's state, read once per batch: the batch is one transaction, so it cannot
+        // change under it.
+        let mut states: HashMap<i64, Option<String>> = HashMap::new();
         for (s, _) in batch.iter() {
+            let state = match states.get(&s.round_id) {
+                Some(state) => state.clone(),
+                None => {
+                    let state: Option<(String,)> =
+                        sqlx::query_as("SELECT state FROM round WHERE id = ?")
+                            .bind(s.round_id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    let state = state.map(|(st,)| st);
+                    states.insert(s.round_id, state.clone());
+                    state
+                }
+            };
+            match state.as_deref() {
+                Some("open") => {}
+                Some("closed") => {
+                    results.push(Err(Refusal::Closed));
+                    continue;
+                }
+                _ => {
+                    results.push(Err(Refusal::NotOpen));
+                    continue;
+                }
+            }
             let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
             let mut mine = Deltas::new();
             match write_one(&mut sp, s, &mut mine).await {
@@ -124,6 +153,9 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
                     sp.commit().await?;
                     for (k, v) in mine {
                         *deltas.entry(k).or_default() += v;
+                    }
+                    if a == Accepted::Cast {
+                        *cast.entry(s.round_id).or_default() += 1;
                     }
                     results.push(Ok(a));
                 }
@@ -148,6 +180,13 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
             }
         }
         apply_deltas(&mut tx, &deltas).await?;
+        for (round, n) in cast {
+            sqlx::query("UPDATE round_turnout SET ballots = ballots + ? WHERE round_id = ?")
+                .bind(n)
+                .bind(round)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await
     }
     .await;
@@ -189,93 +228,90 @@ async fn apply_deltas(
     Ok(())
 }
 
+/// Writes one submission to an open round (the caller checked the round's state) inside its
+/// savepoint. The common case, a new ballot, takes four statements: claim the code, insert the
+/// ballot, insert its choices (one statement), and the savepoint's release.
 async fn write_one(
     tx: &mut Transaction<'_, Sqlite>,
     s: &Submission,
     deltas: &mut Deltas,
 ) -> Result<Result<Accepted, Refusal>, sqlx::Error> {
-    let round: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
+    if s.revise_with.is_none() {
+        let claimed: Option<(i64,)> = sqlx::query_as(
+            "UPDATE invitation SET used = 1, used_on = ?
+             WHERE code_hash = ? AND round_id = ? AND used = 0 AND revoked = 0
+             RETURNING id",
+        )
+        .bind(chrono::Local::now().date_naive().to_string())
+        .bind(&s.code_hash)
         .bind(s.round_id)
         .fetch_optional(&mut **tx)
         .await?;
-    match round.as_ref().map(|(st,)| st.as_str()) {
-        Some("open") => {}
-        Some("closed") => return Ok(Err(Refusal::Closed)),
-        _ => return Ok(Err(Refusal::NotOpen)),
+        if claimed.is_some() {
+            sqlx::query(
+                "INSERT INTO ballot (id, round_id, receipt_hash, comment) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&s.new_ballot_id)
+            .bind(s.round_id)
+            .bind(&s.derived_receipt_hash)
+            .bind(&s.ballot.comment)
+            .execute(&mut **tx)
+            .await?;
+            insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
+            return Ok(Ok(Accepted::Cast));
+        }
     }
-    let inv: Option<(i64, bool, bool, i64)> = sqlx::query_as(
-        "SELECT id, revoked, used, failed_receipts FROM invitation
+
+    // Not claimed, or a revision: find out why from the invitation.
+    let inv: Option<(bool, bool, i64)> = sqlx::query_as(
+        "SELECT revoked, used, failed_receipts FROM invitation
          WHERE code_hash = ? AND round_id = ?",
     )
     .bind(&s.code_hash)
     .bind(s.round_id)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((inv_id, revoked, used, failed)) = inv else {
+    let Some((revoked, used, failed)) = inv else {
         return Ok(Err(Refusal::UnknownCode));
     };
     if revoked {
         return Ok(Err(Refusal::Revoked));
     }
 
-    if let Some(receipt_hash) = &s.revise_with {
-        if !used {
-            return Ok(Err(Refusal::WrongReceipt));
-        }
-        if failed >= MAX_FAILED_RECEIPTS {
-            return Ok(Err(Refusal::ReceiptLocked));
-        }
-        let Some((ballot_id, _)) = ballot::by_receipt(&mut **tx, s.round_id, receipt_hash).await?
-        else {
-            return Ok(Err(Refusal::WrongReceipt));
-        };
-        for (item, level, _) in ballot::choices(&mut **tx, &ballot_id).await? {
-            *deltas
-                .entry((s.round_id, item, level.unwrap_or(-1)))
-                .or_default() -= 1;
-        }
-        sqlx::query("DELETE FROM ballot_choice WHERE ballot_id = ?")
-            .bind(&ballot_id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("UPDATE ballot SET comment = ? WHERE id = ?")
-            .bind(&s.ballot.comment)
-            .bind(&ballot_id)
-            .execute(&mut **tx)
-            .await?;
-        insert_choices(tx, &ballot_id, s, deltas).await?;
-        return Ok(Ok(Accepted::Revised));
-    }
-
-    let claimed = sqlx::query(
-        "UPDATE invitation SET used = 1, used_on = ? WHERE id = ? AND used = 0 AND revoked = 0",
-    )
-    .bind(chrono::Local::now().date_naive().to_string())
-    .bind(inv_id)
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
+    let Some(receipt_hash) = &s.revise_with else {
         // Already used: the same form posted again gets the first answer.
         let same = ballot::by_receipt(&mut **tx, s.round_id, &s.derived_receipt_hash).await?;
         return Ok(match same {
             Some(_) => Ok(Accepted::Repeated),
             None => Err(Refusal::AlreadyUsed),
         });
+    };
+    if !used {
+        return Ok(Err(Refusal::WrongReceipt));
     }
-    sqlx::query("INSERT INTO ballot (id, round_id, receipt_hash, comment) VALUES (?, ?, ?, ?)")
-        .bind(&s.new_ballot_id)
-        .bind(s.round_id)
-        .bind(&s.derived_receipt_hash)
+    if failed >= MAX_FAILED_RECEIPTS {
+        return Ok(Err(Refusal::ReceiptLocked));
+    }
+    let Some((ballot_id, _)) = ballot::by_receipt(&mut **tx, s.round_id, receipt_hash).await?
+    else {
+        return Ok(Err(Refusal::WrongReceipt));
+    };
+    for (item, level, _) in ballot::choices(&mut **tx, &ballot_id).await? {
+        *deltas
+            .entry((s.round_id, item, level.unwrap_or(-1)))
+            .or_default() -= 1;
+    }
+    sqlx::query("DELETE FROM ballot_choice WHERE ballot_id = ?")
+        .bind(&ballot_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE ballot SET comment = ? WHERE id = ?")
         .bind(&s.ballot.comment)
+        .bind(&ballot_id)
         .execute(&mut **tx)
         .await?;
-    insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
-    sqlx::query("UPDATE round_turnout SET ballots = ballots + 1 WHERE round_id = ?")
-        .bind(s.round_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(Ok(Accepted::Cast))
+    insert_choices(tx, &ballot_id, s, deltas).await?;
+    Ok(Ok(Accepted::Revised))
 }
 
 async fn insert_choices(

@@ -749,6 +749,11 @@ pub async fn get_export(
     headers: HeaderMap,
 ) -> Response {
     use crate::server::export_round::{self, ExportFail, Format};
+    // Who asks is checked first, so that nobody learns even which exports exist.
+    let who = match office(&state, &headers, &format!("/desk/rounds/{id}")).await {
+        Ok(w) => w,
+        Err(r) => return r,
+    };
     let (format, ctype) = match name.as_str() {
         "export.xlsx" => (
             Format::Xlsx,
@@ -756,11 +761,15 @@ pub async fn get_export(
         ),
         "export.csv" => (Format::ResultsCsv, "text/csv; charset=utf-8"),
         "ballots.csv" => (Format::BallotsCsv, "text/csv; charset=utf-8"),
-        _ => return (StatusCode::NOT_FOUND, "no such export").into_response(),
-    };
-    let who = match office(&state, &headers, &format!("/desk/rounds/{id}")).await {
-        Ok(w) => w,
-        Err(r) => return r,
+        _ => {
+            return problem(
+                &state,
+                Some(&who),
+                StatusCode::NOT_FOUND,
+                "找不到该文件",
+                "可以导出的文件有：export.xlsx、export.csv、ballots.csv。".into(),
+            );
+        }
     };
     // Ballots and comments taken twice while votes arrive could be told apart by who voted in
     // between: exports wait until the round is closed.

@@ -1,0 +1,585 @@
+//! The access matrix: every page, action and server function of the app, tried by every kind
+//! of visitor — nobody signed in, an evaluator, the office — as a table test through the router.
+//!
+//! Deputies have no account: their invitation code in the URL is what lets them in, so the
+//! ballot rows are tried by all three visitors with a valid, a used, a revoked and an unknown
+//! code. Each (row, visitor) runs on its own copy of one prepared database, so an action that
+//! succeeds for one visitor cannot change what the next one meets; and whenever the answer is
+//! a refusal (a 4xx, or a 303 to the sign-in page), the whole database must be unchanged,
+//! byte for byte as SQL sees it.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::{cookie, enc, send};
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use ceping::ballot::{InviteCode, Scale};
+use ceping::server::db;
+use ceping::server::repo::account::AccountRole;
+use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::round::{self, NewRound};
+use sqlx::SqlitePool;
+use std::path::{Path, PathBuf};
+
+/// The prepared database and what the rows refer to.
+struct Fixture {
+    _dir: tempfile::TempDir,
+    template: PathBuf,
+    /// Session cookies, valid in every copy.
+    evaluator: String,
+    office: String,
+    /// An open round, a closed round (with ballots) and a draft round.
+    open: i64,
+    closed: i64,
+    draft: i64,
+    /// Codes of the open round: not yet used, used, revoked.
+    free: String,
+    used: String,
+    revoked: String,
+    /// An invitation id of the open round (for revoking).
+    invitation: i64,
+    /// The open round's first item (a task) and a complete ballot for it.
+    item: String,
+    ballot: String,
+    /// A unit that is an item of the closed round.
+    unit: i64,
+}
+
+async fn new_round(pool: &SqlitePool, name: &str) -> i64 {
+    round::create(
+        pool,
+        &NewRound {
+            plan_id: 1,
+            name: name.into(),
+            opens_at: None,
+            closes_at: None,
+            rate_tasks: true,
+            rate_units: true,
+            scale: Scale::three_level(),
+            comments_allowed: true,
+            comment_max_chars: 100,
+        },
+        "test",
+    )
+    .await
+    .unwrap()
+}
+
+fn complete_ballot(items: &[String], idem: &str) -> String {
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    let mut body = format!("idem={idem}&action=submit");
+    for (i, item) in items.iter().enumerate() {
+        body.push_str(&format!("&r.{item}={}", levels[i % 3]));
+    }
+    body
+}
+
+async fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("template.db");
+    let pool = db::open(&template).await.unwrap();
+    db::seed_if_empty(&pool).await.unwrap();
+    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
+    let office = cookie(&pool, "office", AccountRole::Office).await;
+    let app = common::app(pool.clone()).await;
+
+    // The closed round: two ballots cast through the router, then closed.
+    let closed = new_round(&pool, "2019年度满意度测评").await;
+    let codes = invite::prepare(&vec![Invitee::default(); 2]);
+    invite::issue(&pool, closed, &codes, "test").await.unwrap();
+    round::transition(&pool, closed, "open", "test", None)
+        .await
+        .unwrap();
+    let items: Vec<String> = round::items(&pool, closed)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    for (k, (code, _)) in codes.iter().enumerate() {
+        let res = common::post(
+            &app,
+            &format!("/v/{}", code.display()),
+            None,
+            &complete_ballot(&items, &format!("CLOSED{k}")),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    }
+    round::transition(&pool, closed, "close", "test", None)
+        .await
+        .unwrap();
+    let unit: i64 = items
+        .iter()
+        .find_map(|i| i.strip_prefix('u'))
+        .unwrap()
+        .parse()
+        .unwrap();
+
+    // The open round: three codes, one used, one revoked.
+    let open = new_round(&pool, "2020年度满意度测评").await;
+    let codes: Vec<InviteCode> = invite::prepare(&vec![Invitee::default(); 3])
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect();
+    let prepared: Vec<(InviteCode, Invitee)> = codes
+        .iter()
+        .map(|c| (c.clone(), Invitee::default()))
+        .collect();
+    let issued = invite::issue(&pool, open, &prepared, "test").await.unwrap();
+    round::transition(&pool, open, "open", "test", None)
+        .await
+        .unwrap();
+    let items: Vec<String> = round::items(&pool, open)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    let res = common::post(
+        &app,
+        &format!("/v/{}", codes[1].display()),
+        None,
+        &complete_ballot(&items, "USED1"),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    invite::revoke(&pool, open, &codes[2], false, "test")
+        .await
+        .unwrap();
+
+    let draft = new_round(&pool, "2021年度满意度测评").await;
+    pool.close().await;
+
+    Fixture {
+        _dir: dir,
+        template,
+        evaluator,
+        office,
+        open,
+        closed,
+        draft,
+        free: codes[0].display(),
+        used: codes[1].display(),
+        revoked: codes[2].display(),
+        invitation: issued[0].id,
+        item: items[0].clone(),
+        ballot: complete_ballot(&items, "MATRIX1"),
+        unit,
+    }
+}
+
+/// Every row of every table, as SQL quotes it: equal strings, equal databases.
+async fn contents(pool: &SqlitePool) -> Vec<(String, String)> {
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name != '_sqlx_migrations' ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for (table,) in tables {
+        let columns: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let row = columns
+            .iter()
+            .map(|(c,)| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let (text,): (Option<String>,) = sqlx::query_as(&format!(
+            "SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
+        ))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        out.push((table, text.unwrap_or_default()));
+    }
+    out
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Visitor {
+    Nobody,
+    Evaluator,
+    Office,
+}
+
+const VISITORS: [Visitor; 3] = [Visitor::Nobody, Visitor::Evaluator, Visitor::Office];
+
+/// One row: a request and the status each visitor gets, in the order of `VISITORS`.
+struct Row {
+    method: &'static str,
+    path: String,
+    body: String,
+    expect: [u16; 3],
+    /// The one table a refusal may write to, on purpose: failed attempts are counted to slow
+    /// down guessing (failed sign-ins on the account, wrong receipts on the invitation).
+    counts_failures_in: Option<&'static str>,
+}
+
+fn row(method: &'static str, path: impl Into<String>, body: &str, expect: [u16; 3]) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body: body.to_string(),
+        expect,
+        counts_failures_in: None,
+    }
+}
+
+impl Row {
+    fn counting_failures_in(mut self, table: &'static str) -> Row {
+        self.counts_failures_in = Some(table);
+        self
+    }
+}
+
+fn rows(f: &Fixture) -> Vec<Row> {
+    let (open, closed, draft) = (f.open, f.closed, f.draft);
+    let (item, unit, inv) = (&f.item, f.unit, f.invitation);
+    let plan_text = enc(include_str!("../seed/wuhan-2020-proposal-3.txt"));
+    // Statuses: 200 ok, 303 sent on (to the sign-in page for nobody; after a form post
+    // otherwise), 401/403 refused, 404 unknown, 409 not now (round state), 410 round closed.
+    vec![
+        // The plan, public.
+        row("GET", "/", "", [200, 200, 200]),
+        row("GET", "/plans/1", "", [200, 200, 200]),
+        row("GET", "/plans/1/tasks", "", [200, 200, 200]),
+        row("GET", "/plans/1/units", "", [200, 200, 200]),
+        row("GET", "/plans/1/group", "", [200, 200, 200]),
+        row("GET", "/tasks/1", "", [200, 200, 200]),
+        row("GET", format!("/units/{unit}"), "", [200, 200, 200]),
+        row("GET", "/plans/99", "", [404, 404, 404]),
+        row("GET", "/tasks/999", "", [404, 404, 404]),
+        row("GET", "/healthz", "", [200, 200, 200]),
+        // Server functions (the JSON API).
+        row("GET", "/api/plan/overview?plan=1", "", [200, 200, 200]),
+        row("GET", "/api/plan/tasks?plan=1", "", [200, 200, 200]),
+        row("GET", "/api/plan/task?id=1", "", [200, 200, 200]),
+        row("GET", "/api/plan/units?plan=1", "", [200, 200, 200]),
+        row(
+            "GET",
+            format!("/api/plan/unit?id={unit}"),
+            "",
+            [200, 200, 200],
+        ),
+        row("GET", "/api/plan/group?plan=1", "", [200, 200, 200]),
+        row("GET", "/api/plan/task?id=999", "", [404, 404, 404]),
+        row("GET", "/api/desk", "", [401, 200, 200]),
+        row(
+            "GET",
+            format!("/api/ballot/open?code={}", f.free),
+            "",
+            [200, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/api/ballot/open?code={}", f.used),
+            "",
+            [409, 409, 409],
+        ),
+        // The deputies' ballot: the code is the key, whoever holds it.
+        row("GET", format!("/v/{}", f.free), "", [200, 200, 200]),
+        row("GET", format!("/v/{}", f.used), "", [409, 409, 409]),
+        row("GET", format!("/v/{}", f.revoked), "", [403, 403, 403]),
+        row("GET", "/v/ABCDE-FGHJK-MNPQR-STVWX", "", [404, 404, 404]),
+        row("POST", format!("/v/{}", f.free), &f.ballot, [200, 200, 200]),
+        row("POST", format!("/v/{}", f.used), &f.ballot, [409, 409, 409]),
+        row(
+            "POST",
+            format!("/v/{}", f.revoked),
+            &f.ballot,
+            [403, 403, 403],
+        ),
+        row(
+            "POST",
+            "/v/ABCDE-FGHJK-MNPQR-STVWX",
+            &f.ballot,
+            [404, 404, 404],
+        ),
+        row(
+            "POST",
+            format!("/v/{}/revise", f.used),
+            "receipt=x",
+            [400, 400, 400],
+        ),
+        // Signing in and out.
+        row("GET", "/login", "", [200, 200, 200]),
+        row(
+            "POST",
+            "/login",
+            "login=office&password=wrong&next=/desk",
+            [401, 401, 401],
+        )
+        .counting_failures_in("account"),
+        row("POST", "/logout", "", [303, 303, 303]),
+        row("GET", "/desk", "", [302, 200, 200]),
+        // Evaluators' scoring.
+        row("GET", format!("/score/{open}"), "", [303, 200, 403]),
+        row("GET", format!("/score/{open}/{item}"), "", [303, 200, 403]),
+        row(
+            "POST",
+            format!("/score/{open}/{item}"),
+            "s1=80&s2=90&next=",
+            [303, 303, 403],
+        ),
+        row("POST", format!("/score/{open}/submit"), "", [303, 303, 403]),
+        row("GET", "/score/999", "", [303, 404, 403]),
+        row("GET", format!("/score/{open}/x999"), "", [303, 404, 403]),
+        // The office.
+        row(
+            "GET",
+            format!("/desk/rounds/{draft}/indicators"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{draft}/indicators"),
+            "name1=a&weight1=100",
+            [303, 403, 303],
+        ),
+        row("GET", "/desk/rounds/new", "", [303, 403, 200]),
+        row(
+            "POST",
+            "/desk/rounds",
+            &format!("name={}&items=both&scale=three", enc("新轮次")),
+            [303, 403, 303],
+        ),
+        row("GET", format!("/desk/rounds/{open}"), "", [303, 403, 200]),
+        row("GET", "/desk/rounds/999", "", [303, 403, 404]),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/state"),
+            "action=close&confirm=1",
+            [303, 403, 303],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/settings"),
+            "publish=1",
+            [303, 403, 303],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{open}/non-voters.csv"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{open}/invitations"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations"),
+            "count=2",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
+            "",
+            [303, 403, 303],
+        ),
+        row("GET", "/desk/audit", "", [303, 403, 200]),
+        row("GET", "/desk/plans/new", "", [303, 403, 200]),
+        row(
+            "POST",
+            "/desk/plans/preview",
+            &format!("text={plan_text}"),
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            "/desk/plans",
+            &format!("text={plan_text}"),
+            [303, 403, 303],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/report"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{open}/report"),
+            "",
+            [303, 403, 409],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/export.xlsx"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/export.csv"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/ballots.csv"),
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{open}/export.xlsx"),
+            "",
+            [303, 403, 409],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/nothing.txt"),
+            "",
+            [303, 403, 404],
+        ),
+        // Results: staff pages; withheld while a round is open and unpublished.
+        row("GET", format!("/results/{closed}"), "", [303, 200, 200]),
+        row("GET", format!("/results/{open}"), "", [303, 200, 200]),
+        row(
+            "GET",
+            format!("/results/{closed}/tasks/1"),
+            "",
+            [303, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/results/{closed}/units/{unit}"),
+            "",
+            [303, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/results/{open}/tasks/1"),
+            "",
+            [303, 403, 403],
+        ),
+        row("GET", "/results/999", "", [303, 404, 404]),
+        // Charts and the big screen: public, results only once published.
+        row(
+            "GET",
+            format!("/results/{closed}/charts/tasks-levels.svg"),
+            "",
+            [200, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/results/{open}/charts/tasks-levels.svg"),
+            "",
+            [401, 403, 403],
+        ),
+        row(
+            "GET",
+            format!("/results/{open}/charts/turnout.svg"),
+            "",
+            [200, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/results/{closed}/charts/nothing.svg"),
+            "",
+            [404, 404, 404],
+        ),
+        row("GET", format!("/screen/{open}"), "", [200, 200, 200]),
+        row("GET", format!("/screen/{closed}"), "", [200, 200, 200]),
+        row("GET", "/screen/999", "", [404, 404, 404]),
+    ]
+}
+
+/// A copy of the template, opened as `ceping serve` opens its database.
+async fn copy_of(template: &Path, to: &Path) -> SqlitePool {
+    std::fs::copy(template, to).unwrap();
+    db::open(to).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_page_and_action_answers_each_visitor_as_the_table_says() {
+    let f = fixture().await;
+    let rows = rows(&f);
+    let mut wrong = Vec::new();
+    let mut n = 0;
+    for (i, r) in rows.iter().enumerate() {
+        for (v, visitor) in VISITORS.iter().enumerate() {
+            let path = f._dir.path().join(format!("copy-{i}-{v}.db"));
+            let pool = copy_of(&f.template, &path).await;
+            let app = common::app(pool.clone()).await;
+            let before = contents(&pool).await;
+            let mut req = Request::builder()
+                .method(r.method)
+                .uri(&r.path)
+                .header(header::HOST, "rd.example.cn")
+                // As a browser asks: pages for a page, JSON from the API.
+                .header(
+                    header::ACCEPT,
+                    if r.path.starts_with("/api/") {
+                        "application/json"
+                    } else {
+                        "text/html,application/xhtml+xml,*/*;q=0.8"
+                    },
+                );
+            match visitor {
+                Visitor::Nobody => {}
+                Visitor::Evaluator => req = req.header(header::COOKIE, &f.evaluator),
+                Visitor::Office => req = req.header(header::COOKIE, &f.office),
+            }
+            if r.method == "POST" {
+                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            }
+            let res = send(&app, req.body(Body::from(r.body.clone())).unwrap()).await;
+            n += 1;
+            let got = res.status.as_u16();
+            if got != r.expect[v] {
+                wrong.push(format!(
+                    "{} {} as {visitor:?}: expected {}, got {got}",
+                    r.method, r.path, r.expect[v]
+                ));
+            }
+            let refused = res.status.is_client_error()
+                || (res.status == StatusCode::SEE_OTHER
+                    && res
+                        .location
+                        .as_deref()
+                        .is_some_and(|l| l.starts_with("/login")));
+            if refused {
+                assert!(
+                    res.status.as_u16() < 400 || !res.body.trim().is_empty(),
+                    "{} {} as {visitor:?}: a refusal without a message",
+                    r.method,
+                    r.path
+                );
+                let after = contents(&pool).await;
+                for (b, a) in before.iter().zip(&after) {
+                    if r.counts_failures_in == Some(b.0.as_str()) {
+                        continue;
+                    }
+                    assert_eq!(
+                        b, a,
+                        "{} {} as {visitor:?} was refused ({got}) but changed table {}",
+                        r.method, r.path, b.0
+                    );
+                }
+            }
+            pool.close().await;
+            std::fs::remove_file(&path).ok();
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} of {n} answers differ from the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}

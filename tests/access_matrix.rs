@@ -171,38 +171,6 @@ async fn fixture() -> Fixture {
     }
 }
 
-/// Every row of every table, as SQL quotes it: equal strings, equal databases.
-async fn contents(pool: &SqlitePool) -> Vec<(String, String)> {
-    let tables: Vec<(String,)> = sqlx::query_as(
-        "SELECT name FROM sqlite_master WHERE type = 'table'
-         AND name NOT LIKE 'sqlite_%' AND name != '_sqlx_migrations' ORDER BY name",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    let mut out = Vec::new();
-    for (table,) in tables {
-        let columns: Vec<(String,)> =
-            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
-                .fetch_all(pool)
-                .await
-                .unwrap();
-        let row = columns
-            .iter()
-            .map(|(c,)| format!("quote(\"{c}\")"))
-            .collect::<Vec<_>>()
-            .join(" || '|' || ");
-        let (text,): (Option<String>,) = sqlx::query_as(&format!(
-            "SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
-        ))
-        .fetch_one(pool)
-        .await
-        .unwrap();
-        out.push((table, text.unwrap_or_default()));
-    }
-    out
-}
-
 #[derive(Clone, Copy, Debug)]
 enum Visitor {
     Nobody,
@@ -516,7 +484,7 @@ async fn every_page_and_action_answers_each_visitor_as_the_table_says() {
             let path = f._dir.path().join(format!("copy-{i}-{v}.db"));
             let pool = copy_of(&f.template, &path).await;
             let app = common::app(pool.clone()).await;
-            let before = contents(&pool).await;
+            let before = common::contents(&pool).await;
             let mut req = Request::builder()
                 .method(r.method)
                 .uri(&r.path)
@@ -560,7 +528,7 @@ async fn every_page_and_action_answers_each_visitor_as_the_table_says() {
                     r.method,
                     r.path
                 );
-                let after = contents(&pool).await;
+                let after = common::contents(&pool).await;
                 for (b, a) in before.iter().zip(&after) {
                     if r.counts_failures_in == Some(b.0.as_str()) {
                         continue;

@@ -244,6 +244,8 @@ async fn sign_out_ends_the_session() {
         &app,
         Request::post("/logout")
             .header(header::COOKIE, pair(&set))
+            // As a browser posts the sign-out form (every post must be a web form).
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
             .body(Body::empty())
             .unwrap(),
     )

@@ -5,6 +5,7 @@
 
 use crate::api::ballot::{BallotForm, BallotGate, BallotItem, Refused, open_ballot};
 use crate::components::islands::{BallotHelper, IslandScripts, ReceiptFill, ReceiptKeeper};
+use crate::components::textarea_text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
@@ -147,7 +148,7 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
                     maxlength=form.comment_max_chars
                     aria-label="意见"
                 >
-                    {comment.unwrap_or_default()}
+                    {textarea_text(comment.unwrap_or_default())}
                 </textarea>
             </details>
         }
@@ -274,7 +275,7 @@ pub fn BallotDocument(
                     rows="4"
                     maxlength=form.comment_max_chars
                 >
-                    {prefill.comment.clone().unwrap_or_default()}
+                    {textarea_text(prefill.comment.clone().unwrap_or_default())}
                 </textarea>
             </section>
         }

@@ -2,6 +2,7 @@
 //! turnout by delegation, invitations and their printable slips, the audit trail. Plain forms
 //! (they work with JavaScript off); every action is checked and recorded on the server.
 
+use crate::components::textarea_text;
 use crate::pages::ballot::human_time;
 use crate::pages::results::{pct, state_label};
 use crate::pages::score::fmt_weight;
@@ -467,7 +468,7 @@ pub fn InvitationsPage(
             <form method="post" action=format!("/desk/rounds/{round_id}/invitations") class="card office-form">
                 <h2>"生成邀请码"</h2>
                 <label for="names">"代表名单：每行一人，“姓名,代表团”（可从Excel复制两列粘贴）"</label>
-                <textarea id="names" name="names" rows="8">{names}</textarea>
+                <textarea id="names" name="names" rows="8">{textarea_text(&names)}</textarea>
                 <label for="count">"或只填数量（不记姓名）"</label>
                 <input id="count" name="count" inputmode="numeric" />
                 <button class="button primary" type="submit">"生成并打印"</button>

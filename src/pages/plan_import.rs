@@ -1,6 +1,7 @@
 //! Importing a plan from the browser (`/desk/plans/new`): paste or upload the official text,
 //! see what the importer read with its warnings highlighted, then import (one transaction).
 
+use crate::components::textarea_text;
 use crate::pages::staff::StaffFrame;
 use crate::plan::model::{ParsedPlan, UnitKind, warning_codes as w};
 use crate::server::repo::account::Account;
@@ -117,7 +118,7 @@ pub fn PlanImportPage(
                     <ul>{units}</ul>
                 </details>
                 <form method="post" action="/desk/plans" class="office-form">
-                    <textarea name="text" hidden>{text.clone()}</textarea>
+                    <textarea name="text" hidden>{textarea_text(&text)}</textarea>
                     <button class="button primary" type="submit">"确认导入"</button>
                 </form>
             </section>
@@ -130,7 +131,7 @@ pub fn PlanImportPage(
             {alert}
             <form method="post" action="/desk/plans/preview" class="card office-form">
                 <label for="text">"方案全文"</label>
-                <textarea id="text" name="text" rows="12" required>{text.clone()}</textarea>
+                <textarea id="text" name="text" rows="12" required>{textarea_text(&text)}</textarea>
                 <button class="button secondary" type="submit">"预览"</button>
             </form>
             {preview}

@@ -2,6 +2,7 @@
 //! indicator system (`/desk/rounds/{round}/indicators`). Plain forms: they work with
 //! JavaScript off, and every save is a whole sheet, checked before anything is stored.
 
+use crate::components::textarea_text;
 use crate::pages::ballot::human_time;
 use crate::pages::staff::StaffFrame;
 use crate::server::repo::account::Account;
@@ -252,7 +253,7 @@ pub fn SheetForm(
                     maxlength=MAX_NOTE_CHARS.to_string()
                     disabled=!editable
                 >
-                    {note}
+                    {textarea_text(&note)}
                 </textarea>
                 <p class="meta">
                     {format!("每项0–100分，可留空稍后再评；评分依据最多{MAX_NOTE_CHARS}字。")}

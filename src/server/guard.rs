@@ -9,6 +9,10 @@
 //! - A `POST` whose `Origin` is another site, or that the browser marks `Sec-Fetch-Site:
 //!   cross-site`, is refused with 403 before any handler runs: no cross-site form can cast,
 //!   sign in, or change anything (the session cookie is also `SameSite=Lax`).
+//! - Every `POST` is a web form: any other content type gets 415, and a body announced larger
+//!   than [`MAX_BODY_BYTES`](crate::server::http::MAX_BODY_BYTES) gets 413, each with a short
+//!   page in Chinese, before any handler runs. (A body without a length that grows past the
+//!   limit is cut off by the body-limit layer, also with 413.)
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -49,16 +53,79 @@ pub fn cross_site(headers: &HeaderMap) -> bool {
     !origin_host.eq_ignore_ascii_case(host)
 }
 
-pub async fn guard(req: Request, next: Next) -> Response {
-    if req.method() == Method::POST && cross_site(req.headers()) {
-        return (
+/// Whether a `Content-Type` is a web form's (`application/x-www-form-urlencoded`, with any
+/// parameters such as a charset).
+pub fn is_form(content_type: Option<&str>) -> bool {
+    content_type
+        .and_then(|t| t.split(';').next())
+        .is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+}
+
+/// A short page for a request refused before it reached the app.
+fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title} · 测评</title><link rel=\"stylesheet\" href=\"/pkg/ceping.css\"></head>\
+         <body><main class=\"page\"><h1>{title}</h1><p>{message}</p>\
+         <p><a href=\"/\">返回首页</a></p></main></body></html>"
+    );
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        html,
+    )
+        .into_response()
+}
+
+/// Refuses a `POST` that no page of this site could have sent.
+fn refuse_post(headers: &HeaderMap) -> Option<Response> {
+    if cross_site(headers) {
+        return Some(refusal(
             StatusCode::FORBIDDEN,
-            "Cross-site form posts are refused. 不接受来自其他网站的提交。",
-        )
-            .into_response();
+            "不接受来自其他网站的提交",
+            "为安全起见，本站只接受在本站页面上填写的表单。请打开本站页面重新提交。",
+        ));
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok());
+    if !is_form(content_type) {
+        return Some(refusal(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "提交格式不正确",
+            "本站只接受网页表单的提交（application/x-www-form-urlencoded）。请在本站页面上重新填写提交。",
+        ));
+    }
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if length.is_some_and(|n| n > crate::server::http::MAX_BODY_BYTES as u64) {
+        return Some(refusal(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交的内容过多",
+            "一次提交的内容不能超过 1 MB。请删减后重新提交。",
+        ));
+    }
+    None
+}
+
+pub async fn guard(req: Request, next: Next) -> Response {
+    if req.method() == Method::POST
+        && let Some(refused) = refuse_post(req.headers())
+    {
+        return with_headers(refused, false);
     }
     let assets = req.uri().path().starts_with("/pkg/");
-    let mut res: Response<Body> = next.run(req).await;
+    with_headers(next.run(req).await, assets)
+}
+
+/// The security headers every answer carries.
+fn with_headers(mut res: Response<Body>, assets: bool) -> Response {
     let h = res.headers_mut();
     let mut set = |name: header::HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
@@ -127,5 +194,19 @@ mod tests {
         assert!(cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
         assert!(cross_site(&headers(&[("sec-fetch-site", "same-site")])));
         assert!(!cross_site(&headers(&[("sec-fetch-site", "none")])));
+    }
+
+    #[test]
+    fn only_web_forms_are_posted() {
+        assert!(is_form(Some("application/x-www-form-urlencoded")));
+        assert!(is_form(Some(
+            "application/x-www-form-urlencoded; charset=UTF-8"
+        )));
+        assert!(is_form(Some("Application/X-WWW-Form-Urlencoded")));
+        assert!(!is_form(None));
+        assert!(!is_form(Some("application/json")));
+        assert!(!is_form(Some("text/plain")));
+        assert!(!is_form(Some("multipart/form-data; boundary=x")));
+        assert!(!is_form(Some("application/x-www-form-urlencoded-not")));
     }
 }

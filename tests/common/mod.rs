@@ -96,3 +96,35 @@ pub async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String
     let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
     format!("ceping_session={token}")
 }
+
+/// Every row of every table, as SQL quotes it: equal strings, equal databases.
+pub async fn contents(pool: &SqlitePool) -> Vec<(String, String)> {
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table'
+         AND name NOT LIKE 'sqlite_%' AND name != '_sqlx_migrations' ORDER BY name",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut out = Vec::new();
+    for (table,) in tables {
+        let columns: Vec<(String,)> =
+            sqlx::query_as(&format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let row = columns
+            .iter()
+            .map(|(c,)| format!("quote(\"{c}\")"))
+            .collect::<Vec<_>>()
+            .join(" || '|' || ");
+        let (text,): (Option<String>,) = sqlx::query_as(&format!(
+            "SELECT group_concat(r, char(10)) FROM (SELECT {row} AS r FROM \"{table}\" ORDER BY r)"
+        ))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        out.push((table, text.unwrap_or_default()));
+    }
+    out
+}

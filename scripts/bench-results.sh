@@ -49,7 +49,8 @@ time_url() {
   for _ in $(seq "$reps"); do
     curl -fsS -o /dev/null -b "$jar" -w '%{time_total}\n' "$base$path"
   done | sort -n | awk -v p="$path" -v b="$bytes" '{ t[NR] = $1 } END {
-    printf "%-42s p50 %6.1f ms   p90 %6.1f ms   %7d bytes\n", p, t[int(NR*0.5)+1]*1000, t[int(NR*0.9)]*1000, b }'
+    printf "%-42s p50 %6.1f ms   p90 %6.1f ms   %7d bytes\n", p, t[int(NR*0.5)+1]*1000, t[int(NR*0.9)]*1000, b
+    printf "@ p50_ms %s %.1f\n", p, t[int(NR*0.5)+1]*1000 }'
 }
 echo "requests, ${reps} each, with ${n} ballots and ${evaluators} evaluators stored:"
 time_url /results/1
@@ -63,8 +64,10 @@ echo "server memory now: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}'),
 echo "exports through the server (one at a time), with the server's peak memory after each:"
 for name in export.xlsx ballots.csv export.csv; do
   curl -fsS -b "$jar" -o "$tmp/$name" -w "%{time_total} %{size_download}\n" "$base/desk/rounds/1/$name" |
-    awk -v n="$name" '{ printf "%-14s %6.2f s  %10d bytes", n, $1, $2 }'
-  echo "   server peak: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+    tee "$tmp/took" | awk -v n="$name" '{ printf "%-14s %6.2f s  %10d bytes", n, $1, $2 }'
+  peak=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+  echo "   server peak: $peak kB"
+  echo "@ export $name $(cut -d' ' -f1 "$tmp/took") $peak"
 done
 kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "exports from the command line (ceping export):"

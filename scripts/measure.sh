@@ -41,12 +41,16 @@ for i in $(seq "$runs"); do
 done
 echo "first start (creates the database, imports the seed plan): ${first[*]}"
 echo "later start (database exists):                             ${later[*]}"
+median() { printf '%s\n' "$@" | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "@ ready_first_ms $(median "${first[@]}")"
+echo "@ ready_later_ms $(median "${later[@]}")"
 
 # The server from the last run stays up for the rest.
 curl -fsS -o /dev/null "$url/"
 echo
 echo "## Idle server memory"
 grep -E 'VmRSS|VmHWM' "/proc/$pid/status"
+echo "@ idle_rss_kb $(awk '/VmRSS/ { print $2 }' "/proc/$pid/status")"
 
 size() { # $1 = path, $2 = encoding → bytes transferred
   curl -fsS -o /dev/null -w '%{size_download}' -H "Accept-Encoding: $2" "$url$1"

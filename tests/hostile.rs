@@ -108,6 +108,14 @@ fn every_post(w: &World) -> Vec<(String, Option<String>)> {
     ]
 }
 
+/// Headers, body, the status expected and a phrase the answer must hold.
+type Case = (
+    Vec<(header::HeaderName, &'static str)>,
+    Vec<u8>,
+    StatusCode,
+    &'static str,
+);
+
 async fn raw_post(
     app: &Router,
     path: &str,
@@ -133,7 +141,7 @@ async fn posts_of_the_wrong_kind_too_large_or_from_another_site_are_refused_befo
     let big = format!("comment={}", "x".repeat(2 * 1024 * 1024)).into_bytes();
     for (path, session) in every_post(&w) {
         let s = session.as_deref();
-        let cases: Vec<(Vec<(header::HeaderName, &str)>, Vec<u8>, StatusCode, &str)> = vec![
+        let cases: Vec<Case> = vec![
             (
                 vec![(header::CONTENT_TYPE, "application/json")],
                 br#"{"name":"x","count":1}"#.to_vec(),
@@ -644,11 +652,11 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     for sheet in book.sheet_names() {
         let range = book.worksheet_range(&sheet).unwrap();
         for cell in range.used_cells() {
-            if let Data::String(s) = cell.2 {
-                if s.contains(MARKUP) {
-                    assert!(s == &payload || s.ends_with(&payload), "{sheet}: {s}");
-                    cells_with_payload += 1;
-                }
+            if let Data::String(s) = cell.2
+                && s.contains(MARKUP)
+            {
+                assert!(s == &payload || s.ends_with(&payload), "{sheet}: {s}");
+                cells_with_payload += 1;
             }
         }
     }

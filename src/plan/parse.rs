@@ -46,10 +46,20 @@ impl ParseError {
     }
 }
 
+/// Most tasks a plan may hold. A real work plan has tens (the seed has 14); the limit keeps a
+/// pasted text from making the importer's work explode (every task that names a collective
+/// such as 各部门 gets a link to each unit it stands for).
+pub const MAX_TASKS: usize = 500;
+
+/// Most different unit names (with their other names) a plan may hold; the seed has under 100.
+/// Names are compared with one another, so their number is bounded like the tasks'.
+pub const MAX_UNIT_NAMES: usize = 500;
+
 /// Reads the official text of a work plan.
 ///
-/// Fails only when the text holds no plan: it is empty, no numbered task is found, or a task's
-/// unit note has unbalanced brackets. Everything else the parser had to infer or could not read
+/// Fails only when the text holds no plan: it is empty, no numbered task is found, a task's
+/// unit note has unbalanced brackets, or it holds more than [`MAX_TASKS`] tasks or
+/// [`MAX_UNIT_NAMES`] unit names. Everything else the parser had to infer or could not read
 /// is reported in [`ParsedPlan::warnings`].
 pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
     let raw_lines = normalise_lines(text);
@@ -137,6 +147,13 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
         }
         drafts.push((section, tasks));
     }
+    let task_count: usize = drafts.iter().map(|(_, tasks)| tasks.len()).sum();
+    if task_count > MAX_TASKS {
+        return Err(ParseError::new(
+            tasks_line,
+            format!("too many tasks: {task_count} (a plan may hold at most {MAX_TASKS})"),
+        ));
+    }
 
     // Roster, then the unit registry: roster members first, then the units the tasks name.
     let roster_raw = parse_roster(&layout.roster, city.as_deref(), &mut w);
@@ -160,6 +177,15 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
                 reg.alias(id, alias, m.line, false, false);
             }
         }
+    }
+    if reg.names.len() > MAX_UNIT_NAMES {
+        return Err(ParseError::new(
+            tasks_line,
+            format!(
+                "too many different unit names: {} (a plan may hold at most {MAX_UNIT_NAMES})",
+                reg.names.len()
+            ),
+        ));
     }
     let resolved = reg.finish(&doc_text, city.as_deref(), &mut w);
 

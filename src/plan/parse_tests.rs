@@ -1768,3 +1768,42 @@ fn unit_kinds_are_told_by_form() {
     assert_eq!(org_suffix("长江新城管委会"), Some("管委会"));
     assert_eq!(org_suffix("硚口区"), None);
 }
+
+#[test]
+fn plans_too_large_for_the_importer_are_refused_with_the_reason() {
+    // 501 tasks, each naming the same unit.
+    let mut text = String::from("一、工作任务\n");
+    for i in 1..=MAX_TASKS + 1 {
+        text.push_str(&format!("{i}.做第{i}件事。(牵头单位:市科技局)\n"));
+    }
+    let e = parse_plan(&text).unwrap_err();
+    assert!(
+        e.message.starts_with("too many tasks: 501"),
+        "{}",
+        e.message
+    );
+    // 50 tasks naming 11 different units each: 550 names.
+    let mut text = String::from("一、工作任务\n");
+    for i in 1..=50 {
+        let units: Vec<String> = (0..11).map(|k| format!("市第{}局", i * 11 + k)).collect();
+        text.push_str(&format!(
+            "{i}.做第{i}件事。(牵头单位:{})\n",
+            units.join("、")
+        ));
+    }
+    let e = parse_plan(&text).unwrap_err();
+    assert!(
+        e.message.starts_with("too many different unit names"),
+        "{}",
+        e.message
+    );
+    // At the limits, still read.
+    let mut text = String::from("一、工作任务\n");
+    for i in 1..=MAX_TASKS {
+        text.push_str(&format!("{i}.做第{i}件事。(牵头单位:市科技局)\n"));
+    }
+    assert_eq!(
+        parse_plan(&text).unwrap().sections[0].tasks.len(),
+        MAX_TASKS
+    );
+}

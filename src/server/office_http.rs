@@ -921,7 +921,15 @@ pub async fn post_plan_preview(
         Err(r) => return r,
     };
     let text = form(&body).remove("text").unwrap_or_default();
-    match crate::plan::parse_plan(&text) {
+    // Reading a plan is CPU work of up to a second or so: off the async workers.
+    let parsed = {
+        let text = text.clone();
+        tokio::task::spawn_blocking(move || crate::plan::parse_plan(&text)).await
+    };
+    let Ok(parsed) = parsed else {
+        return unavailable(&state, &who, "the plan reader stopped");
+    };
+    match parsed {
         Ok(parsed) => plan_page(&state, who, StatusCode::OK, text, Some(parsed), None),
         Err(e) => {
             let message = format!("无法读取这份方案（第{}行）：{}", e.line, e.message);

@@ -63,6 +63,8 @@ struct Phone {
     /// Due start to acknowledgement: the deputy's whole wait, queueing included.
     ballot: Vec<Duration>,
     acknowledged: usize,
+    /// Posts sent again after a transport error.
+    resent: usize,
     acked: Vec<String>,
     errors: Vec<String>,
 }
@@ -139,12 +141,24 @@ async fn vote(
         body.push_str(&format!("&{field}={}", levels[(i + n) % levels.len()]));
     }
     let t1 = Instant::now();
-    let res = client
-        .post(&url)
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body(body)
-        .send()
-        .await;
+    // A phone whose post is lost on the way (a dropped connection) sends the same form again,
+    // as a deputy pressing 提交 once more would: the idempotency key gets the first answer.
+    let mut res = None;
+    for _ in 0..3 {
+        let sent = client
+            .post(&url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body.clone())
+            .send()
+            .await;
+        let failed = sent.is_err();
+        res = Some(sent);
+        if !failed {
+            break;
+        }
+        phone.resent += 1;
+    }
+    let Some(res) = res else { return };
     match res {
         Ok(r) if r.status().is_success() => {
             let text = r.text().await.unwrap_or_default();
@@ -203,6 +217,7 @@ async fn main() -> anyhow::Result<()> {
         all.submit.extend(p.submit);
         all.ballot.extend(p.ballot);
         all.acknowledged += p.acknowledged;
+        all.resent += p.resent;
         all.acked.extend(p.acked);
         all.errors.extend(p.errors);
     }
@@ -217,6 +232,7 @@ async fn main() -> anyhow::Result<()> {
     let ballot = summary("whole ballot", all.ballot);
     println!("acknowledged     {}", all.acknowledged);
     println!("errors           {}", all.errors.len());
+    println!("posts sent again {} (after a transport error)", all.resent);
     for e in all.errors.iter().take(5) {
         println!("  {e}");
     }
@@ -233,6 +249,7 @@ async fn main() -> anyhow::Result<()> {
         "ballot": ballot,
         "acknowledged": all.acknowledged,
         "errors": all.errors.len(),
+        "resent": all.resent,
     });
 
     if let Some(path) = &args.acked {

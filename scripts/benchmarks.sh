@@ -22,7 +22,11 @@ run() { # $1 = name, rest = command; output to $log/$1.txt and the terminal
   local name=$1
   shift
   echo "== $name: $*"
-  "$@" 2>&1 | tee "$log/$name.txt"
+  # A benchmark that fails (a lost ballot, say) is reported, not hidden: its output goes into
+  # the report as it is, with the failure marked, and the other benchmarks still run.
+  if ! "$@" 2>&1 | tee "$log/$name.txt"; then
+    echo "@ failed $name" | tee -a "$log/$name.txt"
+  fi
 }
 started=$(date -u +%Y-%m-%dT%H:%MZ)
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -68,8 +72,11 @@ machine = [
 ]
 
 m = {}
-for name in ("measure", "phone", "results"):
-    m.update(marks(name))
+failed = []
+for name in ("measure", "phone", "hall-closed", "hall-open", "results"):
+    got = marks(name)
+    failed += [f[0] for f in got.pop("failed", [])]
+    m.update(got)
 hall = [json.loads(l) for l in open(os.path.join(log, "hall.jsonl"))]
 closed = next(h for h in hall if h["mode"] == "closed")
 opened = next(h for h in hall if h["mode"] == "open")
@@ -141,6 +148,8 @@ md = ["# Benchmarks", "",
       "## Machine", ""] + machine + ["", "## Targets", "",
       "| target | measured | met |", "|---|---|---|"]
 md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+if failed:
+    md += ["", f"**Failed:** {', '.join(failed)} — see the output below."]
 md += ["",
        "**Reading the ballot figures.** A closed loop (each of 500 phones submits again the moment it is "
        "answered) measures how many ballots per second the server takes; by Little's law its latency is "

@@ -112,6 +112,7 @@ fn level_of(c: &Choice) -> i64 {
 }
 
 async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
+    let began = std::time::Instant::now();
     let mut results: Vec<Result<Accepted, Refusal>> = Vec::with_capacity(batch.len());
     let outcome: Result<(), sqlx::Error> = async {
         let mut tx = pool.begin().await?;
@@ -195,6 +196,11 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
         tracing::error!(error = %e, size = batch.len(), "a ballot batch failed to commit");
         results = vec![Err(Refusal::Internal); batch.len()];
     }
+    tracing::debug!(
+        size = batch.len(),
+        ms = began.elapsed().as_millis() as u64,
+        "ballot batch written"
+    );
     for ((_, reply), result) in batch.drain(..).zip(results) {
         let _ = reply.send(result);
     }

@@ -3,6 +3,7 @@
 use crate::server::{db, http, repo};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
+use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -866,13 +867,38 @@ async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()>
         .await
         .with_context(|| format!("cannot listen on {}", args.addr))?;
     tracing::info!(addr = %args.addr, db = %db_path.display(), "Ceping is listening");
-    axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
-    pool.close().await;
-    tracing::info!("stopped cleanly");
+    // On Ctrl-C or SIGTERM: stop accepting, let requests in flight finish, close the database.
+    // A connection that never finishes (a stalled client) must not keep the server up: after
+    // SHUTDOWN_GRACE it stops anyway. Nothing acknowledged is at risk: a ballot is answered only
+    // after its batch has committed.
+    let (stopping, stop) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            let _ = stopping.send(true);
+        })
+        .into_future();
+    let mut stop_seen = stop.clone();
+    let grace_over = async move {
+        let _ = stop_seen.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        served = server => served?,
+        _ = grace_over => tracing::warn!(
+            "requests still open {} s after the stop signal; stopping without them",
+            SHUTDOWN_GRACE.as_secs()
+        ),
+    }
+    match tokio::time::timeout(SHUTDOWN_GRACE, pool.close()).await {
+        Ok(()) => tracing::info!("stopped cleanly"),
+        Err(_) => tracing::warn!("the database did not close in time; stopping anyway"),
+    }
     Ok(())
 }
+
+/// How long a stopping server waits for requests in flight, then for the database to close.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish and the database closes cleanly.
 async fn shutdown_signal() {

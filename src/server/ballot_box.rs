@@ -115,7 +115,9 @@ async fn write_batch(pool: &SqlitePool, batch: &mut Vec<(Submission, Reply)>) {
     let began = std::time::Instant::now();
     let mut results: Vec<Result<Accepted, Refusal>> = Vec::with_capacity(batch.len());
     let outcome: Result<(), sqlx::Error> = async {
-        let mut tx = pool.begin().await?;
+        // IMMEDIATE: the batch reads (round states, invitations) before it writes; taking the
+        // write lock first means it can never fail halfway on a lock upgrade.
+        let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
         let mut deltas = Deltas::new();
         // New ballots per round, added to the turnout counter once per batch.
         let mut cast: HashMap<i64, i64> = HashMap::new();

@@ -21,12 +21,13 @@ use ceping::server::repo::account::AccountRole;
 use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::round::{self, NewRound};
 use sqlx::SqlitePool;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The prepared database and what the rows refer to.
 struct Fixture {
     _dir: tempfile::TempDir,
-    template: PathBuf,
+    /// The prepared database, open: each row gets a consistent copy of it (`VACUUM INTO`).
+    template: SqlitePool,
     /// Session cookies, valid in every copy.
     evaluator: String,
     office: String,
@@ -151,11 +152,10 @@ async fn fixture() -> Fixture {
         .unwrap();
 
     let draft = new_round(&pool, "2021年度满意度测评").await;
-    pool.close().await;
 
     Fixture {
         _dir: dir,
-        template,
+        template: pool,
         evaluator,
         office,
         open,
@@ -467,9 +467,14 @@ fn rows(f: &Fixture) -> Vec<Row> {
     ]
 }
 
-/// A copy of the template, opened as `ceping serve` opens its database.
-async fn copy_of(template: &Path, to: &Path) -> SqlitePool {
-    std::fs::copy(template, to).unwrap();
+/// A copy of the template, opened as `ceping serve` opens its database. (`VACUUM INTO`, not a
+/// file copy: recent writes may still be in the template's WAL.)
+async fn copy_of(template: &SqlitePool, to: &Path) -> SqlitePool {
+    sqlx::query("VACUUM INTO ?")
+        .bind(to.to_str().unwrap())
+        .execute(template)
+        .await
+        .unwrap();
     db::open(to).await.unwrap()
 }
 

@@ -23,12 +23,7 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         // FULL: a transaction reported as committed survives a power cut, not only a crash.
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true)
-        // Up to 32 MiB of pages per connection (SQLite's default is 2 MiB). Ballots are keyed by
-        // random ids, so each new ballot's choices land all over the table; once the table
-        // outgrows the cache, every insert reads pages back and the writer slows with the hall
-        // (see BENCHMARKS.md). The cache fills only as pages are used.
-        .pragma("cache_size", "-32768"))
+        .foreign_keys(true))
 }
 
 /// Opens (creating it and its folder if needed) the database file and applies the migrations.

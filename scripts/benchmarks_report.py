@@ -1,0 +1,141 @@
+#!/usr/bin/env python3
+"""Writes BENCHMARKS.md from the logs of scripts/benchmarks.sh (one LOG_DIR/NAME.txt per
+benchmark, with the '@ key value' lines each prints, and LOG_DIR/hall.jsonl from the load
+generator). Rerun it alone to rewrite the report from kept logs:
+
+    python3 scripts/benchmarks_report.py target/bench-logs BENCHMARKS.md START LOAD BALLOTS RESULTS
+"""
+import json, os, platform, subprocess, sys
+
+log, out, started, load_before, ballots, results = sys.argv[1:]
+
+def text(name):
+    return open(os.path.join(log, name + ".txt")).read()
+
+def marks(name):
+    """The '@ key value…' lines a benchmark prints for this report."""
+    m = {}
+    for line in text(name).splitlines():
+        if line.startswith("@ "):
+            parts = line[2:].split()
+            m.setdefault(parts[0], []).append(parts[1:])
+    return m
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except Exception:
+        return "?"
+
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+mem = sh("awk '/MemTotal/ { printf \"%.1f GiB\", $2 / 1048576 }' /proc/meminfo")
+disk = sh("df -h . | awk 'NR == 2 { print $2 \" total, \" $4 \" free\" }'")
+machine = [
+    f"- CPU: {os.cpu_count()} cores, {cpu}",
+    f"- memory: {mem}; disk: {disk}",
+    f"- system: {platform.platform()}",
+    f"- {sh('rustc --version')}; {sh('/usr/bin/chromium --version 2>/dev/null') or 'chromium: not found'}",
+    f"- commit: {sh('git rev-parse --short HEAD')}{' (with uncommitted changes)' if sh('git status --porcelain --untracked-files=no') else ''}",
+    f"- run at {started}, load average before: {load_before}",
+    "- the load generator, the browser and the server share the same cores.",
+]
+
+m = {}
+failed = []
+for name in ("measure", "phone", "hall-closed", "hall-open", "results"):
+    got = marks(name)
+    failed += [f[0] for f in got.pop("failed", [])]
+    m.update(got)
+hall = [json.loads(l) for l in open(os.path.join(log, "hall.jsonl"))]
+closed = next(h for h in hall if h["mode"] == "closed")
+opened = next(h for h in hall if h["mode"] == "open")
+
+def one(key, i=0):
+    return float(m[key][0][i])
+
+rows = []
+def target(what, measured, met, note=""):
+    rows.append((what, measured, "yes" if met else f"**no**{' — ' + note if note else ''}"))
+
+# Ballots.
+target(
+    "ballot submission: ≥ 1,000 complete ballots/s with 500 concurrent clients",
+    f"closed loop, 500 phones voting back to back: **{closed['throughput']:.0f}/s**; "
+    f"open loop, deputies arriving at 1,000/s: {opened['throughput']:.0f}/s sustained",
+    closed["throughput"] >= 1000,
+    f"{closed['throughput'] / 1000 - 1:+.0%} of the target" if closed["throughput"] < 1000 else "",
+)
+target(
+    "… p99 under 200 ms",
+    f"open loop at 1,000/s: submit p99 **{opened['submit']['p99_ms']:.0f} ms**, page p99 "
+    f"{opened['page']['p99_ms']:.0f} ms, whole ballot p99 {opened['ballot']['p99_ms']:.0f} ms; "
+    f"closed loop submit p99 {closed['submit']['p99_ms']:.0f} ms",
+    opened["submit"]["p99_ms"] < 200,
+    "see the note under the table",
+)
+lost = sum(h["acknowledged"] - h.get("stored", h["acknowledged"]) for h in hall)
+errors = sum(h["errors"] for h in hall)
+target(
+    "… nothing lost",
+    f"stored = acknowledged in both runs ({closed['acknowledged'] + opened['acknowledged']:,} ballots), "
+    f"tallies = recount: {all(h.get('consistent') for h in hall)}; errors: {errors}",
+    lost == 0 and all(h.get("consistent") for h in hall) and errors == 0,
+)
+# The phone.
+html_css = one("ballot_html_css_bytes")
+first = one("ballot_first_visit_bytes")
+target("ballot page usable from HTML + CSS alone, under 30 KB compressed",
+       f"{html_css / 1000:.1f} KB (a plain form; rating and submitting need no JavaScript)", html_css < 30_000)
+target("whole first visit (HTML, CSS, JS, WASM) under 200 KB compressed",
+       f"{first / 1000:.1f} KB", first < 200_000)
+r_js, r_nojs = one("phone_rateable_ms_js"), one("phone_rateable_ms_nojs")
+hyd = one("phone_hydrated_ms_js")
+target("rateable within 2 s at 400 kbit/s and 400 ms latency (Chromium emulation)",
+       f"{r_js / 1000:.2f} s with JavaScript, {r_nojs / 1000:.2f} s without (median of 3); "
+       f"the islands (live count, draft) wake at {hyd / 1000:.2f} s",
+       max(r_js, r_nojs) < 2000)
+# Results.
+p50 = {k[0]: float(k[1]) for k in m["p50_ms"]}
+worst_page = max(p50.items(), key=lambda kv: kv[1])
+target(f"result pages and charts at {int(results):,} ballots: p50 under 50 ms",
+       f"slowest p50 {worst_page[1]:.1f} ms ({worst_page[0]}); results page {p50.get('/results/1', 0):.1f} ms",
+       worst_page[1] < 50)
+exports = {e[0]: (float(e[1]), int(e[2])) for e in m["export"]}
+xs, xpeak = exports["export.xlsx"]
+target(f"XLSX export of {int(results):,} ballots: under 10 s, server peak under 200 MB",
+       f"{xs:.2f} s, server peak {xpeak / 1024:.1f} MB", xs < 10 and xpeak < 200 * 1024)
+idle = one("idle_rss_kb")
+target("idle server under 30 MB", f"{idle / 1024:.1f} MB resident", idle < 30 * 1024)
+ready = one("ready_later_ms")
+target("ready to answer within 0.5 s of starting",
+       f"{ready:.0f} ms (median of 5; {one('ready_first_ms'):.0f} ms on a first start that creates the database and imports the plan)",
+       ready < 500)
+
+md = ["# Benchmarks", "",
+      "Written by `scripts/benchmarks.sh`; rerun it to measure again (about 6 minutes). "
+      "Nothing here is asserted by the tests: the numbers are read, and compared between runs.", "",
+      "## Machine", ""] + machine + ["", "## Targets", "",
+      "| target | measured | met |", "|---|---|---|"]
+md += [f"| {a} | {b} | {c} |" for a, b, c in rows]
+if failed:
+    md += ["", f"**Failed:** {', '.join(failed)} — see the output below."]
+md += ["",
+       "**Reading the ballot figures.** A closed loop (each of 500 phones submits again the moment it is "
+       "answered) measures how many ballots per second the server takes; by Little's law its latency is "
+       "then about 500 ÷ throughput, whatever the server does, so p99 < 200 ms with 500 clients always "
+       "waiting would need over 2,500 ballots/s. The open loop is the hall: deputies arrive at 1,000 per "
+       "second, at most 500 at once, and each deputy's time counts from when they were due, queueing "
+       "included. Both runs check afterwards that every acknowledged ballot is stored and the tallies "
+       "equal a recount.", "",
+       f"CPU time during the hall runs (server / load generator): "
+       + "; ".join(l.split("cpu time", 1)[1].strip() for n in ("hall-closed", "hall-open")
+                   for l in text(n).splitlines() if l.startswith("cpu time")), ""]
+for name, title in (("measure", "Start-up, memory and page weight (`scripts/measure.sh 5`)"),
+                    ("phone", "The ballot page on a phone (`scripts/bench-phone.sh 3`)"),
+                    ("hall-closed", f"Hall, closed loop (`scripts/bench-ballots.sh {ballots} 500`)"),
+                    ("hall-open", f"Hall, open loop (`scripts/bench-ballots.sh {ballots} 500 1000`)"),
+                    ("results", f"Results and exports (`scripts/bench-results.sh {results} 7 30`)")):
+    body = "\n".join(l for l in text(name).splitlines() if not l.startswith("@ "))
+    md += [f"## {title}", "", "```", body.strip(), "```", ""]
+open(out, "w").write("\n".join(md))
+print(f"wrote {out}")

@@ -6,7 +6,7 @@
 # Usage: scripts/benchmarks.sh [OUT=BENCHMARKS.md]
 #   BALLOTS=20000   deputies per hall run (closed and open loop)
 #   RESULTS=100000  ballots stored for the results and export benchmark
-# Takes about 6 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
+# Takes about 8 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-BENCHMARKS.md}
@@ -31,6 +31,7 @@ run() { # $1 = name, rest = command; output to $log/$1.txt and the terminal
   fi
 }
 started=$(date -u +%Y-%m-%dT%H:%MZ)
+echo "$(git rev-parse --short HEAD)$([ -n "$(git status --porcelain --untracked-files=no)" ] && echo ' (with uncommitted changes)')" >"$log/commit.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run measure scripts/measure.sh 5
 run phone scripts/bench-phone.sh 3

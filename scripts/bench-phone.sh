@@ -14,7 +14,8 @@ runs=${1:-3}
 port=3195
 bin=target/release/ceping
 [ -x "$bin" ] || scripts/build.sh
-[ -d end2end/node_modules/@playwright/test ] || (cd end2end && npm ci --no-audit --no-fund)
+# Chromium and the npm packages come from scripts/setup.sh (installs only what is missing).
+[ -x /usr/bin/chromium ] && [ -d end2end/node_modules/@playwright/test ] || scripts/setup.sh
 tmp=$(mktemp -d)
 export CEPING_DB="$tmp/ceping.db"
 trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT

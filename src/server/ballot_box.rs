@@ -285,8 +285,9 @@ async fn apply_deltas(
 }
 
 /// Writes one submission to an open round (the caller checked the round's state) inside its
-/// savepoint. The common case, a new ballot, takes four statements: claim the code, insert the
-/// ballot, insert its choices (one statement), and the savepoint's release.
+/// savepoint. The common case, a new ballot, takes three statements: claim the code (which
+/// returns its id), insert the ballot, and insert all its choices in one statement; with the
+/// savepoint and its release, five round trips to SQLite.
 async fn write_one(
     tx: &mut Transaction<'_, Sqlite>,
     s: &Submission,

@@ -15,11 +15,11 @@ use common::{cookie, enc, send};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use ceping::ballot::{InviteCode, Scale};
+use ceping::ballot::InviteCode;
 use ceping::server::db;
 use ceping::server::repo::account::AccountRole;
 use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round::{self, NewRound};
+use ceping::server::repo::round;
 use sqlx::SqlitePool;
 use std::path::Path;
 
@@ -48,35 +48,6 @@ struct Fixture {
     unit: i64,
 }
 
-async fn new_round(pool: &SqlitePool, name: &str) -> i64 {
-    round::create(
-        pool,
-        &NewRound {
-            plan_id: 1,
-            name: name.into(),
-            opens_at: None,
-            closes_at: None,
-            rate_tasks: true,
-            rate_units: true,
-            scale: Scale::three_level(),
-            comments_allowed: true,
-            comment_max_chars: 100,
-        },
-        "test",
-    )
-    .await
-    .unwrap()
-}
-
-fn complete_ballot(items: &[String], idem: &str) -> String {
-    let levels = ["satisfied", "basic", "dissatisfied"];
-    let mut body = format!("idem={idem}&action=submit");
-    for (i, item) in items.iter().enumerate() {
-        body.push_str(&format!("&r.{item}={}", levels[i % 3]));
-    }
-    body
-}
-
 async fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let template = dir.path().join("template.db");
@@ -87,7 +58,7 @@ async fn fixture() -> Fixture {
     let app = common::app(pool.clone()).await;
 
     // The closed round: two ballots cast through the router, then closed.
-    let closed = new_round(&pool, "2019年度满意度测评").await;
+    let closed = common::new_round(&pool, "2019年度满意度测评").await;
     let codes = invite::prepare(&vec![Invitee::default(); 2]);
     invite::issue(&pool, closed, &codes, "test").await.unwrap();
     round::transition(&pool, closed, "open", "test", None)
@@ -104,7 +75,7 @@ async fn fixture() -> Fixture {
             &app,
             &format!("/v/{}", code.display()),
             None,
-            &complete_ballot(&items, &format!("CLOSED{k}")),
+            &common::complete_ballot(&items, &format!("CLOSED{k}")),
         )
         .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -120,7 +91,7 @@ async fn fixture() -> Fixture {
         .unwrap();
 
     // The open round: three codes, one used, one revoked.
-    let open = new_round(&pool, "2020年度满意度测评").await;
+    let open = common::new_round(&pool, "2020年度满意度测评").await;
     let codes: Vec<InviteCode> = invite::prepare(&vec![Invitee::default(); 3])
         .into_iter()
         .map(|(c, _)| c)
@@ -143,7 +114,7 @@ async fn fixture() -> Fixture {
         &app,
         &format!("/v/{}", codes[1].display()),
         None,
-        &complete_ballot(&items, "USED1"),
+        &common::complete_ballot(&items, "USED1"),
     )
     .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
@@ -151,7 +122,7 @@ async fn fixture() -> Fixture {
         .await
         .unwrap();
 
-    let draft = new_round(&pool, "2021年度满意度测评").await;
+    let draft = common::new_round(&pool, "2021年度满意度测评").await;
 
     Fixture {
         _dir: dir,
@@ -166,7 +137,7 @@ async fn fixture() -> Fixture {
         revoked: codes[2].display(),
         invitation: issued[0].id,
         item: items[0].clone(),
-        ballot: complete_ballot(&items, "MATRIX1"),
+        ballot: common::complete_ballot(&items, "MATRIX1"),
         unit,
     }
 }

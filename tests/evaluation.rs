@@ -13,7 +13,7 @@ use ceping::ballot::{InviteCode, Scale};
 use ceping::results::{ItemCounts, RoundInput, compute_results};
 use ceping::server::repo::account::AccountRole;
 use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round::{self, NewRound};
+use ceping::server::repo::round;
 use ceping::server::repo::{results, score};
 use sqlx::SqlitePool;
 
@@ -32,23 +32,7 @@ struct World {
 /// The seed plan, a draft round of 44 items with `codes` invitations, three accounts.
 async fn world(codes: usize) -> World {
     let pool = common::seeded_pool().await;
-    let round = round::create(
-        &pool,
-        &NewRound {
-            plan_id: 1,
-            name: "2020年度满意度测评".into(),
-            opens_at: None,
-            closes_at: None,
-            rate_tasks: true,
-            rate_units: true,
-            scale: Scale::three_level(),
-            comments_allowed: true,
-            comment_max_chars: 100,
-        },
-        "test",
-    )
-    .await
-    .unwrap();
+    let round = common::new_round(&pool, "2020年度满意度测评").await;
     let prepared = invite::prepare(&vec![Invitee::default(); codes]);
     invite::issue(&pool, round, &prepared, "test")
         .await
@@ -595,23 +579,7 @@ async fn one_round_is_compared_with_another_of_the_same_plan() {
     let w = world(6).await;
     open(&w).await;
     cast(&w, 3).await;
-    let second = round::create(
-        &w.pool,
-        &NewRound {
-            plan_id: 1,
-            name: "半年检查".into(),
-            opens_at: None,
-            closes_at: None,
-            rate_tasks: true,
-            rate_units: true,
-            scale: Scale::three_level(),
-            comments_allowed: true,
-            comment_max_chars: 100,
-        },
-        "test",
-    )
-    .await
-    .unwrap();
+    let second = common::new_round(&w.pool, "半年检查").await;
     round::transition(&w.pool, w.round, "close", "test", None)
         .await
         .unwrap();

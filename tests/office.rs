@@ -5,12 +5,11 @@
 mod common;
 
 use ceping::audit::Broken;
-use ceping::ballot::Scale;
 use ceping::server::db;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::audit;
 use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round::{self, NewRound};
+use ceping::server::repo::round;
 use ceping::server::repo::score;
 use sqlx::SqlitePool;
 
@@ -20,23 +19,15 @@ async fn file_db(dir: &tempfile::TempDir) -> SqlitePool {
     pool
 }
 
-fn new_round() -> NewRound {
-    NewRound {
-        plan_id: 1,
-        name: "2020年度满意度测评".into(),
-        opens_at: None,
-        closes_at: None,
-        rate_tasks: true,
-        rate_units: true,
-        scale: Scale::three_level(),
-        comments_allowed: true,
-        comment_max_chars: 100,
-    }
-}
-
 /// A few office actions of every kind.
 async fn busy_office(pool: &SqlitePool) -> i64 {
-    let r = round::create(pool, &new_round(), "office").await.unwrap();
+    let r = round::create(
+        pool,
+        &common::round_settings("2020年度满意度测评"),
+        "office",
+    )
+    .await
+    .unwrap();
     score::set_indicators(
         pool,
         r,
@@ -265,7 +256,13 @@ async fn a_backup_taken_while_in_use_restores_whole() {
 async fn what_changes_a_result_is_frozen_once_the_round_opens() {
     let dir = tempfile::tempdir().unwrap();
     let pool = file_db(&dir).await;
-    let r = round::create(&pool, &new_round(), "office").await.unwrap();
+    let r = round::create(
+        &pool,
+        &common::round_settings("2020年度满意度测评"),
+        "office",
+    )
+    .await
+    .unwrap();
     let mut config = ceping::results::ResultsConfig {
         group_weights: (70.0, 30.0),
         ..Default::default()

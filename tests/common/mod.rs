@@ -4,7 +4,9 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use ceping::ballot::Scale;
 use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::round::{self, NewRound};
 use ceping::server::{db, http};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
@@ -83,6 +85,39 @@ pub async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) ->
         req = req.header(header::COOKIE, c);
     }
     send(app, req.body(Body::from(body.to_string())).unwrap()).await
+}
+
+/// The settings most tests use for a round of the seed plan: both tasks and units rated, the
+/// three-level scale, comments of up to 100 characters, no times.
+pub fn round_settings(name: &str) -> NewRound {
+    NewRound {
+        plan_id: 1,
+        name: name.into(),
+        opens_at: None,
+        closes_at: None,
+        rate_tasks: true,
+        rate_units: true,
+        scale: Scale::three_level(),
+        comments_allowed: true,
+        comment_max_chars: 100,
+    }
+}
+
+/// Creates a draft round of the seed plan with [`round_settings`]; its id.
+pub async fn new_round(pool: &SqlitePool, name: &str) -> i64 {
+    round::create(pool, &round_settings(name), "test")
+        .await
+        .unwrap()
+}
+
+/// A complete ballot's form body: item i gets level i % 3.
+pub fn complete_ballot(items: &[impl AsRef<str>], idem: &str) -> String {
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    let mut body = format!("idem={idem}&action=submit");
+    for (i, item) in items.iter().enumerate() {
+        body.push_str(&format!("&r.{}={}", item.as_ref(), levels[i % 3]));
+    }
+    body
 }
 
 /// Percent-encodes a form value.

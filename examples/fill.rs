@@ -11,11 +11,11 @@ use ceping::ballot::{
     CommentPolicy, InviteCode, ItemId, decode_ballot, derive_receipt, new_ballot_id,
     new_idempotency_key,
 };
-use ceping::server::ballot_box::{BallotBox, Submission};
 use ceping::server::db;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::{round, score};
+use ceping::server::service::ballot_box::{BallotBox, Submission};
 use clap::Parser;
 use rand::rngs::OsRng;
 use rand::{Rng, SeedableRng};

@@ -1,7 +1,7 @@
 //! The one error type that crosses from the server to a page.
 //!
 //! Messages are what a person reads, in Chinese; internal details are logged on the server
-//! and never shown (see `server::internal`).
+//! and never shown ([`AppError::internal`]).
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -52,5 +52,14 @@ impl FromServerFnError for AppError {
             }
             other => AppError::Transport(other.to_string()),
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// Logs a server-side failure once and turns it into the message a person sees.
+    pub fn internal(e: impl std::fmt::Display) -> AppError {
+        tracing::error!(error = %e, "server error");
+        AppError::Internal
     }
 }

@@ -6,7 +6,11 @@
 //!   plain server-rendered HTML and only components marked `#[island]` ship code to the phone,
 //!   which keeps the download small on a congested hall Wi-Fi.
 //!
-//! Pure logic (the plan importer) has no database or HTTP in it and is tested directly.
+//! Layers, lowest first (each imports only from those below; `scripts/check-layers.py`):
+//! `model` and the pure core (`plan`, `ballot`, `results`, `charts`, `export`, `audit`,
+//! `clock`) ← `server::repo` ← `server::service` ← `api` (server functions) ← `components`,
+//! `pages`, `app` (views) ← `server::web` (handlers) ← `server::cli`. The pure core has no
+//! database or HTTP in it and is tested directly.
 
 /// The plan importer: official text in, structured plan out. Pure.
 pub mod plan;
@@ -28,6 +32,13 @@ pub mod export;
 /// Charts as SVG (plotters), from plain numbers. Server only: plotters stays out of the WASM.
 #[cfg(feature = "ssr")]
 pub mod charts;
+
+/// Time: the server's one clock, Beijing time, and how instants are written. Pure but for
+/// the clock.
+pub mod clock;
+
+/// The data types the browser sees: server functions' answers, the round's vocabulary.
+pub mod model;
 
 /// Errors shared by server functions and pages, with the message a person is shown.
 pub mod error;

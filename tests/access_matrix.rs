@@ -61,9 +61,15 @@ async fn fixture() -> Fixture {
     let closed = common::new_round(&pool, "2019年度满意度测评").await;
     let codes = invite::prepare(&vec![Invitee::default(); 2]);
     invite::issue(&pool, closed, &codes, "test").await.unwrap();
-    round::transition(&pool, closed, "open", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        closed,
+        ceping::model::round::RoundAction::Open,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let items: Vec<String> = round::items(&pool, closed)
         .await
         .unwrap()
@@ -80,9 +86,15 @@ async fn fixture() -> Fixture {
         .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
-    round::transition(&pool, closed, "close", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        closed,
+        ceping::model::round::RoundAction::Close,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let unit: i64 = items
         .iter()
         .find_map(|i| i.strip_prefix('u'))
@@ -101,9 +113,15 @@ async fn fixture() -> Fixture {
         .map(|c| (c.clone(), Invitee::default()))
         .collect();
     let issued = invite::issue(&pool, open, &prepared, "test").await.unwrap();
-    round::transition(&pool, open, "open", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        open,
+        ceping::model::round::RoundAction::Open,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let items: Vec<String> = round::items(&pool, open)
         .await
         .unwrap()

@@ -262,7 +262,7 @@ async fn sign_out_ends_the_session() {
 
 #[tokio::test]
 async fn only_local_paths_follow_a_sign_in() {
-    use ceping::server::auth_http::safe_next;
+    use ceping::model::nav::safe_next;
     let cases = [
         (Some("/desk"), "/desk"),
         (Some("/plans/1"), "/plans/1"),

@@ -46,9 +46,15 @@ async fn hall(n: usize) -> Hall {
     )
     .await
     .unwrap();
-    round::transition(&pool, round, "open", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        round,
+        ceping::model::round::RoundAction::Open,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); n]);
     invite::issue(&pool, round, &prepared, "test")
         .await
@@ -434,9 +440,15 @@ async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
         assert!(page.contains(title), "POST {path}");
     }
     // Round not yet open, then closed.
-    round::transition(&h.pool, h.round, "close", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &h.pool,
+        h.round,
+        ceping::model::round::RoundAction::Close,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let (s, page) = get(&h.app, &format!("/v/{}", code(2))).await;
     assert_eq!(s, StatusCode::GONE);
     assert!(page.contains("测评已经结束"));
@@ -579,7 +591,7 @@ async fn a_reissued_code_replaces_the_revoked_one() {
 #[tokio::test]
 async fn failed_lookups_are_capped_but_valid_codes_still_open() {
     let h = hall(1).await;
-    for _ in 0..ceping::server::http::FAILED_LOOKUPS_PER_MINUTE {
+    for _ in 0..ceping::server::web::FAILED_LOOKUPS_PER_MINUTE {
         get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDD").await;
     }
     let (s, page) = get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDE").await;

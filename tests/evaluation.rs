@@ -59,9 +59,15 @@ async fn world(codes: usize) -> World {
 }
 
 async fn open(w: &World) {
-    round::transition(&w.pool, w.round, "open", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &w.pool,
+        w.round,
+        ceping::model::round::RoundAction::Open,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
@@ -461,9 +467,15 @@ async fn results_pages_charts_and_the_big_screen() {
     round::configure(&w.pool, r, None, Some(false), "test")
         .await
         .unwrap();
-    round::transition(&w.pool, r, "close", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &w.pool,
+        r,
+        ceping::model::round::RoundAction::Close,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
@@ -580,9 +592,15 @@ async fn one_round_is_compared_with_another_of_the_same_plan() {
     open(&w).await;
     cast(&w, 3).await;
     let second = common::new_round(&w.pool, "半年检查").await;
-    round::transition(&w.pool, w.round, "close", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &w.pool,
+        w.round,
+        ceping::model::round::RoundAction::Close,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     // An unpublished round is never shown, not even as the other side of a comparison.
     let hidden = get(
         &w.app,

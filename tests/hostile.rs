@@ -52,9 +52,15 @@ async fn world() -> World {
     invite::issue(&pool, round, &prepared, "test")
         .await
         .unwrap();
-    round::transition(&pool, round, "open", "test", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        round,
+        ceping::model::round::RoundAction::Open,
+        "test",
+        None,
+    )
+    .await
+    .unwrap();
     let item = round::items(&pool, round).await.unwrap()[0].item.0.clone();
     World {
         app: common::app(pool.clone()).await,

@@ -39,9 +39,15 @@ async fn busy_office(pool: &SqlitePool) -> i64 {
     )
     .await
     .unwrap();
-    round::transition(pool, r, "open", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        pool,
+        r,
+        ceping::model::round::RoundAction::Open,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); 3]);
     invite::issue(pool, r, &prepared, "office").await.unwrap();
     invite::revoke(pool, r, &prepared[0].0, true, "office")
@@ -87,9 +93,15 @@ async fn office_actions_are_recorded_in_an_unbroken_chain() {
     );
     // A refused action leaves no entry: opening an open round.
     assert!(
-        round::transition(&pool, 1, "open", "office", None)
-            .await
-            .is_err()
+        round::transition(
+            &pool,
+            1,
+            ceping::model::round::RoundAction::Open,
+            "office",
+            None
+        )
+        .await
+        .is_err()
     );
     assert_eq!(audit::all(&pool).await.unwrap().len(), 6);
 }
@@ -270,9 +282,15 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
     round::configure(&pool, r, Some(&config), None, "office")
         .await
         .unwrap();
-    round::transition(&pool, r, "open", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        &pool,
+        r,
+        ceping::model::round::RoundAction::Open,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
     config.trim = true;
     let refused = round::configure(&pool, r, Some(&config), None, "office").await;
     assert!(

@@ -388,9 +388,15 @@ async fn cast(o: &Office, codes: &[InviteCode], items: &[String]) {
 async fn exports_hold_the_same_numbers_as_the_engine() {
     let o = office().await;
     let r = new_round(&o).await;
-    round::transition(&o.pool, r, "open", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        &o.pool,
+        r,
+        ceping::model::round::RoundAction::Open,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); 23]);
     invite::issue(&o.pool, r, &prepared, "office")
         .await
@@ -410,9 +416,15 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         assert_eq!(res.status, StatusCode::CONFLICT, "{name}");
         assert!(res.text().contains("测评结束后"), "{name}");
     }
-    round::transition(&o.pool, r, "close", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        &o.pool,
+        r,
+        ceping::model::round::RoundAction::Close,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
     let report = results::load(&o.pool, r).await.unwrap();
 
     // XLSX: every sheet, the tasks' figures equal to the engine's.
@@ -652,9 +664,15 @@ async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
 async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
     let o = office().await;
     let r = new_round(&o).await;
-    round::transition(&o.pool, r, "open", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        &o.pool,
+        r,
+        ceping::model::round::RoundAction::Open,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
 
     // Headers on every page.
     for path in ["/", "/login", &format!("/desk/rounds/{r}")] {
@@ -733,9 +751,15 @@ async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
     );
     let res = post(&o.app, &format!("/v/{}", code.display()), None, &body).await;
     assert_eq!(res.status, StatusCode::OK);
-    round::transition(&o.pool, r, "close", "office", None)
-        .await
-        .unwrap();
+    round::transition(
+        &o.pool,
+        r,
+        ceping::model::round::RoundAction::Close,
+        "office",
+        None,
+    )
+    .await
+    .unwrap();
     let task_id = &items[0][1..];
     for path in [
         format!("/results/{r}/tasks/{task_id}"),

@@ -69,7 +69,7 @@ async fn seed_round_trip_and_second_import_changes_nothing() {
         assert_eq!(ps.title, ss.title);
         assert_eq!(ps.tasks.len(), ss.tasks.len());
         for (pt, st) in ps.tasks.iter().zip(&ss.tasks) {
-            let names = |v: &Vec<ceping::api::plan::UnitRef>| {
+            let names = |v: &Vec<ceping::model::plan::UnitRef>| {
                 v.iter().map(|u| u.name.clone()).collect::<Vec<_>>()
             };
             assert_eq!(

@@ -1,47 +1,34 @@
-//! The signed-in desk: who you are and the rounds; the office also sees turnout.
+//! The server function behind the staff desk.
 
 use crate::error::AppError;
+use crate::model::desk::{DeskRound, DeskView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
-use serde::{Deserialize, Serialize};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeskRound {
-    pub id: i64,
-    pub name: String,
-    pub state: String,
-    pub opens_at: Option<String>,
-    pub closes_at: Option<String>,
-    /// Ballots cast and codes issued: shown to the office only.
-    pub turnout: Option<(i64, i64)>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeskView {
-    pub login: String,
-    pub role_label: String,
-    pub is_office: bool,
-    pub rounds: Vec<DeskRound>,
-}
 
 /// The desk of whoever is signed in; anyone else is sent to the sign-in page.
 #[server(endpoint = "desk", input = GetUrl)]
 pub async fn get_desk() -> Result<DeskView, AppError> {
+    use crate::api::context::{pool_from_context, respond};
     use crate::server::repo::account::AccountRole;
     use crate::server::repo::round;
-    use crate::server::{auth_http, db};
-    db::respond(async move {
-        let pool = db::pool_from_context()?;
-        let headers: axum::http::HeaderMap = leptos_axum::extract().await.map_err(db::internal)?;
-        let Some(who) = auth_http::current_account(&pool, &headers).await else {
+    use crate::server::service::session::current_account;
+    respond(async move {
+        let pool = pool_from_context()?;
+        let headers: axum::http::HeaderMap =
+            leptos_axum::extract().await.map_err(AppError::internal)?;
+        let Some(who) = current_account(&pool, &headers).await else {
             leptos_axum::redirect("/login?next=/desk");
             return Err(AppError::Unauthorized);
         };
         let is_office = who.role == AccountRole::Office;
         let mut rounds = Vec::new();
-        for r in round::list(&pool).await.map_err(db::internal)? {
+        for r in round::list(&pool).await.map_err(AppError::internal)? {
             let turnout = if is_office {
-                Some(round::turnout(&pool, r.id).await.map_err(db::internal)?)
+                Some(
+                    round::turnout(&pool, r.id)
+                        .await
+                        .map_err(AppError::internal)?,
+                )
             } else {
                 None
             };

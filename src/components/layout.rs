@@ -1,7 +1,7 @@
 //! The frame of every page: header with the plan's name and navigation, error and loading states.
 
-use crate::api::plan::PlanHeader;
 use crate::error::AppError;
+use crate::model::plan::PlanHeader;
 use leptos::prelude::*;
 
 /// Which navigation tab is current.
@@ -43,7 +43,7 @@ pub fn PlanFrame(header: PlanHeader, tab: Tab, children: Children) -> impl IntoV
 #[component]
 pub fn ErrorPage(error: AppError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    crate::server::db::set_status(error.status());
+    crate::api::context::set_status(error.status());
     let heading = match error {
         AppError::NotFound(_) => "页面不存在",
         AppError::BadRequest(_) => "请求有误",

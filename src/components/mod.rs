@@ -1,7 +1,9 @@
 //! View pieces shared by pages.
 
+pub mod format;
 pub mod islands;
 pub mod layout;
+pub mod notice;
 pub mod plan;
 
 /// Text to put between `<textarea>` and `</textarea>`, escaped.

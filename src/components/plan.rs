@@ -1,64 +1,15 @@
 //! Pieces of the plan pages: task labels, unit chips, the phase timeline.
 
-use crate::api::plan::{PhaseView, TaskRow, UnitRef};
+use crate::model::plan::{PhaseView, TaskRow, UnitRef};
 use crate::plan::model::UnitKind;
 use chrono::{Datelike, NaiveDate};
 use leptos::prelude::*;
 
-/// Chinese numeral of a section, as the document writes it: 1 → "一".
-pub fn numeral(n: i64) -> String {
-    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    match n {
-        1..=9 => DIGITS[n as usize].to_string(),
-        10 => "十".to_string(),
-        11..=19 => format!("十{}", DIGITS[(n - 10) as usize]),
-        20..=99 => format!(
-            "{}十{}",
-            DIGITS[(n / 10) as usize],
-            DIGITS[(n % 10) as usize]
-        ),
-        _ => n.to_string(),
-    }
-}
-
-/// "(一)2": the task's number as the document cites it.
-pub fn task_label(section: i64, number: i64) -> String {
-    format!("({}){}", numeral(section), number)
-}
+pub use crate::plan::label::{heading_of, kind_label, numeral, task_label};
 
 /// A task's heading: its own title, or the start of its text.
 pub fn task_heading(task: &TaskRow) -> String {
     heading_of(task.title.as_deref(), &task.body)
-}
-
-/// A task's heading from its title (if it opens with one) and its text: the title, or the
-/// text up to its first pause, at most 28 characters.
-pub fn heading_of(title: Option<&str>, body: &str) -> String {
-    match title {
-        Some(t) => t.to_string(),
-        None => {
-            let chars: Vec<char> = body.chars().collect();
-            let cut = chars
-                .iter()
-                .position(|c| matches!(c, ',' | '，' | '。' | ';' | '；'))
-                .unwrap_or(chars.len())
-                .min(28);
-            let mut s: String = chars[..cut].iter().collect();
-            if cut < chars.len() {
-                s.push('…');
-            }
-            s
-        }
-    }
-}
-
-pub fn kind_label(kind: &UnitKind) -> &'static str {
-    match kind {
-        UnitKind::Municipal => "市直部门",
-        UnitKind::District => "区人民政府",
-        UnitKind::Zone => "开发区管委会",
-        UnitKind::Collective => "统称",
-    }
 }
 
 /// Linked unit names, separated as the document separates them.

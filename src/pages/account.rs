@@ -2,7 +2,7 @@
 
 use super::load_page;
 use crate::api::desk::get_desk;
-use crate::pages::ballot::human_time;
+use crate::components::format::human_time;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -36,7 +36,7 @@ pub fn LoginForm(next: String, error: Option<String>, login: String) -> impl Int
 pub fn LoginPage() -> impl IntoView {
     let next = leptos_router::hooks::use_query_map().with_untracked(|q| q.get("next"));
     #[cfg(feature = "ssr")]
-    let next = crate::server::auth_http::safe_next(next.as_deref());
+    let next = crate::model::nav::safe_next(next.as_deref());
     #[cfg(not(feature = "ssr"))]
     let next = next.unwrap_or_else(|| "/desk".into());
     view! { <LoginForm next error=None login=String::new() /> }

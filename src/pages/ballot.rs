@@ -3,9 +3,11 @@
 //! The form is plain HTML posted to the same URL (`server::ballot_http`), so it works with
 //! JavaScript off; the `BallotHelper` island adds a live count and a draft kept in the browser.
 
-use crate::api::ballot::{BallotForm, BallotGate, BallotItem, Refused, open_ballot};
+use crate::api::ballot::open_ballot;
+use crate::components::format::human_time;
 use crate::components::islands::{BallotHelper, IslandScripts, ReceiptFill, ReceiptKeeper};
 use crate::components::textarea_text;
+use crate::model::ballot::{BallotForm, BallotGate, BallotItem, Refused};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::HashMap;
@@ -113,12 +115,6 @@ pub fn RefusalView(
             {revise}
         </BallotFrame>
     }
-}
-
-/// "2020-12-20T09:00:00Z" → "2020-12-20 09:00" (as written, without seconds and zone marks).
-pub fn human_time(t: &str) -> String {
-    let t = t.replace('T', " ");
-    t.chars().take(16).collect()
 }
 
 fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl IntoView + use<> {

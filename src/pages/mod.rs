@@ -1,23 +1,13 @@
-//! One module per page. Each loads its data through a server function (`crate::api`) and
-//! renders plain HTML; the few interactive parts are islands (`crate::components::islands`).
+//! The pages the Leptos router renders (`crate::app`), one module each. Each loads its data
+//! through a server function (`crate::api`) and renders plain HTML; the few interactive parts
+//! are islands (`crate::components::islands`). Pages that plain handlers answer live with their
+//! handlers in `server::web`; the ballot's views are here because the router renders it too.
 
 pub mod account;
 pub mod ballot;
 pub mod group;
 pub mod not_found;
-#[cfg(feature = "ssr")]
-pub mod office;
 pub mod plan;
-#[cfg(feature = "ssr")]
-pub mod plan_import;
-#[cfg(feature = "ssr")]
-pub mod report;
-#[cfg(feature = "ssr")]
-pub mod results;
-#[cfg(feature = "ssr")]
-pub mod score;
-#[cfg(feature = "ssr")]
-pub mod staff;
 pub mod task;
 pub mod tasks;
 pub mod unit;

@@ -1,9 +1,10 @@
 //! The units of a plan, grouped by kind, with how many tasks each leads and shares.
 
 use super::load_page;
-use crate::api::plan::{UnitSummary, get_units};
+use crate::api::plan::get_units;
 use crate::components::islands::{IslandScripts, UnitFilter};
 use crate::components::layout::{PlanFrame, Tab, optional_id_param};
+use crate::model::plan::UnitSummary;
 use crate::plan::model::UnitKind;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,3 +1,4 @@
+pub mod label;
 pub mod model;
 pub mod parse;
 pub use model::*;

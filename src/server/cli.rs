@@ -1,9 +1,8 @@
 //! The `ceping` command line. Messages are plain English; the web UI speaks Chinese.
 
-use crate::server::{db, http, repo};
+use crate::server::{db, repo};
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use std::future::IntoFuture;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -400,7 +399,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             table,
             out,
         } => {
-            use crate::server::export_round::{self, Format};
+            use crate::server::service::export::{self as export_round, Format};
             anyhow::ensure!(
                 !out.exists(),
                 "{} exists already; choose a new file name",
@@ -571,15 +570,36 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
             println!("created round {id} (draft) rating {n} items");
         }
         RoundCommand::Open { id } => {
-            round::transition(pool, id, "open", &actor, None).await?;
+            round::transition(
+                pool,
+                id,
+                crate::model::round::RoundAction::Open,
+                &actor,
+                None,
+            )
+            .await?;
             println!("round {id} is open");
         }
         RoundCommand::Close { id } => {
-            round::transition(pool, id, "close", &actor, None).await?;
+            round::transition(
+                pool,
+                id,
+                crate::model::round::RoundAction::Close,
+                &actor,
+                None,
+            )
+            .await?;
             println!("round {id} is closed");
         }
         RoundCommand::Reopen { id, note } => {
-            round::transition(pool, id, "reopen", &actor, note.as_deref()).await?;
+            round::transition(
+                pool,
+                id,
+                crate::model::round::RoundAction::Reopen,
+                &actor,
+                note.as_deref(),
+            )
+            .await?;
             println!("round {id} is open again (recorded)");
         }
         RoundCommand::Check { id } => {
@@ -850,77 +870,7 @@ async fn invite_command(pool: &sqlx::SqlitePool, args: InviteArgs) -> anyhow::Re
 }
 
 async fn serve(db_path: &std::path::Path, args: ServeArgs) -> anyhow::Result<()> {
-    let pool = db::open(db_path).await?;
-    if let Some(id) = db::seed_if_empty(&pool).await? {
-        tracing::info!(plan = id, "empty database: imported the seed plan");
-    }
-    let state = http::AppState::new(
-        pool.clone(),
-        http::leptos_options(args.site_root.clone(), args.addr),
-    )
-    .await?;
-    if !args.site_root.join("pkg").exists() {
-        tracing::warn!(site_root = %args.site_root.display(),
-            "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");
-    }
-    let listener = tokio::net::TcpListener::bind(args.addr)
-        .await
-        .with_context(|| format!("cannot listen on {}", args.addr))?;
-    tracing::info!(addr = %args.addr, db = %db_path.display(), "Ceping is listening");
-    // On Ctrl-C or SIGTERM: stop accepting, let requests in flight finish, close the database.
-    // A connection that never finishes (a stalled client) must not keep the server up: after
-    // SHUTDOWN_GRACE it stops anyway. Nothing acknowledged is at risk: a ballot is answered only
-    // after its batch has committed.
-    let (stopping, stop) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, http::router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stopping.send(true);
-        })
-        .into_future();
-    let mut stop_seen = stop.clone();
-    let grace_over = async move {
-        let _ = stop_seen.wait_for(|s| *s).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
-    };
-    tokio::select! {
-        served = server => served?,
-        _ = grace_over => tracing::warn!(
-            "requests still open {} s after the stop signal; stopping without them",
-            SHUTDOWN_GRACE.as_secs()
-        ),
-    }
-    match tokio::time::timeout(SHUTDOWN_GRACE, pool.close()).await {
-        Ok(()) => tracing::info!("stopped cleanly"),
-        Err(_) => tracing::warn!("the database did not close in time; stopping anyway"),
-    }
-    Ok(())
-}
-
-/// How long a stopping server waits for requests in flight, then for the database to close.
-const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Resolves on Ctrl-C or SIGTERM, so in-flight requests finish and the database closes cleanly.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
-    }
-    tracing::info!("shutting down");
+    crate::server::web::serve::serve(db_path, args.addr, args.site_root).await
 }
 
 fn parse_numbers(text: &str) -> anyhow::Result<Vec<f64>> {

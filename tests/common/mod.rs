@@ -7,7 +7,7 @@ use axum::http::{Request, StatusCode, header};
 use ceping::ballot::Scale;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::round::{self, NewRound};
-use ceping::server::{db, http};
+use ceping::server::{db, web as http};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
 use tower::ServiceExt;

@@ -71,9 +71,7 @@ pub fn signin_delay(failures: i64) -> Duration {
     Duration::from_secs((1u64 << exp).min(300))
 }
 
-fn now() -> chrono::DateTime<chrono::Utc> {
-    chrono::Utc::now()
-}
+use crate::clock::now;
 
 fn valid_login(login: &str) -> bool {
     (1..=64).contains(&login.len())

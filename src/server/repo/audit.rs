@@ -3,9 +3,7 @@
 use crate::audit::{self, Broken, Entry, Head};
 use sqlx::{SqliteConnection, SqlitePool};
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::clock::now_text as now;
 
 /// Appends an entry inside the caller's transaction, so the action and its record are stored
 /// together or not at all. `detail` is JSON (`serde_json::json!({...})`).

@@ -20,6 +20,9 @@ pub struct Invitee {
     pub delegation: Option<String>,
 }
 
+/// Wrong receipts allowed per code before revision is locked.
+pub const MAX_FAILED_RECEIPTS: i64 = 10;
+
 #[derive(Debug, thiserror::Error)]
 pub enum InviteError {
     #[error("no round with id {0}")]
@@ -110,9 +113,7 @@ pub async fn turnout_by_delegation(
     .await
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::clock::now_text as now;
 
 async fn check_round(conn: &mut sqlx::SqliteConnection, round_id: i64) -> Result<(), InviteError> {
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
@@ -305,7 +306,7 @@ pub async fn lookup(
         Some((round, false, true, failed)) => (
             Some(round),
             CodeState::Used {
-                locked: failed >= crate::server::ballot_box::MAX_FAILED_RECEIPTS,
+                locked: failed >= MAX_FAILED_RECEIPTS,
             },
         ),
         Some((round, false, false, _)) => (Some(round), CodeState::Fresh),

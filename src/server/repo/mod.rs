@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod ballot;
+pub mod indicator;
 pub mod invite;
 pub mod plan;
 pub mod results;

@@ -1,10 +1,9 @@
 //! Storing an imported plan (one transaction) and reading it back for the pages.
 
-use crate::api::plan::*;
 use crate::error::AppError;
+use crate::model::plan::*;
 use crate::plan::model::{ParsedPlan, Role, RosterRole, UnitKind, Warning};
 use crate::plan::{ParseError, parse_plan};
-use crate::server::db::internal;
 use sha2::{Digest, Sha256};
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use std::collections::HashMap;
@@ -167,7 +166,7 @@ async fn insert_plan(
     .bind(&p.office_unit)
     .bind(text)
     .bind(warnings)
-    .bind(chrono::Utc::now().to_rfc3339())
+    .bind(crate::clock::now().to_rfc3339())
     .execute(&mut **tx)
     .await?
     .last_insert_rowid();
@@ -299,6 +298,23 @@ fn not_found_plan() -> AppError {
     AppError::NotFound("找不到这个工作方案。".into())
 }
 
+/// A task's full text as the document gives it (empty when there is no such task).
+pub async fn task_text(pool: &SqlitePool, task_id: i64) -> Result<String, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT full_text FROM task WHERE id = ?")
+        .bind(task_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.0).unwrap_or_default())
+}
+
+/// The title of the most recently imported plan (empty when there is none).
+pub async fn latest_title(pool: &SqlitePool) -> Result<String, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as("SELECT title FROM plan ORDER BY id DESC LIMIT 1")
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|r| r.0).unwrap_or_default())
+}
+
 /// The plan asked for, or the most recently imported one.
 pub async fn resolve_plan_id(pool: &SqlitePool, plan: Option<i64>) -> Result<i64, AppError> {
     let row: Option<(i64,)> = match plan {
@@ -306,11 +322,11 @@ pub async fn resolve_plan_id(pool: &SqlitePool, plan: Option<i64>) -> Result<i64
             .bind(id)
             .fetch_optional(pool)
             .await
-            .map_err(internal)?,
+            .map_err(AppError::internal)?,
         None => sqlx::query_as("SELECT id FROM plan ORDER BY id DESC LIMIT 1")
             .fetch_optional(pool)
             .await
-            .map_err(internal)?,
+            .map_err(AppError::internal)?,
     };
     row.map(|(id,)| id).ok_or_else(not_found_plan)
 }
@@ -322,7 +338,7 @@ async fn header(pool: &SqlitePool, plan_id: i64) -> Result<PlanHeader, AppError>
     .bind(plan_id)
     .fetch_optional(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let (id, title, proposal_session, proposal_number, proposal_title) =
         row.ok_or_else(not_found_plan)?;
     Ok(PlanHeader {
@@ -335,7 +351,7 @@ async fn header(pool: &SqlitePool, plan_id: i64) -> Result<PlanHeader, AppError>
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, AppError> {
-    s.parse().map_err(internal)
+    s.parse().map_err(AppError::internal)
 }
 
 pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, AppError> {
@@ -345,7 +361,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
             .bind(plan_id)
             .fetch_one(pool)
             .await
-            .map_err(internal)?;
+            .map_err(AppError::internal)?;
     let phase_rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT number, name, start_on, end_on, description FROM phase
          WHERE plan_id = ? ORDER BY number",
@@ -353,7 +369,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
     .bind(plan_id)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let mut phases = Vec::with_capacity(phase_rows.len());
     for (number, name, start, end, description) in phase_rows {
         phases.push(PhaseView {
@@ -370,7 +386,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
     .bind(plan_id)
     .fetch_all(pool)
     .await
-    .map_err(internal)?
+    .map_err(AppError::internal)?
     .into_iter()
     .map(|(number, title, body)| RequirementView {
         number,
@@ -386,7 +402,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
     .bind(plan_id)
     .fetch_one(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     Ok(PlanOverview {
         header,
         issuer,
@@ -417,7 +433,7 @@ async fn task_rows(
     .bind(only_task)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let links: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
         "SELECT tu.task_id, tu.role, u.id, u.name, u.kind
          FROM task_unit tu JOIN task t ON t.id = tu.task_id JOIN unit u ON u.id = tu.unit_id
@@ -428,7 +444,7 @@ async fn task_rows(
     .bind(only_task)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let mut by_task: HashMap<i64, (Vec<UnitRef>, Vec<UnitRef>)> = HashMap::new();
     for (task_id, role, id, name, kind) in links {
         let unit = unit_ref(id, name, &kind);
@@ -462,7 +478,7 @@ pub async fn tasks(pool: &SqlitePool, plan_id: i64) -> Result<PlanTasks, AppErro
             .bind(plan_id)
             .fetch_all(pool)
             .await
-            .map_err(internal)?;
+            .map_err(AppError::internal)?;
     let mut rows = task_rows(pool, plan_id, None).await?;
     let sections = sections
         .into_iter()
@@ -492,7 +508,7 @@ pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, 
     .bind(task_id)
     .fetch_optional(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let (plan_id, section_title, full_text) = row.ok_or_else(not_found_task)?;
     let header = header(pool, plan_id).await?;
     let task = task_rows(pool, plan_id, Some(task_id))
@@ -508,7 +524,7 @@ pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, 
     .bind(task_id)
     .fetch_all(pool)
     .await
-    .map_err(internal)?
+    .map_err(AppError::internal)?
     .into_iter()
     .map(|(id, name, kind, role, via, scope)| TaskLink {
         unit: unit_ref(id, name, &kind),
@@ -557,7 +573,7 @@ async fn unit_summaries(
     .bind(only_unit)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     Ok(rows
         .into_iter()
         .map(
@@ -595,7 +611,7 @@ async fn roster(
     .bind(only_unit)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     Ok(rows
         .into_iter()
         .map(
@@ -618,7 +634,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
         .bind(unit_id)
         .fetch_optional(pool)
         .await
-        .map_err(internal)?;
+        .map_err(AppError::internal)?;
     let (plan_id,) = plan.ok_or_else(|| AppError::NotFound("找不到这个单位。".into()))?;
     let header = header(pool, plan_id).await?;
     let summary = unit_summaries(pool, plan_id, Some(unit_id))
@@ -634,7 +650,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     .bind(unit_id)
     .fetch_all(pool)
     .await
-    .map_err(internal)?;
+    .map_err(AppError::internal)?;
     let all: HashMap<i64, TaskRow> = task_rows(pool, plan_id, None)
         .await?
         .into_iter()
@@ -665,7 +681,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     .bind(unit_id)
     .fetch_all(pool)
     .await
-    .map_err(internal)?
+    .map_err(AppError::internal)?
     .into_iter()
     .map(|(id, name, kind)| unit_ref(id, name, &kind))
     .collect();
@@ -687,7 +703,7 @@ pub async fn leading_group(pool: &SqlitePool, plan_id: i64) -> Result<LeadingGro
     .bind(plan_id)
     .fetch_optional(pool)
     .await
-    .map_err(internal)?
+    .map_err(AppError::internal)?
     .map(|(id, name, kind)| unit_ref(id, name, &kind));
     Ok(LeadingGroup {
         header,

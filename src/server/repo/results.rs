@@ -2,7 +2,7 @@
 //! sheets, and hands them to the pure results engine (`crate::results`). No ballot row is read:
 //! the cost does not grow with the number of ballots.
 
-use crate::components::plan::{heading_of, task_label};
+use crate::plan::label::{heading_of, task_label};
 use crate::results::{
     ItemCounts, ItemResult, ResultsError, RoundInput, RoundResults, TaskLink, TaskRole,
     compute_results,
@@ -61,6 +61,31 @@ pub struct Report {
 }
 
 impl Report {
+    /// Items ordered by rank (ranked first, then those without data, in ballot order).
+    pub fn by_rank(&self, tasks: bool) -> Vec<ItemMeta> {
+        let ranking = if tasks {
+            &self.results.task_ranking
+        } else {
+            &self.results.unit_ranking
+        };
+        let mut order: Vec<(usize, usize, ItemMeta)> = self
+            .items
+            .iter()
+            .filter(|m| m.is_task == tasks)
+            .enumerate()
+            .map(|(i, m)| {
+                let rank = ranking
+                    .iter()
+                    .find(|r| r.item == m.item)
+                    .and_then(|r| r.rank)
+                    .unwrap_or(usize::MAX);
+                (rank, i, m.clone())
+            })
+            .collect();
+        order.sort_by_key(|(rank, i, _)| (*rank, *i));
+        order.into_iter().map(|(_, _, m)| m).collect()
+    }
+
     pub fn meta(&self, item: &str) -> Option<&ItemMeta> {
         self.items.iter().find(|m| m.item == item)
     }
@@ -275,4 +300,61 @@ pub async fn sibling_rounds(
         .bind(round.id)
         .fetch_all(pool)
         .await
+}
+
+/// Up to `max` item comments of a round as (item, text), in the order of the ballots' random
+/// ids (the order tells nothing about who wrote them or when).
+pub async fn item_comments(
+    pool: &SqlitePool,
+    round_id: i64,
+    max: usize,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.item, c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+         WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
+         ORDER BY c.ballot_id, c.item LIMIT ?",
+    )
+    .bind(round_id)
+    .bind(i64::try_from(max).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await
+}
+
+/// The submitted evaluators' notes on one item, as (login, note), by login.
+pub async fn evaluator_notes(
+    pool: &SqlitePool,
+    round_id: i64,
+    item: &str,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.login, s.note FROM score_sheet s
+         JOIN score_submission sub ON sub.round_id = s.round_id AND sub.account_id = s.account_id
+         JOIN account a ON a.id = s.account_id
+         WHERE s.round_id = ? AND s.item = ? AND s.note != '' ORDER BY a.login",
+    )
+    .bind(round_id)
+    .bind(item)
+    .fetch_all(pool)
+    .await
+}
+
+/// Up to `max` deputies' comments on one item. Ballot ids are random, so this order says
+/// nothing about who wrote what or when.
+pub async fn deputy_comments(
+    pool: &SqlitePool,
+    round_id: i64,
+    item: &str,
+    max: usize,
+) -> Result<Vec<String>, sqlx::Error> {
+    let rows: Vec<(String,)> = sqlx::query_as(
+        "SELECT c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
+         WHERE b.round_id = ? AND c.item = ? AND c.comment IS NOT NULL AND c.comment != ''
+         ORDER BY c.ballot_id LIMIT ?",
+    )
+    .bind(round_id)
+    .bind(item)
+    .bind(i64::try_from(max).unwrap_or(i64::MAX))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }

@@ -3,30 +3,7 @@
 use crate::ballot::{ItemId, Scale};
 use sqlx::SqlitePool;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RoundState {
-    Draft,
-    Open,
-    Closed,
-}
-
-impl RoundState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoundState::Draft => "draft",
-            RoundState::Open => "open",
-            RoundState::Closed => "closed",
-        }
-    }
-    pub fn parse(s: &str) -> RoundState {
-        match s {
-            "open" => RoundState::Open,
-            "closed" => RoundState::Closed,
-            _ => RoundState::Draft,
-        }
-    }
-}
+pub use crate::model::round::{RoundAction, RoundState};
 
 /// A round as stored.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -68,19 +45,18 @@ pub enum RoundError {
     NoPlan(i64),
     #[error("{0}")]
     Invalid(String),
-    #[error("round {id} is {state}; cannot {action} it")]
+    #[error("round {id} is {}; cannot {action} it", state.as_str())]
     WrongState {
         id: i64,
-        state: &'static str,
+        state: RoundState,
+        /// What was refused, in words ("close", "change how results are counted in").
         action: &'static str,
     },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
-fn now() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
+use crate::clock::now_text as now;
 
 pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64, RoundError> {
     if r.name.trim().is_empty() {
@@ -144,7 +120,7 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    crate::server::repo::score::insert_default_indicators(&mut tx, id).await?;
+    crate::server::repo::indicator::insert_default_indicators(&mut tx, id).await?;
     record(&mut tx, id, "create", actor, None).await?;
     crate::server::repo::audit::record(
         &mut tx,
@@ -187,16 +163,11 @@ async fn record(
 pub async fn transition(
     pool: &SqlitePool,
     id: i64,
-    action: &'static str,
+    action: RoundAction,
     actor: &str,
     note: Option<&str>,
 ) -> Result<RoundState, RoundError> {
-    let (from, to) = match action {
-        "open" => (RoundState::Draft, RoundState::Open),
-        "close" => (RoundState::Open, RoundState::Closed),
-        "reopen" => (RoundState::Closed, RoundState::Open),
-        _ => return Err(RoundError::Invalid(format!("unknown action {action}"))),
-    };
+    let (from, to) = action.moves();
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())
@@ -214,16 +185,16 @@ pub async fn transition(
             None => RoundError::NotFound(id),
             Some((s,)) => RoundError::WrongState {
                 id,
-                state: RoundState::parse(&s).as_str(),
-                action,
+                state: RoundState::parse(&s),
+                action: action.as_str(),
             },
         });
     }
-    record(&mut tx, id, action, actor, note).await?;
+    record(&mut tx, id, action.as_str(), actor, note).await?;
     crate::server::repo::audit::record(
         &mut tx,
         actor,
-        &format!("round.{action}"),
+        &format!("round.{}", action.as_str()),
         &format!("round {id}"),
         serde_json::json!({ "note": note }),
     )
@@ -326,7 +297,7 @@ pub async fn configure(
     if after != before && state != RoundState::Draft.as_str() {
         return Err(RoundError::WrongState {
             id,
-            state: RoundState::parse(&state).as_str(),
+            state: RoundState::parse(&state),
             action: "change how results are counted in",
         });
     }

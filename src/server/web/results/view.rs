@@ -3,27 +3,14 @@
 //! (`/screen/{round}`). Every chart has the same numbers in a table beside it.
 
 use crate::charts::{NOT_RATED_COLOUR, level_colours};
-use crate::pages::score::{fmt_weight, fmt1};
-use crate::pages::staff::StaffFrame;
+use crate::components::format::pct;
+use crate::components::format::{fmt_weight, fmt1};
 use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
 use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, Report};
 use crate::server::repo::round::RoundState;
+use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
-
-/// A rate 0–1 as a percentage with one decimal.
-pub fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{:.1}%", v * 100.0))
-        .unwrap_or_else(|| "—".into())
-}
-
-pub fn state_label(s: RoundState) -> &'static str {
-    match s {
-        RoundState::Draft => "未开始",
-        RoundState::Open => "进行中",
-        RoundState::Closed => "已结束",
-    }
-}
 
 fn turnout_line(report: &Report) -> String {
     let (voted, invited) = report.turnout;
@@ -196,31 +183,6 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
     }
 }
 
-/// Items ordered by rank (ranked first, then those without data, in ballot order).
-pub fn by_rank(report: &Report, tasks: bool) -> Vec<ItemMeta> {
-    let ranking = if tasks {
-        &report.results.task_ranking
-    } else {
-        &report.results.unit_ranking
-    };
-    let mut order: Vec<(usize, usize, ItemMeta)> = report
-        .items
-        .iter()
-        .filter(|m| m.is_task == tasks)
-        .enumerate()
-        .map(|(i, m)| {
-            let rank = ranking
-                .iter()
-                .find(|r| r.item == m.item)
-                .and_then(|r| r.rank)
-                .unwrap_or(usize::MAX);
-            (rank, i, m.clone())
-        })
-        .collect();
-    order.sort_by_key(|(rank, i, _)| (*rank, *i));
-    order.into_iter().map(|(_, _, m)| m).collect()
-}
-
 /// The evaluators' mean per indicator for `items`, as a table under the chart.
 #[component]
 fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
@@ -300,7 +262,7 @@ pub fn ResultsWithheld(who: Account, report: Report) -> impl IntoView {
                 {format!(
                     "{} · {} · {}",
                     report.round.name,
-                    state_label(report.round.state),
+                    report.round.state.label_zh(),
                     report.plan_title,
                 )}
             </p>
@@ -330,9 +292,9 @@ pub fn ResultsOverview(
     let id = report.round.id;
     let charts = format!("/results/{id}/charts");
     let tasks: Vec<ItemMeta> = report.tasks().cloned().collect();
-    let units_ranked = by_rank(&report, false);
-    let tasks_ranked = by_rank(&report, true);
-    let state = state_label(report.round.state);
+    let units_ranked = report.by_rank(false);
+    let tasks_ranked = report.by_rank(true);
+    let state = report.round.state.label_zh();
     let open_note = (report.round.state != RoundState::Closed).then(|| {
         view! {
             <p class="alert alert-review" role="status">
@@ -678,8 +640,8 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
         0.0
     };
     let results = report.published().then(|| {
-        let tasks = by_rank(&report, true);
-        let units = by_rank(&report, false);
+        let tasks = report.by_rank(true);
+        let units = report.by_rank(false);
         let row = |m: &ItemMeta| {
             let r = report.result(&m.item);
             let rate = pct(r.and_then(|r| r.deputies.satisfaction_rate));
@@ -733,7 +695,7 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
                 <div class="screen-bar" role="img" aria-label=format!("已投 {voted} / 应投 {invited}")>
                     <div class="screen-fill" style=format!("width:{share:.1}%")></div>
                 </div>
-                <p>{format!("已投票 {share:.1}% · {}", state_label(report.round.state))}</p>
+                <p>{format!("已投票 {share:.1}% · {}", report.round.state.label_zh())}</p>
             </section>
             {waiting}
             {results}

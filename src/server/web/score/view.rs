@@ -2,12 +2,13 @@
 //! indicator system (`/desk/rounds/{round}/indicators`). Plain forms: they work with
 //! JavaScript off, and every save is a whole sheet, checked before anything is stored.
 
+use crate::components::format::human_time;
+use crate::components::format::{fmt_weight, fmt1};
 use crate::components::textarea_text;
-use crate::pages::ballot::human_time;
-use crate::pages::staff::StaffFrame;
 use crate::server::repo::account::Account;
 use crate::server::repo::results::ItemMeta;
 use crate::server::repo::score::{IndicatorRow, MAX_NOTE_CHARS, Sheet};
+use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
 /// One line of an evaluator's overview.
@@ -342,19 +343,5 @@ pub fn IndicatorsForm(
                     })}
             </form>
         </StaffFrame>
-    }
-}
-
-/// One decimal, or a dash.
-pub fn fmt1(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
-}
-
-/// A weight without a needless ".0".
-pub fn fmt_weight(w: f64) -> String {
-    if w.fract() == 0.0 {
-        format!("{w:.0}")
-    } else {
-        format!("{w}")
     }
 }

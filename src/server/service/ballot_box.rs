@@ -19,8 +19,7 @@ use tokio::sync::{mpsc, oneshot};
 
 /// Most submissions written in one transaction.
 const MAX_BATCH: usize = 512;
-/// Wrong receipts allowed per code before revision is locked.
-pub const MAX_FAILED_RECEIPTS: i64 = 10;
+pub use crate::server::repo::invite::MAX_FAILED_RECEIPTS;
 
 /// A ballot to cast or revise, already decoded and validated against the round.
 #[derive(Debug)]

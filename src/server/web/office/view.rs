@@ -2,15 +2,15 @@
 //! turnout by delegation, invitations and their printable slips, the audit trail. Plain forms
 //! (they work with JavaScript off); every action is checked and recorded on the server.
 
+use crate::components::format::fmt_weight;
+use crate::components::format::human_time;
+use crate::components::format::pct;
 use crate::components::textarea_text;
-use crate::pages::ballot::human_time;
-use crate::pages::results::{pct, state_label};
-use crate::pages::score::fmt_weight;
-use crate::pages::staff::StaffFrame;
 use crate::results::{Denominator, ResultsConfig};
 use crate::server::repo::account::Account;
 use crate::server::repo::invite::InvitationRow;
-use crate::server::repo::round::{Round, RoundState};
+use crate::server::repo::round::{Round, RoundAction, RoundState};
+use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
 /// Breakdowns with fewer ballots than this are not shown.
@@ -114,28 +114,17 @@ pub fn RoundDesk(
     let state = round.state;
     let (voted, invited) = turnout;
     let rate = (invited > 0).then(|| voted as f64 / invited as f64);
-    let action = match state {
-        RoundState::Draft => view! {
-            <form method="post" action=format!("/desk/rounds/{id}/state")>
-                <input type="hidden" name="action" value="open" />
-                <button class="button primary" type="submit">"开始测评"</button>
-            </form>
-        }
-        .into_any(),
-        RoundState::Open => view! {
-            <form method="post" action=format!("/desk/rounds/{id}/state")>
-                <input type="hidden" name="action" value="close" />
-                <button class="button primary" type="submit">"结束测评……"</button>
-            </form>
-        }
-        .into_any(),
-        RoundState::Closed => view! {
-            <form method="post" action=format!("/desk/rounds/{id}/state")>
-                <input type="hidden" name="action" value="reopen" />
-                <button class="button secondary" type="submit">"重新开放……"</button>
-            </form>
-        }
-        .into_any(),
+    // The one move the round can make next, and how loudly the button says it.
+    let (next, class, words) = match state {
+        RoundState::Draft => (RoundAction::Open, "button primary", "开始测评"),
+        RoundState::Open => (RoundAction::Close, "button primary", "结束测评……"),
+        RoundState::Closed => (RoundAction::Reopen, "button secondary", "重新开放……"),
+    };
+    let action = view! {
+        <form method="post" action=format!("/desk/rounds/{id}/state")>
+            <input type="hidden" name="action" value=next.as_str() />
+            <button class=class type="submit">{words}</button>
+        </form>
     };
     let rows = delegations
         .into_iter()
@@ -170,7 +159,7 @@ pub fn RoundDesk(
             <p class="lead-in">
                 {format!(
                     "{} · {} 项 · {} 个评价等级 · {}",
-                    state_label(state),
+                    state.label_zh(),
                     items,
                     round.scale.levels.len(),
                     if round.comments_allowed { "可填写意见" } else { "不收集意见" },
@@ -315,8 +304,8 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> 
 
 /// Closing or reopening asks once more.
 #[component]
-pub fn ConfirmState(who: Account, round: Round, action: String) -> impl IntoView {
-    let (title, text, button) = if action == "close" {
+pub fn ConfirmState(who: Account, round: Round, action: RoundAction) -> impl IntoView {
+    let (title, text, button) = if action == RoundAction::Close {
         (
             "确认结束测评",
             "结束后代表不能再投票，也不能修改已提交的测评；结果将在会场大屏公布。",
@@ -336,7 +325,7 @@ pub fn ConfirmState(who: Account, round: Round, action: String) -> impl IntoView
             <p class="lead-in">{round.name}</p>
             <p>{text}</p>
             <form method="post" action=format!("/desk/rounds/{id}/state") class="office-form">
-                <input type="hidden" name="action" value=action />
+                <input type="hidden" name="action" value=action.as_str() />
                 <input type="hidden" name="confirm" value="1" />
                 <label for="note">"说明（可不填）"</label>
                 <input id="note" name="note" />

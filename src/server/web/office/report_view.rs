@@ -2,8 +2,8 @@
 //! an official report — title, summary, the tables, the charts, the items that need re-handling,
 //! the comments — that prints cleanly to PDF from the browser.
 
-use crate::pages::results::{by_rank, pct};
-use crate::pages::score::fmt1;
+use crate::components::format::fmt1;
+use crate::components::format::pct;
 use crate::results::NEEDS_REWORK_LABEL;
 use crate::server::repo::results::{ItemMeta, Report};
 use leptos::prelude::*;
@@ -56,8 +56,8 @@ pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String
     let id = report.round.id;
     let (voted, invited) = report.turnout;
     let rate = (invited > 0).then(|| voted as f64 / invited as f64);
-    let tasks = by_rank(&report, true);
-    let units = by_rank(&report, false);
+    let tasks = report.by_rank(true);
+    let units = report.by_rank(false);
     let rated: Vec<_> = report
         .items
         .iter()

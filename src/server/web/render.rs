@@ -1,7 +1,7 @@
-//! Rendering a whole page outside the Leptos router: the answers to plain form posts
-//! (ballots, sign-in), which must work with JavaScript off.
+//! Rendering a whole page outside the Leptos router: the pages that plain handlers answer
+//! (form posts, which must work with JavaScript off, and the staff pages).
 
-use crate::server::http::AppState;
+use crate::server::web::AppState;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use leptos::prelude::*;
@@ -13,7 +13,7 @@ pub fn render(
     title: &str,
     body: impl FnOnce() -> AnyView,
 ) -> Response {
-    render_with_head(state, status, title, "", body)
+    render_page(Some(&state.leptos_options), status, title, "", body)
 }
 
 /// [`render`] with `extra_head` (trusted HTML, such as a refresh `<meta>`) in the head.
@@ -24,9 +24,23 @@ pub fn render_with_head(
     extra_head: &str,
     body: impl FnOnce() -> AnyView,
 ) -> Response {
+    render_page(Some(&state.leptos_options), status, title, extra_head, body)
+}
+
+/// The one renderer. `options` are needed by pages with islands (their scripts); a page
+/// without islands, such as a problem page, renders without them.
+pub fn render_page(
+    options: Option<&LeptosOptions>,
+    status: StatusCode,
+    title: &str,
+    extra_head: &str,
+    body: impl FnOnce() -> AnyView,
+) -> Response {
     let owner = Owner::new();
     let html = owner.with(|| {
-        provide_context(state.leptos_options.clone());
+        if let Some(options) = options {
+            provide_context(options.clone());
+        }
         leptos_meta::provide_meta_context();
         let body = body().to_html();
         crate::app::document_with(title, extra_head, &body)

@@ -10,10 +10,11 @@
 //!   cross-site`, is refused with 403 before any handler runs: no cross-site form can cast,
 //!   sign in, or change anything (the session cookie is also `SameSite=Lax`).
 //! - Every `POST` is a web form: any other content type gets 415, and a body announced larger
-//!   than [`MAX_BODY_BYTES`](crate::server::http::MAX_BODY_BYTES) gets 413, each with a short
+//!   than [`MAX_BODY_BYTES`](crate::server::web::MAX_BODY_BYTES) gets 413, each with a short
 //!   page in Chinese, before any handler runs. (A body without a length that grows past the
 //!   limit is cut off by the body-limit layer, also with 413.)
 
+use crate::server::web::problem::{Frame, Problem};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -64,20 +65,10 @@ pub fn is_form(content_type: Option<&str>) -> bool {
         })
 }
 
-/// A short page for a request refused before it reached the app.
-fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
-    let html = format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · 测评</title><link rel=\"stylesheet\" href=\"/pkg/ceping.css\"></head>\
-         <body><main class=\"page\"><h1>{title}</h1><p>{message}</p>\
-         <p><a href=\"/\">返回首页</a></p></main></body></html>"
-    );
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
-    )
+/// A short page for a request refused before it reached the app, in the site's frame.
+fn refusal(status: StatusCode, title: &'static str, message: &str) -> Response {
+    Problem::new(status, title, message)
+        .in_frame(Frame::Site)
         .into_response()
 }
 
@@ -104,7 +95,7 @@ fn refuse_post(headers: &HeaderMap) -> Option<Response> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if length.is_some_and(|n| n > crate::server::http::MAX_BODY_BYTES as u64) {
+    if length.is_some_and(|n| n > crate::server::web::MAX_BODY_BYTES as u64) {
         return Some(refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             "提交的内容过多",

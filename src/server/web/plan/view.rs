@@ -2,9 +2,9 @@
 //! see what the importer read with its warnings highlighted, then import (one transaction).
 
 use crate::components::textarea_text;
-use crate::pages::staff::StaffFrame;
 use crate::plan::model::{ParsedPlan, UnitKind, warning_codes as w};
 use crate::server::repo::account::Account;
+use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
 /// What a warning is about, in Chinese (the detail is the importer's English message).

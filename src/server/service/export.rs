@@ -248,11 +248,7 @@ async fn summary_sheet(
         ],
         vec![
             "导出时间".into(),
-            chrono::Utc::now()
-                .with_timezone(&crate::server::office_http::beijing())
-                .format("%Y-%m-%d %H:%M:%S（北京时间）")
-                .to_string()
-                .into(),
+            crate::clock::time_zh(crate::clock::now()).into(),
         ],
         vec![
             "审计日志链头".into(),

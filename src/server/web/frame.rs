@@ -1,4 +1,5 @@
-//! The frame of the pages for evaluators and the office (server-rendered, no islands).
+//! The frame of the pages for evaluators and the office (server-rendered, no islands): who is
+//! signed in, the way back to the desk, sign-out.
 
 use crate::server::repo::account::{Account, AccountRole};
 use leptos::prelude::*;
@@ -37,16 +38,5 @@ pub fn StaffFrame(who: Option<Account>, children: Children) -> impl IntoView {
                     }
                 })}
         </main>
-    }
-}
-
-/// A heading and a sentence: the body of an error or refusal page.
-#[component]
-pub fn StaffNotice(title: &'static str, message: String) -> impl IntoView {
-    view! {
-        <section class="refusal">
-            <h1>{title}</h1>
-            <p>{message}</p>
-        </section>
     }
 }

@@ -1,0 +1,257 @@
+//! Who may open a ballot: a code's checks (its form, its state, its round's state), the cap on
+//! failed look-ups, and each round's ballot form, built once.
+//!
+//! Logs: nothing here logs a code.
+
+use crate::ballot::{InviteCode, new_idempotency_key};
+use crate::error::AppError;
+use crate::model::ballot::{BallotForm, BallotGate, BallotItem, BallotSection, LevelView, Refused};
+use crate::plan::label::{heading_of, kind_label, numeral, task_label};
+use crate::server::repo::invite::{self, CodeState};
+use crate::server::repo::round::{self, Round, RoundState};
+use rand::rngs::OsRng;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Failed code look-ups answered per minute, all visitors together.
+pub const FAILED_LOOKUPS_PER_MINUTE: u32 = 600;
+
+/// The gate's state: the failure cap and the forms.
+pub struct Gate {
+    pub limiter: FailureLimiter,
+    pub forms: FormCache,
+}
+
+impl Default for Gate {
+    fn default() -> Gate {
+        Gate {
+            limiter: FailureLimiter::new(FAILED_LOOKUPS_PER_MINUTE),
+            forms: FormCache::default(),
+        }
+    }
+}
+
+/// Stops code guessing without throttling a hall behind one IP: codes carry 100 random bits,
+/// and failed look-ups from everywhere together are capped per minute. A deputy with a valid code
+/// is never counted, so an attack slows only other people's typos.
+pub struct FailureLimiter {
+    per_minute: u32,
+    window: Mutex<(Instant, u32)>,
+}
+
+impl FailureLimiter {
+    pub fn new(per_minute: u32) -> FailureLimiter {
+        FailureLimiter {
+            per_minute,
+            window: Mutex::new((Instant::now(), 0)),
+        }
+    }
+
+    fn with_window<T>(&self, f: impl FnOnce(&mut u32) -> T) -> T {
+        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
+        if w.0.elapsed() >= Duration::from_secs(60) {
+            *w = (Instant::now(), 0);
+        }
+        f(&mut w.1)
+    }
+
+    /// Whether another look-up of an unknown code may be answered now.
+    pub fn allow(&self) -> bool {
+        self.with_window(|n| *n < self.per_minute)
+    }
+
+    pub fn fail(&self) {
+        self.with_window(|n| *n = n.saturating_add(1));
+    }
+}
+
+pub fn refused(reason: Refused, round: Option<&Round>) -> BallotGate {
+    BallotGate::Refused {
+        reason,
+        round_name: round.map(|r| r.name.clone()),
+        opens_at: round.and_then(|r| r.opens_at.clone()),
+    }
+}
+
+/// The ballot form of each round, built once: a round's items and its plan do not change
+/// once it exists (only its state does, and that is read on every request).
+#[derive(Default)]
+pub struct FormCache(Mutex<HashMap<i64, std::sync::Arc<BallotForm>>>);
+
+impl FormCache {
+    /// The round's form with a fresh idempotency key.
+    pub async fn form(
+        &self,
+        pool: &sqlx::SqlitePool,
+        round: &Round,
+    ) -> Result<BallotForm, AppError> {
+        let cached = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&round.id)
+            .cloned();
+        let form = match cached {
+            Some(f) => f,
+            None => {
+                let f = std::sync::Arc::new(build_form(pool, round).await?);
+                self.0
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(round.id, f.clone());
+                f
+            }
+        };
+        let mut form = (*form).clone();
+        form.idem = new_idempotency_key(&mut OsRng);
+        Ok(form)
+    }
+}
+
+/// What `/v/CODE` opens: the form, or why not.
+pub async fn open_gate(
+    pool: &SqlitePool,
+    gate: &Gate,
+    raw_code: &str,
+) -> Result<BallotGate, AppError> {
+    Ok(match check_code(pool, gate, raw_code, false).await? {
+        Err(refusal) => refusal,
+        Ok((round, _)) => BallotGate::Open(gate.forms.form(pool, &round).await?),
+    })
+}
+
+/// Checks a code for a ballot page or post: its form, its state, its round's state.
+/// `allow_used`: posts of a used code go on (a retry, or a revision with its receipt).
+pub async fn check_code(
+    pool: &SqlitePool,
+    gate: &Gate,
+    raw_code: &str,
+    allow_used: bool,
+) -> Result<Result<(Round, InviteCode), BallotGate>, AppError> {
+    // A valid code is never slowed down: the cap applies to failed look-ups only.
+    let refuse_unknown = |reason: Refused| {
+        if gate.limiter.allow() {
+            gate.limiter.fail();
+            Ok(Err(refused(reason, None)))
+        } else {
+            Ok(Err(refused(Refused::TooManyAttempts, None)))
+        }
+    };
+    let Ok(code) = InviteCode::parse(raw_code) else {
+        return refuse_unknown(Refused::Malformed);
+    };
+    let (round_id, code_state) = invite::lookup(pool, &code)
+        .await
+        .map_err(AppError::internal)?;
+    let round = match round_id {
+        Some(id) => Some(round::get(pool, id).await.map_err(AppError::internal)?),
+        None => None,
+    };
+    let Some(round) = round else {
+        return refuse_unknown(Refused::UnknownCode);
+    };
+    let reason = match (code_state, round.state) {
+        (CodeState::Unknown, _) => Some(Refused::UnknownCode),
+        (CodeState::Revoked, _) => Some(Refused::Revoked),
+        (_, RoundState::Draft) => Some(Refused::NotOpen),
+        (_, RoundState::Closed) => Some(Refused::Closed),
+        (CodeState::Used { locked: true }, _) => Some(Refused::ReceiptLocked),
+        (CodeState::Used { .. }, _) if !allow_used => Some(Refused::AlreadyUsed),
+        _ => None,
+    };
+    Ok(match reason {
+        Some(r) => Err(refused(r, Some(&round))),
+        None => Ok((round, code)),
+    })
+}
+
+/// The ballot form of a round: its items by section, then the member units.
+pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<BallotForm, AppError> {
+    use crate::server::repo::plan as plan_repo;
+    let items = round::items(pool, round.id)
+        .await
+        .map_err(AppError::internal)?;
+    let header = plan_repo::tasks(pool, round.plan_id).await?;
+    let units: HashMap<i64, crate::model::plan::UnitSummary> =
+        plan_repo::units(pool, round.plan_id)
+            .await?
+            .units
+            .into_iter()
+            .map(|u| (u.unit.id, u))
+            .collect();
+    let mut tasks_by_id = HashMap::new();
+    for s in &header.sections {
+        for t in &s.tasks {
+            tasks_by_id.insert(t.id, (s.number, s.title.clone(), t.clone()));
+        }
+    }
+    let mut sections: Vec<BallotSection> = Vec::new();
+    let mut unit_items = Vec::new();
+    for it in items {
+        if it.kind == "task" {
+            let Some((number, title, t)) = tasks_by_id.get(&it.ref_id) else {
+                continue;
+            };
+            let section_title = format!("({}){}", numeral(*number), title);
+            if sections.last().map(|s| &s.title) != Some(&section_title) {
+                sections.push(BallotSection {
+                    title: section_title,
+                    items: Vec::new(),
+                });
+            }
+            if let Some(last) = sections.last_mut() {
+                last.items.push(BallotItem {
+                    item: it.item.0.clone(),
+                    label: task_label(t.section_number, t.number),
+                    heading: heading_of(t.title.as_deref(), &t.body),
+                    body: Some(t.body.clone()),
+                    lead: t.lead.iter().map(|u| u.name.clone()).collect(),
+                    responsible: t.responsible.iter().map(|u| u.name.clone()).collect(),
+                    note: None,
+                });
+            }
+        } else if let Some(u) = units.get(&it.ref_id) {
+            unit_items.push(BallotItem {
+                item: it.item.0.clone(),
+                label: String::new(),
+                heading: u.unit.name.clone(),
+                body: None,
+                lead: Vec::new(),
+                responsible: Vec::new(),
+                note: Some(format!(
+                    "{}；牵头任务{}项，参与任务{}项",
+                    kind_label(&u.unit.kind),
+                    u.lead_count,
+                    u.share_count
+                )),
+            });
+        }
+    }
+    if !unit_items.is_empty() {
+        sections.push(BallotSection {
+            title: "成员单位".into(),
+            items: unit_items,
+        });
+    }
+    Ok(BallotForm {
+        round_id: round.id,
+        round_name: round.name.clone(),
+        plan_title: header.header.title,
+        closes_at: round.closes_at.clone(),
+        levels: round
+            .scale
+            .levels
+            .iter()
+            .map(|l| LevelView {
+                key: l.key.clone(),
+                label: l.label.clone(),
+            })
+            .collect(),
+        comments_allowed: round.comments_allowed,
+        comment_max_chars: round.comment_max_chars,
+        sections,
+        idem: new_idempotency_key(&mut OsRng),
+    })
+}

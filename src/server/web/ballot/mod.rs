@@ -1,0 +1,300 @@
+//! The ballot over HTTP: opening a code link, and the plain form posts that review, cast and
+//! revise a ballot (they work with JavaScript off). Refusals are full pages in plain Chinese with
+//! the right status, and store nothing.
+//!
+//! Logs: nothing here logs a code, a receipt, an idempotency key or a choice.
+
+use crate::ballot::{
+    Action, BallotError, CommentPolicy, InviteCode, ItemId, Receipt, SubmittedBallot,
+    decode_ballot, derive_receipt, new_ballot_id,
+};
+use crate::model::ballot::{BallotForm, BallotGate, Refused};
+use crate::pages::ballot::{BallotDocument, ConfirmView, Prefill, RefusalView, Review};
+use crate::server::repo::ballot as repo_ballot;
+use crate::server::repo::invite;
+use crate::server::repo::round::Round;
+use crate::server::service::ballot_box::{Accepted, Refusal, Submission};
+use crate::server::service::ballot_gate::{check_code, refused};
+use crate::server::web::extract::WebForm;
+use crate::server::web::problem::{Frame, Problem};
+use crate::server::web::render::render;
+use crate::server::web::{AppState, MAX_BODY_BYTES};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use leptos::prelude::*;
+use rand::rngs::OsRng;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/v/{code}", post(post_ballot))
+        .route("/v/{code}/revise", post(post_revise))
+}
+
+fn refusal_page(state: &AppState, gate: BallotGate, code: String) -> Response {
+    let BallotGate::Refused {
+        reason,
+        round_name,
+        opens_at,
+    } = gate
+    else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let status = StatusCode::from_u16(reason.status()).unwrap_or(StatusCode::FORBIDDEN);
+    render(state, status, reason.title(), move || {
+        view! { <RefusalView reason round_name opens_at code /> }.into_any()
+    })
+}
+
+/// A ballot post refused: the deputy goes back to the form, where their choices still are.
+fn problem_page(status: StatusCode, title: &'static str, message: String) -> Response {
+    Problem::new(status, title, message)
+        .in_frame(Frame::Ballot)
+        .with_hint("请用浏览器的“返回”回到测评页面修改后再提交，您已填写的内容仍在页面上。")
+        .into_response()
+}
+
+fn prefill_from(form: &BallotForm, ballot: &SubmittedBallot, receipt: Option<String>) -> Prefill {
+    Prefill {
+        choices: ballot
+            .choices
+            .iter()
+            .map(|c| {
+                let key = level_key(form, c.level.map(i64::from));
+                (c.item.0.clone(), (key, c.comment.clone()))
+            })
+            .collect(),
+        comment: ballot.comment.clone(),
+        receipt,
+    }
+}
+
+/// The checks every ballot post starts with: a code that may post, and its round. (That the
+/// body is a web form of at most `MAX_BODY_BYTES` the guard has checked already.)
+async fn accept_post(state: &AppState, raw_code: &str) -> Result<(Round, InviteCode), Response> {
+    match check_code(&state.pool, &state.gate, raw_code, true).await {
+        Ok(Ok(ok)) => Ok(ok),
+        Ok(Err(gate)) => Err(refusal_page(state, gate, raw_code.to_string())),
+        Err(_) => Err(server_error()),
+    }
+}
+
+/// The key of a stored level index in the round's scale.
+fn level_key(form: &BallotForm, level: Option<i64>) -> Option<String> {
+    level
+        .and_then(|l| usize::try_from(l).ok())
+        .and_then(|l| form.levels.get(l))
+        .map(|l| l.key.clone())
+}
+
+/// `POST /v/{code}`: the ballot form, with `action=review` (show it back with what is missing)
+/// or `action=submit` (cast it, or revise it when it carries a receipt).
+pub async fn post_ballot(
+    State(state): State<AppState>,
+    Path(raw_code): Path<String>,
+    body: Bytes,
+) -> Response {
+    let (round, code) = match accept_post(&state, &raw_code).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let mut form = match state.gate.forms.form(&state.pool, &round).await {
+        Ok(f) => f,
+        Err(_) => return server_error(),
+    };
+    let items: Vec<ItemId> = form
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .map(|i| ItemId(i.item.clone()))
+        .collect();
+    let policy = CommentPolicy {
+        allowed: round.comments_allowed,
+        max_chars: usize::try_from(round.comment_max_chars).unwrap_or(0),
+    };
+    let ballot = match decode_ballot(&body, &items, &round.scale, policy, MAX_BODY_BYTES) {
+        Ok(b) => b,
+        Err(e) => return ballot_error(&form, &e),
+    };
+    // The same form keeps its idempotency key through the review step.
+    form.idem = ballot.idempotency_key.clone();
+    let code_text = code.as_str().to_string();
+    let revise_with = match &ballot.receipt {
+        None => None,
+        Some(r) => match Receipt::parse(r) {
+            Ok(r) => Some(r.hash()),
+            Err(e) => {
+                return problem_page(StatusCode::BAD_REQUEST, "回执码有误", e.message_zh());
+            }
+        },
+    };
+
+    if ballot.action == Action::Review {
+        let unrated = ballot
+            .unrated()
+            .into_iter()
+            .map(|i| (i.0.clone(), form.item_name(i.as_str())))
+            .collect();
+        let review = Review {
+            rated: ballot.rated_count(),
+            total: ballot.choices.len(),
+            unrated,
+        };
+        let prefill = prefill_from(&form, &ballot, ballot.receipt.clone());
+        return render(&state, StatusCode::OK, "检查测评", move || {
+            view! {
+                <BallotDocument form code=code_text prefill review=Some(review) error=None />
+            }
+            .into_any()
+        });
+    }
+
+    let derived = derive_receipt(&state.secret, round.id, &ballot.idempotency_key);
+    let rated = ballot.rated_count();
+    let total = ballot.choices.len();
+    let submission = Submission {
+        round_id: round.id,
+        code_hash: code.hash(),
+        ballot,
+        derived_receipt_hash: derived.hash(),
+        revise_with,
+        new_ballot_id: new_ballot_id(&mut OsRng),
+    };
+    let outcome = state.ballot_box.submit(submission).await;
+    let round_name = round.name.clone();
+    match outcome {
+        Ok(accepted) => {
+            let revised = accepted == Accepted::Revised;
+            let receipt = (!revised).then(|| derived.display());
+            render(
+                &state,
+                StatusCode::OK,
+                if revised {
+                    "修改已保存"
+                } else {
+                    "测评已提交"
+                },
+                move || {
+                    view! {
+                        <ConfirmView
+                            round_id=round.id
+                            round_name
+                            code=code_text
+                            receipt
+                            revised
+                            rated
+                            total
+                        />
+                    }
+                    .into_any()
+                },
+            )
+        }
+        Err(refusal) => refusal_answer(&state, refusal, &round, code_text),
+    }
+}
+
+fn refusal_answer(state: &AppState, refusal: Refusal, round: &Round, code: String) -> Response {
+    let reason = match refusal {
+        Refusal::NotOpen => Refused::NotOpen,
+        Refusal::Closed => Refused::Closed,
+        Refusal::UnknownCode => Refused::UnknownCode,
+        Refusal::Revoked => Refused::Revoked,
+        Refusal::AlreadyUsed => Refused::AlreadyUsed,
+        Refusal::ReceiptLocked => Refused::ReceiptLocked,
+        Refusal::WrongReceipt => {
+            return problem_page(
+                StatusCode::FORBIDDEN,
+                "回执码不正确",
+                "回执码与本邀请码提交的测评不符，未作修改。".into(),
+            );
+        }
+        Refusal::Internal => return server_error(),
+    };
+    refusal_page(state, refused(reason, Some(round)), code)
+}
+
+fn server_error() -> Response {
+    problem_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "暂时无法提交",
+        "服务器暂时无法保存，您的测评没有提交。请稍后再点一次提交。".into(),
+    )
+}
+
+fn ballot_error(form: &BallotForm, e: &BallotError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    let message = e.message_zh_with(|item| form.item_name(item.as_str()));
+    problem_page(status, "未能提交", message)
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct ReviseFields {
+    receipt: Option<String>,
+}
+
+/// `POST /v/{code}/revise` with `receipt`: opens a cast ballot for revision, filled in with the
+/// choices it holds. A wrong receipt is counted against the code (`MAX_FAILED_RECEIPTS`).
+pub async fn post_revise(
+    State(state): State<AppState>,
+    Path(raw_code): Path<String>,
+    WebForm(f): WebForm<ReviseFields>,
+) -> Response {
+    let (round, code) = match accept_post(&state, &raw_code).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let Some(receipt) = f.receipt.as_deref().and_then(|r| Receipt::parse(r).ok()) else {
+        return problem_page(
+            StatusCode::BAD_REQUEST,
+            "回执码有误",
+            "请输入提交测评时得到的20位回执码。".into(),
+        );
+    };
+    let found = repo_ballot::by_receipt(&state.pool, round.id, &receipt.hash()).await;
+    let (ballot_id, comment) = match found {
+        Ok(Some(b)) => b,
+        Ok(None) => {
+            if let Err(e) = invite::count_failed_receipt(&state.pool, &code.hash(), round.id).await
+            {
+                tracing::error!(error = %e, "counting a wrong receipt failed");
+            }
+            return problem_page(
+                StatusCode::FORBIDDEN,
+                "回执码不正确",
+                "回执码与本邀请码提交的测评不符。请核对后重试；多次输错将暂停修改。".into(),
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "reading a ballot for revision failed");
+            return server_error();
+        }
+    };
+    let choices = match repo_ballot::choices(&state.pool, &ballot_id).await {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a ballot for revision failed");
+            return server_error();
+        }
+    };
+    let form = match state.gate.forms.form(&state.pool, &round).await {
+        Ok(f) => f,
+        Err(_) => return server_error(),
+    };
+    let prefill = Prefill {
+        choices: choices
+            .into_iter()
+            .map(|(item, level, comment)| (item, (level_key(&form, level), comment)))
+            .collect(),
+        comment,
+        receipt: Some(receipt.display()),
+    };
+    let code_text = code.as_str().to_string();
+    render(&state, StatusCode::OK, "修改测评", move || {
+        view! { <BallotDocument form code=code_text prefill review=None error=None /> }.into_any()
+    })
+}

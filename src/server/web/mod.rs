@@ -1,0 +1,140 @@
+//! HTTP: the router and everything a request meets on its way to a handler.
+//!
+//! Each feature folder has its own `routes()`; this module merges them with the Leptos pages
+//! and server functions, static files and the middleware. Handlers take extractors
+//! (`extract`: the signed-in staff member of a role, the round in the path, a typed form) and
+//! answer with a page or a [`problem::Problem`], drawn by one template.
+
+/// Sign-in and sign-out.
+pub mod auth;
+/// The ballot's form posts: review, cast, revise.
+pub mod ballot;
+/// Extractors: staff of a role, their round, typed forms.
+pub mod extract;
+/// The frame of the staff pages.
+pub mod frame;
+/// Security headers, no caching of personal pages, posts that no page here could send.
+pub mod guard;
+/// The office: rounds, settings, invitations and slips, exports, the report, the audit trail.
+pub mod office;
+/// Importing a plan from the browser.
+pub mod plan;
+/// One problem type and its page.
+pub mod problem;
+/// Rendering whole pages outside the Leptos router.
+pub mod render;
+/// Results pages, charts and the venue's big screen.
+pub mod results;
+/// Evaluators' score sheets and the office's indicator system.
+pub mod score;
+/// Starting and stopping the server.
+pub mod serve;
+
+use crate::app::{App, shell};
+use crate::server::service::ballot_box::BallotBox;
+use crate::server::service::ballot_gate::Gate;
+use axum::Router;
+use axum::extract::FromRef;
+use axum::routing::get;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::SqlitePool;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use crate::server::service::ballot_gate::FAILED_LOOKUPS_PER_MINUTE;
+
+/// What every handler can reach.
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub pool: SqlitePool,
+    /// The single writer of ballots.
+    pub ballot_box: BallotBox,
+    /// Code checks: the cap on failed look-ups (not per IP: a hall shares one) and each
+    /// round's ballot form, built once.
+    pub gate: Arc<Gate>,
+    /// Key that derives receipts (made at first start, kept in the database).
+    pub secret: Arc<Vec<u8>>,
+}
+
+impl AppState {
+    /// Everything the server needs, over an opened and migrated pool.
+    pub async fn new(pool: SqlitePool, leptos_options: LeptosOptions) -> anyhow::Result<AppState> {
+        let secret = crate::server::db::server_secret(&pool).await?;
+        Ok(AppState {
+            leptos_options,
+            ballot_box: BallotBox::start(pool.clone()),
+            pool,
+            gate: Arc::new(Gate::default()),
+            secret: Arc::new(secret),
+        })
+    }
+}
+
+/// Leptos options built in code, so the binary does not depend on cargo-leptos at run time.
+pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("ceping")
+        .site_root(site_root.to_string_lossy().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build()
+}
+
+/// Largest request body accepted (a pasted plan is ~10 KB; a ballot ~2 KB).
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = state.clone();
+    let options = state.leptos_options.clone();
+    let site_root = PathBuf::from(options.site_root.as_ref());
+
+    // Built assets: precompressed by scripts/build.sh (.br/.gz beside each file).
+    let pkg = ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .nest_service("/pkg", pkg)
+        .merge(ballot::routes())
+        .merge(auth::routes())
+        .merge(score::routes())
+        .merge(office::routes())
+        .merge(plan::routes())
+        .merge(results::routes())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || {
+                provide_context(context.pool.clone());
+                provide_context(context.gate.clone());
+            },
+            move || shell(options.clone()),
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Outside the body limit: refuses posts by their headers first, and puts the security
+        // headers on every answer, the limit's own 413 included.
+        .layer(axum::middleware::from_fn(guard::guard))
+        // Outside the guard: every problem (the guard's too) is drawn here, in one template.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            problem::render_problems,
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,0 +1,324 @@
+//! Invitation codes at the office: making them from a list of deputies or a count, the
+//! printable slips (each code shown only this once), revoking and reissuing one, and the list
+//! of who has not voted yet (never what anyone chose).
+
+use super::download;
+use super::view::{InvitationsPage, Slip, SlipSheet};
+use crate::ballot::InviteCode;
+use crate::export::{Cell, CsvOut};
+use crate::server::repo::account::Account;
+use crate::server::repo::audit;
+use crate::server::repo::invite::{self, InviteError, Invitee};
+use crate::server::repo::round::{Round, RoundState};
+use crate::server::web::AppState;
+use crate::server::web::extract::{Office, StaffRound, WebForm, see_other};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::render;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+type Page = Result<Response, Problem>;
+
+/// Most codes made in one go from the page.
+pub const MAX_CODES_AT_ONCE: usize = 2000;
+
+impl From<InviteError> for Problem {
+    fn from(e: InviteError) -> Problem {
+        let (status, message) = invite_error(&e);
+        if let InviteError::Db(e) = e {
+            return Problem::unavailable(e);
+        }
+        Problem::new(status, "无法操作", message)
+    }
+}
+
+fn invite_error(e: &InviteError) -> (StatusCode, String) {
+    match e {
+        InviteError::Closed(_) => (
+            StatusCode::CONFLICT,
+            "测评已结束，邀请码不能再变动。".into(),
+        ),
+        InviteError::NoRound(_) | InviteError::UnknownCode(_) => {
+            (StatusCode::NOT_FOUND, "没有这个邀请码。".into())
+        }
+        InviteError::AlreadyRevoked => (StatusCode::CONFLICT, "这个邀请码已经作废。".into()),
+        InviteError::AlreadyUsed => (
+            StatusCode::CONFLICT,
+            "这位代表已经投票，邀请码不能作废或补发。".into(),
+        ),
+        InviteError::Db(_) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "服务器暂时无法保存，请稍后重试。".into(),
+        ),
+    }
+}
+
+/// `GET /desk/rounds/{id}/non-voters.csv`: who has not voted yet (name, delegation), to remind
+/// them. Never what anyone chose.
+pub async fn get_non_voters(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+) -> Page {
+    let id = round.id;
+    let rows = invite::list(&state.pool, id).await?;
+    let mut out = CsvOut::new(Vec::new()).map_err(Problem::unavailable)?;
+    let mut written = out.row(&[Cell::from("编号"), "姓名".into(), "代表团".into()]);
+    let mut count = 0usize;
+    for r in rows.iter().filter(|r| !r.used && !r.revoked) {
+        count += 1;
+        written = written.and(out.row(&[
+            Cell::from(r.id),
+            r.label.clone().into(),
+            r.delegation.clone().into(),
+        ]));
+    }
+    let bytes = written
+        .and_then(|()| out.finish())
+        .map_err(Problem::unavailable)?;
+    audit::log(
+        &state.pool,
+        &who.login,
+        "export.non-voters",
+        &format!("round {id}"),
+        serde_json::json!({ "rows": count }),
+    )
+    .await?;
+    Ok(download(
+        bytes,
+        "text/csv; charset=utf-8",
+        &format!("round-{id}-non-voters.csv"),
+    ))
+}
+
+/// The site's address as the browser reached it, for the links on the slips.
+pub fn base_url(headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:3000");
+    let https = headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if https { "https" } else { "http" })
+}
+
+/// The QR code of `text` as SVG markup.
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(160, 160)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+fn slip(base: &str, code: &InviteCode, who: &Invitee) -> Slip {
+    let link = format!("{base}{}", code.link_path());
+    Slip {
+        label: who.label.clone(),
+        delegation: who.delegation.clone(),
+        code: code.display(),
+        qr_svg: qr_svg(&link),
+        link,
+    }
+}
+
+/// The slips' codes as a CSV `data:` URL (the codes exist only in this response).
+fn csv_data_url(slips: &[Slip]) -> String {
+    let mut out = match CsvOut::new(Vec::new()) {
+        Ok(o) => o,
+        Err(_) => return String::new(),
+    };
+    let _ = out.row(&[
+        "邀请码".into(),
+        "链接".into(),
+        "姓名".into(),
+        "代表团".into(),
+    ]);
+    for s in slips {
+        let _ = out.row(&[
+            s.code.clone().into(),
+            s.link.clone().into(),
+            s.label.clone().into(),
+            s.delegation.clone().into(),
+        ]);
+    }
+    let bytes = out.finish().unwrap_or_default();
+    let encoded: String = form_urlencoded::byte_serialize(&bytes).collect();
+    format!(
+        "data:text/csv;charset=utf-8,{}",
+        encoded.replace('+', "%20")
+    )
+}
+
+async fn invitations_page(
+    state: &AppState,
+    who: Account,
+    round: Round,
+    status: StatusCode,
+    error: Option<String>,
+    names: String,
+) -> Page {
+    let rows = invite::list(&state.pool, round.id).await?;
+    let closed = round.state == RoundState::Closed;
+    Ok(render(state, status, "邀请码", move || {
+        view! {
+            <InvitationsPage
+                who
+                round_id=round.id
+                round_name=round.name
+                closed
+                rows
+                error
+                names
+            />
+        }
+        .into_any()
+    }))
+}
+
+/// `GET /desk/rounds/{id}/invitations`
+pub async fn get_invitations(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+) -> Page {
+    invitations_page(&state, who, round, StatusCode::OK, None, String::new()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct InvitationFields {
+    /// One deputy per line, `name[,delegation]`.
+    names: String,
+    count: String,
+}
+
+/// Who the codes are for: the pasted list, or a count of unnamed codes.
+fn invitees(f: &InvitationFields) -> Result<Vec<Invitee>, String> {
+    let count = f.count.trim();
+    let invitees = if !f.names.trim().is_empty() {
+        invite::parse_invitees(&f.names).map_err(|e| format!("名单有误：{e}"))?
+    } else if !count.is_empty() {
+        match count.parse::<usize>() {
+            Ok(n) if n >= 1 => vec![Invitee::default(); n],
+            _ => return Err(format!("数量“{count}”应为正整数。")),
+        }
+    } else {
+        return Err("请粘贴代表名单，或填写数量。".into());
+    };
+    if invitees.len() > MAX_CODES_AT_ONCE {
+        return Err(format!(
+            "一次最多生成{MAX_CODES_AT_ONCE}个，现在是{}个。请分批生成。",
+            invitees.len()
+        ));
+    }
+    if invitees.is_empty() {
+        return Err("名单中没有代表。".into());
+    }
+    Ok(invitees)
+}
+
+/// `POST /desk/rounds/{id}/invitations` with `names` (one deputy per line, `name[,delegation]`)
+/// or `count`: makes the codes and answers with the printable slips (shown only this once).
+pub async fn post_invitations(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<InvitationFields>,
+) -> Page {
+    let invitees = match invitees(&f) {
+        Ok(v) => v,
+        Err(message) => {
+            let status = StatusCode::BAD_REQUEST;
+            return invitations_page(&state, who, round, status, Some(message), f.names).await;
+        }
+    };
+    let prepared = invite::prepare(&invitees);
+    if let Err(e) = invite::issue(&state.pool, round.id, &prepared, &who.login).await {
+        let (status, message) = invite_error(&e);
+        return invitations_page(&state, who, round, status, Some(message), f.names).await;
+    }
+    let base = base_url(&headers);
+    let slips: Vec<Slip> = prepared.iter().map(|(c, w)| slip(&base, c, w)).collect();
+    Ok(slip_sheet(&state, who, round, slips))
+}
+
+fn slip_sheet(state: &AppState, who: Account, round: Round, slips: Vec<Slip>) -> Response {
+    let csv = csv_data_url(&slips);
+    render(state, StatusCode::OK, "打印邀请码", move || {
+        view! {
+            <SlipSheet who round_id=round.id round_name=round.name slips csv_data_url=csv />
+        }
+        .into_any()
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RevokeFields {
+    reissue: Option<String>,
+}
+
+/// `POST /desk/rounds/{id}/invitations/{inv}/revoke` (with `reissue=1`: a new code for the
+/// same deputy, shown as a slip).
+pub async fn post_revoke(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+    Path((_, inv)): Path<(i64, i64)>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<RevokeFields>,
+) -> Page {
+    let id = round.id;
+    let reissue = f.reissue.as_deref() == Some("1");
+    match invite::revoke_id(&state.pool, id, inv, reissue, &who.login).await {
+        Ok(Some(fresh)) => {
+            let who_is = Invitee {
+                label: fresh.label.clone(),
+                delegation: fresh.delegation.clone(),
+            };
+            let s = slip(&base_url(&headers), &fresh.code, &who_is);
+            Ok(slip_sheet(&state, who, round, vec![s]))
+        }
+        Ok(None) => Ok(see_other(&format!("/desk/rounds/{id}/invitations"))),
+        Err(e) => {
+            let (status, message) = invite_error(&e);
+            invitations_page(&state, who, round, status, Some(message), String::new()).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn hosts_that_are_not_host_names_are_not_trusted() {
+        let mut h = HeaderMap::new();
+        h.insert(header::HOST, HeaderValue::from_static("rd.example.cn:8443"));
+        assert_eq!(base_url(&h), "http://rd.example.cn:8443");
+        h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        assert_eq!(base_url(&h), "https://rd.example.cn:8443");
+        h.insert(
+            header::HOST,
+            HeaderValue::from_static("evil.com/\"><script>"),
+        );
+        assert_eq!(base_url(&h), "https://127.0.0.1:3000");
+    }
+
+    #[test]
+    fn a_qr_code_is_svg() {
+        let svg = qr_svg("HTTP://127.0.0.1:3000/V/ABCDE-FGHJK-MNPQR-STVWX");
+        assert!(svg.contains("<svg") && svg.contains("</svg>"));
+    }
+}

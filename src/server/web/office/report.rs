@@ -1,0 +1,48 @@
+//! `GET /desk/rounds/{id}/report`: the year-end report, ready to print.
+
+use super::report_view::{MAX_COMMENTS, ReportPage};
+use crate::server::repo::results::{self as repo_results, ReportError};
+use crate::server::web::AppState;
+use crate::server::web::extract::{Office, Staff};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::render;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+impl From<ReportError> for Problem {
+    fn from(e: ReportError) -> Problem {
+        match e {
+            ReportError::NoRound(_) => Problem::no_round(),
+            e => Problem::unavailable(e),
+        }
+    }
+}
+
+pub async fn get_report(
+    State(state): State<AppState>,
+    _office: Staff<Office>,
+    Path(id): Path<i64>,
+) -> Result<Response, Problem> {
+    let report = repo_results::load(&state.pool, id).await?;
+    if !report.published() {
+        return Err(Problem::conflict(
+            "测评结束后才能生成报告",
+            "为保护投票秘密，报告在测评结束后生成。",
+        ));
+    }
+    let comments = repo_results::item_comments(&state.pool, id, MAX_COMMENTS)
+        .await?
+        .into_iter()
+        .map(|(item, text)| {
+            let label = report.meta(&item).map(|m| m.label.clone()).unwrap_or(item);
+            (label, text)
+        })
+        .collect();
+    let today = crate::clock::date_zh(crate::clock::now());
+    let title = format!("{} 测评报告", report.round.name);
+    Ok(render(&state, StatusCode::OK, &title, move || {
+        view! { <ReportPage report comments today /> }.into_any()
+    }))
+}

@@ -1,0 +1,386 @@
+//! A round's life at the office: creating it, its desk page (turnout by delegation), opening,
+//! closing and reopening it, and how its results are counted.
+
+use super::view::{ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk};
+use crate::ballot::Scale;
+use crate::clock::local_time;
+use crate::results::{Denominator, ResultsConfig};
+use crate::server::repo::account::Account;
+use crate::server::repo::round::{self, NewRound, Round, RoundAction, RoundError, RoundState};
+use crate::server::repo::{invite, plan};
+use crate::server::web::AppState;
+use crate::server::web::extract::{Office, Staff, StaffRound, WebForm, see_other};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::render;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+use std::collections::HashMap;
+
+type Page = Result<Response, Problem>;
+
+/// `GET /desk/rounds/new`
+pub async fn get_new_round(State(state): State<AppState>, staff: Staff<Office>) -> Page {
+    let plan_title = plan::latest_title(&state.pool).await?;
+    let values = NewRoundValues {
+        comments: true,
+        ..Default::default()
+    };
+    let who = staff.who;
+    Ok(render(
+        &state,
+        StatusCode::OK,
+        "新建测评轮次",
+        move || view! { <NewRoundForm who plan_title values error=None /> }.into_any(),
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewRoundFields {
+    name: String,
+    opens: String,
+    closes: String,
+    /// both | tasks | units
+    items: String,
+    /// three | four
+    scale: String,
+    comments: Option<String>,
+}
+
+/// What the office typed, checked: the times as RFC 3339.
+fn check_new_round(v: &NewRoundValues) -> Result<(Option<String>, Option<String>), String> {
+    if v.name.trim().is_empty() {
+        return Err("请填写测评轮次的名称。".to_string());
+    }
+    if v.name.chars().count() > 100 {
+        return Err("名称最多100个字。".to_string());
+    }
+    let opens = local_time(&v.opens)?;
+    let closes = local_time(&v.closes)?;
+    if let (Some(o), Some(c)) = (&opens, &closes)
+        && c <= o
+    {
+        return Err("结束时间应晚于开始时间。".to_string());
+    }
+    Ok((opens, closes))
+}
+
+/// `POST /desk/rounds` with name, opens, closes, items (both|tasks|units), scale (three|four),
+/// comments.
+pub async fn post_new_round(
+    State(state): State<AppState>,
+    staff: Staff<Office>,
+    WebForm(f): WebForm<NewRoundFields>,
+) -> Page {
+    let values = NewRoundValues {
+        comments: f.comments.is_some(),
+        name: f.name,
+        opens: f.opens,
+        closes: f.closes,
+        items: f.items,
+        scale: f.scale,
+    };
+    let created = match check_new_round(&values) {
+        Err(e) => Err((StatusCode::BAD_REQUEST, e)),
+        Ok((opens_at, closes_at)) => {
+            let plan_id = plan::resolve_plan_id(&state.pool, None)
+                .await
+                .map_err(|_| Problem::conflict("还没有工作方案", "请先导入工作方案。"))?;
+            let new = NewRound {
+                plan_id,
+                name: values.name.trim().to_string(),
+                opens_at,
+                closes_at,
+                rate_tasks: values.items != "units",
+                rate_units: values.items != "tasks",
+                scale: if values.scale == "four" {
+                    Scale::four_level()
+                } else {
+                    Scale::three_level()
+                },
+                comments_allowed: values.comments,
+                comment_max_chars: 300,
+            };
+            match round::create(&state.pool, &new, &staff.who.login).await {
+                Ok(id) => Ok(id),
+                Err(RoundError::Invalid(m)) => Err((StatusCode::BAD_REQUEST, m)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+    };
+    match created {
+        Ok(id) => Ok(see_other(&format!("/desk/rounds/{id}?done=created"))),
+        Err((status, message)) => {
+            let plan_title = plan::latest_title(&state.pool).await.unwrap_or_default();
+            let who = staff.who;
+            Ok(render(&state, status, "新建测评轮次", move || {
+                view! { <NewRoundForm who plan_title values error=Some(message) /> }.into_any()
+            }))
+        }
+    }
+}
+
+/// The round's desk page, with a notice after an action or the reason one was refused.
+async fn round_desk(
+    state: &AppState,
+    who: Account,
+    round: Round,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Page {
+    let items = round::items(&state.pool, round.id).await?.len();
+    let turnout = round::turnout(&state.pool, round.id).await?;
+    let groups = invite::turnout_by_delegation(&state.pool, round.id).await?;
+    let used: i64 = groups.iter().map(|g| g.2).sum();
+    let invited: i64 = groups.iter().map(|g| g.1).sum();
+    let delegations = groups
+        .into_iter()
+        .map(|(name, invited, voted)| DelegationLine {
+            name: name.unwrap_or_else(|| "（未填代表团）".into()),
+            invited,
+            voted,
+        })
+        .collect();
+    let non_voters = invited - used;
+    Ok(render(state, status, &round.name.clone(), move || {
+        view! { <RoundDesk who round items turnout delegations non_voters notice error /> }
+            .into_any()
+    }))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// `GET /desk/rounds/{id}`
+pub async fn get_round(
+    State(state): State<AppState>,
+    staff: StaffRound<Office>,
+    Query(q): Query<Done>,
+) -> Page {
+    let notice = q.done.map(|d| {
+        match d.as_str() {
+            "created" => "测评轮次已建立。请设置评估指标和计算方法，再生成邀请码。",
+            "settings" => "设置已保存。",
+            other => other
+                .parse::<RoundAction>()
+                .map(RoundAction::done_zh)
+                .unwrap_or("已完成。"),
+        }
+        .to_string()
+    });
+    round_desk(&state, staff.who, staff.round, StatusCode::OK, notice, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct StateFields {
+    action: String,
+    confirm: Option<String>,
+    note: Option<String>,
+}
+
+/// `POST /desk/rounds/{id}/state` with action = open | close | reopen; closing and reopening
+/// need `confirm=1` (without it, the confirmation page).
+pub async fn post_state(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+    WebForm(f): WebForm<StateFields>,
+) -> Page {
+    let action: RoundAction = f
+        .action
+        .parse()
+        .map_err(|_| Problem::bad_request("无法操作", "未知的操作。"))?;
+    if action.needs_confirmation() && f.confirm.as_deref() != Some("1") {
+        return Ok(render(&state, StatusCode::OK, "请确认", move || {
+            view! { <ConfirmState who round action /> }.into_any()
+        }));
+    }
+    let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+    let id = round.id;
+    match round::transition(&state.pool, id, action, &who.login, note).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/desk/rounds/{id}?done={}",
+            action.as_str()
+        ))),
+        Err(RoundError::WrongState { state: s, .. }) => {
+            let message = format!("测评当前{}，不能{}。", s.sentence_zh(), action.verb_zh());
+            round_desk(
+                &state,
+                who,
+                round,
+                StatusCode::CONFLICT,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Reads the settings form into a configuration (Chinese message on a bad field).
+pub fn settings_from_form(
+    f: &HashMap<String, String>,
+    scale: &Scale,
+) -> Result<ResultsConfig, String> {
+    let number = |key: &str, what: &str| -> Result<Option<f64>, String> {
+        let raw = f.get(key).map(|s| s.trim()).unwrap_or("");
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.parse::<f64>()
+            .map(Some)
+            .map_err(|_| format!("{what}“{raw}”不是数字。"))
+    };
+    let n = number("n", "人数")?;
+    let denominator = match f.get("denominator").map(String::as_str) {
+        Some("invited") | Some("present") => {
+            let n = n
+                .filter(|n| *n >= 1.0 && n.fract() == 0.0)
+                .ok_or("选择应到或实到人数时，请填写人数（正整数）。")?;
+            let n = n as u64;
+            if f.get("denominator").map(String::as_str) == Some("invited") {
+                Denominator::Invited(n)
+            } else {
+                Denominator::Present(n)
+            }
+        }
+        _ => Denominator::ValidBallots,
+    };
+    let list = |key: &str, what: &str| -> Result<Option<Vec<f64>>, String> {
+        let raw = f.get(key).map(|s| s.trim()).unwrap_or("");
+        if raw.is_empty() {
+            return Ok(None);
+        }
+        raw.split([',', '，', '/', ' '])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<f64>()
+                    .map_err(|_| format!("{what}中的“{p}”不是数字。"))
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some)
+    };
+    let group = match list("group", "权重")? {
+        None => crate::results::DEFAULT_GROUP_WEIGHTS,
+        Some(w) if w.len() == 2 => (w[0], w[1]),
+        Some(_) => return Err("代表与评估的权重应填两个数，如 60,40。".into()),
+    };
+    let config = ResultsConfig {
+        denominator,
+        satisfied_levels: None,
+        level_weights: list("levels", "等级分值")?,
+        group_weights: group,
+        rework_threshold: number("threshold", "满意率标准")?
+            .map(|t| t / 100.0)
+            .unwrap_or(crate::results::DEFAULT_REWORK_THRESHOLD),
+        trim: f.contains_key("trim"),
+    };
+    config
+        .resolve(scale)
+        .map_err(|e| crate::results::message_zh(&e.to_string()).to_string())?;
+    Ok(config)
+}
+
+/// `POST /desk/rounds/{id}/settings`: how results are counted (while a draft) and whether the
+/// big screen shows results early.
+pub async fn post_settings(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+    WebForm(f): WebForm<HashMap<String, String>>,
+) -> Page {
+    let publish = Some(f.contains_key("publish"));
+    let config = if round.state == RoundState::Draft {
+        match settings_from_form(&f, &round.scale) {
+            Ok(c) => Some(c),
+            Err(message) => {
+                return round_desk(
+                    &state,
+                    who,
+                    round,
+                    StatusCode::BAD_REQUEST,
+                    None,
+                    Some(message),
+                )
+                .await;
+            }
+        }
+    } else {
+        // A disabled fieldset sends nothing: only the big-screen switch can change.
+        None
+    };
+    let id = round.id;
+    match round::configure(&state.pool, id, config.as_ref(), publish, &who.login).await {
+        Ok(()) => Ok(see_other(&format!("/desk/rounds/{id}?done=settings"))),
+        Err(RoundError::WrongState { .. }) => {
+            let message = "测评已开始，计算方法不能再改。".to_string();
+            round_desk(
+                &state,
+                who,
+                round,
+                StatusCode::CONFLICT,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_settings_form_is_read_and_checked() {
+        let scale = Scale::three_level();
+        let f = |pairs: &[(&str, &str)]| -> HashMap<String, String> {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        let c = settings_from_form(
+            &f(&[
+                ("denominator", "invited"),
+                ("n", "480"),
+                ("group", "70，30"),
+                ("threshold", "85"),
+                ("trim", "1"),
+            ]),
+            &scale,
+        )
+        .unwrap();
+        assert_eq!(c.denominator, Denominator::Invited(480));
+        assert_eq!(c.group_weights, (70.0, 30.0));
+        assert!((c.rework_threshold - 0.85).abs() < 1e-12);
+        assert!(c.trim);
+        assert_eq!(
+            settings_from_form(&f(&[]), &scale).unwrap(),
+            ResultsConfig::default()
+        );
+        assert!(
+            settings_from_form(&f(&[("denominator", "present")]), &scale)
+                .unwrap_err()
+                .contains("请填写人数")
+        );
+        assert!(
+            settings_from_form(&f(&[("levels", "100,60")]), &scale)
+                .unwrap_err()
+                .contains("等级分值应有3个")
+        );
+        assert!(
+            settings_from_form(&f(&[("group", "0,0")]), &scale)
+                .unwrap_err()
+                .contains("不能都为0")
+        );
+    }
+}

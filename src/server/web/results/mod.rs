@@ -1,0 +1,181 @@
+//! Results over HTTP: pages for evaluators and the office, SVG charts (`charts`), and the
+//! venue's big screen.
+//!
+//! Who sees what: results wait until the round closes (or the office publishes them early),
+//! for everyone — counts watched while ballots arrive would tell how a late voter voted. Staff
+//! pages need an evaluator or office session; anyone may open the big screen, which shows
+//! turnout, and the results once they are published.
+
+mod charts;
+/// The results pages and the big screen.
+pub mod view;
+
+pub use charts::{CHARTS, draw};
+
+use crate::results::unit_view;
+use crate::server::repo::results::{self as repo_results, Report, ReportError};
+use crate::server::repo::round::RoundState;
+use crate::server::web::AppState;
+use crate::server::web::extract::{AnyStaff, Staff};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::{render, render_with_head};
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::get;
+use leptos::prelude::*;
+use serde::Deserialize;
+use view::{CompareLine, Comparison, ItemResultPage, ResultsOverview, ResultsWithheld, ScreenPage};
+
+type Page = Result<Response, Problem>;
+
+/// How often the big screen reloads while the round is open, in seconds.
+pub const SCREEN_REFRESH_SECONDS: u32 = 10;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/results/{round}", get(get_results))
+        .route("/results/{round}/tasks/{id}", get(get_task_result))
+        .route("/results/{round}/units/{id}", get(get_unit_result))
+        .route("/results/{round}/charts/{name}", get(charts::get_chart))
+        .route("/screen/{round}", get(get_screen))
+}
+
+/// The results of a round, or the page that says why not.
+async fn report_for(state: &AppState, round_id: i64) -> Result<Report, Problem> {
+    match repo_results::load(&state.pool, round_id).await {
+        Ok(r) => Ok(r),
+        Err(ReportError::NoRound(_)) => Err(Problem::no_round()),
+        Err(e) => {
+            tracing::error!(error = %e, round = round_id, "results failed");
+            Err(Problem::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "暂时无法计算结果",
+                "结果暂时无法计算，请稍后刷新；已保存的票和评分不受影响。",
+            ))
+        }
+    }
+}
+
+/// 满意率 per item of `report`, with the same items' rate in `other`.
+fn compare_rows(report: &Report, other: &Report) -> Vec<CompareLine> {
+    report
+        .items
+        .iter()
+        .map(|m| {
+            let rate = |r: &Report| r.result(&m.item).and_then(|x| x.deputies.satisfaction_rate);
+            (m.clone(), rate(other), rate(report))
+        })
+        .collect()
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Versus {
+    /// Another round of the same plan to compare with.
+    vs: Option<String>,
+}
+
+impl Versus {
+    fn id(&self) -> Option<i64> {
+        self.vs.as_deref().and_then(|v| v.parse::<i64>().ok())
+    }
+}
+
+/// `GET /results/{round}[?vs=ID]`
+pub async fn get_results(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<AnyStaff>,
+    Path(round_id): Path<i64>,
+    Query(q): Query<Versus>,
+) -> Page {
+    let report = report_for(&state, round_id).await?;
+    if !report.published() {
+        return Ok(render(&state, StatusCode::OK, "测评结果", move || {
+            view! { <ResultsWithheld who report /> }.into_any()
+        }));
+    }
+    let siblings = repo_results::sibling_rounds(&state.pool, &report.round).await?;
+    let compare = match q.id().filter(|v| siblings.iter().any(|s| s.0 == *v)) {
+        Some(other_id) => {
+            let other = report_for(&state, other_id).await?;
+            other.published().then(|| Comparison {
+                other_id,
+                other_name: other.round.name.clone(),
+                rows: compare_rows(&report, &other),
+            })
+        }
+        None => None,
+    };
+    Ok(render(&state, StatusCode::OK, "测评结果", move || {
+        view! { <ResultsOverview who report siblings compare /> }.into_any()
+    }))
+}
+
+/// One task's or unit's results: counts, scores, evaluators' notes, deputies' comments.
+async fn item_page(
+    state: AppState,
+    Staff { who, .. }: Staff<AnyStaff>,
+    round_id: i64,
+    item: String,
+) -> Page {
+    let report = report_for(&state, round_id).await?;
+    if !report.published() {
+        return Err(Problem::new(
+            StatusCode::FORBIDDEN,
+            "结果尚未公布",
+            "为保护投票秘密，各项结果在测评结束后显示。",
+        ));
+    }
+    let meta = report
+        .meta(&item)
+        .cloned()
+        .ok_or_else(|| Problem::not_found("没有这一项", "本轮测评不包含这一项。"))?;
+    let notes = repo_results::evaluator_notes(&state.pool, round_id, &item).await?;
+    let comments = repo_results::deputy_comments(&state.pool, round_id, &item, 500).await?;
+    let unit = (!meta.is_task).then(|| {
+        let links = report.links.get(&item).cloned().unwrap_or_default();
+        unit_view(&item, &links, &report.results.items)
+    });
+    let title = meta.label.clone();
+    Ok(render(&state, StatusCode::OK, &title, move || {
+        view! { <ItemResultPage who report meta notes comments unit /> }.into_any()
+    }))
+}
+
+/// `GET /results/{round}/tasks/{id}`
+pub async fn get_task_result(
+    State(state): State<AppState>,
+    staff: Staff<AnyStaff>,
+    Path((round_id, id)): Path<(i64, i64)>,
+) -> Page {
+    item_page(state, staff, round_id, format!("t{id}")).await
+}
+
+/// `GET /results/{round}/units/{id}`
+pub async fn get_unit_result(
+    State(state): State<AppState>,
+    staff: Staff<AnyStaff>,
+    Path((round_id, id)): Path<(i64, i64)>,
+) -> Page {
+    item_page(state, staff, round_id, format!("u{id}")).await
+}
+
+/// `GET /screen/{round}`: no sign-in; reloads itself while the round is open.
+pub async fn get_screen(State(state): State<AppState>, Path(round_id): Path<i64>) -> Page {
+    let report = report_for(&state, round_id).await?;
+    let head = if report.round.state == RoundState::Open {
+        format!(r#"<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">"#)
+    } else {
+        String::new()
+    };
+    let title = report.round.name.clone();
+    Ok(render_with_head(
+        &state,
+        StatusCode::OK,
+        &title,
+        &head,
+        move || view! { <ScreenPage report /> }.into_any(),
+    ))
+}

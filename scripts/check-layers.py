@@ -26,9 +26,9 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Lowest first. A module belongs to the first layer whose prefix it starts with (longest
 # prefix wins). Edges may only point to the same layer or a lower one.
 LAYERS = [
-    ("model", ["crate::model", "crate::error"]),
     ("core", ["crate::plan", "crate::ballot", "crate::results", "crate::charts",
               "crate::export", "crate::audit", "crate::clock"]),
+    ("model", ["crate::model", "crate::error"]),
     ("repo", ["crate::server::repo", "crate::server::db"]),
     ("service", ["crate::server::service"]),
     ("api", ["crate::api"]),

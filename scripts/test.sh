@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 
+echo "== module layers (no cycle, imports point down, SQL only in repositories)"
+python3 scripts/check-layers.py
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -1,7 +1,7 @@
 //! The server function behind the staff desk.
 
 use crate::error::AppError;
-use crate::model::desk::{DeskRound, DeskView};
+use crate::model::desk::DeskView;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -11,6 +11,7 @@ pub async fn get_desk() -> Result<DeskView, AppError> {
     use crate::api::context::{pool_from_context, respond};
     use crate::server::repo::account::AccountRole;
     use crate::server::repo::round;
+    use crate::model::desk::DeskRound;
     use crate::server::service::session::current_account;
     respond(async move {
         let pool = pool_from_context()?;

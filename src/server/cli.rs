@@ -604,9 +604,7 @@ async fn round_command(pool: &sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Re
         }
         RoundCommand::Check { id } => {
             round::get(pool, id).await?;
-            let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
-                .fetch_one(pool)
-                .await?;
+            let integrity = db::integrity_check(pool).await?;
             anyhow::ensure!(
                 integrity == "ok",
                 "the database file is damaged: {integrity}"

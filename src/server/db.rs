@@ -111,3 +111,11 @@ pub async fn server_secret(pool: &SqlitePool) -> anyhow::Result<Vec<u8>> {
             .await?;
     Ok(key)
 }
+
+/// SQLite's own check of the file: `"ok"`, or what is damaged.
+pub async fn integrity_check(pool: &SqlitePool) -> Result<String, sqlx::Error> {
+    let (integrity,): (String,) = sqlx::query_as("PRAGMA integrity_check")
+        .fetch_one(pool)
+        .await?;
+    Ok(integrity)
+}

@@ -1,8 +1,10 @@
-//! Database access. SQL stays here; the shapes pages see are in `crate::api`.
+//! Database access: SQL lives here and nowhere else (`scripts/check-layers.py`). Each module
+//! takes a pool or a transaction and gives back domain types.
 
 pub mod account;
 pub mod audit;
 pub mod ballot;
+pub mod export;
 pub mod indicator;
 pub mod invite;
 pub mod plan;

@@ -7,6 +7,7 @@
 
 use crate::export::{Cell, CsvOut, ExportError, XlsxOut};
 use crate::results::indicator_means;
+use crate::server::repo::export as repo_export;
 use crate::server::repo::results::{self as repo_results, ItemMeta, Report, ReportError};
 use crate::server::repo::score;
 use sqlx::SqlitePool;
@@ -204,9 +205,7 @@ async fn summary_sheet(
     send(tx, sheet("汇总", &["项目", "内容"], &[22.0, 60.0])).await?;
     let m = &report.results.method;
     let (voted, invited) = report.turnout;
-    let head: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(pool)
-        .await?;
+    let head = repo_export::audit_head(pool).await?;
     let levels: Vec<String> = m
         .scale
         .levels
@@ -366,14 +365,7 @@ async fn evaluators_sheet(
     widths.resize(header.len() - 1, 10.0);
     widths.push(50.0);
     send(tx, sheet("评估打分", &header, &widths)).await?;
-    let notes: Vec<(String, String, String)> = sqlx::query_as(
-        "SELECT a.login, s.item, s.note FROM score_sheet s
-         JOIN score_submission sub ON sub.round_id = s.round_id AND sub.account_id = s.account_id
-         JOIN account a ON a.id = s.account_id WHERE s.round_id = ?",
-    )
-    .bind(report.round.id)
-    .fetch_all(pool)
-    .await?;
+    let notes = repo_export::evaluator_notes(pool, report.round.id).await?;
     let notes: std::collections::HashMap<(String, String), String> =
         notes.into_iter().map(|(l, i, n)| ((l, i), n)).collect();
     let mut rows = Vec::new();
@@ -448,19 +440,7 @@ async fn comments_sheet(
     // (the order tells nothing), a page at a time.
     let mut after = (String::new(), String::new());
     loop {
-        let rows: Vec<(String, String, String)> = sqlx::query_as(
-            "SELECT c.ballot_id, c.item, c.comment FROM ballot_choice c
-             JOIN ballot b ON b.id = c.ballot_id
-             WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
-               AND (c.ballot_id, c.item) > (?, ?)
-             ORDER BY c.ballot_id, c.item LIMIT ?",
-        )
-        .bind(report.round.id)
-        .bind(&after.0)
-        .bind(&after.1)
-        .bind(PAGE)
-        .fetch_all(pool)
-        .await?;
+        let rows = repo_export::item_comments_after(pool, report.round.id, &after, PAGE).await?;
         let Some(last) = rows.last() else {
             break;
         };
@@ -480,16 +460,7 @@ async fn comments_sheet(
     }
     let mut after = String::new();
     loop {
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, comment FROM ballot
-             WHERE round_id = ? AND comment IS NOT NULL AND comment != '' AND id > ?
-             ORDER BY id LIMIT ?",
-        )
-        .bind(report.round.id)
-        .bind(&after)
-        .bind(PAGE)
-        .fetch_all(pool)
-        .await?;
+        let rows = repo_export::overall_comments_after(pool, report.round.id, &after, PAGE).await?;
         let Some(last) = rows.last() else {
             break;
         };
@@ -546,19 +517,7 @@ async fn ballots_sheet(
     let mut written = 0u64;
     let mut after = String::new();
     loop {
-        // One row per ballot with its choices folded into "item=level,…" by SQLite: a page is
-        // 1,000 rows to decode rather than 44,000.
-        let ballots: Vec<(String, Option<String>, Option<String>)> = sqlx::query_as(
-            "SELECT b.id, b.comment, group_concat(c.item || '=' || COALESCE(c.level, ''), ',')
-             FROM ballot b LEFT JOIN ballot_choice c ON c.ballot_id = b.id
-             WHERE b.round_id = ? AND b.id > ?
-             GROUP BY b.id ORDER BY b.id LIMIT ?",
-        )
-        .bind(report.round.id)
-        .bind(&after)
-        .bind(PAGE)
-        .fetch_all(pool)
-        .await?;
+        let ballots = repo_export::ballots_after(pool, report.round.id, &after, PAGE).await?;
         let Some(last) = ballots.last() else {
             break;
         };

@@ -9,9 +9,9 @@ use leptos::server_fn::codec::GetUrl;
 #[server(endpoint = "desk", input = GetUrl)]
 pub async fn get_desk() -> Result<DeskView, AppError> {
     use crate::api::context::{pool_from_context, respond};
+    use crate::model::desk::DeskRound;
     use crate::server::repo::account::AccountRole;
     use crate::server::repo::round;
-    use crate::model::desk::DeskRound;
     use crate::server::service::session::current_account;
     respond(async move {
         let pool = pool_from_context()?;

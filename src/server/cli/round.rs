@@ -1,0 +1,399 @@
+//! `ceping round …`: create, open, close, reopen, check, indicators, configure, results, list.
+
+use super::cli_actor;
+use crate::server::{db, repo};
+use anyhow::Context;
+use clap::Subcommand;
+
+#[derive(Debug, Subcommand)]
+pub enum RoundCommand {
+    /// Create a round (state: draft). Prints its id.
+    Create {
+        /// The plan it evaluates (default: the latest plan).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// Its name, e.g. "2020年度满意度测评".
+        #[arg(long)]
+        name: String,
+        /// Planned opening time (RFC 3339, e.g. 2020-12-20T09:00:00+08:00), shown to deputies.
+        #[arg(long)]
+        opens: Option<String>,
+        /// Planned closing time (RFC 3339).
+        #[arg(long)]
+        closes: Option<String>,
+        /// What deputies rate.
+        #[arg(long, value_enum, default_value_t = Items::Both)]
+        items: Items,
+        /// The rating scale.
+        #[arg(long, value_enum, default_value_t = ScaleChoice::Three)]
+        scale: ScaleChoice,
+        /// Do not collect written comments.
+        #[arg(long)]
+        no_comments: bool,
+        /// Longest comment, in characters.
+        #[arg(long, default_value_t = 300)]
+        comment_max: i64,
+    },
+    /// Open a draft round for voting.
+    Open { id: i64 },
+    /// Close an open round: no more ballots or revisions.
+    Close { id: i64 },
+    /// Reopen a closed round (recorded, with an optional reason).
+    Reopen {
+        id: i64,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Recount a round from its stored ballots and compare with the running tallies.
+    /// Exits with an error if anything disagrees.
+    Check { id: i64 },
+    /// Show a round's evaluator indicators; with --set, replace them (draft rounds only).
+    Indicators {
+        id: i64,
+        /// The new set: "name:weight[:guidance]" separated by commas or new lines, weights
+        /// adding up to 100, e.g. "工作进度:40,落实成效:60".
+        #[arg(long)]
+        set: Option<String>,
+    },
+    /// Change how a round's results are counted and whether the big screen shows them early.
+    /// Prints the configuration in force.
+    Configure {
+        id: i64,
+        /// N for 满意率 and the majority rule: valid (ballots that rated the item), invited:N
+        /// or present:N.
+        #[arg(long)]
+        denominator: Option<String>,
+        /// Deputies' and evaluators' weights in the combined index, e.g. 60,40.
+        #[arg(long)]
+        group_weights: Option<String>,
+        /// Level weights of the satisfaction score, one per level, e.g. 100,60,0.
+        #[arg(long)]
+        level_weights: Option<String>,
+        /// 需重新办理 under this 满意率, in percent (default 80).
+        #[arg(long)]
+        threshold: Option<f64>,
+        /// Drop the highest and lowest evaluator when five or more are counted: on or off.
+        #[arg(long)]
+        trim: Option<Switch>,
+        /// Show results on the big screen before the round closes: on or off.
+        #[arg(long)]
+        publish: Option<Switch>,
+    },
+    /// Print a round's results (the same figures as the results page).
+    Results {
+        id: i64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List rounds with their state and turnout.
+    List {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Switch {
+    On,
+    Off,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum Items {
+    Both,
+    Tasks,
+    Units,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ScaleChoice {
+    /// 满意 / 基本满意 / 不满意
+    Three,
+    /// 满意 / 比较满意 / 基本满意 / 不满意
+    Four,
+}
+
+fn check_time(label: &str, t: &Option<String>) -> anyhow::Result<()> {
+    if let Some(t) = t {
+        chrono::DateTime::parse_from_rfc3339(t).with_context(|| {
+            format!("--{label} must be an RFC 3339 time such as 2020-12-20T09:00:00+08:00")
+        })?;
+    }
+    Ok(())
+}
+
+pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()> {
+    use crate::ballot::Scale;
+    use crate::server::repo::round::{self, NewRound, RoundAction};
+    let pool = &pool;
+    let actor = cli_actor();
+    match cmd {
+        RoundCommand::Create {
+            plan,
+            name,
+            opens,
+            closes,
+            items,
+            scale,
+            no_comments,
+            comment_max,
+        } => {
+            check_time("opens", &opens)?;
+            check_time("closes", &closes)?;
+            let plan_id = match plan {
+                Some(p) => p,
+                None => repo::plan::resolve_plan_id(pool, None)
+                    .await
+                    .map_err(|_| anyhow::anyhow!("there is no plan yet: import one first"))?,
+            };
+            let id = round::create(
+                pool,
+                &NewRound {
+                    plan_id,
+                    name,
+                    opens_at: opens,
+                    closes_at: closes,
+                    rate_tasks: matches!(items, Items::Both | Items::Tasks),
+                    rate_units: matches!(items, Items::Both | Items::Units),
+                    scale: match scale {
+                        ScaleChoice::Three => Scale::three_level(),
+                        ScaleChoice::Four => Scale::four_level(),
+                    },
+                    comments_allowed: !no_comments,
+                    comment_max_chars: comment_max,
+                },
+                &actor,
+            )
+            .await?;
+            let n = round::items(pool, id).await?.len();
+            println!("created round {id} (draft) rating {n} items");
+        }
+        RoundCommand::Open { id } => {
+            round::transition(pool, id, RoundAction::Open, &actor, None).await?;
+            println!("round {id} is open");
+        }
+        RoundCommand::Close { id } => {
+            round::transition(pool, id, RoundAction::Close, &actor, None).await?;
+            println!("round {id} is closed");
+        }
+        RoundCommand::Reopen { id, note } => {
+            round::transition(pool, id, RoundAction::Reopen, &actor, note.as_deref()).await?;
+            println!("round {id} is open again (recorded)");
+        }
+        RoundCommand::Check { id } => {
+            round::get(pool, id).await?;
+            let integrity = db::integrity_check(pool).await?;
+            anyhow::ensure!(
+                integrity == "ok",
+                "the database file is damaged: {integrity}"
+            );
+            let audit = round::audit(pool, id).await?;
+            println!("{}", serde_json::to_string(&audit)?);
+            if !audit.consistent() {
+                anyhow::bail!("round {id}: the stored ballots and the tallies disagree");
+            }
+            println!(
+                "round {id}: {} ballots, each whole; tallies equal a recount; integrity ok",
+                audit.ballots
+            );
+        }
+        RoundCommand::Indicators { id, set } => {
+            use crate::server::repo::score;
+            round::get(pool, id).await?;
+            if let Some(text) = set {
+                let list = score::parse_indicator_list(&text).map_err(anyhow::Error::msg)?;
+                score::set_indicators(pool, id, &list, &actor)
+                    .await
+                    .map_err(|e| match e {
+                        score::ScoreError::Indicators(m) => {
+                            anyhow::anyhow!("{}", crate::results::message_en(&m))
+                        }
+                        other => anyhow::anyhow!("{other}"),
+                    })?;
+                println!("round {id}: indicators replaced");
+            }
+            for i in score::indicators(pool, id).await? {
+                println!(
+                    "{:>2}  {:>6}  {}  {}",
+                    i.position, i.weight, i.name, i.guidance
+                );
+            }
+        }
+        RoundCommand::Configure {
+            id,
+            denominator,
+            group_weights,
+            level_weights,
+            threshold,
+            trim,
+            publish,
+        } => {
+            let r = round::get(pool, id).await?;
+            let mut config = r.results_config.clone();
+            if let Some(d) = denominator {
+                config.denominator = parse_denominator(&d)?;
+            }
+            if let Some(g) = group_weights {
+                let w = parse_numbers(&g)?;
+                let [d, e] = w[..] else {
+                    anyhow::bail!("--group-weights takes two numbers, e.g. 60,40");
+                };
+                config.group_weights = (d, e);
+            }
+            if let Some(l) = level_weights {
+                config.level_weights = Some(parse_numbers(&l)?);
+            }
+            if let Some(t) = threshold {
+                config.rework_threshold = t / 100.0;
+            }
+            if let Some(t) = trim {
+                config.trim = t == Switch::On;
+            }
+            config
+                .resolve(&r.scale)
+                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
+            round::configure(
+                pool,
+                id,
+                Some(&config),
+                publish.map(|p| p == Switch::On),
+                &actor,
+            )
+            .await?;
+            let r = round::get(pool, id).await?;
+            println!(
+                "round {id}: {} ; big screen shows results before closing: {}",
+                serde_json::to_string(&r.results_config)?,
+                if r.results_public { "yes" } else { "no" }
+            );
+        }
+        RoundCommand::Results { id, json } => {
+            let report = repo::results::load(pool, id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
+            print_results(&report, json)?;
+        }
+        RoundCommand::List { json } => {
+            let rounds = round::list(pool).await?;
+            let mut rows = Vec::new();
+            for r in rounds {
+                let (ballots, invited) = round::turnout(pool, r.id).await?;
+                rows.push(serde_json::json!({
+                    "id": r.id, "plan": r.plan_id, "name": r.name, "state": r.state,
+                    "opens_at": r.opens_at, "closes_at": r.closes_at,
+                    "ballots": ballots, "invited": invited,
+                }));
+            }
+            if json {
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else if rows.is_empty() {
+                println!("no rounds yet: ceping round create --name NAME");
+            } else {
+                println!(
+                    "{:>4}  {:<8} {:>8} {:>8}  name",
+                    "id", "state", "ballots", "invited"
+                );
+                for r in rows {
+                    println!(
+                        "{:>4}  {:<8} {:>8} {:>8}  {}",
+                        r["id"].as_i64().unwrap_or_default(),
+                        r["state"].as_str().unwrap_or(""),
+                        r["ballots"].as_i64().unwrap_or_default(),
+                        r["invited"].as_i64().unwrap_or_default(),
+                        r["name"].as_str().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn parse_numbers(text: &str) -> anyhow::Result<Vec<f64>> {
+    text.split([',', '，'])
+        .map(|p| {
+            p.trim()
+                .parse::<f64>()
+                .map_err(|_| anyhow::anyhow!("not a number: {p:?}"))
+        })
+        .collect()
+}
+
+fn parse_denominator(text: &str) -> anyhow::Result<crate::results::Denominator> {
+    use crate::results::Denominator;
+    let bad = || anyhow::anyhow!("--denominator is valid, invited:N or present:N (N > 0)");
+    let n = |v: &str| {
+        v.trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(bad)
+    };
+    match text.split_once(':') {
+        None if text.trim() == "valid" => Ok(Denominator::ValidBallots),
+        Some(("invited", v)) => Ok(Denominator::Invited(n(v)?)),
+        Some(("present", v)) => Ok(Denominator::Present(n(v)?)),
+        _ => Err(bad()),
+    }
+}
+
+/// `ceping round results`: one line per item, or the whole computation as JSON.
+fn print_results(report: &repo::results::Report, json: bool) -> anyhow::Result<()> {
+    if json {
+        let items: Vec<serde_json::Value> = report
+            .items
+            .iter()
+            .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+            .map(|(m, r)| {
+                serde_json::json!({
+                    "item": m.item, "kind": if m.is_task { "task" } else { "unit" },
+                    "label": m.label, "title": m.title, "result": r,
+                })
+            })
+            .collect();
+        let out = serde_json::json!({
+            "round": { "id": report.round.id, "name": report.round.name, "state": report.round.state },
+            "turnout": { "ballots": report.turnout.0, "invited": report.turnout.1 },
+            "evaluators_submitted": report.evaluators_submitted,
+            "method": report.results.method,
+            "indicators": report.indicators,
+            "items": items,
+            "task_ranking": report.results.task_ranking,
+            "unit_ranking": report.results.unit_ranking,
+        });
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
+    println!(
+        "round {} ({}): {} ballots of {} invited; {} evaluators submitted",
+        report.round.id,
+        report.round.name,
+        report.turnout.0,
+        report.turnout.1,
+        report.evaluators_submitted
+    );
+    println!(
+        "{:<6} {:>7} {:>7} {:>7} {:>7} {:>7}  {:<4} label",
+        "item", "valid", "rate%", "deputy", "eval", "index", "flag"
+    );
+    for m in &report.items {
+        let Some(r) = report.result(&m.item) else {
+            continue;
+        };
+        println!(
+            "{:<6} {:>7} {:>7} {:>7} {:>7} {:>7}  {:<4} {}",
+            m.item,
+            r.deputies.valid,
+            fmt(r.deputies.satisfaction_rate.map(|v| v * 100.0)),
+            fmt(r.deputies.satisfaction_score),
+            fmt(r.evaluators.score),
+            fmt(r.combined.value),
+            if r.needs_rework { "redo" } else { "" },
+            m.full_label()
+        );
+    }
+    Ok(())
+}

@@ -529,7 +529,7 @@ async fn bad_posts_get_a_clear_4xx_and_store_nothing() {
             format!("idem=k&comment={}", "x".repeat(2 * 1024 * 1024)),
             "application/x-www-form-urlencoded",
             StatusCode::PAYLOAD_TOO_LARGE,
-            "",
+            "提交的内容过多",
         ),
     ];
     for (body, ctype, status, needle) in cases {

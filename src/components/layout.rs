@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::model::plan::PlanHeader;
+use crate::components::notice::Notice;
 use leptos::prelude::*;
 
 /// Which navigation tab is current.
@@ -57,11 +58,12 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             <a class="brand" href="/">"测评"</a>
         </header>
         <main class="page error-page">
-            <h1>{heading}</h1>
-            <p>{error.to_string()}</p>
-            <p>
-                <a class="button" href="/">"返回首页"</a>
-            </p>
+            <Notice
+                title=heading.to_string()
+                message=error.to_string()
+                hint=None
+                next=Some(("/".to_string(), "返回首页".to_string()))
+            />
         </main>
     }
 }

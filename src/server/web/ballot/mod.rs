@@ -15,12 +15,11 @@ use crate::server::repo::invite;
 use crate::server::repo::round::Round;
 use crate::server::service::ballot_box::{Accepted, Refusal, Submission};
 use crate::server::service::ballot_gate::{check_code, refused};
-use crate::server::web::extract::WebForm;
+use crate::server::web::extract::{FormBody, WebForm};
 use crate::server::web::problem::{Frame, Problem};
 use crate::server::web::render::render;
 use crate::server::web::{AppState, MAX_BODY_BYTES};
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -95,7 +94,7 @@ fn level_key(form: &BallotForm, level: Option<i64>) -> Option<String> {
 pub async fn post_ballot(
     State(state): State<AppState>,
     Path(raw_code): Path<String>,
-    body: Bytes,
+    FormBody(body): FormBody,
 ) -> Response {
     let (round, code) = match accept_post(&state, &raw_code).await {
         Ok(ok) => ok,

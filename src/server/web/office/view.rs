@@ -20,6 +20,26 @@ fn alert(error: Option<String>) -> impl IntoView {
     error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })
 }
 
+/// One radio button per (value, words); the one whose value is `chosen` is checked.
+#[component]
+fn Choices(
+    name: &'static str,
+    options: Vec<(&'static str, &'static str)>,
+    chosen: String,
+) -> impl IntoView {
+    options
+        .into_iter()
+        .map(|(value, words)| {
+            view! {
+                <label class="choice">
+                    <input type="radio" name=name value=value checked=chosen == value />
+                    {words}
+                </label>
+            }
+        })
+        .collect_view()
+}
+
 /// What the new-round form shows (as typed, when refused).
 #[derive(Debug, Clone, Default)]
 pub struct NewRoundValues {
@@ -55,29 +75,19 @@ pub fn NewRoundForm(
                 <input id="closes" name="closes" type="datetime-local" value=values.closes />
                 <fieldset>
                     <legend>"测评项目"</legend>
-                    <label class="choice">
-                        <input type="radio" name="items" value="both" checked=items != "tasks" && items != "units" />
-                        "工作任务和成员单位"
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="items" value="tasks" checked=items == "tasks" />
-                        "仅工作任务"
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="items" value="units" checked=items == "units" />
-                        "仅成员单位"
-                    </label>
+                    <Choices
+                        name="items"
+                        options=vec![("both", "工作任务和成员单位"), ("tasks", "仅工作任务"), ("units", "仅成员单位")]
+                        chosen=if items == "tasks" || items == "units" { items.clone() } else { "both".into() }
+                    />
                 </fieldset>
                 <fieldset>
                     <legend>"评价等级"</legend>
-                    <label class="choice">
-                        <input type="radio" name="scale" value="three" checked=scale != "four" />
-                        "满意 / 基本满意 / 不满意"
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="scale" value="four" checked=scale == "four" />
-                        "满意 / 比较满意 / 基本满意 / 不满意"
-                    </label>
+                    <Choices
+                        name="scale"
+                        options=vec![("three", "满意 / 基本满意 / 不满意"), ("four", "满意 / 比较满意 / 基本满意 / 不满意")]
+                        chosen=if scale == "four" { "four".into() } else { "three".into() }
+                    />
                 </fieldset>
                 <label class="choice">
                     <input type="checkbox" name="comments" value="1" checked=values.comments />
@@ -251,18 +261,11 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> 
             <form method="post" action=format!("/desk/rounds/{round_id}/settings") class="office-form">
                 <fieldset disabled=!draft>
                     <legend>"满意率的分母 N"</legend>
-                    <label class="choice">
-                        <input type="radio" name="denominator" value="valid" checked=denominator == "valid" />
-                        "有效票数（该项已评价的票）"
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="denominator" value="invited" checked=denominator == "invited" />
-                        "应到代表人数"
-                    </label>
-                    <label class="choice">
-                        <input type="radio" name="denominator" value="present" checked=denominator == "present" />
-                        "实到代表人数"
-                    </label>
+                    <Choices
+                        name="denominator"
+                        options=vec![("valid", "有效票数（该项已评价的票）"), ("invited", "应到代表人数"), ("present", "实到代表人数")]
+                        chosen=denominator.to_string()
+                    />
                     <label for="n">"人数（选应到或实到时填写）"</label>
                     <input id="n" name="n" value=n inputmode="numeric" />
                     <label for="group">"综合指数中代表与评估的权重（如 60,40）"</label>

@@ -7,7 +7,11 @@
 //! turnout, and the results once they are published.
 
 mod charts;
-/// The results pages and the big screen.
+/// One task's or unit's results page.
+pub mod item_view;
+/// The venue's big screen.
+pub mod screen_view;
+/// The round's results pages and the pieces the others share.
 pub mod view;
 
 pub use charts::{CHARTS, draw};
@@ -26,7 +30,9 @@ use axum::response::Response;
 use axum::routing::get;
 use leptos::prelude::*;
 use serde::Deserialize;
-use view::{CompareLine, Comparison, ItemResultPage, ResultsOverview, ResultsWithheld, ScreenPage};
+use item_view::ItemResultPage;
+use screen_view::ScreenPage;
+use view::{CompareLine, Comparison, ResultsOverview, ResultsWithheld};
 
 type Page = Result<Response, Problem>;
 

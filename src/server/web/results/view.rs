@@ -1,6 +1,5 @@
-//! Results pages: a round's overview (`/results/{round}`), one task or unit
-//! (`/results/{round}/tasks/{id}`, `…/units/{id}`) and the venue's big screen
-//! (`/screen/{round}`). Every chart has the same numbers in a table beside it.
+//! A round's results pages (`/results/{round}`, withheld or in full) and the pieces the item
+//! page and the big screen share. Every chart has the same numbers in a table beside it.
 
 use crate::charts::{NOT_RATED_COLOUR, level_colours};
 use crate::components::format::pct;
@@ -12,7 +11,7 @@ use crate::server::repo::round::RoundState;
 use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
-fn turnout_line(report: &Report) -> String {
+pub(super) fn turnout_line(report: &Report) -> String {
     let (voted, invited) = report.turnout;
     let rate = if invited > 0 {
         format!("（{:.1}%）", voted as f64 * 100.0 / invited as f64)
@@ -24,7 +23,7 @@ fn turnout_line(report: &Report) -> String {
 
 /// How the figures are computed, in words, so a reader can recompute them.
 #[component]
-fn Method(report: Report) -> impl IntoView {
+pub(super) fn Method(report: Report) -> impl IntoView {
     let m = &report.results.method;
     let n = match m.config.denominator {
         Denominator::ValidBallots => "有效票数（该项已评价的票）".to_string(),
@@ -185,7 +184,7 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
 
 /// The evaluators' mean per indicator for `items`, as a table under the chart.
 #[component]
-fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
+pub(super) fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
     let set = crate::server::repo::score::as_set(&report.indicators);
     let heads = report
         .indicators
@@ -229,7 +228,7 @@ fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
 
 /// A chart with its caption; the table with the same numbers follows it.
 #[component]
-fn Chart(src: String, caption: String) -> impl IntoView {
+pub(super) fn Chart(src: String, caption: String) -> impl IntoView {
     view! {
         <figure class="chart">
             <img src=src alt=caption.clone() loading="lazy" />
@@ -416,289 +415,5 @@ pub fn ResultsOverview(
             </section>
             {compare_section}
         </StaffFrame>
-    }
-}
-
-/// `/results/{round}/tasks/{id}` and `/results/{round}/units/{id}`.
-#[component]
-pub fn ItemResultPage(
-    who: Account,
-    report: Report,
-    meta: ItemMeta,
-    /// Evaluators' notes on this item: (login, note).
-    notes: Vec<(String, String)>,
-    /// Deputies' comments on this item (anonymous, in random order).
-    comments: Vec<String>,
-    /// For a unit: its own result and the tasks it leads and shares.
-    unit: Option<UnitView>,
-) -> impl IntoView {
-    let id = report.round.id;
-    let result: Option<ItemResult> = report.result(&meta.item).cloned();
-    let public = if meta.is_task {
-        format!("/tasks/{}", meta.ref_id)
-    } else {
-        format!("/units/{}", meta.ref_id)
-    };
-    let figures = result.as_ref().map(|r| {
-        let colours = level_colours(r.deputies.counts.len());
-        let levels = report
-            .round
-            .scale
-            .levels
-            .iter()
-            .zip(&r.deputies.counts)
-            .zip(colours)
-            .map(|((l, n), c)| {
-                view! {
-                    <dt>
-                        <span class="swatch" style=format!("background:{c}")></span>
-                        {l.label.clone()}
-                    </dt>
-                    <dd>{format!("{n} 票")}</dd>
-                }
-            })
-            .collect_view();
-        let flag = if r.needs_rework {
-            let why: Vec<&str> = r.rework_reasons.iter().map(|w| w.label()).collect();
-            format!("{NEEDS_REWORK_LABEL}（{}）", why.join("；"))
-        } else {
-            "—".to_string()
-        };
-        view! {
-            <dl class="figures">
-                {levels}
-                <dt>
-                    <span class="swatch" style=format!("background:{NOT_RATED_COLOUR}")></span>
-                    "未评"
-                </dt>
-                <dd>{format!("{} 票（不计入）", r.deputies.not_rated)}</dd>
-                <dt>"满意率"</dt>
-                <dd>{format!("{}（N = {}）", pct(r.deputies.satisfaction_rate), r.deputies.n)}</dd>
-                <dt>"测评结果"</dt>
-                <dd>{r.deputies.classification.map(|c| c.label()).unwrap_or("—")}</dd>
-                <dt>"代表得分"</dt>
-                <dd>{fmt1(r.deputies.satisfaction_score)}</dd>
-                <dt>"评估得分"</dt>
-                <dd>
-                    {format!(
-                        "{}{}",
-                        fmt1(r.evaluators.score),
-                        r.evaluators.grade.map(|g| format!("（{}）", g.label())).unwrap_or_default(),
-                    )}
-                </dd>
-                <dt>"综合指数"</dt>
-                <dd class="strong">{fmt1(r.combined.value)}</dd>
-                <dt>"标记"</dt>
-                <dd>{flag}</dd>
-            </dl>
-        }
-    });
-    let lines = result.as_ref().filter(|r| !r.evaluators.lines.is_empty()).map(|r| {
-        let heads = report
-            .indicators
-            .iter()
-            .map(|i| view! { <th class="num">{i.name.clone()}</th> })
-            .collect_view();
-        let rows = r
-            .evaluators
-            .lines
-            .iter()
-            .map(|l| {
-                let cells = l
-                    .scores
-                    .iter()
-                    .map(|s| view! { <td class="num">{fmt1(*s)}</td> })
-                    .collect_view();
-                let note = if l.dropped {
-                    "去掉（最高或最低）"
-                } else if l.weighted.is_none() {
-                    "未评完，不计入"
-                } else {
-                    ""
-                };
-                view! {
-                    <tr>
-                        <th scope="row">{l.evaluator.clone()}</th>
-                        {cells}
-                        <td class="num">{fmt1(l.weighted)}</td>
-                        <td>{note}</td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <section class="card">
-                <h2>"评估打分"</h2>
-                <p>
-                    {format!(
-                        "评估得分 {}{}，计入 {} 人。",
-                        fmt1(r.evaluators.score),
-                        r.evaluators.grade.map(|g| format!("（{}）", g.label())).unwrap_or_default(),
-                        r.evaluators.used,
-                    )}
-                </p>
-                <div class="table-wrap">
-                    <table class="results">
-                        <thead>
-                            <tr>
-                                <th>"评估人"</th>
-                                {heads}
-                                <th class="num">"加权"</th>
-                                <th></th>
-                            </tr>
-                        </thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            </section>
-        }
-    });
-    let no_lines = result
-        .as_ref()
-        .is_some_and(|r| r.evaluators.lines.is_empty())
-        .then(|| {
-            view! {
-                <section class="card">
-                    <h2>"评估打分"</h2>
-                    <p class="meta">"暂无已提交的评估打分。"</p>
-                </section>
-            }
-        });
-    let unit_section = unit.map(|u| {
-        let list = |title: &'static str, rs: Vec<ItemResult>, mean: Option<f64>| {
-            let metas: Vec<ItemMeta> = rs
-                .iter()
-                .filter_map(|r| report.meta(&r.item).cloned())
-                .collect();
-            view! {
-                <h3>{format!("{title}（平均综合指数 {}）", fmt1(mean))}</h3>
-                <ResultsTable report=report.clone() items=metas show_rank=false />
-            }
-        };
-        view! {
-            <section class="card">
-                <h2>"相关工作任务"</h2>
-                {list("牵头的任务", u.led_tasks, u.led_mean.mean)}
-                {list("参与的任务", u.shared_tasks, u.shared_mean.mean)}
-            </section>
-        }
-    });
-    let notes = (!notes.is_empty()).then(|| {
-        let items = notes
-            .into_iter()
-            .map(|(who, note)| view! { <li><strong>{who}</strong>"："{note}</li> })
-            .collect_view();
-        view! {
-            <section class="card">
-                <h2>"评分依据"</h2>
-                <ul class="notes evaluator-notes">{items}</ul>
-            </section>
-        }
-    });
-    let comments = (!comments.is_empty()).then(|| {
-        let items = comments
-            .into_iter()
-            .map(|c| view! { <li>{c}</li> })
-            .collect_view();
-        view! {
-            <section class="card">
-                <h2>"代表意见"</h2>
-                <ul class="notes deputy-comments">{items}</ul>
-            </section>
-        }
-    });
-    view! {
-        <StaffFrame who=Some(who)>
-            <p class="crumb">
-                <a href=format!("/results/{id}")>{report.round.name.clone()}</a>
-            </p>
-            <h1>{meta.label.clone()}</h1>
-            <p class="lead-in">
-                {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
-            </p>
-            <section class="card">
-                <h2>"测评结果"</h2>
-                {figures}
-            </section>
-            {lines}
-            {no_lines}
-            {notes}
-            {comments}
-            {unit_section}
-        </StaffFrame>
-    }
-}
-
-/// `/screen/{round}`: large type for the venue. Turnout always; results once published.
-#[component]
-pub fn ScreenPage(report: Report) -> impl IntoView {
-    let id = report.round.id;
-    let (voted, invited) = report.turnout;
-    let share = if invited > 0 {
-        voted as f64 * 100.0 / invited as f64
-    } else {
-        0.0
-    };
-    let results = report.published().then(|| {
-        let tasks = report.by_rank(true);
-        let units = report.by_rank(false);
-        let row = |m: &ItemMeta| {
-            let r = report.result(&m.item);
-            let rate = pct(r.and_then(|r| r.deputies.satisfaction_rate));
-            let class = r
-                .and_then(|r| r.deputies.classification)
-                .map(|c| c.label())
-                .unwrap_or("—");
-            view! {
-                <tr>
-                    <th scope="row">{m.full_label()}</th>
-                    <td class="num">{rate}</td>
-                    <td>{class}</td>
-                </tr>
-            }
-        };
-        let task_rows = tasks.iter().map(row).collect_view();
-        let unit_rows = units.iter().map(row).collect_view();
-        view! {
-            <section>
-                <h2>"工作任务满意率"</h2>
-                <table class="screen-table">
-                    <tbody>{task_rows}</tbody>
-                </table>
-            </section>
-            <section>
-                <h2>"成员单位"</h2>
-                <img
-                    class="screen-chart"
-                    src=format!("/results/{id}/charts/units-ranked.svg")
-                    alt="成员单位按综合指数排名"
-                />
-                <table class="screen-table">
-                    <tbody>{unit_rows}</tbody>
-                </table>
-            </section>
-        }
-    });
-    let waiting = (!report.published()).then(|| {
-        view! { <p class="screen-wait">"测评结束后公布结果。"</p> }
-    });
-    view! {
-        <main class="screen">
-            <h1>{report.round.name.clone()}</h1>
-            <p class="screen-plan">{report.plan_title.clone()}</p>
-            <section class="screen-turnout" aria-live="polite">
-                <p class="screen-count">
-                    <span class="voted">{voted}</span>
-                    " / "
-                    {invited}
-                </p>
-                <div class="screen-bar" role="img" aria-label=format!("已投 {voted} / 应投 {invited}")>
-                    <div class="screen-fill" style=format!("width:{share:.1}%")></div>
-                </div>
-                <p>{format!("已投票 {share:.1}% · {}", report.round.state.label_zh())}</p>
-            </section>
-            {waiting}
-            {results}
-        </main>
     }
 }

@@ -1,0 +1,87 @@
+//! `/screen/{round}`: the venue's big screen.
+
+use crate::charts::{NOT_RATED_COLOUR, level_colours};
+use crate::components::format::pct;
+use crate::components::format::{fmt_weight, fmt1};
+use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
+use crate::server::repo::account::Account;
+use crate::server::repo::results::{ItemMeta, Report};
+use crate::server::repo::round::RoundState;
+use crate::server::web::frame::StaffFrame;
+use leptos::prelude::*;
+
+use super::view::*;
+
+/// `/screen/{round}`: large type for the venue. Turnout always; results once published.
+#[component]
+pub fn ScreenPage(report: Report) -> impl IntoView {
+    let id = report.round.id;
+    let (voted, invited) = report.turnout;
+    let share = if invited > 0 {
+        voted as f64 * 100.0 / invited as f64
+    } else {
+        0.0
+    };
+    let results = report.published().then(|| {
+        let tasks = report.by_rank(true);
+        let units = report.by_rank(false);
+        let row = |m: &ItemMeta| {
+            let r = report.result(&m.item);
+            let rate = pct(r.and_then(|r| r.deputies.satisfaction_rate));
+            let class = r
+                .and_then(|r| r.deputies.classification)
+                .map(|c| c.label())
+                .unwrap_or("—");
+            view! {
+                <tr>
+                    <th scope="row">{m.full_label()}</th>
+                    <td class="num">{rate}</td>
+                    <td>{class}</td>
+                </tr>
+            }
+        };
+        let task_rows = tasks.iter().map(row).collect_view();
+        let unit_rows = units.iter().map(row).collect_view();
+        view! {
+            <section>
+                <h2>"工作任务满意率"</h2>
+                <table class="screen-table">
+                    <tbody>{task_rows}</tbody>
+                </table>
+            </section>
+            <section>
+                <h2>"成员单位"</h2>
+                <img
+                    class="screen-chart"
+                    src=format!("/results/{id}/charts/units-ranked.svg")
+                    alt="成员单位按综合指数排名"
+                />
+                <table class="screen-table">
+                    <tbody>{unit_rows}</tbody>
+                </table>
+            </section>
+        }
+    });
+    let waiting = (!report.published()).then(|| {
+        view! { <p class="screen-wait">"测评结束后公布结果。"</p> }
+    });
+    view! {
+        <main class="screen">
+            <h1>{report.round.name.clone()}</h1>
+            <p class="screen-plan">{report.plan_title.clone()}</p>
+            <section class="screen-turnout" aria-live="polite">
+                <p class="screen-count">
+                    <span class="voted">{voted}</span>
+                    " / "
+                    {invited}
+                </p>
+                <div class="screen-bar" role="img" aria-label=format!("已投 {voted} / 应投 {invited}")>
+                    <div class="screen-fill" style=format!("width:{share:.1}%")></div>
+                </div>
+                <p>{format!("已投票 {share:.1}% · {}", report.round.state.label_zh())}</p>
+            </section>
+            {waiting}
+            {results}
+        </main>
+    }
+}

@@ -1,9 +1,22 @@
 //! Tests of the plan importer: the seed document and small variant documents, one or more per rule.
 
-use super::*;
-use crate::plan::model::{ParsedPlan, Role, RosterRole, UnitKind};
+use std::collections::BTreeSet;
 
-const SEED: &str = include_str!("../../seed/wuhan-2020-proposal-3.txt");
+use chrono::NaiveDate;
+
+use super::dates::parse_range;
+use super::front_matter::{proposal_number, session_of};
+use super::furniture::{PageInfo, parse_date_line, read_furniture};
+use super::markers::{Marker, chapter_heading, cn_value, item_marker};
+use super::normalise::chars_of;
+use super::roster::split_position;
+use super::tasks::{Note, classify_note, parse_item, task_title, widens_to_zones};
+use super::units::{MatchKind, is_misprint_pair, one_edit, short_form_of};
+use super::words::{classify, kind_rank, org_suffix};
+use super::*;
+use crate::plan::model::{ParsedPlan, Role, RosterRole, Task, Unit, UnitKind, UnitLink};
+
+const SEED: &str = include_str!("../../../seed/wuhan-2020-proposal-3.txt");
 
 fn seed() -> ParsedPlan {
     match parse_plan(SEED) {

@@ -5,6 +5,17 @@
 /// The engine: every figure, from counts and scores, recomputable from what it shows.
 pub mod engine;
 
+// The engine's parts, one file per figure; `engine` re-exports what they define.
+mod combined;
+mod config;
+mod errors;
+mod float;
+mod rankings;
+mod rates;
+mod round;
+mod scores;
+mod unit;
+
 pub use engine::{
     Classification, CombinedIndex, ConfigError, CountsError, DEFAULT_GROUP_WEIGHTS,
     DEFAULT_REWORK_THRESHOLD, Denominator, EvaluatorLine, EvaluatorResult, EvaluatorSheet, Grade,

@@ -1,20 +1,36 @@
-//! Shared set-up for the integration tests: a real SQLite database with the migrations.
+//! Shared set-up for the integration tests: a real SQLite database with the migrations, and the
+//! application over it ([`TestApp`]).
 #![allow(dead_code)]
+
+mod app;
+
+// Each suite uses some of these.
+#[allow(unused_imports)]
+pub use app::{Res, Round, TestApp};
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Request, header};
 use ceping::ballot::Scale;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::round::{self, NewRound};
 use ceping::server::{db, web as http};
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
+use std::path::Path;
 use tower::ServiceExt;
 
 /// A fresh in-memory database with the migrations and the seed plan.
 pub async fn seeded_pool() -> SqlitePool {
     let pool = db::open_in_memory().await.expect("in-memory database");
+    db::seed_if_empty(&pool).await.expect("seed import");
+    pool
+}
+
+/// A database file at `file` with the migrations and the seed plan, opened as `ceping serve`
+/// opens it.
+pub async fn seeded_file_pool(file: &Path) -> SqlitePool {
+    let pool = db::open(file).await.expect("database file");
     db::seed_if_empty(&pool).await.expect("seed import");
     pool
 }
@@ -32,22 +48,6 @@ pub async fn state(pool: SqlitePool) -> http::AppState {
 
 pub const PASSWORD: &str = "correct horse battery";
 
-/// An answer from the router, read whole.
-pub struct Res {
-    pub status: StatusCode,
-    pub location: Option<String>,
-    pub headers: axum::http::HeaderMap,
-    pub bytes: Vec<u8>,
-    /// The body as text (lossy UTF-8).
-    pub body: String,
-}
-
-impl Res {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
 /// Sends `req` through the router.
 pub async fn send(app: &Router, req: Request<Body>) -> Res {
     let res = app.clone().oneshot(req).await.unwrap();
@@ -57,10 +57,15 @@ pub async fn send(app: &Router, req: Request<Body>) -> Res {
         .get(header::LOCATION)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let cookie = headers
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
     Res {
         status,
         location,
+        cookie,
         headers,
         body: String::from_utf8_lossy(&bytes).into_owned(),
         bytes,
@@ -162,4 +167,10 @@ pub async fn contents(pool: &SqlitePool) -> Vec<(String, String)> {
         out.push((table, text.unwrap_or_default()));
     }
     out
+}
+
+/// The single number that `sql` selects.
+pub async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
+    n
 }

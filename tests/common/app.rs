@@ -59,6 +59,11 @@ impl Res {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
+
+    /// The status and the body as text, for a test that reads nothing else.
+    pub fn status_and_body(self) -> (StatusCode, String) {
+        (self.status, self.body)
+    }
 }
 
 impl TestApp {

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Res, TestApp};
+use common::TestApp;
 
 use axum::http::{Method, StatusCode, header};
 
@@ -41,7 +41,7 @@ async fn plan_pages_render_completely_on_the_server() {
     ];
     let t = TestApp::new().await;
     for (path, needles) in cases {
-        let Res { status, body, .. } = t.get(path, None).await;
+        let (status, body) = t.get(path, None).await.status_and_body();
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(body.starts_with("<!DOCTYPE html>"), "{path}");
         assert!(body.contains(r#"<html lang="zh-CN""#), "{path}");
@@ -81,7 +81,7 @@ async fn unknown_ids_and_paths_get_a_404_page() {
         "/plans/x/tasks",
         "/nowhere",
     ] {
-        let Res { status, body, .. } = t.get(path, None).await;
+        let (status, body) = t.get(path, None).await.status_and_body();
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("页面不存在"), "{path}: {body}");
     }
@@ -90,7 +90,7 @@ async fn unknown_ids_and_paths_get_a_404_page() {
 #[tokio::test]
 async fn json_api_answers_and_rejects_bad_arguments() {
     let t = TestApp::new().await;
-    let Res { status, body, .. } = t.get("/api/plan/task?id=1", None).await;
+    let (status, body) = t.get("/api/plan/task?id=1", None).await.status_and_body();
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["task"]["lead"][0]["name"], "市自然资源和规划局");
@@ -98,15 +98,15 @@ async fn json_api_answers_and_rejects_bad_arguments() {
 
     let status = t.get("/api/plan/task?id=9999", None).await.status;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let Res { status, body, .. } = t.get("/api/plan/task?id=abc", None).await;
+    let (status, body) = t.get("/api/plan/task?id=abc", None).await.status_and_body();
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("参数 id 应为正整数"), "{body}");
-    let Res { status, body, .. } = t.get("/api/plan/task", None).await;
+    let (status, body) = t.get("/api/plan/task", None).await.status_and_body();
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     let status = t.get("/api/plan/tasks?plan=-3", None).await.status;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let Res { status, body, .. } = t.get("/api/plan/overview", None).await;
+    let (status, body) = t.get("/api/plan/overview", None).await.status_and_body();
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["task_count"], 14);
@@ -131,6 +131,10 @@ async fn pages_are_compressed_when_asked() {
 
 #[tokio::test]
 async fn health_check() {
-    let Res { status, body, .. } = TestApp::new().await.get("/healthz", None).await;
+    let (status, body) = TestApp::new()
+        .await
+        .get("/healthz", None)
+        .await
+        .status_and_body();
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }

@@ -11,23 +11,16 @@
 
 mod common;
 
-use common::{cookie, enc, send};
+use common::{TestApp, complete_ballot, enc, round_settings};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use ceping::ballot::InviteCode;
+use axum::http::{StatusCode, header};
 use ceping::server::db;
-use ceping::server::repo::account::AccountRole;
-use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round;
+use ceping::server::repo::invite;
 use sqlx::SqlitePool;
 use std::path::Path;
 
-/// The prepared database and what the rows refer to.
+/// What the rows refer to, in the prepared database.
 struct Fixture {
-    _dir: tempfile::TempDir,
-    /// The prepared database, open: each row gets a consistent copy of it (`VACUUM INTO`).
-    template: SqlitePool,
     /// Session cookies, valid in every copy.
     evaluator: String,
     office: String,
@@ -48,54 +41,25 @@ struct Fixture {
     unit: i64,
 }
 
-async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let template = dir.path().join("template.db");
-    let pool = db::open(&template).await.unwrap();
-    db::seed_if_empty(&pool).await.unwrap();
-    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    let app = common::app(pool.clone()).await;
+/// The prepared database, a file kept open: each row gets a consistent copy of it (`VACUUM
+/// INTO`).
+async fn fixture() -> (TestApp, Fixture) {
+    let t = TestApp::on_file().await;
+    let evaluator = t.evaluator("expert").await;
+    let office = t.office("office").await;
 
     // The closed round: two ballots cast through the router, then closed.
-    let closed = common::new_round(&pool, "2019年度满意度测评").await;
-    let codes = invite::prepare(&vec![Invitee::default(); 2]);
-    invite::issue(&pool, closed, &codes, "test").await.unwrap();
-    round::transition(
-        &pool,
-        closed,
-        ceping::model::round::RoundAction::Open,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let items: Vec<String> = round::items(&pool, closed)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
-    for (k, (code, _)) in codes.iter().enumerate() {
-        let res = common::post(
-            &app,
-            &format!("/v/{}", code.display()),
-            None,
-            &common::complete_ballot(&items, &format!("CLOSED{k}")),
-        )
+    let closed = t
+        .open_round_with_codes(&round_settings("2019年度满意度测评"), 2)
         .await;
+    for (k, code) in closed.codes.iter().enumerate() {
+        let ballot = complete_ballot(&closed.items, &format!("CLOSED{k}"));
+        let res = t.vote(code, &ballot).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
-    round::transition(
-        &pool,
-        closed,
-        ceping::model::round::RoundAction::Close,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let unit: i64 = items
+    t.close(closed.id).await;
+    let unit: i64 = closed
+        .items
         .iter()
         .find_map(|i| i.strip_prefix('u'))
         .unwrap()
@@ -103,61 +67,34 @@ async fn fixture() -> Fixture {
         .unwrap();
 
     // The open round: three codes, one used, one revoked.
-    let open = common::new_round(&pool, "2020年度满意度测评").await;
-    let codes: Vec<InviteCode> = invite::prepare(&vec![Invitee::default(); 3])
-        .into_iter()
-        .map(|(c, _)| c)
-        .collect();
-    let prepared: Vec<(InviteCode, Invitee)> = codes
-        .iter()
-        .map(|c| (c.clone(), Invitee::default()))
-        .collect();
-    let issued = invite::issue(&pool, open, &prepared, "test").await.unwrap();
-    round::transition(
-        &pool,
-        open,
-        ceping::model::round::RoundAction::Open,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let items: Vec<String> = round::items(&pool, open)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
-    let res = common::post(
-        &app,
-        &format!("/v/{}", codes[1].display()),
-        None,
-        &common::complete_ballot(&items, "USED1"),
-    )
-    .await;
+    let open = t
+        .open_round_with_codes(&round_settings("2020年度满意度测评"), 3)
+        .await;
+    let (codes, items) = (&open.codes, &open.items);
+    let res = t.vote(&codes[1], &complete_ballot(items, "USED1")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    invite::revoke(&pool, open, &codes[2], false, "test")
+    invite::revoke(&t.pool, open.id, &codes[2], false, "test")
         .await
         .unwrap();
+    let invitation = invite::list(&t.pool, open.id).await.unwrap()[0].id;
 
-    let draft = common::new_round(&pool, "2021年度满意度测评").await;
+    let draft = t.round("2021年度满意度测评").await;
 
-    Fixture {
-        _dir: dir,
-        template: pool,
+    let fixture = Fixture {
         evaluator,
         office,
-        open,
-        closed,
+        open: open.id,
+        closed: closed.id,
         draft,
         free: codes[0].display(),
         used: codes[1].display(),
         revoked: codes[2].display(),
-        invitation: issued[0].id,
+        invitation,
         item: items[0].clone(),
-        ballot: common::complete_ballot(&items, "MATRIX1"),
+        ballot: complete_ballot(items, "MATRIX1"),
         unit,
-    }
+    };
+    (t, fixture)
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -469,38 +406,35 @@ async fn copy_of(template: &SqlitePool, to: &Path) -> SqlitePool {
 
 #[tokio::test]
 async fn every_page_and_action_answers_each_visitor_as_the_table_says() {
-    let f = fixture().await;
+    let (t, f) = fixture().await;
     let rows = rows(&f);
     let mut wrong = Vec::new();
     let mut n = 0;
     for (i, r) in rows.iter().enumerate() {
         for (v, visitor) in VISITORS.iter().enumerate() {
-            let path = f._dir.path().join(format!("copy-{i}-{v}.db"));
-            let pool = copy_of(&f.template, &path).await;
-            let app = common::app(pool.clone()).await;
+            let path = t.dir().join(format!("copy-{i}-{v}.db"));
+            let copy = TestApp::on(copy_of(&t.pool, &path).await).await;
+            let pool = copy.pool.clone();
             let before = common::contents(&pool).await;
-            let mut req = Request::builder()
-                .method(r.method)
-                .uri(&r.path)
-                .header(header::HOST, "rd.example.cn")
-                // As a browser asks: pages for a page, JSON from the API.
-                .header(
-                    header::ACCEPT,
-                    if r.path.starts_with("/api/") {
-                        "application/json"
-                    } else {
-                        "text/html,application/xhtml+xml,*/*;q=0.8"
-                    },
-                );
-            match visitor {
-                Visitor::Nobody => {}
-                Visitor::Evaluator => req = req.header(header::COOKIE, &f.evaluator),
-                Visitor::Office => req = req.header(header::COOKIE, &f.office),
-            }
+            // As a browser asks: pages for a page, JSON from the API.
+            let accept = if r.path.starts_with("/api/") {
+                "application/json"
+            } else {
+                "text/html,application/xhtml+xml,*/*;q=0.8"
+            };
+            let mut headers = vec![(header::ACCEPT, accept)];
             if r.method == "POST" {
-                req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+                headers.push((header::CONTENT_TYPE, "application/x-www-form-urlencoded"));
             }
-            let res = send(&app, req.body(Body::from(r.body.clone())).unwrap()).await;
+            let cookie = match visitor {
+                Visitor::Nobody => None,
+                Visitor::Evaluator => Some(f.evaluator.as_str()),
+                Visitor::Office => Some(f.office.as_str()),
+            };
+            let method = r.method.parse().unwrap();
+            let res = copy
+                .request(method, &r.path, cookie, &headers, r.body.clone())
+                .await;
             n += 1;
             let got = res.status.as_u16();
             if got != r.expect[v] {

@@ -4,60 +4,21 @@
 
 mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use common::{Res, TestApp};
+
+use axum::http::header::{self, HeaderName};
+use axum::http::{Method, StatusCode};
 use ceping::server::repo::account::{self, AccountRole};
-use http_body_util::BodyExt;
-use sqlx::SqlitePool;
-use tower::ServiceExt;
 
-struct Res {
-    status: StatusCode,
-    location: Option<String>,
-    cookie: Option<String>,
-    body: String,
-}
-
-async fn send(app: &Router, req: Request<Body>) -> Res {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let header = |name| {
-        res.headers()
-            .get(name)
-            .and_then(|v: &axum::http::HeaderValue| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let location = header(header::LOCATION);
-    let cookie = header(header::SET_COOKIE);
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    Res {
-        status,
-        location,
-        cookie,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
-}
-
-async fn login(app: &Router, login: &str, password: &str) -> Res {
+async fn login(t: &TestApp, login: &str, password: &str) -> Res {
     let body = format!("login={login}&password={password}&next=%2Fdesk");
-    send(
-        app,
-        Request::post("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(body))
-            .unwrap(),
-    )
-    .await
+    t.post("/login", None, &body).await
 }
 
-async fn desk(app: &Router, cookie: Option<&str>) -> Res {
+async fn desk(t: &TestApp, cookie: Option<&str>) -> Res {
     // As a browser asks for a page.
-    let mut req = Request::get("/desk").header(header::ACCEPT, "text/html,application/xhtml+xml");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::empty()).unwrap()).await
+    let accept = [(header::ACCEPT, "text/html,application/xhtml+xml")];
+    t.request(Method::GET, "/desk", cookie, &accept, "").await
 }
 
 /// "ceping_session=…" from a Set-Cookie header.
@@ -65,38 +26,42 @@ fn pair(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().to_string()
 }
 
-async fn setup() -> (SqlitePool, Router) {
-    let pool = common::seeded_pool().await;
+async fn setup() -> TestApp {
+    let t = TestApp::new().await;
     account::create(
-        &pool,
+        &t.pool,
         "office",
         AccountRole::Office,
         "correct horse battery",
     )
     .await
     .unwrap();
-    account::create(&pool, "eval", AccountRole::Evaluator, "another long secret")
-        .await
-        .unwrap();
+    account::create(
+        &t.pool,
+        "eval",
+        AccountRole::Evaluator,
+        "another long secret",
+    )
+    .await
+    .unwrap();
     sqlx::query(
         "INSERT INTO round (plan_id, name, state, scale_json, created_at)
          VALUES (1, '2020年度满意度测评', 'open', '{\"levels\":[]}', '2020-12-01T00:00:00Z')",
     )
-    .execute(&pool)
+    .execute(&t.pool)
     .await
     .unwrap();
     sqlx::query("INSERT INTO round_turnout (round_id, ballots) VALUES (1, 7)")
-        .execute(&pool)
+        .execute(&t.pool)
         .await
         .unwrap();
-    let app = common::app(pool.clone()).await;
-    (pool, app)
+    t
 }
 
 #[tokio::test]
 async fn sign_in_sets_a_safe_cookie_and_opens_the_desk() {
-    let (pool, app) = setup().await;
-    let res = login(&app, "office", "correct%20horse%20battery").await;
+    let t = setup().await;
+    let res = login(&t, "office", "correct%20horse%20battery").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     assert_eq!(res.location.as_deref(), Some("/desk"));
     let set = res.cookie.unwrap();
@@ -108,12 +73,12 @@ async fn sign_in_sets_a_safe_cookie_and_opens_the_desk() {
     // Only the token's hash is stored.
     let token = pair(&set).split('=').nth(1).unwrap().to_string();
     let (stored,): (String,) = sqlx::query_as("SELECT token_hash FROM session")
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_ne!(stored, token);
 
-    let res = desk(&app, Some(&pair(&set))).await;
+    let res = desk(&t, Some(&pair(&set))).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("领导小组办公室"));
     assert!(res.body.contains("2020年度满意度测评"));
@@ -126,28 +91,31 @@ async fn sign_in_sets_a_safe_cookie_and_opens_the_desk() {
 
 #[tokio::test]
 async fn behind_a_tls_proxy_the_cookie_is_secure() {
-    let (_, app) = setup().await;
-    let res = send(
-        &app,
-        Request::post("/login")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header("x-forwarded-proto", "https")
-            .body(Body::from("login=eval&password=another%20long%20secret"))
-            .unwrap(),
-    )
-    .await;
+    let t = setup().await;
+    let res = t
+        .request(
+            Method::POST,
+            "/login",
+            None,
+            &[
+                (header::CONTENT_TYPE, "application/x-www-form-urlencoded"),
+                (HeaderName::from_static("x-forwarded-proto"), "https"),
+            ],
+            "login=eval&password=another%20long%20secret",
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(res.cookie.unwrap().contains("; Secure"));
 }
 
 #[tokio::test]
 async fn an_evaluator_sees_the_rounds_but_not_the_turnout() {
-    let (_, app) = setup().await;
-    let set = login(&app, "EVAL", "another%20long%20secret")
+    let t = setup().await;
+    let set = login(&t, "EVAL", "another%20long%20secret")
         .await
         .cookie
         .unwrap();
-    let res = desk(&app, Some(&pair(&set))).await;
+    let res = desk(&t, Some(&pair(&set))).await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.body.contains("第三方评估"));
     assert!(res.body.contains("2020年度满意度测评"));
@@ -156,16 +124,16 @@ async fn an_evaluator_sees_the_rounds_but_not_the_turnout() {
 
 #[tokio::test]
 async fn wrong_passwords_are_refused_and_slow_the_next_try() {
-    let (pool, app) = setup().await;
+    let t = setup().await;
     let before = chrono::Utc::now();
-    let res = login(&app, "office", "wrong").await;
+    let res = login(&t, "office", "wrong").await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert!(res.body.contains("账号或密码不正确"));
     assert!(res.cookie.is_none());
     let (failures, next): (i64, String) = sqlx::query_as(
         "SELECT failed_signins, next_attempt_at FROM account WHERE login = 'office'",
     )
-    .fetch_one(&pool)
+    .fetch_one(&t.pool)
     .await
     .unwrap();
     assert_eq!(failures, 1);
@@ -175,57 +143,57 @@ async fn wrong_passwords_are_refused_and_slow_the_next_try() {
     // that a slow debug build cannot outlast it).
     sqlx::query("UPDATE account SET next_attempt_at = ?")
         .bind((chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339())
-        .execute(&pool)
+        .execute(&t.pool)
         .await
         .unwrap();
-    let res = login(&app, "office", "correct%20horse%20battery").await;
+    let res = login(&t, "office", "correct%20horse%20battery").await;
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(res.body.contains("秒后再试"));
     // Once the wait is over, it works, and the count starts again.
     sqlx::query("UPDATE account SET next_attempt_at = '2000-01-01T00:00:00+00:00'")
-        .execute(&pool)
+        .execute(&t.pool)
         .await
         .unwrap();
-    let res = login(&app, "office", "correct%20horse%20battery").await;
+    let res = login(&t, "office", "correct%20horse%20battery").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let (failures,): (i64,) =
         sqlx::query_as("SELECT failed_signins FROM account WHERE login = 'office'")
-            .fetch_one(&pool)
+            .fetch_one(&t.pool)
             .await
             .unwrap();
     assert_eq!(failures, 0);
     // Unknown logins and empty forms say as little.
     assert_eq!(
-        login(&app, "nobody", "whatever12345").await.status,
+        login(&t, "nobody", "whatever12345").await.status,
         StatusCode::UNAUTHORIZED
     );
-    assert_eq!(login(&app, "", "").await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(login(&t, "", "").await.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
 async fn no_session_or_an_expired_one_leads_to_the_sign_in_page() {
-    let (pool, app) = setup().await;
+    let t = setup().await;
     for cookie in [
         None,
         Some("ceping_session=nonsense"),
         Some(&*format!("ceping_session={}", "ab".repeat(32))),
     ] {
-        let res = desk(&app, cookie).await;
+        let res = desk(&t, cookie).await;
         assert!(res.status.is_redirection(), "{:?}: {}", cookie, res.status);
         assert_eq!(res.location.as_deref(), Some("/login?next=/desk"));
     }
-    let set = login(&app, "office", "correct%20horse%20battery")
+    let set = login(&t, "office", "correct%20horse%20battery")
         .await
         .cookie
         .unwrap();
     sqlx::query("UPDATE session SET expires_at = '2000-01-01T00:00:00+00:00'")
-        .execute(&pool)
+        .execute(&t.pool)
         .await
         .unwrap();
-    let res = desk(&app, Some(&pair(&set))).await;
+    let res = desk(&t, Some(&pair(&set))).await;
     assert!(res.status.is_redirection());
     // The JSON API says 401 instead.
-    let res = send(&app, Request::get("/api/desk").body(Body::empty()).unwrap()).await;
+    let res = t.get("/api/desk", None).await;
     assert!(
         res.status.is_redirection() || res.status == StatusCode::UNAUTHORIZED,
         "{}",
@@ -235,29 +203,21 @@ async fn no_session_or_an_expired_one_leads_to_the_sign_in_page() {
 
 #[tokio::test]
 async fn sign_out_ends_the_session() {
-    let (pool, app) = setup().await;
-    let set = login(&app, "office", "correct%20horse%20battery")
+    let t = setup().await;
+    let set = login(&t, "office", "correct%20horse%20battery")
         .await
         .cookie
         .unwrap();
-    let res = send(
-        &app,
-        Request::post("/logout")
-            .header(header::COOKIE, pair(&set))
-            // As a browser posts the sign-out form (every post must be a web form).
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::empty())
-            .unwrap(),
-    )
-    .await;
+    // As a browser posts the sign-out form (every post must be a web form).
+    let res = t.post("/logout", Some(&pair(&set)), "").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert!(res.cookie.unwrap().contains("Max-Age=0"));
     let (sessions,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM session")
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_eq!(sessions, 0);
-    assert!(desk(&app, Some(&pair(&set))).await.status.is_redirection());
+    assert!(desk(&t, Some(&pair(&set))).await.status.is_redirection());
 }
 
 #[tokio::test]

@@ -4,127 +4,28 @@
 
 mod common;
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use ceping::ballot::{InviteCode, ItemId, Scale};
-use ceping::server::db;
-use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round::{self, NewRound};
-use http_body_util::BodyExt;
+use common::{Round, TestApp, complete_ballot, scalar};
+
+use axum::http::StatusCode;
+use ceping::server::repo::invite;
+use ceping::server::repo::round::NewRound;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
 
-struct Hall {
-    _dir: tempfile::TempDir,
-    pool: SqlitePool,
-    app: Router,
-    round: i64,
-    items: Vec<ItemId>,
-    codes: Vec<InviteCode>,
-}
-
-/// A file database with the seed plan, an open three-level round of 44 items, and `n` codes.
-async fn hall(n: usize) -> Hall {
-    let dir = tempfile::tempdir().unwrap();
-    let pool = db::open(&dir.path().join("ceping.db")).await.unwrap();
-    db::seed_if_empty(&pool).await.unwrap();
-    let round = round::create(
-        &pool,
-        &NewRound {
-            plan_id: 1,
-            name: "2020年度满意度测评".into(),
-            opens_at: None,
-            closes_at: None,
-            rate_tasks: true,
-            rate_units: true,
-            scale: Scale::three_level(),
-            comments_allowed: true,
-            comment_max_chars: 50,
-        },
-        "test",
-    )
-    .await
-    .unwrap();
-    round::transition(
-        &pool,
-        round,
-        ceping::model::round::RoundAction::Open,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let prepared = invite::prepare(&vec![Invitee::default(); n]);
-    invite::issue(&pool, round, &prepared, "test")
-        .await
-        .unwrap();
-    let items = round::items(&pool, round)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item)
-        .collect();
-    let app = common::app(pool.clone()).await;
-    Hall {
-        _dir: dir,
-        pool,
-        app,
-        round,
-        items,
-        codes: prepared.into_iter().map(|(c, _)| c).collect(),
-    }
-}
-
-/// A complete ballot body: item i gets level i % 3.
-fn full_ballot(items: &[ItemId], idem: &str) -> String {
-    let levels = ["satisfied", "basic", "dissatisfied"];
-    let mut body = format!("idem={idem}&action=submit");
-    for (i, item) in items.iter().enumerate() {
-        body.push_str(&format!("&r.{}={}", item, levels[i % 3]));
-    }
-    body
-}
-
-async fn post(app: &Router, path: &str, body: String) -> (StatusCode, String) {
-    post_typed(app, path, body, "application/x-www-form-urlencoded").await
-}
-
-async fn post_typed(app: &Router, path: &str, body: String, ctype: &str) -> (StatusCode, String) {
-    let res = app
-        .clone()
-        .oneshot(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, ctype)
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
-
-async fn get(app: &Router, path: &str) -> (StatusCode, String) {
-    let res = app
-        .clone()
-        .oneshot(Request::get(path).body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
+/// A file database with the seed plan, an open three-level round of 44 items with comments of up
+/// to 50 characters, and `n` codes.
+async fn hall(n: usize) -> (TestApp, Round) {
+    let h = TestApp::on_file().await;
+    let settings = NewRound {
+        comment_max_chars: 50,
+        ..common::round_settings("2020年度满意度测评")
+    };
+    let r = h.open_round_with_codes(&settings, n).await;
+    (h, r)
 }
 
 fn receipt_of(page: &str) -> String {
     let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
     page[start..start + 23].to_string()
-}
-
-async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
-    n
 }
 
 /// Every stored figure that a bad post must not change.
@@ -160,15 +61,17 @@ async fn assert_tallies_match_recount(pool: &SqlitePool) {
 
 #[tokio::test]
 async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
-    let h = hall(20).await;
+    let (h, r) = hall(20).await;
     let mut order = Vec::new();
-    for (i, code) in h.codes.iter().enumerate() {
-        let (status, page) = post(
-            &h.app,
-            &format!("/v/{}", code.display()),
-            full_ballot(&h.items, &format!("k{i}")),
-        )
-        .await;
+    for (i, code) in r.codes.iter().enumerate() {
+        let (status, page) = h
+            .post(
+                &format!("/v/{}", code.display()),
+                None,
+                &complete_ballot(&r.items, &format!("k{i}")),
+            )
+            .await
+            .status_and_body();
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("测评已提交"));
         let (id,): (String,) = sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ?")
@@ -249,14 +152,16 @@ async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
 
 #[tokio::test]
 async fn two_phones_with_one_code_at_the_same_moment_make_one_ballot() {
-    let h = hall(1).await;
-    let path = format!("/v/{}", h.codes[0].as_str());
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].as_str());
     let mut tasks = Vec::new();
     for i in 0..24 {
-        let app = h.app.clone();
+        let h = h.clone();
         let path = path.clone();
-        let body = full_ballot(&h.items, &format!("phone{i}"));
-        tasks.push(tokio::spawn(async move { post(&app, &path, body).await }));
+        let body = complete_ballot(&r.items, &format!("phone{i}"));
+        tasks.push(tokio::spawn(async move {
+            h.post(&path, None, &body).await.status_and_body()
+        }));
     }
     let mut cast = 0;
     let mut refused = 0;
@@ -285,11 +190,11 @@ async fn two_phones_with_one_code_at_the_same_moment_make_one_ballot() {
 
 #[tokio::test]
 async fn a_retried_post_gets_the_first_answer() {
-    let h = hall(1).await;
-    let path = format!("/v/{}", h.codes[0].display());
-    let body = full_ballot(&h.items, "same-form");
-    let (s1, first) = post(&h.app, &path, body.clone()).await;
-    let (s2, again) = post(&h.app, &path, body).await;
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].display());
+    let body = complete_ballot(&r.items, "same-form");
+    let (s1, first) = h.post(&path, None, &body).await.status_and_body();
+    let (s2, again) = h.post(&path, None, &body).await.status_and_body();
     assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK));
     assert_eq!(receipt_of(&first), receipt_of(&again));
     assert_eq!(scalar(&h.pool, "SELECT COUNT(*) FROM ballot").await, 1);
@@ -298,38 +203,46 @@ async fn a_retried_post_gets_the_first_answer() {
         1
     );
     // Another form (another key) with the used code is refused.
-    let (s3, _) = post(&h.app, &path, full_ballot(&h.items, "other-form")).await;
+    let s3 = h
+        .post(&path, None, &complete_ballot(&r.items, "other-form"))
+        .await
+        .status;
     assert_eq!(s3, StatusCode::CONFLICT);
 }
 
 #[tokio::test]
 async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
-    let h = hall(2).await;
-    let path = format!("/v/{}", h.codes[0].as_str());
-    let (_, page) = post(&h.app, &path, full_ballot(&h.items, "k1")).await;
+    let (h, r) = hall(2).await;
+    let path = format!("/v/{}", r.codes[0].as_str());
+    let page = h
+        .post(&path, None, &complete_ballot(&r.items, "k1"))
+        .await
+        .body;
     let receipt = receipt_of(&page);
     // The other deputy's ballot, so the tallies have more than one ballot in them.
-    post(
-        &h.app,
-        &format!("/v/{}", h.codes[1].as_str()),
-        full_ballot(&h.items, "k2"),
+    h.post(
+        &format!("/v/{}", r.codes[1].as_str()),
+        None,
+        &complete_ballot(&r.items, "k2"),
     )
     .await;
 
     // Without the receipt: refused, nothing changes, the failure is counted.
     let before = footprint(&h.pool).await;
-    let (status, page) = post(
-        &h.app,
-        &format!("{path}/revise"),
-        "receipt=00000-00000-00000-00000".into(),
-    )
-    .await;
+    let (status, page) = h
+        .post(
+            &format!("{path}/revise"),
+            None,
+            "receipt=00000-00000-00000-00000",
+        )
+        .await
+        .status_and_body();
     assert_eq!(status, StatusCode::FORBIDDEN, "{page}");
     let wrong = format!(
         "idem=k9&receipt=00000-00000-00000-00000&r.{}=dissatisfied",
-        h.items[0]
+        r.items[0]
     );
-    let (status, _) = post(&h.app, &path, wrong).await;
+    let status = h.post(&path, None, &wrong).await.status;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(footprint(&h.pool).await, before);
     assert_eq!(
@@ -338,17 +251,19 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
     );
 
     // With it: the ballot opens filled in, and a new choice replaces the old one.
-    let (status, page) = post(
-        &h.app,
-        &format!("{path}/revise"),
-        format!("receipt={receipt}"),
-    )
-    .await;
+    let (status, page) = h
+        .post(
+            &format!("{path}/revise"),
+            None,
+            &format!("receipt={receipt}"),
+        )
+        .await
+        .status_and_body();
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("修改测评"));
     assert_eq!(page.matches("checked").count(), 44);
-    let revised = format!("idem=k3&receipt={receipt}&r.{}=dissatisfied", h.items[0]);
-    let (status, page) = post(&h.app, &path, revised).await;
+    let revised = format!("idem=k3&receipt={receipt}&r.{}=dissatisfied", r.items[0]);
+    let (status, page) = h.post(&path, None, &revised).await.status_and_body();
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("修改已保存"));
     assert_eq!(scalar(&h.pool, "SELECT COUNT(*) FROM ballot").await, 2);
@@ -358,7 +273,7 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
     );
     let (first_item_dissatisfied,): (i64,) =
         sqlx::query_as("SELECT count FROM tally WHERE item = ? AND level = 2")
-            .bind(h.items[0].as_str())
+            .bind(r.items[0].as_str())
             .fetch_one(&h.pool)
             .await
             .unwrap();
@@ -376,35 +291,35 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
 
 #[tokio::test]
 async fn too_many_wrong_receipts_lock_revision() {
-    let h = hall(1).await;
-    let path = format!("/v/{}", h.codes[0].as_str());
-    post(&h.app, &path, full_ballot(&h.items, "k1")).await;
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].as_str());
+    h.post(&path, None, &complete_ballot(&r.items, "k1")).await;
     for _ in 0..10 {
-        post(
-            &h.app,
+        h.post(
             &format!("{path}/revise"),
-            "receipt=00000-00000-00000-00000".into(),
+            None,
+            "receipt=00000-00000-00000-00000",
         )
         .await;
     }
-    let (status, page) = get(&h.app, &path).await;
+    let (status, page) = h.get(&path, None).await.status_and_body();
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(page.contains("已暂停修改"), "{page}");
 }
 
 #[tokio::test]
 async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
-    let h = hall(4).await;
-    let code = |i: usize| h.codes[i].as_str().to_string();
+    let (h, r) = hall(4).await;
+    let code = |i: usize| r.codes[i].as_str().to_string();
     // Revoked.
-    invite::revoke(&h.pool, h.round, &h.codes[0], false, "test")
+    invite::revoke(&h.pool, r.id, &r.codes[0], false, "test")
         .await
         .unwrap();
     // Used.
-    post(
-        &h.app,
+    h.post(
         &format!("/v/{}", code(1)),
-        full_ballot(&h.items, "k"),
+        None,
+        &complete_ballot(&r.items, "k"),
     )
     .await;
     let before = footprint(&h.pool).await;
@@ -432,55 +347,60 @@ async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
         ),
     ];
     for (path, status, title) in &cases {
-        let (s, page) = get(&h.app, path).await;
+        let (s, page) = h.get(path, None).await.status_and_body();
         assert_eq!(s, *status, "GET {path}");
         assert!(page.contains(title), "GET {path}: {page}");
-        let (s, page) = post(&h.app, path, full_ballot(&h.items, "x")).await;
+        let (s, page) = h
+            .post(path, None, &complete_ballot(&r.items, "x"))
+            .await
+            .status_and_body();
         assert_eq!(s, *status, "POST {path}");
         assert!(page.contains(title), "POST {path}");
     }
     // Round not yet open, then closed.
-    round::transition(
-        &h.pool,
-        h.round,
-        ceping::model::round::RoundAction::Close,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let (s, page) = get(&h.app, &format!("/v/{}", code(2))).await;
+    h.close(r.id).await;
+    let (s, page) = h
+        .get(&format!("/v/{}", code(2)), None)
+        .await
+        .status_and_body();
     assert_eq!(s, StatusCode::GONE);
     assert!(page.contains("测评已经结束"));
-    let (s, _) = post(
-        &h.app,
-        &format!("/v/{}", code(2)),
-        full_ballot(&h.items, "y"),
-    )
-    .await;
+    let s = h
+        .post(
+            &format!("/v/{}", code(2)),
+            None,
+            &complete_ballot(&r.items, "y"),
+        )
+        .await
+        .status;
     assert_eq!(s, StatusCode::GONE);
     sqlx::query("UPDATE round SET state = 'draft'")
         .execute(&h.pool)
         .await
         .unwrap();
-    let (s, page) = get(&h.app, &format!("/v/{}", code(3))).await;
+    let (s, page) = h
+        .get(&format!("/v/{}", code(3)), None)
+        .await
+        .status_and_body();
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert!(page.contains("测评尚未开始"));
-    let (s, _) = post(
-        &h.app,
-        &format!("/v/{}", code(3)),
-        full_ballot(&h.items, "z"),
-    )
-    .await;
+    let s = h
+        .post(
+            &format!("/v/{}", code(3)),
+            None,
+            &complete_ballot(&r.items, "z"),
+        )
+        .await
+        .status;
     assert_eq!(s, StatusCode::FORBIDDEN);
     assert_eq!(footprint(&h.pool).await, before);
 }
 
 #[tokio::test]
 async fn bad_posts_get_a_clear_4xx_and_store_nothing() {
-    let h = hall(1).await;
-    let path = format!("/v/{}", h.codes[0].as_str());
-    let item = h.items[0].as_str();
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].as_str());
+    let item = r.items[0].as_str();
     let long = "长".repeat(51);
     let cases: Vec<(String, &str, StatusCode, &str)> = vec![
         (
@@ -533,22 +453,25 @@ async fn bad_posts_get_a_clear_4xx_and_store_nothing() {
         ),
     ];
     for (body, ctype, status, needle) in cases {
-        let (s, page) = post_typed(&h.app, &path, body.clone(), ctype).await;
+        let (s, page) = h.post_typed(&path, &body, ctype).await.status_and_body();
         assert_eq!(s, status, "{}…: {page}", &body[..body.len().min(40)]);
         assert!(page.contains(needle), "{needle}: {page}");
     }
     assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
     // The code still works afterwards.
-    let (s, _) = post(&h.app, &path, full_ballot(&h.items, "good")).await;
+    let s = h
+        .post(&path, None, &complete_ballot(&r.items, "good"))
+        .await
+        .status;
     assert_eq!(s, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn the_review_step_counts_on_the_server_and_casts_nothing() {
-    let h = hall(1).await;
-    let path = format!("/v/{}", h.codes[0].as_str());
-    let body = full_ballot(&h.items[..40], "k").replace("action=submit", "action=review");
-    let (s, page) = post(&h.app, &path, body).await;
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].as_str());
+    let body = complete_ballot(&r.items[..40], "k").replace("action=submit", "action=review");
+    let (s, page) = h.post(&path, None, &body).await.status_and_body();
     assert_eq!(s, StatusCode::OK);
     assert!(page.contains("已评 40/44 项"), "{page}");
     assert!(page.contains("确认提交"));
@@ -557,24 +480,29 @@ async fn the_review_step_counts_on_the_server_and_casts_nothing() {
 
 #[tokio::test]
 async fn a_reissued_code_replaces_the_revoked_one() {
-    let h = hall(1).await;
-    let fresh = invite::revoke(&h.pool, h.round, &h.codes[0], true, "test")
+    let (h, r) = hall(1).await;
+    let fresh = invite::revoke(&h.pool, r.id, &r.codes[0], true, "test")
         .await
         .unwrap()
         .expect("a replacement code");
-    assert_ne!(fresh.code.as_str(), h.codes[0].as_str());
-    let (s, page) = get(&h.app, &format!("/v/{}", h.codes[0].as_str())).await;
+    assert_ne!(fresh.code.as_str(), r.codes[0].as_str());
+    let (s, page) = h
+        .get(&format!("/v/{}", r.codes[0].as_str()), None)
+        .await
+        .status_and_body();
     assert_eq!(s, StatusCode::FORBIDDEN, "{page}");
-    let (s, page) = post(
-        &h.app,
-        &format!("/v/{}", fresh.code.display()),
-        full_ballot(&h.items, "k"),
-    )
-    .await;
+    let (s, page) = h
+        .post(
+            &format!("/v/{}", fresh.code.display()),
+            None,
+            &complete_ballot(&r.items, "k"),
+        )
+        .await
+        .status_and_body();
     assert_eq!(s, StatusCode::OK, "{page}");
     // Revoking twice is an error; the label travels with the new code.
     assert!(
-        invite::revoke(&h.pool, h.round, &h.codes[0], false, "test")
+        invite::revoke(&h.pool, r.id, &r.codes[0], false, "test")
             .await
             .is_err()
     );
@@ -590,14 +518,20 @@ async fn a_reissued_code_replaces_the_revoked_one() {
 
 #[tokio::test]
 async fn failed_lookups_are_capped_but_valid_codes_still_open() {
-    let h = hall(1).await;
+    let (h, r) = hall(1).await;
     for _ in 0..ceping::server::web::FAILED_LOOKUPS_PER_MINUTE {
-        get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDD").await;
+        h.get("/v/AAAAA-BBBBB-CCCCC-DDDDD", None).await;
     }
-    let (s, page) = get(&h.app, "/v/AAAAA-BBBBB-CCCCC-DDDDE").await;
+    let (s, page) = h
+        .get("/v/AAAAA-BBBBB-CCCCC-DDDDE", None)
+        .await
+        .status_and_body();
     assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "{page}");
     assert!(page.contains("请稍后再试"));
     // A deputy with a real code is not slowed down by someone else's guessing.
-    let (s, _) = get(&h.app, &format!("/v/{}", h.codes[0].as_str())).await;
+    let s = h
+        .get(&format!("/v/{}", r.codes[0].as_str()), None)
+        .await
+        .status;
     assert_eq!(s, StatusCode::OK);
 }

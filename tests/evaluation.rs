@@ -5,21 +5,15 @@
 
 mod common;
 
-use common::{cookie, enc, get, post};
+use common::{Round, TestApp, enc, scalar};
 
-use axum::Router;
 use axum::http::{StatusCode, header};
 use ceping::ballot::{InviteCode, Scale};
 use ceping::results::{ItemCounts, RoundInput, compute_results};
-use ceping::server::repo::account::AccountRole;
-use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::round;
 use ceping::server::repo::{results, score};
-use sqlx::SqlitePool;
 
 struct World {
-    pool: SqlitePool,
-    app: Router,
     round: i64,
     items: Vec<String>,
     codes: Vec<InviteCode>,
@@ -30,55 +24,25 @@ struct World {
 }
 
 /// The seed plan, a draft round of 44 items with `codes` invitations, three accounts.
-async fn world(codes: usize) -> World {
-    let pool = common::seeded_pool().await;
-    let round = common::new_round(&pool, "2020年度满意度测评").await;
-    let prepared = invite::prepare(&vec![Invitee::default(); codes]);
-    invite::issue(&pool, round, &prepared, "test")
-        .await
-        .unwrap();
-    let items = round::items(&pool, round)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
-    let eva = cookie(&pool, "eva", AccountRole::Evaluator).await;
-    let evb = cookie(&pool, "evb", AccountRole::Evaluator).await;
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    World {
-        app: common::app(pool.clone()).await,
-        pool,
-        round,
+async fn world(codes: usize) -> (TestApp, World) {
+    let t = TestApp::new().await;
+    let settings = common::round_settings("2020年度满意度测评");
+    let Round { id, items, codes } = t.round_with_codes(&settings, codes).await;
+    let world = World {
+        round: id,
         items,
-        codes: prepared.into_iter().map(|(c, _)| c).collect(),
-        eva,
-        evb,
-        office,
-    }
-}
-
-async fn open(w: &World) {
-    round::transition(
-        &w.pool,
-        w.round,
-        ceping::model::round::RoundAction::Open,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-}
-
-async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
-    n
+        codes,
+        eva: t.evaluator("eva").await,
+        evb: t.evaluator("evb").await,
+        office: t.office("office").await,
+    };
+    (t, world)
 }
 
 #[tokio::test]
 async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before_opening() {
-    let w = world(0).await;
-    let set = score::indicators(&w.pool, w.round).await.unwrap();
+    let (t, w) = world(0).await;
+    let set = score::indicators(&t.pool, w.round).await.unwrap();
     let names: Vec<&str> = set.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(
         names,
@@ -87,7 +51,7 @@ async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before
     assert_eq!(set.iter().map(|i| i.weight).sum::<f64>(), 100.0);
 
     let path = format!("/desk/rounds/{}/indicators", w.round);
-    let page = get(&w.app, &path, Some(&w.office)).await;
+    let page = t.get(&path, Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("value=\"工作进度\""), "{}", page.body);
 
@@ -97,15 +61,15 @@ async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before
         enc("进度"),
         enc("成效")
     );
-    let res = post(&w.app, &path, Some(&w.office), &bad).await;
+    let res = t.post(&path, Some(&w.office), &bad).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("各指标权重之和应为100"), "{}", res.body);
     assert!(!res.body.contains("The indicator weights"));
-    assert_eq!(score::indicators(&w.pool, w.round).await.unwrap(), set);
+    assert_eq!(score::indicators(&t.pool, w.round).await.unwrap(), set);
 
     // A weight that is not a number.
     let bad = format!("name1={}&weight1=abc", enc("进度"));
-    let res = post(&w.app, &path, Some(&w.office), &bad).await;
+    let res = t.post(&path, Some(&w.office), &bad).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("应为0到100之间的数"));
 
@@ -115,9 +79,9 @@ async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before
         enc("按期完成"),
         enc("落实成效")
     );
-    let res = post(&w.app, &path, Some(&w.office), &good).await;
+    let res = t.post(&path, Some(&w.office), &good).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let set = score::indicators(&w.pool, w.round).await.unwrap();
+    let set = score::indicators(&t.pool, w.round).await.unwrap();
     assert_eq!(set.len(), 2);
     assert_eq!(
         (
@@ -129,16 +93,16 @@ async fn a_new_round_has_the_default_indicators_and_the_office_edits_them_before
     );
 
     // Once open, the set is frozen.
-    open(&w).await;
-    let res = post(&w.app, &path, Some(&w.office), &good).await;
+    t.open(w.round).await;
+    let res = t.post(&path, Some(&w.office), &good).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("不能再修改"));
 }
 
 #[tokio::test]
 async fn staff_pages_check_the_session_and_the_role() {
-    let w = world(0).await;
-    open(&w).await;
+    let (t, w) = world(0).await;
+    t.open(w.round).await;
     let r = w.round;
     // No session: to the sign-in page, which comes back here.
     for path in [
@@ -148,47 +112,42 @@ async fn staff_pages_check_the_session_and_the_role() {
         format!("/desk/rounds/{r}/indicators"),
         format!("/results/{r}/tasks/1"),
     ] {
-        let res = get(&w.app, &path, None).await;
+        let res = t.get(&path, None).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
         let to = res.location.unwrap();
         assert!(to.starts_with("/login?next=/"), "{path} → {to}");
     }
-    let res = post(&w.app, &format!("/score/{r}/t1"), None, "s1=80").await;
+    let res = t.post(&format!("/score/{r}/t1"), None, "s1=80").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // A made-up token is no session.
     let fake = format!("ceping_session={}", "ab".repeat(32));
     assert_eq!(
-        get(&w.app, &format!("/results/{r}"), Some(&fake))
-            .await
-            .status,
+        t.get(&format!("/results/{r}"), Some(&fake)).await.status,
         StatusCode::SEE_OTHER
     );
 
     // The wrong role: 403 with a page that says who may.
-    let res = get(&w.app, &format!("/score/{r}"), Some(&w.office)).await;
+    let res = t.get(&format!("/score/{r}"), Some(&w.office)).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("第三方评估人员"));
-    let res = get(
-        &w.app,
-        &format!("/desk/rounds/{r}/indicators"),
-        Some(&w.eva),
-    )
-    .await;
+    let res = t
+        .get(&format!("/desk/rounds/{r}/indicators"), Some(&w.eva))
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(res.body.contains("领导小组办公室"));
-    let res = post(&w.app, &format!("/score/{r}/t1"), Some(&w.office), "s1=80").await;
+    let res = t
+        .post(&format!("/score/{r}/t1"), Some(&w.office), "s1=80")
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
-    assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
 
     // Both roles read results.
     assert_eq!(
-        get(&w.app, &format!("/results/{r}"), Some(&w.eva))
-            .await
-            .status,
+        t.get(&format!("/results/{r}"), Some(&w.eva)).await.status,
         StatusCode::OK
     );
     assert_eq!(
-        get(&w.app, &format!("/results/{r}"), Some(&w.office))
+        t.get(&format!("/results/{r}"), Some(&w.office))
             .await
             .status,
         StatusCode::OK
@@ -196,26 +155,26 @@ async fn staff_pages_check_the_session_and_the_role() {
 
     // An expired session is no session.
     sqlx::query("UPDATE session SET expires_at = '2000-01-01T00:00:00Z'")
-        .execute(&w.pool)
+        .execute(&t.pool)
         .await
         .unwrap();
-    let res = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    let res = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
 async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
-    let w = world(0).await;
+    let (t, w) = world(0).await;
     let r = w.round;
     let item = &w.items[0];
     let path = format!("/score/{r}/{item}");
     // Before the round opens: refused.
-    let res = post(&w.app, &path, Some(&w.eva), "s1=80").await;
+    let res = t.post(&path, Some(&w.eva), "s1=80").await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("尚未开始"));
-    open(&w).await;
+    t.open(w.round).await;
 
-    let page = get(&w.app, &path, Some(&w.eva)).await;
+    let page = t.get(&path, Some(&w.eva)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("工作进度") && page.body.contains("权重 25"));
 
@@ -225,36 +184,36 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
         ("s1=80&s2=-1", "超出范围"),
         ("s1=%E5%85%AB%E5%8D%81", "不是数字"),
     ] {
-        let res = post(&w.app, &path, Some(&w.eva), body).await;
+        let res = t.post(&path, Some(&w.eva), body).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
         assert!(res.body.contains(says), "{body}: {}", res.body);
-        assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score").await, 0);
-        assert_eq!(scalar(&w.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
+        assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM score").await, 0);
+        assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM score_sheet").await, 0);
     }
-    let res = post(&w.app, &path, Some(&w.eva), "s1=80&s2=120").await;
+    let res = t.post(&path, Some(&w.eva), "s1=80&s2=120").await;
     assert!(
         res.body.contains("value=\"120\""),
         "the typed value is kept"
     );
     // A note over the limit.
     let long = "很".repeat(score::MAX_NOTE_CHARS + 1);
-    let res = post(
-        &w.app,
-        &path,
-        Some(&w.eva),
-        &format!("s1=80&note={}", enc(&long)),
-    )
-    .await;
+    let res = t
+        .post(&path, Some(&w.eva), &format!("s1=80&note={}", enc(&long)))
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("最多2000个字"));
     // An item the round does not rate.
-    let res = post(&w.app, &format!("/score/{r}/t99999"), Some(&w.eva), "s1=80").await;
+    let res = t
+        .post(&format!("/score/{r}/t99999"), Some(&w.eva), "s1=80")
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
-    let res = post(&w.app, &format!("/score/{r}/x1"), Some(&w.eva), "s1=80").await;
+    let res = t
+        .post(&format!("/score/{r}/x1"), Some(&w.eva), "s1=80")
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 
     // Saved as they go: partial, then complete; "next" goes to the following item.
-    let res = post(&w.app, &path, Some(&w.eva), "s1=80&s2=&go=stay").await;
+    let res = t.post(&path, Some(&w.eva), "s1=80&s2=&go=stay").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
         res.location.as_deref(),
@@ -264,12 +223,12 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
         "s1=90&s2=85.5&s3=80&s4=70&s5=100&note={}&go=next",
         enc("月报按时报送")
     );
-    let res = post(&w.app, &path, Some(&w.eva), &body).await;
+    let res = t.post(&path, Some(&w.eva), &body).await;
     assert_eq!(
         res.location.as_deref(),
         Some(format!("/score/{r}/{}", w.items[1]).as_str())
     );
-    let sheets = score::sheets_of(&w.pool, r, 1).await.unwrap();
+    let sheets = score::sheets_of(&t.pool, r, 1).await.unwrap();
     assert_eq!(sheets.len(), 1, "one sheet, replaced rather than added");
     let sheet = &sheets[item];
     assert_eq!(
@@ -277,43 +236,45 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
         vec![Some(90.0), Some(85.5), Some(80.0), Some(70.0), Some(100.0)]
     );
     assert_eq!(sheet.note, "月报按时报送");
-    let page = get(&w.app, &path, Some(&w.eva)).await;
+    let page = t.get(&path, Some(&w.eva)).await;
     assert!(page.body.contains("value=\"85.5\""));
 
     // Not submitted: it does not count yet.
-    let report = results::load(&w.pool, r).await.unwrap();
+    let report = results::load(&t.pool, r).await.unwrap();
     assert_eq!(report.result(item).unwrap().evaluators.score, None);
 
-    let overview = get(&w.app, &format!("/score/{r}"), Some(&w.eva)).await;
+    let overview = t.get(&format!("/score/{r}"), Some(&w.eva)).await;
     assert!(
         overview.body.contains("已评完 1/44 项"),
         "{}",
         overview.body
     );
-    let res = post(&w.app, &format!("/score/{r}/submit"), Some(&w.eva), "").await;
+    let res = t
+        .post(&format!("/score/{r}/submit"), Some(&w.eva), "")
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // 90×.25 + 85.5×.25 + 80×.25 + 70×.10 + 100×.15 = 85.875
-    let report = results::load(&w.pool, r).await.unwrap();
+    let report = results::load(&t.pool, r).await.unwrap();
     let got = report.result(item).unwrap().evaluators.score.unwrap();
     assert!((got - 85.875).abs() < 1e-9, "{got}");
     assert_eq!(report.evaluators_submitted, 1);
 
     // Final: no more saving.
-    let res = post(&w.app, &path, Some(&w.eva), "s1=10").await;
+    let res = t.post(&path, Some(&w.eva), "s1=10").await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("已定稿"));
     assert_eq!(
-        score::sheets_of(&w.pool, r, 1).await.unwrap()[item].scores[0],
+        score::sheets_of(&t.pool, r, 1).await.unwrap()[item].scores[0],
         Some(90.0)
     );
     // Another evaluator is not affected.
-    let res = post(&w.app, &path, Some(&w.evb), "s1=50").await;
+    let res = t.post(&path, Some(&w.evb), "s1=50").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 }
 
 /// Casts `n` ballots through the router: ballot k gives item i level (i + k) % 3, and leaves
 /// every item i with (i + k) % 7 == 0 unrated.
-async fn cast(w: &World, n: usize) {
+async fn cast(t: &TestApp, w: &World, n: usize) {
     let levels = ["satisfied", "basic", "dissatisfied"];
     for (k, code) in w.codes.iter().take(n).enumerate() {
         let mut body = format!("idem=IDEM{k:016}&action=submit");
@@ -322,17 +283,17 @@ async fn cast(w: &World, n: usize) {
                 body.push_str(&format!("&r.{item}={}", levels[(i + k) % 3]));
             }
         }
-        let res = post(&w.app, &format!("/v/{}", code.display()), None, &body).await;
+        let res = t.vote(code, &body).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
 }
 
 #[tokio::test]
 async fn results_equal_a_recount_from_the_stored_ballots() {
-    let w = world(40).await;
-    open(&w).await;
-    cast(&w, 37).await;
-    let report = results::load(&w.pool, w.round).await.unwrap();
+    let (t, w) = world(40).await;
+    t.open(w.round).await;
+    cast(&t, &w, 37).await;
+    let report = results::load(&t.pool, w.round).await.unwrap();
     assert_eq!(report.turnout, (37, 40));
 
     // Recount from ballot_choice, ignoring the tallies, and compute again.
@@ -341,7 +302,7 @@ async fn results_equal_a_recount_from_the_stored_ballots() {
          WHERE b.round_id = ? GROUP BY 1, 2",
     )
     .bind(w.round)
-    .fetch_all(&w.pool)
+    .fetch_all(&t.pool)
     .await
     .unwrap();
     let mut counts: Vec<ItemCounts> = w
@@ -406,77 +367,65 @@ async fn results_equal_a_recount_from_the_stored_ballots() {
 
 #[tokio::test]
 async fn results_pages_charts_and_the_big_screen() {
-    let w = world(10).await;
-    open(&w).await;
-    cast(&w, 6).await;
+    let (t, w) = world(10).await;
+    t.open(w.round).await;
+    cast(&t, &w, 6).await;
     let r = w.round;
     let unit_id = w.items.iter().find(|i| i.starts_with('u')).unwrap()[1..].to_string();
 
     // While the round is open and nothing is published, results are withheld from everyone,
     // staff included (counts watched as ballots arrive would tell how a late voter voted).
-    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("已投 6 / 应投 10") && page.body.contains("为保护投票秘密"));
     assert!(!page.body.contains("综合指数") && !page.body.contains("units-ranked.svg"));
-    let task = get(&w.app, &format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
+    let task = t.get(&format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::FORBIDDEN);
     for (who, status) in [
         (Some(&w.office), StatusCode::FORBIDDEN),
         (None, StatusCode::UNAUTHORIZED),
     ] {
-        let chart = get(
-            &w.app,
-            &format!("/results/{r}/charts/units-ranked.svg"),
-            who.map(String::as_str),
-        )
-        .await;
+        let chart = t
+            .get(
+                &format!("/results/{r}/charts/units-ranked.svg"),
+                who.map(String::as_str),
+            )
+            .await;
         assert_eq!(chart.status, status);
     }
     assert_eq!(
-        get(&w.app, &format!("/results/{r}/charts/turnout.svg"), None)
+        t.get(&format!("/results/{r}/charts/turnout.svg"), None)
             .await
             .status,
         StatusCode::OK
     );
-    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    let screen = t.get(&format!("/screen/{r}"), None).await;
     assert_eq!(screen.status, StatusCode::OK);
     assert!(screen.body.contains("http-equiv=\"refresh\""));
     assert!(screen.body.contains("测评结束后公布结果"));
     assert!(!screen.body.contains("工作任务满意率"));
 
     // The office publishes early: the screen and the charts show results, marked provisional.
-    round::configure(&w.pool, r, None, Some(true), "test")
+    round::configure(&t.pool, r, None, Some(true), "test")
         .await
         .unwrap();
-    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    let screen = t.get(&format!("/screen/{r}"), None).await;
     assert!(screen.body.contains("工作任务满意率"));
     assert_eq!(
-        get(
-            &w.app,
-            &format!("/results/{r}/charts/units-ranked.svg"),
-            None
-        )
-        .await
-        .status,
+        t.get(&format!("/results/{r}/charts/units-ranked.svg"), None)
+            .await
+            .status,
         StatusCode::OK
     );
-    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert!(page.body.contains("测评尚未结束") && page.body.contains("综合指数"));
 
     // Closed: the full pages, and the screen stops reloading.
-    round::configure(&w.pool, r, None, Some(false), "test")
+    round::configure(&t.pool, r, None, Some(false), "test")
         .await
         .unwrap();
-    round::transition(
-        &w.pool,
-        r,
-        ceping::model::round::RoundAction::Close,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let page = get(&w.app, &format!("/results/{r}"), Some(&w.office)).await;
+    t.close(r).await;
+    let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
         "测评结果",
@@ -489,25 +438,22 @@ async fn results_pages_charts_and_the_big_screen() {
         assert!(page.body.contains(text), "{text}");
     }
     assert!(!page.body.contains("测评尚未结束"));
-    let task = get(&w.app, &format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
+    let task = t.get(&format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::OK);
     assert!(task.body.contains("（N = ") && task.body.contains("暂无已提交的评估打分"));
-    let unit = get(
-        &w.app,
-        &format!("/results/{r}/units/{unit_id}"),
-        Some(&w.eva),
-    )
-    .await;
+    let unit = t
+        .get(&format!("/results/{r}/units/{unit_id}"), Some(&w.eva))
+        .await;
     assert_eq!(unit.status, StatusCode::OK);
     assert!(unit.body.contains("相关工作任务"));
     assert_eq!(
-        get(&w.app, &format!("/results/{r}/tasks/99999"), Some(&w.eva))
+        t.get(&format!("/results/{r}/tasks/99999"), Some(&w.eva))
             .await
             .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(&w.app, "/results/999", Some(&w.eva)).await.status,
+        t.get("/results/999", Some(&w.eva)).await.status,
         StatusCode::NOT_FOUND
     );
 
@@ -520,12 +466,9 @@ async fn results_pages_charts_and_the_big_screen() {
         "units-ranked",
         "task-indicators",
     ] {
-        let res = get(
-            &w.app,
-            &format!("/results/{r}/charts/{name}.svg"),
-            Some(&w.office),
-        )
-        .await;
+        let res = t
+            .get(&format!("/results/{r}/charts/{name}.svg"), Some(&w.office))
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{name}");
         assert!(
             res.headers[header::CONTENT_TYPE]
@@ -539,36 +482,27 @@ async fn results_pages_charts_and_the_big_screen() {
         );
         assert!(res.body.contains("<title>"), "{name}");
     }
-    let levels = get(
-        &w.app,
-        &format!("/results/{r}/charts/tasks-levels.svg"),
-        Some(&w.office),
-    )
-    .await;
+    let levels = t
+        .get(
+            &format!("/results/{r}/charts/tasks-levels.svg"),
+            Some(&w.office),
+        )
+        .await;
     assert!(levels.body.contains("基本满意"));
     assert_eq!(
-        get(
-            &w.app,
-            &format!("/results/{r}/charts/nope.svg"),
-            Some(&w.office)
-        )
-        .await
-        .status,
+        t.get(&format!("/results/{r}/charts/nope.svg"), Some(&w.office))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(
-            &w.app,
-            &format!("/results/{r}/charts/compare.svg"),
-            Some(&w.office)
-        )
-        .await
-        .status,
+        t.get(&format!("/results/{r}/charts/compare.svg"), Some(&w.office))
+            .await
+            .status,
         StatusCode::BAD_REQUEST
     );
     assert_eq!(
-        get(
-            &w.app,
+        t.get(
             &format!("/results/{r}/charts/compare.svg?vs=999"),
             Some(&w.office)
         )
@@ -577,55 +511,44 @@ async fn results_pages_charts_and_the_big_screen() {
         StatusCode::NOT_FOUND
     );
 
-    let screen = get(&w.app, &format!("/screen/{r}"), None).await;
+    let screen = t.get(&format!("/screen/{r}"), None).await;
     assert!(screen.body.contains("工作任务满意率"));
     assert!(!screen.body.contains("http-equiv=\"refresh\""));
     assert_eq!(
-        get(&w.app, "/screen/999", None).await.status,
+        t.get("/screen/999", None).await.status,
         StatusCode::NOT_FOUND
     );
 }
 
 #[tokio::test]
 async fn one_round_is_compared_with_another_of_the_same_plan() {
-    let w = world(6).await;
-    open(&w).await;
-    cast(&w, 3).await;
-    let second = common::new_round(&w.pool, "半年检查").await;
-    round::transition(
-        &w.pool,
-        w.round,
-        ceping::model::round::RoundAction::Close,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
+    let (t, w) = world(6).await;
+    t.open(w.round).await;
+    cast(&t, &w, 3).await;
+    let second = t.round("半年检查").await;
+    t.close(w.round).await;
     // An unpublished round is never shown, not even as the other side of a comparison.
-    let hidden = get(
-        &w.app,
-        &format!("/results/1/charts/compare.svg?vs={second}"),
-        None,
-    )
-    .await;
+    let hidden = t
+        .get(&format!("/results/1/charts/compare.svg?vs={second}"), None)
+        .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    round::configure(&w.pool, second, None, Some(true), "test")
+    round::configure(&t.pool, second, None, Some(true), "test")
         .await
         .unwrap();
-    let page = get(
-        &w.app,
-        &format!("/results/{second}?vs={}", w.round),
-        Some(&w.office),
-    )
-    .await;
+    let page = t
+        .get(
+            &format!("/results/{second}?vs={}", w.round),
+            Some(&w.office),
+        )
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("轮次对比") && page.body.contains("变化（百分点）"));
-    let chart = get(
-        &w.app,
-        &format!("/results/{second}/charts/compare.svg?vs={}", w.round),
-        Some(&w.office),
-    )
-    .await;
+    let chart = t
+        .get(
+            &format!("/results/{second}/charts/compare.svg?vs={}", w.round),
+            Some(&w.office),
+        )
+        .await;
     assert_eq!(chart.status, StatusCode::OK);
     assert!(chart.body.contains("2020年度满意度测评") && chart.body.contains("半年检查"));
 }

@@ -6,17 +6,11 @@
 
 mod common;
 
-use common::{PASSWORD, Res, contents, cookie, enc, get, post, send};
+use common::{PASSWORD, TestApp, contents, enc};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use ceping::ballot::InviteCode;
-use ceping::server::repo::account::AccountRole;
-use ceping::server::repo::invite::{self, Invitee};
-use ceping::server::repo::round;
-use sqlx::SqlitePool;
 
 /// Markup that would run if it reached a page unescaped.
 const MARKUP: &str = "</textarea><script>alert(2)</script><img src=x onerror=alert(1)>";
@@ -33,8 +27,6 @@ fn assert_no_live_markup(what: &str, body: &str) {
 }
 
 struct World {
-    pool: SqlitePool,
-    app: Router,
     office: String,
     evaluator: String,
     /// An open round of 44 items with codes, and its first item.
@@ -43,34 +35,20 @@ struct World {
     codes: Vec<InviteCode>,
 }
 
-async fn world() -> World {
-    let pool = common::seeded_pool().await;
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
-    let round = common::new_round(&pool, "2020年度满意度测评").await;
-    let prepared = invite::prepare(&vec![Invitee::default(); 3]);
-    invite::issue(&pool, round, &prepared, "test")
-        .await
-        .unwrap();
-    round::transition(
-        &pool,
-        round,
-        ceping::model::round::RoundAction::Open,
-        "test",
-        None,
-    )
-    .await
-    .unwrap();
-    let item = round::items(&pool, round).await.unwrap()[0].item.0.clone();
-    World {
-        app: common::app(pool.clone()).await,
-        pool,
+async fn world() -> (TestApp, World) {
+    let t = TestApp::new().await;
+    let office = t.office("office").await;
+    let evaluator = t.evaluator("expert").await;
+    let settings = common::round_settings("2020年度满意度测评");
+    let round = t.open_round_with_codes(&settings, 3).await;
+    let world = World {
         office,
         evaluator,
-        round,
-        item,
-        codes: prepared.into_iter().map(|(c, _)| c).collect(),
-    }
+        round: round.id,
+        item: round.items[0].clone(),
+        codes: round.codes,
+    };
+    (t, world)
 }
 
 /// Every form the app takes, with the session that may post it.
@@ -106,27 +84,10 @@ type Case = (
     &'static str,
 );
 
-async fn raw_post(
-    app: &Router,
-    path: &str,
-    session: Option<&str>,
-    headers: &[(header::HeaderName, &str)],
-    body: Vec<u8>,
-) -> Res {
-    let mut req = Request::post(path).header(header::HOST, "rd.example.cn");
-    if let Some(c) = session {
-        req = req.header(header::COOKIE, c);
-    }
-    for (k, v) in headers {
-        req = req.header(k, *v);
-    }
-    send(app, req.body(Body::from(body)).unwrap()).await
-}
-
 #[tokio::test]
 async fn posts_of_the_wrong_kind_too_large_or_from_another_site_are_refused_before_any_handler() {
-    let w = world().await;
-    let before = contents(&w.pool).await;
+    let (t, w) = world().await;
+    let before = contents(&t.pool).await;
     let form = "application/x-www-form-urlencoded";
     let big = format!("comment={}", "x".repeat(2 * 1024 * 1024)).into_bytes();
     for (path, session) in every_post(&w) {
@@ -203,7 +164,7 @@ async fn posts_of_the_wrong_kind_too_large_or_from_another_site_are_refused_befo
                 // length is never read to its end (and the action is a legitimate one).
                 continue;
             }
-            let res = raw_post(&w.app, &path, s, &headers, body).await;
+            let res = t.request(Method::POST, &path, s, &headers, body).await;
             assert_eq!(res.status, status, "{label}: {}", res.text());
             assert!(res.text().contains(needle), "{label}: {}", res.text());
             if !needle.is_empty() {
@@ -217,14 +178,14 @@ async fn posts_of_the_wrong_kind_too_large_or_from_another_site_are_refused_befo
         }
     }
     assert!(
-        before == contents(&w.pool).await,
+        before == contents(&t.pool).await,
         "a refused post stored something"
     );
 }
 
 #[tokio::test]
 async fn malformed_forms_and_unknown_ids_get_a_clear_4xx_and_store_nothing() {
-    let w = world().await;
+    let (t, w) = world().await;
     let r = w.round;
     let item = &w.item;
     let (o, e) = (Some(w.office.as_str()), Some(w.evaluator.as_str()));
@@ -399,8 +360,8 @@ async fn malformed_forms_and_unknown_ids_get_a_clear_4xx_and_store_nothing() {
         ),
     ];
     for (path, session, body, status, needle) in cases {
-        let before = contents(&w.pool).await;
-        let res = post(&w.app, path, session, &body).await;
+        let before = contents(&t.pool).await;
+        let res = t.post(path, session, &body).await;
         let text = res.text();
         let label = format!("POST {path} {}", body.chars().take(40).collect::<String>());
         assert_eq!(res.status, status, "{label}: {text}");
@@ -414,7 +375,7 @@ async fn malformed_forms_and_unknown_ids_get_a_clear_4xx_and_store_nothing() {
             "{label}: no message page: {text}"
         );
         assert!(
-            before == contents(&w.pool).await,
+            before == contents(&t.pool).await,
             "{label} stored something"
         );
     }
@@ -434,10 +395,9 @@ fn codes_on(page: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
-    let pool = common::seeded_pool().await;
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
-    let app = common::app(pool.clone()).await;
+    let t = TestApp::new().await;
+    let office = t.office("office").await;
+    let evaluator = t.evaluator("expert").await;
     let (o, e) = (Some(office.as_str()), Some(evaluator.as_str()));
     let payload = format!("{MARKUP}{SQL}");
 
@@ -447,22 +407,20 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         &format!("1.{MARKUP}加速推进"),
         1,
     );
-    let res = post(
-        &app,
-        "/desk/plans/preview",
-        o,
-        &format!("text={}", enc(&text)),
-    )
-    .await;
+    let res = t
+        .post("/desk/plans/preview", o, &format!("text={}", enc(&text)))
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_no_live_markup("plan preview", &res.text());
-    let res = post(&app, "/desk/plans", o, &format!("text={}", enc(&text))).await;
+    let res = t
+        .post("/desk/plans", o, &format!("text={}", enc(&text)))
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let plan2 = res.location.unwrap();
 
     // A round named with it, indicators, labelled invitations.
     let body = format!("name={}&items=both&scale=three&comments=1", enc(&payload));
-    let res = post(&app, "/desk/rounds", o, &body).await;
+    let res = t.post("/desk/rounds", o, &body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let r: i64 = res.location.unwrap()["/desk/rounds/".len()..]
         .split('?')
@@ -476,96 +434,95 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         enc(short),
         enc(&payload)
     );
-    let res = post(&app, &format!("/desk/rounds/{r}/indicators"), o, &body).await;
+    let res = t
+        .post(&format!("/desk/rounds/{r}/indicators"), o, &body)
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let names = format!("{payload},{payload}\n张三,第一代表团\n李四,第二代表团");
-    let res = post(
-        &app,
-        &format!("/desk/rounds/{r}/invitations"),
-        o,
-        &format!("names={}", enc(&names)),
-    )
-    .await;
+    let res = t
+        .post(
+            &format!("/desk/rounds/{r}/invitations"),
+            o,
+            &format!("names={}", enc(&names)),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_no_live_markup("slips", &res.text());
     let codes = codes_on(&res.text());
     assert_eq!(codes.len(), 3, "three slips");
-    let res = post(&app, &format!("/desk/rounds/{r}/state"), o, "action=open").await;
+    let res = t
+        .post(&format!("/desk/rounds/{r}/state"), o, "action=open")
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
     // Deputies' comments, on items and overall; the review step shows them back.
-    let items: Vec<String> = round::items(&pool, r)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
+    let items = t.items(r).await;
     for (k, code) in codes.iter().take(2).enumerate() {
         let mut body = format!("idem=HOSTILE{k}&comment={}", enc(&payload));
         for item in &items {
             body.push_str(&format!("&r.{item}=basic&c.{item}={}", enc(&payload)));
         }
-        let review = post(
-            &app,
-            &format!("/v/{code}"),
-            None,
-            &format!("{body}&action=review"),
-        )
-        .await;
+        let review = t
+            .post(
+                &format!("/v/{code}"),
+                None,
+                &format!("{body}&action=review"),
+            )
+            .await;
         assert_eq!(review.status, StatusCode::OK, "{}", review.text());
         assert_no_live_markup("the review step", &review.text());
-        let res = post(
-            &app,
-            &format!("/v/{code}"),
-            None,
-            &format!("{body}&action=submit"),
-        )
-        .await;
+        let res = t
+            .post(
+                &format!("/v/{code}"),
+                None,
+                &format!("{body}&action=submit"),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());
         assert_no_live_markup("the confirmation", &res.text());
     }
     // An evaluator's note.
-    let res = post(
-        &app,
-        &format!("/score/{r}/{}", items[0]),
-        e,
-        &format!("s1=80&s2=70&note={}", enc(&payload)),
-    )
-    .await;
+    let res = t
+        .post(
+            &format!("/score/{r}/{}", items[0]),
+            e,
+            &format!("s1=80&s2=70&note={}", enc(&payload)),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let res = post(&app, &format!("/score/{r}/submit"), e, "").await;
+    let res = t.post(&format!("/score/{r}/submit"), e, "").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Closed, with a note.
-    let res = post(
-        &app,
-        &format!("/desk/rounds/{r}/state"),
-        o,
-        &format!("action=close&confirm=1&note={}", enc(&payload)),
-    )
-    .await;
+    let res = t
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            o,
+            &format!("action=close&confirm=1&note={}", enc(&payload)),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     // A sign-in with it as the login, and as the page to come back to.
-    let res = post(
-        &app,
-        "/login",
-        None,
-        &format!("login={}&password=x&next={}", enc(&payload), enc(&payload)),
-    )
-    .await;
+    let res = t
+        .post(
+            "/login",
+            None,
+            &format!("login={}&password=x&next={}", enc(&payload), enc(&payload)),
+        )
+        .await;
     assert_eq!(res.status, StatusCode::UNAUTHORIZED);
     assert_no_live_markup("sign-in", &res.text());
     assert!(res.text().contains("&lt;script&gt;alert(2)&lt;/script&gt;"));
-    let res = post(
-        &app,
-        "/login",
-        None,
-        &format!(
-            "login=office&password={}&next={}",
-            enc(PASSWORD),
-            enc(&payload)
-        ),
-    )
-    .await;
+    let res = t
+        .post(
+            "/login",
+            None,
+            &format!(
+                "login=office&password={}&next={}",
+                enc(PASSWORD),
+                enc(&payload)
+            ),
+        )
+        .await;
     assert_eq!(
         res.location.as_deref(),
         Some("/desk"),
@@ -574,13 +531,13 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
 
     // The SQL stayed data: every table is there and the text was stored as typed.
     let (ballots,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballot")
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_eq!(ballots, 2);
     let (name,): (String,) = sqlx::query_as("SELECT name FROM round WHERE id = ?")
         .bind(r)
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_eq!(name, payload);
@@ -589,7 +546,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     let task_of_plan2: (i64,) = sqlx::query_as(
         "SELECT id FROM task WHERE plan_id = (SELECT MAX(id) FROM plan) ORDER BY id LIMIT 1",
     )
-    .fetch_one(&pool)
+    .fetch_one(&t.pool)
     .await
     .unwrap();
     let unit = items.iter().find_map(|i| i.strip_prefix('u')).unwrap();
@@ -617,7 +574,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     let mut escaped_seen = 0;
     for page in &pages {
         for session in [None, o, e] {
-            let res = get(&app, page, session).await;
+            let res = t.get(page, session).await;
             let body = res.text();
             assert_no_live_markup(&format!("GET {page} ({})", res.status), &body);
             if body.contains("&lt;script&gt;alert(2)&lt;/script&gt;") {
@@ -627,7 +584,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     }
     // The markup really was on the pages, as text (not silently dropped).
     assert!(escaped_seen >= 15, "seen escaped on {escaped_seen} answers");
-    let report = get(&app, &format!("/desk/rounds/{r}/report"), o).await;
+    let report = t.get(&format!("/desk/rounds/{r}/report"), o).await;
     assert!(
         report
             .text()
@@ -635,7 +592,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     );
 
     // Exports carry it as plain data.
-    let res = get(&app, &format!("/desk/rounds/{r}/export.xlsx"), o).await;
+    let res = t.get(&format!("/desk/rounds/{r}/export.xlsx"), o).await;
     assert_eq!(res.status, StatusCode::OK);
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
     let mut cells_with_payload = 0;
@@ -653,7 +610,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     assert!(cells_with_payload >= 2, "{cells_with_payload} cells");
     // The ballots CSV holds the comments as typed. (The results CSV holds no free text: item
     // numbers, short titles and figures.)
-    let res = get(&app, &format!("/desk/rounds/{r}/ballots.csv"), o).await;
+    let res = t.get(&format!("/desk/rounds/{r}/ballots.csv"), o).await;
     assert_eq!(res.status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(res.bytes.as_slice());
     let found = reader

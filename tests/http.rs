@@ -3,26 +3,9 @@
 
 mod common;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use tower::ServiceExt;
+use common::TestApp;
 
-async fn get(path: &str) -> (StatusCode, String) {
-    get_with(path, &[]).await
-}
-
-async fn get_with(path: &str, headers: &[(&str, &str)]) -> (StatusCode, String) {
-    let app = common::app(common::seeded_pool().await).await;
-    let mut req = Request::get(path);
-    for (k, v) in headers {
-        req = req.header(*k, *v);
-    }
-    let res = app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
-    let status = res.status();
-    let bytes = res.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8_lossy(&bytes).into_owned())
-}
+use axum::http::{Method, StatusCode, header};
 
 #[tokio::test]
 async fn plan_pages_render_completely_on_the_server() {
@@ -56,8 +39,9 @@ async fn plan_pages_render_completely_on_the_server() {
         ),
         ("/plans/1/group", &["胡亚波", "党蓁", "舒贵传"]),
     ];
+    let t = TestApp::new().await;
     for (path, needles) in cases {
-        let (status, body) = get(path).await;
+        let (status, body) = t.get(path, None).await.status_and_body();
         assert_eq!(status, StatusCode::OK, "{path}");
         assert!(body.starts_with("<!DOCTYPE html>"), "{path}");
         assert!(body.contains(r#"<html lang="zh-CN""#), "{path}");
@@ -71,12 +55,13 @@ async fn plan_pages_render_completely_on_the_server() {
 
 #[tokio::test]
 async fn only_pages_with_islands_load_the_wasm() {
-    let (_, units) = get("/plans/1/units").await;
+    let t = TestApp::new().await;
+    let units = t.get("/plans/1/units", None).await.body;
     assert!(
         units.contains("ceping_bg.wasm"),
         "the units page has the filter island"
     );
-    let (_, plan) = get("/plans/1").await;
+    let plan = t.get("/plans/1", None).await.body;
     assert!(
         !plan.contains("ceping_bg.wasm"),
         "the overview needs no JavaScript"
@@ -85,6 +70,7 @@ async fn only_pages_with_islands_load_the_wasm() {
 
 #[tokio::test]
 async fn unknown_ids_and_paths_get_a_404_page() {
+    let t = TestApp::new().await;
     for path in [
         "/tasks/99999",
         "/tasks/0",
@@ -95,7 +81,7 @@ async fn unknown_ids_and_paths_get_a_404_page() {
         "/plans/x/tasks",
         "/nowhere",
     ] {
-        let (status, body) = get(path).await;
+        let (status, body) = t.get(path, None).await.status_and_body();
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(body.contains("页面不存在"), "{path}: {body}");
     }
@@ -103,23 +89,24 @@ async fn unknown_ids_and_paths_get_a_404_page() {
 
 #[tokio::test]
 async fn json_api_answers_and_rejects_bad_arguments() {
-    let (status, body) = get("/api/plan/task?id=1").await;
+    let t = TestApp::new().await;
+    let (status, body) = t.get("/api/plan/task?id=1", None).await.status_and_body();
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["task"]["lead"][0]["name"], "市自然资源和规划局");
     assert_eq!(v["links"].as_array().unwrap().len(), 6);
 
-    let (status, _) = get("/api/plan/task?id=9999").await;
+    let status = t.get("/api/plan/task?id=9999", None).await.status;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let (status, body) = get("/api/plan/task?id=abc").await;
+    let (status, body) = t.get("/api/plan/task?id=abc", None).await.status_and_body();
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body.contains("参数 id 应为正整数"), "{body}");
-    let (status, body) = get("/api/plan/task").await;
+    let (status, body) = t.get("/api/plan/task", None).await.status_and_body();
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    let (status, _) = get("/api/plan/tasks?plan=-3").await;
+    let status = t.get("/api/plan/tasks?plan=-3", None).await.status;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
-    let (status, body) = get("/api/plan/overview").await;
+    let (status, body) = t.get("/api/plan/overview", None).await.status_and_body();
     assert_eq!(status, StatusCode::OK);
     let v: serde_json::Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["task_count"], 14);
@@ -128,22 +115,26 @@ async fn json_api_answers_and_rejects_bad_arguments() {
 
 #[tokio::test]
 async fn pages_are_compressed_when_asked() {
-    let app = common::app(common::seeded_pool().await).await;
-    let res = app
-        .oneshot(
-            Request::get("/plans/1/tasks")
-                .header(header::ACCEPT_ENCODING, "br, gzip")
-                .body(Body::empty())
-                .unwrap(),
+    let t = TestApp::new().await;
+    let res = t
+        .request(
+            Method::GET,
+            "/plans/1/tasks",
+            None,
+            &[(header::ACCEPT_ENCODING, "br, gzip")],
+            "",
         )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(res.headers()[header::CONTENT_ENCODING], "br");
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.headers[header::CONTENT_ENCODING], "br");
 }
 
 #[tokio::test]
 async fn health_check() {
-    let (status, body) = get("/healthz").await;
+    let (status, body) = TestApp::new()
+        .await
+        .get("/healthz", None)
+        .await
+        .status_and_body();
     assert_eq!((status, body.as_str()), (StatusCode::OK, "ok"));
 }

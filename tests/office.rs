@@ -14,9 +14,7 @@ use ceping::server::repo::score;
 use sqlx::SqlitePool;
 
 async fn file_db(dir: &tempfile::TempDir) -> SqlitePool {
-    let pool = db::open(&dir.path().join("ceping.db")).await.unwrap();
-    db::seed_if_empty(&pool).await.unwrap();
-    pool
+    common::seeded_file_pool(&dir.path().join("ceping.db")).await
 }
 
 /// A few office actions of every kind.

@@ -5,45 +5,38 @@
 
 mod common;
 
-use common::{PASSWORD, cookie, enc, get, post, send};
+use common::{PASSWORD, TestApp, enc};
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{Method, StatusCode, header};
 use calamine::{Data, Reader, Xlsx};
 use ceping::ballot::InviteCode;
-use ceping::server::repo::account::AccountRole;
-use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::invite;
 use ceping::server::repo::round::{self, RoundState};
 use ceping::server::repo::{audit, results};
-use sqlx::SqlitePool;
 
-struct Office {
-    pool: SqlitePool,
-    app: Router,
+/// The session cookies of the office and of an evaluator.
+struct Staff {
     office: String,
     evaluator: String,
 }
 
-async fn office() -> Office {
-    let pool = common::seeded_pool().await;
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
-    Office {
-        app: common::app(pool.clone()).await,
-        pool,
-        office,
-        evaluator,
-    }
+/// The seed plan, with the office and an evaluator signed in.
+async fn office() -> (TestApp, Staff) {
+    let t = TestApp::new().await;
+    let staff = Staff {
+        office: t.office("office").await,
+        evaluator: t.evaluator("expert").await,
+    };
+    (t, staff)
 }
 
 /// Creates round "2020年度满意度测评" through the page; returns its id.
-async fn new_round(o: &Office) -> i64 {
+async fn new_round(t: &TestApp, o: &Staff) -> i64 {
     let body = format!(
         "name={}&opens=2020-12-20T09%3A00&closes=2020-12-20T12%3A00&items=both&scale=three&comments=1",
         enc("2020年度满意度测评")
     );
-    let res = post(&o.app, "/desk/rounds", Some(&o.office), &body).await;
+    let res = t.post("/desk/rounds", Some(&o.office), &body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
     let to = res.location.unwrap();
     let id: i64 = to
@@ -58,8 +51,8 @@ async fn new_round(o: &Office) -> i64 {
 
 #[tokio::test]
 async fn every_office_page_is_refused_to_evaluators_and_visitors() {
-    let o = office().await;
-    let r = new_round(&o).await;
+    let (t, o) = office().await;
+    let r = new_round(&t, &o).await;
     let gets = [
         "/desk/rounds/new".to_string(),
         format!("/desk/rounds/{r}"),
@@ -86,14 +79,14 @@ async fn every_office_page_is_refused_to_evaluators_and_visitors() {
             "name1=a&weight1=100",
         ),
     ];
-    let before = audit::all(&o.pool).await.unwrap().len();
+    let before = audit::all(&t.pool).await.unwrap().len();
     for path in &gets {
-        let res = get(&o.app, path, None).await;
+        let res = t.get(path, None).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous GET {path}");
         assert!(res.location.unwrap().starts_with("/login?next="));
-        let res = get(&o.app, path, Some(&o.evaluator)).await;
+        let res = t.get(path, Some(&o.evaluator)).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "evaluator GET {path}");
-        let res = get(&o.app, path, Some(&o.office)).await;
+        let res = t.get(path, Some(&o.office)).await;
         // Exports and the report wait until the round is closed (it is a draft here).
         let after_close =
             path.contains("export") || path.contains("ballots.csv") || path.ends_with("/report");
@@ -105,16 +98,16 @@ async fn every_office_page_is_refused_to_evaluators_and_visitors() {
         assert_eq!(res.status, expected, "office GET {path}");
     }
     for (path, body) in &posts {
-        let res = post(&o.app, path, None, body).await;
+        let res = t.post(path, None, body).await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "anonymous POST {path}");
-        let res = post(&o.app, path, Some(&o.evaluator), body).await;
+        let res = t.post(path, Some(&o.evaluator), body).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "evaluator POST {path}");
     }
     // Nothing was changed by the refused posts (exports by the office are recorded).
-    let r_now = round::get(&o.pool, r).await.unwrap();
+    let r_now = round::get(&t.pool, r).await.unwrap();
     assert_eq!(r_now.state, RoundState::Draft);
-    assert_eq!(invite::list(&o.pool, r).await.unwrap().len(), 0);
-    let actions: Vec<String> = audit::all(&o.pool).await.unwrap()[before..]
+    assert_eq!(invite::list(&t.pool, r).await.unwrap().len(), 0);
+    let actions: Vec<String> = audit::all(&t.pool).await.unwrap()[before..]
         .iter()
         .map(|e| e.action.clone())
         .collect();
@@ -126,85 +119,95 @@ async fn every_office_page_is_refused_to_evaluators_and_visitors() {
 
 #[tokio::test]
 async fn the_office_creates_configures_opens_and_closes_a_round() {
-    let o = office().await;
+    let (t, o) = office().await;
     // Bad input: a clear message, nothing stored.
-    let res = post(&o.app, "/desk/rounds", Some(&o.office), "name=&items=both").await;
+    let res = t
+        .post("/desk/rounds", Some(&o.office), "name=&items=both")
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.text().contains("请填写测评轮次的名称"));
     let body = format!(
         "name={}&opens=2020-12-20T12%3A00&closes=2020-12-20T09%3A00",
         enc("轮次")
     );
-    let res = post(&o.app, "/desk/rounds", Some(&o.office), &body).await;
+    let res = t.post("/desk/rounds", Some(&o.office), &body).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.text().contains("结束时间应晚于开始时间"));
-    assert!(round::list(&o.pool).await.unwrap().is_empty());
+    assert!(round::list(&t.pool).await.unwrap().is_empty());
 
-    let r = new_round(&o).await;
-    let stored = round::get(&o.pool, r).await.unwrap();
+    let r = new_round(&t, &o).await;
+    let stored = round::get(&t.pool, r).await.unwrap();
     assert_eq!(
         stored.opens_at.as_deref(),
         Some("2020-12-20T09:00:00+08:00")
     );
     assert!(stored.comments_allowed);
-    let page = get(&o.app, &format!("/desk/rounds/{r}"), Some(&o.office)).await;
+    let page = t.get(&format!("/desk/rounds/{r}"), Some(&o.office)).await;
     assert!(page.text().contains("2020年度满意度测评") && page.text().contains("44 项"));
 
     // Settings while a draft: checked, then saved.
     let path = format!("/desk/rounds/{r}/settings");
-    let res = post(&o.app, &path, Some(&o.office), "denominator=present&n=").await;
+    let res = t
+        .post(&path, Some(&o.office), "denominator=present&n=")
+        .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.text().contains("请填写人数"));
-    let res = post(
-        &o.app,
-        &path,
-        Some(&o.office),
-        "denominator=invited&n=480&group=70%2C30&threshold=85&trim=1",
-    )
-    .await;
+    let res = t
+        .post(
+            &path,
+            Some(&o.office),
+            "denominator=invited&n=480&group=70%2C30&threshold=85&trim=1",
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let c = round::get(&o.pool, r).await.unwrap().results_config;
+    let c = round::get(&t.pool, r).await.unwrap().results_config;
     assert_eq!(c.group_weights, (70.0, 30.0));
     assert!(c.trim);
 
     // Open; then the settings are frozen, but the big-screen switch still works.
-    let res = post(
-        &o.app,
-        &format!("/desk/rounds/{r}/state"),
-        Some(&o.office),
-        "action=open",
-    )
-    .await;
+    let res = t
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            Some(&o.office),
+            "action=open",
+        )
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let res = post(&o.app, &path, Some(&o.office), "group=50%2C50&publish=1").await;
+    let res = t
+        .post(&path, Some(&o.office), "group=50%2C50&publish=1")
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
-    let now = round::get(&o.pool, r).await.unwrap();
+    let now = round::get(&t.pool, r).await.unwrap();
     assert_eq!(now.results_config.group_weights, (70.0, 30.0), "frozen");
     assert!(now.results_public);
 
     // Closing asks first.
     let state = format!("/desk/rounds/{r}/state");
-    let res = post(&o.app, &state, Some(&o.office), "action=close").await;
+    let res = t.post(&state, Some(&o.office), "action=close").await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(res.text().contains("确认结束测评"));
     assert_eq!(
-        round::get(&o.pool, r).await.unwrap().state,
+        round::get(&t.pool, r).await.unwrap().state,
         RoundState::Open
     );
-    let res = post(&o.app, &state, Some(&o.office), "action=close&confirm=1").await;
+    let res = t
+        .post(&state, Some(&o.office), "action=close&confirm=1")
+        .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        round::get(&o.pool, r).await.unwrap().state,
+        round::get(&t.pool, r).await.unwrap().state,
         RoundState::Closed
     );
-    let res = post(&o.app, &state, Some(&o.office), "action=close&confirm=1").await;
+    let res = t
+        .post(&state, Some(&o.office), "action=close&confirm=1")
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.text().contains("已结束"));
-    let res = post(&o.app, &state, Some(&o.office), "action=explode").await;
+    let res = t.post(&state, Some(&o.office), "action=explode").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 
     // All recorded, by the office's login.
-    let entries = audit::all(&o.pool).await.unwrap();
+    let entries = audit::all(&t.pool).await.unwrap();
     let mine: Vec<&str> = entries
         .iter()
         .filter(|e| e.actor == "office")
@@ -220,8 +223,8 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
             "round.close"
         ]
     );
-    assert!(audit::verify(&o.pool, None).await.unwrap().is_ok());
-    let page = get(&o.app, "/desk/audit", Some(&o.office)).await;
+    assert!(audit::verify(&t.pool, None).await.unwrap().is_ok());
+    let page = t.get("/desk/audit", Some(&o.office)).await;
     assert!(page.text().contains("审计日志完整"));
 }
 
@@ -235,10 +238,9 @@ fn codes_on(page: &str) -> Vec<InviteCode> {
 
 #[tokio::test]
 async fn invitations_slips_turnout_and_the_non_voters_list() {
-    let o = office().await;
-    let r = new_round(&o).await;
-    post(
-        &o.app,
+    let (t, o) = office().await;
+    let r = new_round(&t, &o).await;
+    t.post(
         &format!("/desk/rounds/{r}/state"),
         Some(&o.office),
         "action=open",
@@ -251,11 +253,11 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         ("count=0", "应为正整数"),
         ("count=2001", "一次最多生成2000个"),
     ] {
-        let res = post(&o.app, &path, Some(&o.office), body).await;
+        let res = t.post(&path, Some(&o.office), body).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
         assert!(res.text().contains(says), "{body}");
     }
-    assert!(invite::list(&o.pool, r).await.unwrap().is_empty());
+    assert!(invite::list(&t.pool, r).await.unwrap().is_empty());
 
     // Six deputies of one delegation, two of another, one formula-looking name.
     let mut names = String::from("姓名,代表团\n");
@@ -263,13 +265,9 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         names.push_str(&format!("代表{i},江岸代表团\n"));
     }
     names.push_str("=HYPERLINK(\"x\"),武昌代表团\n王五，武昌代表团\n");
-    let res = post(
-        &o.app,
-        &path,
-        Some(&o.office),
-        &format!("names={}", enc(&names)),
-    )
-    .await;
+    let res = t
+        .post(&path, Some(&o.office), &format!("names={}", enc(&names)))
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     let page = res.text();
     let codes = codes_on(&page);
@@ -281,25 +279,25 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
     );
     assert!(page.contains("data:text/csv"));
     assert!(page.contains("代表1（江岸代表团）"));
-    let stored = invite::list(&o.pool, r).await.unwrap();
+    let stored = invite::list(&t.pool, r).await.unwrap();
     assert_eq!(stored.len(), 8);
     assert_eq!(stored[7].label.as_deref(), Some("王五"));
 
     // Five of 江岸 vote, one of 武昌.
     for code in codes[..5].iter().chain([&codes[6]]) {
-        let res = post(
-            &o.app,
-            &format!("/v/{}", code.display()),
-            None,
-            &format!(
-                "idem={}&action=submit",
-                ceping::ballot::new_idempotency_key(&mut rand::rngs::OsRng)
-            ),
-        )
-        .await;
+        let res = t
+            .vote(
+                code,
+                &format!(
+                    "idem={}&action=submit",
+                    ceping::ballot::new_idempotency_key(&mut rand::rngs::OsRng)
+                ),
+            )
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     }
-    let desk = get(&o.app, &format!("/desk/rounds/{r}"), Some(&o.office))
+    let desk = t
+        .get(&format!("/desk/rounds/{r}"), Some(&o.office))
         .await
         .text();
     assert!(desk.contains("已投 6 / 应投 8"));
@@ -313,12 +311,9 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
     assert!(desk.contains("尚未投票：2 人"));
 
     // The non-voters list: BOM, the two who have not voted, formula neutralised.
-    let csv = get(
-        &o.app,
-        &format!("/desk/rounds/{r}/non-voters.csv"),
-        Some(&o.office),
-    )
-    .await;
+    let csv = t
+        .get(&format!("/desk/rounds/{r}/non-voters.csv"), Some(&o.office))
+        .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
     assert!(
@@ -340,33 +335,37 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
 
     // Revoke and reissue 代表6's code: the old one opens nothing, the new slip is shown.
     let id6 = stored[5].id;
-    let res = post(
-        &o.app,
-        &format!("{path}/{id6}/revoke"),
-        Some(&o.office),
-        "reissue=1",
-    )
-    .await;
+    let res = t
+        .post(
+            &format!("{path}/{id6}/revoke"),
+            Some(&o.office),
+            "reissue=1",
+        )
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     let fresh = codes_on(&res.text());
     assert_eq!(fresh.len(), 1);
-    let old = get(&o.app, &format!("/v/{}", codes[5].display()), None).await;
+    let old = t.get(&format!("/v/{}", codes[5].display()), None).await;
     assert_eq!(old.status, StatusCode::FORBIDDEN);
     assert!(old.text().contains("作废"), "{}", old.text());
     assert_eq!(
-        get(&o.app, &format!("/v/{}", fresh[0].display()), None)
+        t.get(&format!("/v/{}", fresh[0].display()), None)
             .await
             .status,
         StatusCode::OK
     );
-    let res = post(&o.app, &format!("{path}/{id6}/revoke"), Some(&o.office), "").await;
+    let res = t
+        .post(&format!("{path}/{id6}/revoke"), Some(&o.office), "")
+        .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.text().contains("已经作废"));
-    let res = post(&o.app, &format!("{path}/99999/revoke"), Some(&o.office), "").await;
+    let res = t
+        .post(&format!("{path}/99999/revoke"), Some(&o.office), "")
+        .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
 }
 
-async fn cast(o: &Office, codes: &[InviteCode], items: &[String]) {
+async fn cast(t: &TestApp, codes: &[InviteCode], items: &[String]) {
     let levels = ["satisfied", "basic", "dissatisfied"];
     for (k, code) in codes.iter().enumerate() {
         let mut body = format!("idem=EXPORT{k:014}&action=submit");
@@ -379,61 +378,35 @@ async fn cast(o: &Office, codes: &[InviteCode], items: &[String]) {
             body.push_str(&format!("&c.{}={}", items[0], enc("=2+5 要加快")));
             body.push_str(&format!("&comment={}", enc("总体满意")));
         }
-        let res = post(&o.app, &format!("/v/{}", code.display()), None, &body).await;
+        let res = t.vote(code, &body).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     }
 }
 
 #[tokio::test]
 async fn exports_hold_the_same_numbers_as_the_engine() {
-    let o = office().await;
-    let r = new_round(&o).await;
-    round::transition(
-        &o.pool,
-        r,
-        ceping::model::round::RoundAction::Open,
-        "office",
-        None,
-    )
-    .await
-    .unwrap();
-    let prepared = invite::prepare(&vec![Invitee::default(); 23]);
-    invite::issue(&o.pool, r, &prepared, "office")
-        .await
-        .unwrap();
-    let codes: Vec<InviteCode> = prepared.into_iter().map(|(c, _)| c).collect();
-    let items: Vec<String> = round::items(&o.pool, r)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
-    cast(&o, &codes[..21], &items).await;
+    let (t, o) = office().await;
+    let r = new_round(&t, &o).await;
+    t.open(r).await;
+    let codes = t.codes(r, 23).await;
+    let items = t.items(r).await;
+    cast(&t, &codes[..21], &items).await;
     // Nothing leaves while votes arrive: two exports taken around one deputy's vote would
     // show that deputy's ballot.
     for name in ["export.xlsx", "export.csv", "ballots.csv", "report"] {
-        let res = get(&o.app, &format!("/desk/rounds/{r}/{name}"), Some(&o.office)).await;
+        let res = t
+            .get(&format!("/desk/rounds/{r}/{name}"), Some(&o.office))
+            .await;
         assert_eq!(res.status, StatusCode::CONFLICT, "{name}");
         assert!(res.text().contains("测评结束后"), "{name}");
     }
-    round::transition(
-        &o.pool,
-        r,
-        ceping::model::round::RoundAction::Close,
-        "office",
-        None,
-    )
-    .await
-    .unwrap();
-    let report = results::load(&o.pool, r).await.unwrap();
+    t.close(r).await;
+    let report = results::load(&t.pool, r).await.unwrap();
 
     // XLSX: every sheet, the tasks' figures equal to the engine's.
-    let res = get(
-        &o.app,
-        &format!("/desk/rounds/{r}/export.xlsx"),
-        Some(&o.office),
-    )
-    .await;
+    let res = t
+        .get(&format!("/desk/rounds/{r}/export.xlsx"), Some(&o.office))
+        .await;
     assert_eq!(res.status, StatusCode::OK);
     assert!(
         res.headers[header::CONTENT_TYPE]
@@ -499,12 +472,9 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     assert_eq!(texts.iter().filter(|t| *t == "总体满意").count(), 6);
 
     // Ballots CSV: recount every item from it and compare with the tallies.
-    let res = get(
-        &o.app,
-        &format!("/desk/rounds/{r}/ballots.csv"),
-        Some(&o.office),
-    )
-    .await;
+    let res = t
+        .get(&format!("/desk/rounds/{r}/ballots.csv"), Some(&o.office))
+        .await;
     assert!(res.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
     let mut reader = csv::Reader::from_reader(&res.bytes[3..]);
     let head: Vec<String> = reader
@@ -526,12 +496,9 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     }
 
     // Results CSV: one row per item, the same 满意率.
-    let res = get(
-        &o.app,
-        &format!("/desk/rounds/{r}/export.csv"),
-        Some(&o.office),
-    )
-    .await;
+    let res = t
+        .get(&format!("/desk/rounds/{r}/export.csv"), Some(&o.office))
+        .await;
     let mut reader = csv::Reader::from_reader(&res.bytes[3..]);
     let head: Vec<String> = reader
         .headers()
@@ -548,7 +515,9 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         assert!((got - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3);
     }
     // The year-end report: the summary's figures and the flagged items.
-    let page = get(&o.app, &format!("/desk/rounds/{r}/report"), Some(&o.office)).await;
+    let page = t
+        .get(&format!("/desk/rounds/{r}/report"), Some(&o.office))
+        .await;
     assert_eq!(page.status, StatusCode::OK);
     let text = page.text();
     assert!(text.contains("满意度测评情况的报告"));
@@ -561,7 +530,7 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     assert!(text.contains(&format!("需重新办理的{flagged}项")));
     assert!(text.contains("代表意见摘录") && text.contains("=2+5 要加快"));
 
-    let exports = audit::all(&o.pool)
+    let exports = audit::all(&t.pool)
         .await
         .unwrap()
         .into_iter()
@@ -569,17 +538,13 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         .count();
     assert_eq!(exports, 3);
     assert_eq!(
-        get(
-            &o.app,
-            &format!("/desk/rounds/{r}/export.pdf"),
-            Some(&o.office)
-        )
-        .await
-        .status,
+        t.get(&format!("/desk/rounds/{r}/export.pdf"), Some(&o.office))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        get(&o.app, "/desk/rounds/999/export.xlsx", Some(&o.office))
+        t.get("/desk/rounds/999/export.xlsx", Some(&o.office))
             .await
             .status,
         StatusCode::NOT_FOUND
@@ -588,25 +553,24 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
 
 #[tokio::test]
 async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
-    let pool = ceping::server::db::open_in_memory().await.unwrap();
-    let office = cookie(&pool, "office", AccountRole::Office).await;
-    let evaluator = cookie(&pool, "expert", AccountRole::Evaluator).await;
-    let app = common::app(pool.clone()).await;
+    let t = TestApp::on(ceping::server::db::open_in_memory().await.unwrap()).await;
+    let office = t.office("office").await;
+    let evaluator = t.evaluator("expert").await;
     let seed = include_str!("../seed/wuhan-2020-proposal-3.txt");
     let body = format!("text={}", enc(seed));
 
     assert_eq!(
-        post(&app, "/desk/plans/preview", Some(&evaluator), &body)
+        t.post("/desk/plans/preview", Some(&evaluator), &body)
             .await
             .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        post(&app, "/desk/plans", None, &body).await.status,
+        t.post("/desk/plans", None, &body).await.status,
         StatusCode::SEE_OTHER
     );
 
-    let preview = post(&app, "/desk/plans/preview", Some(&office), &body).await;
+    let preview = t.post("/desk/plans/preview", Some(&office), &body).await;
     assert_eq!(preview.status, StatusCode::OK);
     let text = preview.text();
     assert!(text.contains("3 组 14 项任务"), "{text}");
@@ -616,43 +580,41 @@ async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
         "warnings are highlighted"
     );
     let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan")
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_eq!(plans, 0, "a preview stores nothing");
 
     // Text without tasks: the line is named, nothing stored.
-    let bad = post(
-        &app,
-        "/desk/plans/preview",
-        Some(&office),
-        "text=%E6%B2%A1%E6%9C%89",
-    )
-    .await;
+    let bad = t
+        .post(
+            "/desk/plans/preview",
+            Some(&office),
+            "text=%E6%B2%A1%E6%9C%89",
+        )
+        .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     assert!(bad.text().contains("无法读取这份方案（第"));
     assert_eq!(
-        post(&app, "/desk/plans", Some(&office), "text=x")
-            .await
-            .status,
+        t.post("/desk/plans", Some(&office), "text=x").await.status,
         StatusCode::BAD_REQUEST
     );
 
-    let res = post(&app, "/desk/plans", Some(&office), &body).await;
+    let res = t.post("/desk/plans", Some(&office), &body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     assert_eq!(res.location.as_deref(), Some("/plans/1"));
-    let again = post(&app, "/desk/plans", Some(&office), &body).await;
+    let again = t.post("/desk/plans", Some(&office), &body).await;
     assert_eq!(
         again.location.as_deref(),
         Some("/plans/1"),
         "the same text is stored once"
     );
     let (plans,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM plan")
-        .fetch_one(&pool)
+        .fetch_one(&t.pool)
         .await
         .unwrap();
     assert_eq!(plans, 1);
-    let entries = audit::all(&pool).await.unwrap();
+    let entries = audit::all(&t.pool).await.unwrap();
     assert!(
         entries
             .iter()
@@ -662,21 +624,13 @@ async fn the_office_imports_a_plan_from_the_browser_after_a_preview() {
 
 #[tokio::test]
 async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
-    let o = office().await;
-    let r = new_round(&o).await;
-    round::transition(
-        &o.pool,
-        r,
-        ceping::model::round::RoundAction::Open,
-        "office",
-        None,
-    )
-    .await
-    .unwrap();
+    let (t, o) = office().await;
+    let r = new_round(&t, &o).await;
+    t.open(r).await;
 
     // Headers on every page.
     for path in ["/", "/login", &format!("/desk/rounds/{r}")] {
-        let res = get(&o.app, path, Some(&o.office)).await;
+        let res = t.get(path, Some(&o.office)).await;
         let h = &res.headers;
         let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(
@@ -690,82 +644,70 @@ async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
 
     // A form on another site posting here: refused before anything runs.
     let names = format!("names={}", enc("<b>张三</b>,<script>alert(1)</script>"));
-    let req = Request::post(format!("/desk/rounds/{r}/invitations"))
-        .header(header::HOST, "rd.example.cn")
-        .header(header::ORIGIN, "https://evil.example")
-        .header(header::COOKIE, &o.office)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(names.clone()))
-        .unwrap();
-    assert_eq!(send(&o.app, req).await.status, StatusCode::FORBIDDEN);
-    let req = Request::post("/login")
-        .header("sec-fetch-site", "cross-site")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(format!(
-            "login=office&password={}",
-            enc(PASSWORD)
-        )))
-        .unwrap();
-    let res = send(&o.app, req).await;
+    let invitations = format!("/desk/rounds/{r}/invitations");
+    let form = (header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let evil = [(header::ORIGIN, "https://evil.example"), form.clone()];
+    assert_eq!(
+        t.request(
+            Method::POST,
+            &invitations,
+            Some(&o.office),
+            &evil,
+            names.clone()
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let cross_site = [
+        (
+            header::HeaderName::from_static("sec-fetch-site"),
+            "cross-site",
+        ),
+        form.clone(),
+    ];
+    let body = format!("login=office&password={}", enc(PASSWORD));
+    let res = t
+        .request(Method::POST, "/login", None, &cross_site, body)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     assert!(!res.headers.contains_key(header::SET_COOKIE));
-    assert!(invite::list(&o.pool, r).await.unwrap().is_empty());
+    assert!(invite::list(&t.pool, r).await.unwrap().is_empty());
 
     // The same from the office's own page: stored, and shown escaped.
-    let req = Request::post(format!("/desk/rounds/{r}/invitations"))
-        .header(header::HOST, "rd.example.cn")
-        .header(header::ORIGIN, "http://rd.example.cn")
-        .header(header::COOKIE, &o.office)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(names))
-        .unwrap();
-    let slips = send(&o.app, req).await;
+    let own = [(header::ORIGIN, "http://rd.example.cn"), form];
+    let slips = t
+        .request(Method::POST, &invitations, Some(&o.office), &own, names)
+        .await;
     assert_eq!(slips.status, StatusCode::OK);
     let code = codes_on(&slips.text())[0].clone();
     for page in [
         slips.text(),
-        get(
-            &o.app,
-            &format!("/desk/rounds/{r}/invitations"),
-            Some(&o.office),
-        )
-        .await
-        .text(),
+        t.get(&format!("/desk/rounds/{r}/invitations"), Some(&o.office))
+            .await
+            .text(),
     ] {
         assert!(!page.contains("<script>alert(1)</script>") && !page.contains("<b>张三</b>"));
         assert!(page.contains("&lt;b&gt;张三&lt;/b&gt;"));
     }
 
     // Script in a deputy's comments: escaped on the results page and in the report.
-    let items: Vec<String> = round::items(&o.pool, r)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|i| i.item.0)
-        .collect();
+    let items = t.items(r).await;
     let body = format!(
         "idem=HOSTILE000000000001&action=submit&r.{0}=satisfied&c.{0}={1}&comment={2}",
         items[0],
         enc("<script>alert('x')</script>"),
         enc("<img src=x onerror=alert(1)>")
     );
-    let res = post(&o.app, &format!("/v/{}", code.display()), None, &body).await;
+    let res = t.vote(&code, &body).await;
     assert_eq!(res.status, StatusCode::OK);
-    round::transition(
-        &o.pool,
-        r,
-        ceping::model::round::RoundAction::Close,
-        "office",
-        None,
-    )
-    .await
-    .unwrap();
+    t.close(r).await;
     let task_id = &items[0][1..];
     for path in [
         format!("/results/{r}/tasks/{task_id}"),
         format!("/desk/rounds/{r}/report"),
     ] {
-        let page = get(&o.app, &path, Some(&o.office)).await.text();
+        let page = t.get(&path, Some(&o.office)).await.text();
         assert!(page.contains("&lt;script&gt;alert("), "{path}");
         assert!(!page.contains("<script>alert("), "{path}");
         assert!(!page.contains("<img src=x"), "{path}");

@@ -9,11 +9,7 @@ use ceping::server::repo::plan as repo;
 use sqlx::SqlitePool;
 
 async fn count(pool: &SqlitePool, table: &str) -> i64 {
-    let (n,): (i64,) = sqlx::query_as(&format!("SELECT COUNT(*) FROM {table}"))
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    n
+    common::scalar(pool, &format!("SELECT COUNT(*) FROM {table}")).await
 }
 
 const TABLES: [&str; 9] = [

@@ -1,16 +1,18 @@
-//! Shared set-up for the integration tests: a real SQLite database with the migrations.
+//! Shared set-up for the integration tests: a real SQLite database with the migrations, and the
+//! application over it ([`TestApp`]).
 #![allow(dead_code)]
 
-use axum::Router;
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod app;
+
+// Each suite uses some of these.
+#[allow(unused_imports)]
+pub use app::{Res, Round, TestApp};
+
 use ceping::ballot::Scale;
-use ceping::server::repo::account::{self, AccountRole};
-use ceping::server::repo::round::{self, NewRound};
-use ceping::server::{db, web as http};
-use http_body_util::BodyExt;
+use ceping::server::db;
+use ceping::server::repo::round::NewRound;
 use sqlx::SqlitePool;
-use tower::ServiceExt;
+use std::path::Path;
 
 /// A fresh in-memory database with the migrations and the seed plan.
 pub async fn seeded_pool() -> SqlitePool {
@@ -19,73 +21,16 @@ pub async fn seeded_pool() -> SqlitePool {
     pool
 }
 
-/// The application router over `pool`, as `ceping serve` builds it.
-pub async fn app(pool: SqlitePool) -> axum::Router {
-    http::router(state(pool).await)
+/// A database file at `file` with the migrations and the seed plan, opened as `ceping serve`
+/// opens it.
+pub async fn seeded_file_pool(file: &Path) -> SqlitePool {
+    let pool = db::open(file).await.expect("database file");
+    db::seed_if_empty(&pool).await.expect("seed import");
+    pool
 }
 
-/// The server's state over `pool`, as `ceping serve` builds it.
-pub async fn state(pool: SqlitePool) -> http::AppState {
-    let options = http::leptos_options("target/site".into(), "127.0.0.1:0".parse().unwrap());
-    http::AppState::new(pool, options).await.unwrap()
-}
-
+/// The password of the accounts that [`TestApp::office`] and [`TestApp::evaluator`] make.
 pub const PASSWORD: &str = "correct horse battery";
-
-/// An answer from the router, read whole.
-pub struct Res {
-    pub status: StatusCode,
-    pub location: Option<String>,
-    pub headers: axum::http::HeaderMap,
-    pub bytes: Vec<u8>,
-    /// The body as text (lossy UTF-8).
-    pub body: String,
-}
-
-impl Res {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.bytes).into_owned()
-    }
-}
-
-/// Sends `req` through the router.
-pub async fn send(app: &Router, req: Request<Body>) -> Res {
-    let res = app.clone().oneshot(req).await.unwrap();
-    let status = res.status();
-    let headers = res.headers().clone();
-    let location = headers
-        .get(header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
-    Res {
-        status,
-        location,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        bytes,
-    }
-}
-
-/// A GET as a browser on rd.example.cn sends it, with a session cookie if given.
-pub async fn get(app: &Router, path: &str, cookie: Option<&str>) -> Res {
-    let mut req = Request::get(path).header(header::HOST, "rd.example.cn");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::empty()).unwrap()).await
-}
-
-/// A form post as a browser on rd.example.cn sends it, with a session cookie if given.
-pub async fn post(app: &Router, path: &str, cookie: Option<&str>, body: &str) -> Res {
-    let mut req = Request::post(path)
-        .header(header::HOST, "rd.example.cn")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
-    if let Some(c) = cookie {
-        req = req.header(header::COOKIE, c);
-    }
-    send(app, req.body(Body::from(body.to_string())).unwrap()).await
-}
 
 /// The settings most tests use for a round of the seed plan: both tasks and units rated, the
 /// three-level scale, comments of up to 100 characters, no times.
@@ -103,13 +48,6 @@ pub fn round_settings(name: &str) -> NewRound {
     }
 }
 
-/// Creates a draft round of the seed plan with [`round_settings`]; its id.
-pub async fn new_round(pool: &SqlitePool, name: &str) -> i64 {
-    round::create(pool, &round_settings(name), "test")
-        .await
-        .unwrap()
-}
-
 /// A complete ballot's form body: item i gets level i % 3.
 pub fn complete_ballot(items: &[impl AsRef<str>], idem: &str) -> String {
     let levels = ["satisfied", "basic", "dissatisfied"];
@@ -123,13 +61,6 @@ pub fn complete_ballot(items: &[impl AsRef<str>], idem: &str) -> String {
 /// Percent-encodes a form value.
 pub fn enc(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
-/// Creates an account and signs it in: its session cookie.
-pub async fn cookie(pool: &SqlitePool, login: &str, role: AccountRole) -> String {
-    account::create(pool, login, role, PASSWORD).await.unwrap();
-    let (_, token) = account::sign_in(pool, login, PASSWORD).await.unwrap();
-    format!("ceping_session={token}")
 }
 
 /// Every row of every table, as SQL quotes it: equal strings, equal databases.
@@ -162,4 +93,10 @@ pub async fn contents(pool: &SqlitePool) -> Vec<(String, String)> {
         out.push((table, text.unwrap_or_default()));
     }
     out
+}
+
+/// The single number that `sql` selects.
+pub async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
+    n
 }

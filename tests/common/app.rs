@@ -1,0 +1,263 @@
+//! The application under test: a database with the seed plan, the router over it as `ceping
+//! serve` builds it, and typed helpers for what the suites set up (signed-in staff, rounds with
+//! codes) and for the requests they send.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::header::{self, HeaderName};
+use axum::http::{Method, Request, StatusCode};
+use ceping::ballot::InviteCode;
+use ceping::model::round::RoundAction;
+use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::invite::{self, Invitee};
+use ceping::server::repo::round::{self, NewRound};
+use ceping::server::web as http;
+use http_body_util::BodyExt;
+use sqlx::SqlitePool;
+use tower::ServiceExt;
+
+use super::{PASSWORD, round_settings, seeded_file_pool, seeded_pool};
+
+/// The host every request is addressed to, as a browser on the hall's network asks for it.
+const HOST: &str = "rd.example.cn";
+
+/// A database and the router over it. Cheap to clone: clones share the database and the server's
+/// state (a clone is what a spawned task takes along).
+#[derive(Clone)]
+pub struct TestApp {
+    pub pool: SqlitePool,
+    pub app: Router,
+    /// The folder of a file database, removed when the last clone is dropped.
+    dir: Option<Arc<tempfile::TempDir>>,
+}
+
+/// A round of the seed plan with its invitation codes.
+pub struct Round {
+    pub id: i64,
+    /// Its items ("t1", …, "u3", …), in the order of the ballot.
+    pub items: Vec<String>,
+    /// Unlabelled codes, in the order they were issued.
+    pub codes: Vec<InviteCode>,
+}
+
+/// An answer from the router, read whole.
+pub struct Res {
+    pub status: StatusCode,
+    pub location: Option<String>,
+    /// The first `Set-Cookie` header.
+    pub cookie: Option<String>,
+    pub headers: axum::http::HeaderMap,
+    pub bytes: Vec<u8>,
+    /// The body as text (lossy UTF-8).
+    pub body: String,
+}
+
+impl Res {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// The status and the body as text, for a test that reads nothing else.
+    pub fn status_and_body(self) -> (StatusCode, String) {
+        (self.status, self.body)
+    }
+}
+
+impl TestApp {
+    /// The seed plan in a fresh in-memory database.
+    pub async fn new() -> TestApp {
+        TestApp::on(seeded_pool().await).await
+    }
+
+    /// The seed plan in a database file, `ceping.db` in a folder of its own, opened as `ceping
+    /// serve` opens it.
+    pub async fn on_file() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let pool = seeded_file_pool(&dir.path().join("ceping.db")).await;
+        TestApp {
+            dir: Some(Arc::new(dir)),
+            ..TestApp::on(pool).await
+        }
+    }
+
+    /// The router over `pool`, as `ceping serve` builds it.
+    pub async fn on(pool: SqlitePool) -> TestApp {
+        let options = http::leptos_options("target/site".into(), "127.0.0.1:0".parse().unwrap());
+        let state = http::AppState::new(pool.clone(), options).await.unwrap();
+        TestApp {
+            app: http::router(state),
+            pool,
+            dir: None,
+        }
+    }
+
+    /// The folder of the database file (of [`TestApp::on_file`]), for other files beside it.
+    pub fn dir(&self) -> &Path {
+        self.dir.as_ref().expect("a file database").path()
+    }
+
+    /// Creates an office account and signs it in: its session cookie.
+    pub async fn office(&self, login: &str) -> String {
+        self.signed_in(login, AccountRole::Office).await
+    }
+
+    /// Creates an evaluator's account and signs it in: its session cookie.
+    pub async fn evaluator(&self, login: &str) -> String {
+        self.signed_in(login, AccountRole::Evaluator).await
+    }
+
+    async fn signed_in(&self, login: &str, role: AccountRole) -> String {
+        account::create(&self.pool, login, role, PASSWORD)
+            .await
+            .unwrap();
+        let (_, token) = account::sign_in(&self.pool, login, PASSWORD).await.unwrap();
+        format!("ceping_session={token}")
+    }
+
+    /// Creates a draft round of the seed plan with [`round_settings`]; its id.
+    pub async fn round(&self, name: &str) -> i64 {
+        self.round_with(&round_settings(name)).await
+    }
+
+    /// Creates a draft round with these settings; its id.
+    pub async fn round_with(&self, settings: &NewRound) -> i64 {
+        round::create(&self.pool, settings, "test").await.unwrap()
+    }
+
+    /// Issues `n` unlabelled codes for `round`.
+    pub async fn codes(&self, round: i64, n: usize) -> Vec<InviteCode> {
+        let prepared = invite::prepare(&vec![Invitee::default(); n]);
+        invite::issue(&self.pool, round, &prepared, "test")
+            .await
+            .unwrap();
+        prepared.into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// The items of `round`, in the order of the ballot.
+    pub async fn items(&self, round: i64) -> Vec<String> {
+        round::items(&self.pool, round)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|i| i.item.0)
+            .collect()
+    }
+
+    /// Opens `round`.
+    pub async fn open(&self, round: i64) {
+        self.transition(round, RoundAction::Open).await;
+    }
+
+    /// Closes `round`.
+    pub async fn close(&self, round: i64) {
+        self.transition(round, RoundAction::Close).await;
+    }
+
+    async fn transition(&self, round: i64, action: RoundAction) {
+        round::transition(&self.pool, round, action, "test", None)
+            .await
+            .unwrap();
+    }
+
+    /// A draft round with these settings and `n` codes.
+    pub async fn round_with_codes(&self, settings: &NewRound, n: usize) -> Round {
+        let id = self.round_with(settings).await;
+        Round {
+            codes: self.codes(id, n).await,
+            items: self.items(id).await,
+            id,
+        }
+    }
+
+    /// The same, opened.
+    pub async fn open_round_with_codes(&self, settings: &NewRound, n: usize) -> Round {
+        let round = self.round_with_codes(settings, n).await;
+        self.open(round.id).await;
+        round
+    }
+
+    /// Sends `req` through the router.
+    pub async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let header = |name| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let location = header(header::LOCATION);
+        let cookie = header(header::SET_COOKIE);
+        let bytes = res.into_body().collect().await.unwrap().to_bytes().to_vec();
+        Res {
+            status,
+            location,
+            cookie,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    /// A request as a browser on [`HOST`] sends it, with a session cookie if given and these
+    /// headers.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        headers: &[(HeaderName, &str)],
+        body: impl Into<Body>,
+    ) -> Res {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::HOST, HOST);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        for (name, value) in headers {
+            req = req.header(name, *value);
+        }
+        self.send(req.body(body.into()).unwrap()).await
+    }
+
+    /// A GET, with a session cookie if given.
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Res {
+        self.request(Method::GET, path, cookie, &[], Body::empty())
+            .await
+    }
+
+    /// A web form's post, with a session cookie if given.
+    pub async fn post(&self, path: &str, cookie: Option<&str>, body: &str) -> Res {
+        self.post_typed_as(path, cookie, body, "application/x-www-form-urlencoded")
+            .await
+    }
+
+    /// A post of `body` as `content_type`, without a session.
+    pub async fn post_typed(&self, path: &str, body: &str, content_type: &str) -> Res {
+        self.post_typed_as(path, None, body, content_type).await
+    }
+
+    async fn post_typed_as(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        body: &str,
+        content_type: &str,
+    ) -> Res {
+        let headers = [(header::CONTENT_TYPE, content_type)];
+        self.request(Method::POST, path, cookie, &headers, body.to_string())
+            .await
+    }
+
+    /// A deputy's ballot form for `code`, posted.
+    pub async fn vote(&self, code: &InviteCode, body: &str) -> Res {
+        self.post(&format!("/v/{}", code.display()), None, body)
+            .await
+    }
+}

@@ -12,6 +12,9 @@
 //! `pages`, `app` (views) ← `server::web` (handlers) ← `server::cli`. The pure core has no
 //! database or HTTP in it and is tested directly.
 
+// Leptos views are deeply nested types; the results item page's went past the default 128.
+#![recursion_limit = "256"]
+
 /// The plan importer: official text in, structured plan out. Pure.
 pub mod plan;
 

@@ -1,8 +1,8 @@
 //! The frame of every page: header with the plan's name and navigation, error and loading states.
 
+use crate::components::notice::Notice;
 use crate::error::AppError;
 use crate::model::plan::PlanHeader;
-use crate::components::notice::Notice;
 use leptos::prelude::*;
 
 /// Which navigation tab is current.

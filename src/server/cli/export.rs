@@ -23,11 +23,6 @@ pub async fn run(
     table: CsvTable,
     out: PathBuf,
 ) -> anyhow::Result<()> {
-    round,
-    format,
-    table,
-    out,
-} => {
     use crate::server::service::export::{self as export_round, Format};
     anyhow::ensure!(
         !out.exists(),

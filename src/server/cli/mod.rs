@@ -117,7 +117,9 @@ fn read_text(file: &PathBuf) -> anyhow::Result<String> {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = cli.db.as_path();
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
-        Command::Serve(args) => crate::server::web::serve::serve(db, args.addr, args.site_root).await,
+        Command::Serve(args) => {
+            crate::server::web::serve::serve(db, args.addr, args.site_root).await
+        }
         Command::Plan(cmd) => plan::run(db, cmd).await,
         Command::Round(cmd) => with_pool(db, |pool| round::run(pool, cmd)).await,
         Command::User(cmd) => user::run(db, cmd).await,

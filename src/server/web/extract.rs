@@ -166,14 +166,17 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        Bytes::from_request(req, state).await.map(FormBody).map_err(|_| {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "提交的内容过多",
-                "一次提交的内容不能超过 1 MB。请删减后重新提交。",
-            )
-            .in_frame(crate::server::web::problem::Frame::Site)
-        })
+        Bytes::from_request(req, state)
+            .await
+            .map(FormBody)
+            .map_err(|_| {
+                Problem::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "提交的内容过多",
+                    "一次提交的内容不能超过 1 MB。请删减后重新提交。",
+                )
+                .in_frame(crate::server::web::problem::Frame::Site)
+            })
     }
 }
 

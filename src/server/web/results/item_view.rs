@@ -2,16 +2,15 @@
 //! and the deputies' comments.
 
 use crate::charts::{NOT_RATED_COLOUR, level_colours};
+use crate::components::format::fmt1;
 use crate::components::format::pct;
-use crate::components::format::{fmt_weight, fmt1};
-use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
+use crate::results::{ItemResult, NEEDS_REWORK_LABEL, UnitView};
 use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, Report};
-use crate::server::repo::round::RoundState;
 use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
-use super::view::*;
+use super::view::ResultsTable;
 
 /// `/results/{round}/tasks/{id}` and `/results/{round}/units/{id}`.
 #[component]

@@ -28,10 +28,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use leptos::prelude::*;
-use serde::Deserialize;
 use item_view::ItemResultPage;
+use leptos::prelude::*;
 use screen_view::ScreenPage;
+use serde::Deserialize;
 use view::{CompareLine, Comparison, ResultsOverview, ResultsWithheld};
 
 type Page = Result<Response, Problem>;

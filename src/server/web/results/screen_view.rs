@@ -1,16 +1,8 @@
 //! `/screen/{round}`: the venue's big screen.
 
-use crate::charts::{NOT_RATED_COLOUR, level_colours};
 use crate::components::format::pct;
-use crate::components::format::{fmt_weight, fmt1};
-use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
-use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, Report};
-use crate::server::repo::round::RoundState;
-use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
-
-use super::view::*;
 
 /// `/screen/{round}`: large type for the venue. Turnout always; results once published.
 #[component]

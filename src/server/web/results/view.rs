@@ -4,14 +4,14 @@
 use crate::charts::{NOT_RATED_COLOUR, level_colours};
 use crate::components::format::pct;
 use crate::components::format::{fmt_weight, fmt1};
-use crate::results::{Denominator, ItemResult, NEEDS_REWORK_LABEL, UnitView, indicator_means};
+use crate::results::{Denominator, NEEDS_REWORK_LABEL, indicator_means};
 use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, Report};
 use crate::server::repo::round::RoundState;
 use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
-pub(super) fn turnout_line(report: &Report) -> String {
+fn turnout_line(report: &Report) -> String {
     let (voted, invited) = report.turnout;
     let rate = if invited > 0 {
         format!("（{:.1}%）", voted as f64 * 100.0 / invited as f64)
@@ -23,7 +23,7 @@ pub(super) fn turnout_line(report: &Report) -> String {
 
 /// How the figures are computed, in words, so a reader can recompute them.
 #[component]
-pub(super) fn Method(report: Report) -> impl IntoView {
+fn Method(report: Report) -> impl IntoView {
     let m = &report.results.method;
     let n = match m.config.denominator {
         Denominator::ValidBallots => "有效票数（该项已评价的票）".to_string(),
@@ -184,7 +184,7 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
 
 /// The evaluators' mean per indicator for `items`, as a table under the chart.
 #[component]
-pub(super) fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
+fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
     let set = crate::server::repo::score::as_set(&report.indicators);
     let heads = report
         .indicators
@@ -228,7 +228,7 @@ pub(super) fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoV
 
 /// A chart with its caption; the table with the same numbers follows it.
 #[component]
-pub(super) fn Chart(src: String, caption: String) -> impl IntoView {
+fn Chart(src: String, caption: String) -> impl IntoView {
     view! {
         <figure class="chart">
             <img src=src alt=caption.clone() loading="lazy" />

@@ -20,6 +20,14 @@ async fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
 
+    // Everything this process creates (the database, its WAL, backups, code files, exports
+    // and their temporary files) is for its owner only.
+    #[cfg(unix)]
+    // SAFETY: umask only sets the process's file-creation mask; it cannot fail.
+    unsafe {
+        libc::umask(0o077);
+    }
+
     let cli = ceping::server::cli::Cli::parse();
     match ceping::server::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,

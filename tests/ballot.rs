@@ -62,6 +62,7 @@ async fn assert_tallies_match_recount(pool: &SqlitePool) {
 #[tokio::test]
 async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
     let (h, r) = hall(20).await;
+    let secret = ceping::server::db::server_secret(&h.pool).await.unwrap();
     let mut order = Vec::new();
     for (i, code) in r.codes.iter().enumerate() {
         let (status, page) = h
@@ -74,12 +75,9 @@ async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
             .status_and_body();
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("测评已提交"));
+        let receipt = ceping::ballot::Receipt::parse(&receipt_of(&page)).unwrap();
         let (id,): (String,) = sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ?")
-            .bind(
-                ceping::ballot::Receipt::parse(&receipt_of(&page))
-                    .unwrap()
-                    .hash(),
-            )
+            .bind(ceping::ballot::bound_receipt_hash(&secret, code, &receipt))
             .fetch_one(&h.pool)
             .await
             .unwrap();

@@ -13,7 +13,8 @@ pub mod validate;
 
 #[cfg(feature = "ssr")]
 pub use code::{
-    CodeError, CodeKind, InviteCode, Receipt, derive_receipt, new_ballot_id, new_idempotency_key,
+    CodeError, CodeKind, InviteCode, Receipt, bound_receipt_hash, derive_receipt, new_ballot_id,
+    new_idempotency_key,
 };
 pub use scale::{Level, Scale};
 pub use validate::{

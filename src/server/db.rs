@@ -25,11 +25,46 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         .foreign_keys(true))
 }
 
+/// Makes `path` a file only its owner can read or write: created empty if missing (with
+/// mode 0600 from the start), its permissions narrowed if it exists. The database, its WAL
+/// and shared-memory files (SQLite gives them the database file's mode), backups and code
+/// files hold what must not be read by other accounts on the machine.
+pub fn private_file(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(path)?;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)?;
+    }
+    Ok(())
+}
+
 /// Opens (creating it and its folder if needed) the database file and applies the migrations.
+/// The file and its WAL are readable by their owner only ([`private_file`]).
 pub async fn open(path: &Path) -> anyhow::Result<SqlitePool> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("cannot create the database folder {}", dir.display()))?;
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = std::path::PathBuf::from(format!("{}{suffix}", path.display()));
+        if suffix.is_empty() || file.exists() {
+            private_file(&file)
+                .with_context(|| format!("cannot make {} private", file.display()))?;
+        }
     }
     let opts = options(&format!("sqlite://{}", path.display()))?;
     let pool = SqlitePoolOptions::new()
@@ -87,6 +122,8 @@ pub async fn backup(pool: &SqlitePool, file: &Path) -> anyhow::Result<u64> {
     let target = file
         .to_str()
         .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
+    // VACUUM INTO writes into an empty file as into a new one: made private first.
+    private_file(file).with_context(|| format!("cannot create {}", file.display()))?;
     sqlx::query("VACUUM INTO ?")
         .bind(target)
         .execute(pool)
@@ -118,4 +155,12 @@ pub async fn integrity_check(pool: &SqlitePool) -> Result<String, sqlx::Error> {
         .fetch_one(pool)
         .await?;
     Ok(integrity)
+}
+
+/// Sets one connection's page cache, in KiB.
+pub async fn set_cache_size(conn: &mut sqlx::SqliteConnection, kib: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -23,6 +23,39 @@ pub struct Round {
     pub results_public: bool,
 }
 
+impl Round {
+    /// Whether the round's stated closing time has come by `now` (a round without one never
+    /// closes by itself). A stored time that does not read as RFC 3339 counts as past: a
+    /// ballot is refused rather than taken after a deadline nobody can check.
+    pub fn past_closing(&self, now: chrono::DateTime<chrono::Utc>) -> bool {
+        past(self.closes_at.as_deref(), now)
+    }
+}
+
+/// Whether a stored closing time (RFC 3339) has come by `now`.
+pub fn past(closes_at: Option<&str>, now: chrono::DateTime<chrono::Utc>) -> bool {
+    match closes_at {
+        None => false,
+        Some(t) => chrono::DateTime::parse_from_rfc3339(t).map_or(true, |t| t <= now),
+    }
+}
+
+/// Open rounds whose stated closing time has come by `now`: the ones to close.
+pub async fn due_to_close(
+    pool: &SqlitePool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    let rows: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT id, closes_at FROM round WHERE state = 'open' AND closes_at IS NOT NULL")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(_, t)| past(t.as_deref(), now))
+        .map(|(id, _)| id)
+        .collect())
+}
+
 /// What a new round rates and how.
 #[derive(Debug, Clone)]
 pub struct NewRound {

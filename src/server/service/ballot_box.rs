@@ -137,11 +137,7 @@ async fn writer_connection(pool: &SqlitePool, keep: bool) -> Option<PoolConnecti
             return None;
         }
     };
-    if keep
-        && let Err(e) = sqlx::query(&format!("PRAGMA cache_size = -{WRITER_CACHE_KIB}"))
-            .execute(&mut *conn)
-            .await
-    {
+    if keep && let Err(e) = crate::server::db::set_cache_size(&mut conn, WRITER_CACHE_KIB).await {
         tracing::warn!(error = %e, "could not enlarge the writer's page cache");
     }
     Some(conn)
@@ -169,16 +165,21 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
         // Each round's state, read once per batch: the batch is one transaction, so it cannot
         // change under it.
         let mut states: HashMap<i64, Option<String>> = HashMap::new();
+        let now = crate::clock::now();
         for (s, _) in batch.iter() {
             let state = match states.get(&s.round_id) {
                 Some(state) => state.clone(),
                 None => {
-                    let state: Option<(String,)> =
-                        sqlx::query_as("SELECT state FROM round WHERE id = ?")
-                            .bind(s.round_id)
-                            .fetch_optional(&mut *tx)
-                            .await?;
-                    let state = state.map(|(st,)| st);
+                    // Past its stated closing time an open round counts as closed: the
+                    // deadline holds to the second, not to the closer's next look.
+                    let state = ballot::round_state(&mut tx, s.round_id).await?.map(
+                        |(state, closes_at)| match state.as_str() {
+                            "open" if crate::server::repo::round::past(closes_at.as_deref(), now) => {
+                                "closed".to_string()
+                            }
+                            _ => state,
+                        },
+                    );
                     states.insert(s.round_id, state.clone());
                     state
                 }
@@ -229,11 +230,7 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
         }
         apply_deltas(&mut tx, &deltas).await?;
         for (round, n) in cast {
-            sqlx::query("UPDATE round_turnout SET ballots = ballots + ? WHERE round_id = ?")
-                .bind(n)
-                .bind(round)
-                .execute(&mut *tx)
-                .await?;
+            ballot::add_to_turnout(&mut tx, round, n).await?;
         }
         tx.commit().await
     }
@@ -260,25 +257,7 @@ async fn apply_deltas(
     deltas: &Deltas,
 ) -> Result<(), sqlx::Error> {
     for ((round, item, level), delta) in deltas {
-        // A decrease always meets an existing row (the ballot being revised was counted);
-        // an upsert would trip the CHECK on its proposed row before the conflict is resolved.
-        let sql = match delta.signum() {
-            0 => continue,
-            1 => {
-                "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4"
-            }
-            _ => {
-                "UPDATE tally SET count = count + ?4 WHERE round_id = ?1 AND item = ?2 AND level = ?3"
-            }
-        };
-        sqlx::query(sql)
-            .bind(round)
-            .bind(item)
-            .bind(level)
-            .bind(delta)
-            .execute(&mut **tx)
-            .await?;
+        ballot::add_to_tally(tx, *round, item, *level, *delta).await?;
     }
     Ok(())
 }
@@ -293,40 +272,18 @@ async fn write_one(
     deltas: &mut Deltas,
 ) -> Result<Result<Accepted, Refusal>, sqlx::Error> {
     if s.revise_with.is_none() {
-        let claimed: Option<(i64,)> = sqlx::query_as(
-            "UPDATE invitation SET used = 1, used_on = ?
-             WHERE code_hash = ? AND round_id = ? AND used = 0 AND revoked = 0
-             RETURNING id",
-        )
-        .bind(chrono::Local::now().date_naive().to_string())
-        .bind(&s.code_hash)
-        .bind(s.round_id)
-        .fetch_optional(&mut **tx)
-        .await?;
-        if claimed.is_some() {
-            sqlx::query(
-                "INSERT INTO ballot (id, round_id, receipt_hash, comment) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&s.new_ballot_id)
-            .bind(s.round_id)
-            .bind(&s.derived_receipt_hash)
-            .bind(&s.ballot.comment)
-            .execute(&mut **tx)
-            .await?;
+        let day = chrono::Local::now().date_naive().to_string();
+        if ballot::claim_code(tx, &s.code_hash, s.round_id, &day).await? {
+            let comment = s.ballot.comment.as_deref();
+            ballot::insert_ballot(tx, &s.new_ballot_id, s.round_id, &s.derived_receipt_hash, comment)
+                .await?;
             insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
             return Ok(Ok(Accepted::Cast));
         }
     }
 
     // Not claimed, or a revision: find out why from the invitation.
-    let inv: Option<(bool, bool, i64)> = sqlx::query_as(
-        "SELECT revoked, used, failed_receipts FROM invitation
-         WHERE code_hash = ? AND round_id = ?",
-    )
-    .bind(&s.code_hash)
-    .bind(s.round_id)
-    .fetch_optional(&mut **tx)
-    .await?;
+    let inv = ballot::invitation_state(tx, &s.code_hash, s.round_id).await?;
     let Some((revoked, used, failed)) = inv else {
         return Ok(Err(Refusal::UnknownCode));
     };
@@ -357,15 +314,7 @@ async fn write_one(
             .entry((s.round_id, item, level.unwrap_or(-1)))
             .or_default() -= 1;
     }
-    sqlx::query("DELETE FROM ballot_choice WHERE ballot_id = ?")
-        .bind(&ballot_id)
-        .execute(&mut **tx)
-        .await?;
-    sqlx::query("UPDATE ballot SET comment = ? WHERE id = ?")
-        .bind(&s.ballot.comment)
-        .bind(&ballot_id)
-        .execute(&mut **tx)
-        .await?;
+    ballot::clear_for_revision(tx, &ballot_id, s.ballot.comment.as_deref()).await?;
     insert_choices(tx, &ballot_id, s, deltas).await?;
     Ok(Ok(Accepted::Revised))
 }
@@ -376,19 +325,13 @@ async fn insert_choices(
     s: &Submission,
     deltas: &mut Deltas,
 ) -> Result<(), sqlx::Error> {
-    // SQLite allows 32,766 parameters per statement: 4 per row, so chunks of 1,000 rows.
-    for chunk in s.ballot.choices.chunks(1000) {
-        let mut q = sqlx::QueryBuilder::<Sqlite>::new(
-            "INSERT INTO ballot_choice (ballot_id, item, level, comment) ",
-        );
-        q.push_values(chunk, |mut row, c| {
-            row.push_bind(ballot_id)
-                .push_bind(c.item.as_str())
-                .push_bind(c.level.map(i64::from))
-                .push_bind(c.comment.as_deref());
-        });
-        q.build().execute(&mut **tx).await?;
-    }
+    let rows: Vec<(&str, Option<i64>, Option<&str>)> = s
+        .ballot
+        .choices
+        .iter()
+        .map(|c| (c.item.as_str(), c.level.map(i64::from), c.comment.as_deref()))
+        .collect();
+    ballot::insert_choices(tx, ballot_id, &rows).await?;
     for c in &s.ballot.choices {
         *deltas
             .entry((s.round_id, c.item.as_str().to_string(), level_of(c)))

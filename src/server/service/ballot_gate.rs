@@ -157,6 +157,9 @@ pub async fn check_code(
         (CodeState::Revoked, _) => Some(Refused::Revoked),
         (_, RoundState::Draft) => Some(Refused::NotOpen),
         (_, RoundState::Closed) => Some(Refused::Closed),
+        // Past its stated closing time a round takes nothing, even before the closer has
+        // marked it closed.
+        (_, RoundState::Open) if round.past_closing(crate::clock::now()) => Some(Refused::Closed),
         (CodeState::Used { locked: true }, _) => Some(Refused::ReceiptLocked),
         (CodeState::Used { .. }, _) if !allow_used => Some(Refused::AlreadyUsed),
         _ => None,

@@ -5,6 +5,8 @@
 pub mod ballot_box;
 /// Who may open a ballot: code checks, the failed-look-up cap, each round's form.
 pub mod ballot_gate;
+/// Rounds close themselves at their stated closing time.
+pub mod closer;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export;
 /// Who is signed in: the session cookie.

@@ -29,6 +29,8 @@ pub mod results;
 pub mod score;
 /// Starting and stopping the server.
 pub mod serve;
+/// Request logging with codes redacted.
+pub mod trace;
 
 use crate::app::{App, shell};
 use crate::server::service::ballot_box::BallotBox;
@@ -46,7 +48,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 pub use crate::server::service::ballot_gate::FAILED_LOOKUPS_PER_MINUTE;
 
@@ -135,6 +136,6 @@ pub fn router(state: AppState) -> Router {
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),
         ))
-        .layer(TraceLayer::new_for_http())
+        .layer(trace::layer())
         .with_state(state)
 }

@@ -20,6 +20,7 @@ pub async fn serve(
         tracing::warn!(site_root = %site_root.display(),
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");
     }
+    crate::server::service::closer::start(pool.clone());
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {}", addr))?;

@@ -6,7 +6,7 @@
 
 use crate::ballot::{
     Action, BallotError, CommentPolicy, InviteCode, ItemId, Receipt, SubmittedBallot,
-    decode_ballot, derive_receipt, new_ballot_id,
+    bound_receipt_hash, decode_ballot, derive_receipt, new_ballot_id,
 };
 use crate::model::ballot::{BallotForm, BallotGate, Refused};
 use crate::pages::ballot::{BallotDocument, ConfirmView, Prefill, RefusalView, Review};
@@ -124,7 +124,7 @@ pub async fn post_ballot(
     let revise_with = match &ballot.receipt {
         None => None,
         Some(r) => match Receipt::parse(r) {
-            Ok(r) => Some(r.hash()),
+            Ok(r) => Some(bound_receipt_hash(&state.secret, &code, &r)),
             Err(e) => {
                 return problem_page(StatusCode::BAD_REQUEST, "回执码有误", e.message_zh());
             }
@@ -158,7 +158,7 @@ pub async fn post_ballot(
         round_id: round.id,
         code_hash: code.hash(),
         ballot,
-        derived_receipt_hash: derived.hash(),
+        derived_receipt_hash: bound_receipt_hash(&state.secret, &code, &derived),
         revise_with,
         new_ballot_id: new_ballot_id(&mut OsRng),
     };
@@ -254,7 +254,8 @@ pub async fn post_revise(
             "请输入提交测评时得到的20位回执码。".into(),
         );
     };
-    let found = repo_ballot::by_receipt(&state.pool, round.id, &receipt.hash()).await;
+    let bound = bound_receipt_hash(&state.secret, &code, &receipt);
+    let found = repo_ballot::by_receipt(&state.pool, round.id, &bound).await;
     let (ballot_id, comment) = match found {
         Ok(Some(b)) => b,
         Ok(None) => {

@@ -1,0 +1,196 @@
+//! What the people around a ballot cannot do, tried the way they would try it: a receipt
+//! shown to a coercer opens nothing with another code; a round takes nothing after its stated
+//! closing time and closes itself; no log line at any level carries a code; the files the
+//! server writes are readable by their owner only.
+
+mod common;
+
+use axum::http::StatusCode;
+use ceping::server::repo::round::{self, NewRound};
+use ceping::server::service::closer;
+use common::{TestApp, complete_ballot, scalar};
+use std::sync::{Arc, Mutex};
+
+fn receipt_of(page: &str) -> String {
+    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
+    page[start..start + 23].to_string()
+}
+
+#[tokio::test]
+async fn a_receipt_opens_its_ballot_only_with_its_own_code() {
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 3)
+        .await;
+    let (a, b, c) = (&r.codes[0], &r.codes[1], &r.codes[2]);
+    let res = t.vote(a, &complete_ballot(&r.items, "ka")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let receipt = receipt_of(&res.body);
+    // B has voted too; C has not.
+    assert_eq!(t.vote(b, &complete_ballot(&r.items, "kb")).await.status, StatusCode::OK);
+    let choices_before = scalar(&t.pool, "SELECT COUNT(*) FROM ballot_choice").await;
+
+    // A's own code and receipt open A's ballot for revision.
+    let own = t
+        .post(&format!("/v/{}/revise", a.display()), None, &format!("receipt={receipt}"))
+        .await;
+    assert_eq!(own.status, StatusCode::OK, "{}", own.body);
+    assert!(own.body.contains("修改测评"));
+
+    // Another deputy's code with A's receipt opens nothing, used or unused.
+    for other in [b, c] {
+        let res = t
+            .post(&format!("/v/{}/revise", other.display()), None, &format!("receipt={receipt}"))
+            .await;
+        assert_ne!(res.status, StatusCode::OK, "{}", res.body);
+        assert!(!res.body.contains("修改测评"), "{}", res.body);
+    }
+    // Nor can it change A's ballot: a revision posted under B's code is refused.
+    let revision = complete_ballot(&r.items, "kx").replace("action=submit", &format!("action=submit&receipt={receipt}"));
+    let res = t.vote(b, &revision).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM ballot").await, 2);
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM ballot_choice").await, choices_before);
+}
+
+#[tokio::test]
+async fn a_round_takes_nothing_after_its_closing_time_and_closes_itself() {
+    let t = TestApp::on_file().await;
+    let past = NewRound {
+        closes_at: Some("2020-12-20T12:00:00+08:00".into()),
+        ..common::round_settings("已过结束时间")
+    };
+    let r = t.open_round_with_codes(&past, 1).await;
+    let code = &r.codes[0];
+    // The link and a post both answer 410 although the round is still marked open.
+    assert_eq!(round::get(&t.pool, r.id).await.unwrap().state, round::RoundState::Open);
+    let page = t.get(&format!("/v/{}", code.display()), None).await;
+    assert_eq!(page.status, StatusCode::GONE, "{}", page.body);
+    let res = t.vote(code, &complete_ballot(&r.items, "k")).await;
+    assert_eq!(res.status, StatusCode::GONE, "{}", res.body);
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM ballot").await, 0);
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM invitation WHERE used = 1").await, 0);
+
+    // A round whose time has not come keeps taking ballots and is not closed.
+    let later = NewRound {
+        closes_at: Some("2999-12-20T12:00:00+08:00".into()),
+        ..common::round_settings("尚未结束")
+    };
+    let open = t.open_round_with_codes(&later, 1).await;
+    let res = t.vote(&open.codes[0], &complete_ballot(&open.items, "k2")).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+
+    // The closer closes exactly the round that is due, as the clock, in the audit trail.
+    assert_eq!(closer::close_due(&t.pool).await.unwrap(), vec![r.id]);
+    assert_eq!(round::get(&t.pool, r.id).await.unwrap().state, round::RoundState::Closed);
+    assert_eq!(round::get(&t.pool, open.id).await.unwrap().state, round::RoundState::Open);
+    let recorded = scalar(
+        &t.pool,
+        &format!(
+            "SELECT COUNT(*) FROM audit_log WHERE actor = 'clock' AND action = 'round.close' AND subject = 'round {}'",
+            r.id
+        ),
+    )
+    .await;
+    assert_eq!(recorded, 1);
+    // Twice is once.
+    assert!(closer::close_due(&t.pool).await.unwrap().is_empty());
+}
+
+/// Collects everything the tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn no_log_line_at_any_level_carries_a_code() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 2)
+        .await;
+    let (a, b) = (&r.codes[0], &r.codes[1]);
+    // Everything a deputy's phone does: open the link, review, cast, cast again, revise, a
+    // wrong receipt, the JSON the page could ask for.
+    t.get(&format!("/v/{}", a.display()), None).await;
+    let review = complete_ballot(&r.items, "k").replace("action=submit", "action=review");
+    t.vote(a, &review).await;
+    let cast = t.vote(a, &complete_ballot(&r.items, "k")).await;
+    assert_eq!(cast.status, StatusCode::OK);
+    t.vote(a, &complete_ballot(&r.items, "k")).await;
+    let receipt = receipt_of(&cast.body);
+    t.post(&format!("/v/{}/revise", a.display()), None, &format!("receipt={receipt}")).await;
+    t.post(&format!("/v/{}/revise", b.as_str()), None, "receipt=AAAAA-AAAAA-AAAAA-AAAAA").await;
+    t.get(&format!("/api/ballot/open?code={}", b.display()), None).await;
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    // The test sees the requests at all: it could fail.
+    assert!(log.contains("/v/…"), "no request was logged:\n{log}");
+    for code in [a, b] {
+        for form in [code.display(), code.as_str().to_string(), code.as_str().to_lowercase()] {
+            assert!(!log.contains(&form), "the log carries a code ({form}):\n{log}");
+        }
+    }
+    assert!(!log.contains(&receipt), "the log carries a receipt");
+}
+
+#[cfg(unix)]
+#[test]
+fn what_the_server_writes_is_for_its_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::Command;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ceping.db");
+    let ceping = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_ceping"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    };
+    ceping(&["plan", "import", concat!(env!("CARGO_MANIFEST_DIR"), "/seed/wuhan-2020-proposal-3.txt")]);
+    ceping(&["round", "create", "--name", "权限"]);
+    ceping(&["invite", "--round", "1", "--count", "3", "--out", "codes.csv"]);
+    ceping(&["round", "open", "1"]);
+    ceping(&["round", "close", "1"]);
+    ceping(&["export", "--round", "1", "--format", "xlsx", "--out", "export.xlsx"]);
+    ceping(&["backup", "backup.db"]);
+    let mut checked = 0;
+    for name in ["ceping.db", "ceping.db-wal", "ceping.db-shm", "codes.csv", "export.xlsx", "backup.db"] {
+        let path = dir.path().join(name);
+        let Ok(meta) = std::fs::metadata(&path) else {
+            assert!(name.ends_with("-wal") || name.ends_with("-shm"), "{name} missing");
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        assert_eq!(mode & 0o077, 0, "{name} is readable by others: {mode:o}");
+        checked += 1;
+    }
+    assert!(checked >= 4);
+
+    // A database made before this rule is narrowed when it is opened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    ceping(&["round", "list"]);
+    let mode = std::fs::metadata(&db).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode & 0o077, 0, "an old database stays readable by others: {mode:o}");
+}

@@ -33,7 +33,7 @@ async fn office() -> (TestApp, Staff) {
 /// Creates round "2020年度满意度测评" through the page; returns its id.
 async fn new_round(t: &TestApp, o: &Staff) -> i64 {
     let body = format!(
-        "name={}&opens=2020-12-20T09%3A00&closes=2020-12-20T12%3A00&items=both&scale=three&comments=1",
+        "name={}&opens=2020-12-20T09%3A00&closes=2099-12-20T12%3A00&items=both&scale=three&comments=1",
         enc("2020年度满意度测评")
     );
     let res = t.post("/desk/rounds", Some(&o.office), &body).await;

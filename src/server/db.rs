@@ -158,7 +158,10 @@ pub async fn integrity_check(pool: &SqlitePool) -> Result<String, sqlx::Error> {
 }
 
 /// Sets one connection's page cache, in KiB.
-pub async fn set_cache_size(conn: &mut sqlx::SqliteConnection, kib: i64) -> Result<(), sqlx::Error> {
+pub async fn set_cache_size(
+    conn: &mut sqlx::SqliteConnection,
+    kib: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(&format!("PRAGMA cache_size = -{kib}"))
         .execute(conn)
         .await?;

@@ -45,10 +45,11 @@ pub async fn due_to_close(
     pool: &SqlitePool,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<Vec<i64>, sqlx::Error> {
-    let rows: Vec<(i64, Option<String>)> =
-        sqlx::query_as("SELECT id, closes_at FROM round WHERE state = 'open' AND closes_at IS NOT NULL")
-            .fetch_all(pool)
-            .await?;
+    let rows: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "SELECT id, closes_at FROM round WHERE state = 'open' AND closes_at IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?;
     Ok(rows
         .into_iter()
         .filter(|(_, t)| past(t.as_deref(), now))

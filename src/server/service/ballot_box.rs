@@ -174,7 +174,9 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
                     // deadline holds to the second, not to the closer's next look.
                     let state = ballot::round_state(&mut tx, s.round_id).await?.map(
                         |(state, closes_at)| match state.as_str() {
-                            "open" if crate::server::repo::round::past(closes_at.as_deref(), now) => {
+                            "open"
+                                if crate::server::repo::round::past(closes_at.as_deref(), now) =>
+                            {
                                 "closed".to_string()
                             }
                             _ => state,
@@ -275,8 +277,14 @@ async fn write_one(
         let day = chrono::Local::now().date_naive().to_string();
         if ballot::claim_code(tx, &s.code_hash, s.round_id, &day).await? {
             let comment = s.ballot.comment.as_deref();
-            ballot::insert_ballot(tx, &s.new_ballot_id, s.round_id, &s.derived_receipt_hash, comment)
-                .await?;
+            ballot::insert_ballot(
+                tx,
+                &s.new_ballot_id,
+                s.round_id,
+                &s.derived_receipt_hash,
+                comment,
+            )
+            .await?;
             insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
             return Ok(Ok(Accepted::Cast));
         }
@@ -329,7 +337,13 @@ async fn insert_choices(
         .ballot
         .choices
         .iter()
-        .map(|c| (c.item.as_str(), c.level.map(i64::from), c.comment.as_deref()))
+        .map(|c| {
+            (
+                c.item.as_str(),
+                c.level.map(i64::from),
+                c.comment.as_deref(),
+            )
+        })
         .collect();
     ballot::insert_choices(tx, ballot_id, &rows).await?;
     for c in &s.ballot.choices {

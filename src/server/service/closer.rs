@@ -17,8 +17,14 @@ pub const EVERY: Duration = Duration::from_secs(5);
 pub async fn close_due(pool: &SqlitePool) -> Result<Vec<i64>, RoundError> {
     let mut closed = Vec::new();
     for id in round::due_to_close(pool, crate::clock::now()).await? {
-        match round::transition(pool, id, RoundAction::Close, ACTOR, Some("到达结束时间，自动结束"))
-            .await
+        match round::transition(
+            pool,
+            id,
+            RoundAction::Close,
+            ACTOR,
+            Some("到达结束时间，自动结束"),
+        )
+        .await
         {
             Ok(_) => closed.push(id),
             // Closed by the office in the meantime: nothing to do.

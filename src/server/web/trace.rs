@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn codes_never_reach_the_log() {
         assert_eq!(loggable_path("/v/ABCDE-FGHJK-MNPQR-STVWX"), "/v/…");
-        assert_eq!(loggable_path("/v/ABCDEFGHJKMNPQRSTVWX/revise"), "/v/…/revise");
+        assert_eq!(
+            loggable_path("/v/ABCDEFGHJKMNPQRSTVWX/revise"),
+            "/v/…/revise"
+        );
         assert_eq!(loggable_path("/results/3"), "/results/3");
         assert_eq!(loggable_path("/v/"), "/v/");
         assert_eq!(loggable_path("/desk\n"), "/desk\\n");

@@ -125,35 +125,68 @@ async fn a_round_takes_nothing_after_its_closing_time_and_closes_itself() {
     assert!(closer::close_due(&t.pool).await.unwrap().is_empty());
 }
 
+/// Runs the `ceping` binary on the database in `dir`; its exit status and what it printed.
+fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
+        .arg("--db")
+        .arg(dir.join("ceping.db"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/wuhan-2020-proposal-3.txt");
+
+#[test]
+fn the_command_line_withholds_what_the_pages_withhold() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| ceping(dir.path(), args);
+    for args in [
+        &["plan", "import", SEED][..],
+        &["round", "create", "--name", "命令行"],
+        &["invite", "--round", "1", "--count", "2", "--out", "codes.csv"],
+        &["round", "open", "1"],
+    ] {
+        let (ok, text) = run(args);
+        assert!(ok, "{args:?}: {text}");
+    }
+    // While the round is open: no per-item figure, no export, and no file left behind.
+    let (ok, text) = run(&["round", "results", "1"]);
+    assert!(!ok && text.contains("withheld"), "{text}");
+    let (ok, text) = run(&["round", "results", "1", "--json"]);
+    assert!(!ok && !text.contains("satisfaction_rate"), "{text}");
+    for (format, table) in [("xlsx", "ballots"), ("csv", "results"), ("csv", "ballots")] {
+        let out = format!("open.{format}.{table}");
+        let (ok, text) = run(&["export", "--round", "1", "--format", format, "--table", table, "--out", &out]);
+        assert!(!ok && text.contains("not closed"), "{text}");
+        assert!(!dir.path().join(&out).exists());
+    }
+    // Closed: both answer.
+    assert!(run(&["round", "close", "1"]).0);
+    let (ok, text) = run(&["round", "results", "1"]);
+    assert!(ok && text.contains("ballots of"), "{text}");
+    let (ok, text) = run(&["export", "--round", "1", "--format", "xlsx", "--out", "closed.xlsx"]);
+    assert!(ok, "{text}");
+}
+
 #[cfg(unix)]
 #[test]
 fn what_the_server_writes_is_for_its_owner_only() {
     use std::os::unix::fs::PermissionsExt;
-    use std::process::Command;
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("ceping.db");
     let ceping = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_ceping"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .current_dir(dir.path())
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (ok, text) = ceping(dir.path(), args);
+        assert!(ok, "{args:?}: {text}");
     };
-    ceping(&[
-        "plan",
-        "import",
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/seed/wuhan-2020-proposal-3.txt"
-        ),
-    ]);
+    ceping(&["plan", "import", SEED]);
     ceping(&["round", "create", "--name", "权限"]);
     ceping(&[
         "invite",

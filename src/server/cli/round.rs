@@ -273,6 +273,13 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             let report = repo::results::load(pool, id)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
+            // The pages' rule: no per-item figure before the round closes (or is published).
+            anyhow::ensure!(
+                report.published(),
+                "round {id} is {}: its results are withheld until it closes (counts watched while \
+                 ballots arrive would tell how a late voter voted)",
+                report.round.state.as_str()
+            );
             print_results(&report, json)?;
         }
         RoundCommand::List { json } => {

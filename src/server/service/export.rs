@@ -36,6 +36,11 @@ pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 pub enum ExportFail {
     #[error("round {0} does not exist")]
     NoRound(i64),
+    #[error(
+        "round {0} is not closed: exports wait until it closes (two exports taken while ballots \
+         arrive would tell apart who voted in between)"
+    )]
+    NotClosed(i64),
     #[error("the results cannot be computed: {0}")]
     Report(String),
     #[error("writing the export failed: {0}")]
@@ -126,6 +131,11 @@ pub async fn export(
         Err(ReportError::NoRound(id)) => return Err(ExportFail::NoRound(id)),
         Err(e) => return Err(ExportFail::Report(e.to_string())),
     };
+    // Ballots and comments taken twice while votes arrive could be told apart by who voted in
+    // between: exports wait until the round is closed, from the pages and the CLI alike.
+    if report.round.state != crate::server::repo::round::RoundState::Closed {
+        return Err(ExportFail::NotClosed(round_id));
+    }
     let sink = match format {
         Format::Xlsx => Sink::Xlsx(Box::default()),
         Format::ResultsCsv | Format::BallotsCsv => {

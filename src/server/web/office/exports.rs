@@ -3,7 +3,6 @@
 
 use super::download;
 use crate::server::repo::audit;
-use crate::server::repo::round::RoundState;
 use crate::server::service::export::{self, ExportFail, Format};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff};
@@ -29,6 +28,11 @@ impl From<ExportFail> for Problem {
     fn from(e: ExportFail) -> Problem {
         match e {
             ExportFail::NoRound(_) => Problem::no_round(),
+            // The service's rule (exports wait until the round closes), in the page's words.
+            ExportFail::NotClosed(_) => Problem::conflict(
+                "测评结束后才能导出",
+                "为保护投票秘密，结果、选票和意见在测评结束后才能导出。",
+            ),
             e => Problem::unavailable(e),
         }
     }
@@ -46,15 +50,6 @@ pub async fn get_export(
             "可以导出的文件有：export.xlsx、export.csv、ballots.csv。",
         )
     })?;
-    // Ballots and comments taken twice while votes arrive could be told apart by who voted in
-    // between: exports wait until the round is closed.
-    let round = crate::server::repo::round::get(&state.pool, id).await?;
-    if round.state != RoundState::Closed {
-        return Err(Problem::conflict(
-            "测评结束后才能导出",
-            "为保护投票秘密，结果、选票和意见在测评结束后才能导出。",
-        ));
-    }
     let tmp = tempfile::Builder::new()
         .prefix("ceping-export-")
         .tempfile()

@@ -231,7 +231,7 @@ impl<K: TokenKind> Token<K> {
     /// 100 random bits, so a stolen table cannot be brute-forced whatever the hash speed,
     /// and an unsalted hash lets the server look a typed code up by its hash directly.
     pub fn hash(&self) -> String {
-        hex(&Sha256::digest(self.canonical.as_bytes()))
+        hex::encode(Sha256::digest(self.canonical.as_bytes()))
     }
 }
 
@@ -315,7 +315,7 @@ fn hmac_sha256(key: &[u8], message: &[&[u8]]) -> [u8; 32] {
 /// and a receipt (shown by a coerced deputy, say) find nothing. Both halves carry 100 random
 /// bits, so the stored value cannot be searched for without them.
 pub fn bound_receipt_hash(server_secret: &[u8], code: &InviteCode, receipt: &Receipt) -> String {
-    hex(&hmac_sha256(
+    hex::encode(hmac_sha256(
         server_secret,
         &[
             b"receipt-hash\0",
@@ -345,7 +345,7 @@ pub fn derive_receipt(server_secret: &[u8], round_id: i64, idempotency_key: &str
 pub fn new_ballot_id(rng: &mut (impl RngCore + CryptoRng)) -> String {
     let mut bytes = [0u8; 16];
     rng.fill_bytes(&mut bytes);
-    hex(&bytes)
+    hex::encode(bytes)
 }
 
 /// An idempotency key for a ballot form: 128 random bits as 26 Crockford symbols.
@@ -421,16 +421,6 @@ fn group(canonical: &str) -> String {
     out
 }
 
-/// Lower-case hex.
-fn hex(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 15)]));
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {
@@ -630,12 +620,12 @@ mod tests {
                 .bytes()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
         );
-        assert_eq!(a.hash(), hex(&Sha256::digest(b"K7M3Q9XTRB0123456789")));
+        assert_eq!(a.hash(), hex::encode(Sha256::digest(b"K7M3Q9XTRB0123456789")));
         assert_eq!(a.hash(), a.clone().hash());
         assert_ne!(a.hash(), b.hash());
         // Same as any SHA-256 tool: echo -n K7M3Q9XTRB0123456789 | sha256sum.
         assert_eq!(
-            hex(&Sha256::digest(b"abc")),
+            hex::encode(Sha256::digest(b"abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
     }
@@ -644,12 +634,12 @@ mod tests {
     fn hmac_matches_rfc_4231() {
         // Test case 1: short key.
         assert_eq!(
-            hex(&hmac_sha256(&[0x0b; 20], &[b"Hi There"])),
+            hex::encode(hmac_sha256(&[0x0b; 20], &[b"Hi There"])),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"
         );
         // Test case 6: key longer than the block, hashed first.
         assert_eq!(
-            hex(&hmac_sha256(
+            hex::encode(hmac_sha256(
                 &[0xaa; 131],
                 &[
                     b"Test Using Larger Than Block-Size Key - ",
@@ -693,7 +683,7 @@ mod tests {
         let shown = r.display();
         assert_eq!(shown.len(), 23);
         assert_eq!(Receipt::parse(&shown.to_lowercase()).unwrap(), r);
-        assert_eq!(r.hash(), hex(&Sha256::digest(r.as_str().as_bytes())));
+        assert_eq!(r.hash(), hex::encode(Sha256::digest(r.as_str().as_bytes())));
         assert_eq!(shown.parse::<Receipt>().unwrap(), r);
     }
 

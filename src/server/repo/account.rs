@@ -140,10 +140,7 @@ pub async fn create(
 }
 
 fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Checks a login and password; on success opens a session and returns its token (for the
@@ -183,7 +180,7 @@ pub async fn sign_in(
     let role = AccountRole::parse(&role).ok_or(AccountError::Invalid)?;
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    let token: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let token = hex::encode(bytes);
     let mut tx = pool.begin().await?;
     sqlx::query("UPDATE account SET failed_signins = 0, next_attempt_at = NULL WHERE id = ?")
         .bind(id)

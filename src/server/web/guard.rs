@@ -115,32 +115,36 @@ pub async fn guard(req: Request, next: Next) -> Response {
     with_headers(next.run(req).await, assets)
 }
 
-/// The security headers every answer carries.
+/// Pages are never cached (they are personal); built assets under `/pkg` are, for an hour.
+/// (The security headers are set by tower-http layers in the router, from [`security_headers`].)
 fn with_headers(mut res: Response<Body>, assets: bool) -> Response {
-    let h = res.headers_mut();
-    let mut set = |name: header::HeaderName, value: &'static str| {
-        if !h.contains_key(&name) {
-            h.insert(name, HeaderValue::from_static(value));
-        }
-    };
-    set(header::CONTENT_SECURITY_POLICY, CSP);
-    set(header::REFERRER_POLICY, "no-referrer");
-    set(header::X_FRAME_OPTIONS, "DENY");
-    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    set(
-        header::HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=(), payment=()",
-    );
-    set(
-        header::HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    if assets {
-        set(header::CACHE_CONTROL, "public, max-age=3600");
+    let value = if assets {
+        "public, max-age=3600"
     } else {
-        set(header::CACHE_CONTROL, "no-store");
-    }
+        "no-store"
+    };
+    res.headers_mut()
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static(value));
     res
+}
+
+/// The security headers every answer carries, each set unless the handler set it.
+pub fn security_headers() -> [(header::HeaderName, HeaderValue); 6] {
+    [
+        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)),
+        (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (
+            header::HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+        ),
+        (
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+    ]
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ use std::time::Duration;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 
 pub use crate::server::service::ballot_gate::FAILED_LOOKUPS_PER_MINUTE;
@@ -97,6 +98,8 @@ pub fn router(state: AppState) -> Router {
     let context = state.clone();
     let options = state.leptos_options.clone();
     let site_root = PathBuf::from(options.site_root.as_ref());
+    let [csp, referrer, framing, sniffing, features, opener] = guard::security_headers();
+    let header = |(name, value)| SetResponseHeaderLayer::if_not_present(name, value);
 
     // Built assets: precompressed by scripts/build.sh (.br/.gz beside each file).
     let pkg = ServeDir::new(site_root.join("pkg"))
@@ -131,6 +134,14 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             problem::render_problems,
         ))
+        // Outside the guard and the problem pages, so every answer, refusals included, carries
+        // the security headers (each unless a handler set it).
+        .layer(header(csp))
+        .layer(header(referrer))
+        .layer(header(framing))
+        .layer(header(sniffing))
+        .layer(header(features))
+        .layer(header(opener))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,

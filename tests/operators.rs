@@ -142,7 +142,10 @@ fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
-const SEED: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/seed/wuhan-2020-proposal-3.txt");
+const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/seed/wuhan-2020-proposal-3.txt"
+);
 
 #[test]
 fn the_command_line_withholds_what_the_pages_withhold() {
@@ -151,7 +154,15 @@ fn the_command_line_withholds_what_the_pages_withhold() {
     for args in [
         &["plan", "import", SEED][..],
         &["round", "create", "--name", "命令行"],
-        &["invite", "--round", "1", "--count", "2", "--out", "codes.csv"],
+        &[
+            "invite",
+            "--round",
+            "1",
+            "--count",
+            "2",
+            "--out",
+            "codes.csv",
+        ],
         &["round", "open", "1"],
     ] {
         let (ok, text) = run(args);
@@ -164,7 +175,9 @@ fn the_command_line_withholds_what_the_pages_withhold() {
     assert!(!ok && !text.contains("satisfaction_rate"), "{text}");
     for (format, table) in [("xlsx", "ballots"), ("csv", "results"), ("csv", "ballots")] {
         let out = format!("open.{format}.{table}");
-        let (ok, text) = run(&["export", "--round", "1", "--format", format, "--table", table, "--out", &out]);
+        let (ok, text) = run(&[
+            "export", "--round", "1", "--format", format, "--table", table, "--out", &out,
+        ]);
         assert!(!ok && text.contains("not closed"), "{text}");
         assert!(!dir.path().join(&out).exists());
     }
@@ -172,7 +185,15 @@ fn the_command_line_withholds_what_the_pages_withhold() {
     assert!(run(&["round", "close", "1"]).0);
     let (ok, text) = run(&["round", "results", "1"]);
     assert!(ok && text.contains("ballots of"), "{text}");
-    let (ok, text) = run(&["export", "--round", "1", "--format", "xlsx", "--out", "closed.xlsx"]);
+    let (ok, text) = run(&[
+        "export",
+        "--round",
+        "1",
+        "--format",
+        "xlsx",
+        "--out",
+        "closed.xlsx",
+    ]);
     assert!(ok, "{text}");
 }
 

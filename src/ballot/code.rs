@@ -421,7 +421,6 @@ fn group(canonical: &str) -> String {
     out
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -620,7 +619,10 @@ mod tests {
                 .bytes()
                 .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c))
         );
-        assert_eq!(a.hash(), hex::encode(Sha256::digest(b"K7M3Q9XTRB0123456789")));
+        assert_eq!(
+            a.hash(),
+            hex::encode(Sha256::digest(b"K7M3Q9XTRB0123456789"))
+        );
         assert_eq!(a.hash(), a.clone().hash());
         assert_ne!(a.hash(), b.hash());
         // Same as any SHA-256 tool: echo -n K7M3Q9XTRB0123456789 | sha256sum.

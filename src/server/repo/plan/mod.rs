@@ -1,6 +1,5 @@
 //! Storing an imported plan (one transaction) and reading it back for the pages.
 
-use crate::error::AppError;
 use crate::model::plan::*;
 use crate::plan::model::{ParsedPlan, Role, RosterRole, UnitKind, Warning};
 use crate::plan::{ParseError, parse_plan};

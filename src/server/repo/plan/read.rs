@@ -1,14 +1,12 @@
 //! Reading a stored plan back as the pages show it: the overview, tasks, units, the leading
 //! group, one task or unit.
 
+use super::{role_from, roster_role_from, unit_ref};
 use crate::error::AppError;
 use crate::model::plan::*;
-use crate::plan::model::{ParsedPlan, Role, RosterRole, UnitKind, Warning};
-use crate::plan::{ParseError, parse_plan};
-use sha2::{Digest, Sha256};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use crate::plan::model::Role;
+use sqlx::SqlitePool;
 use std::collections::HashMap;
-use super::{kind_from, role_from, roster_role_from, unit_ref};
 
 fn not_found_plan() -> AppError {
     AppError::NotFound("找不到这个工作方案。".into())

@@ -70,11 +70,18 @@ async fn a_receipt_opens_its_ballot_only_with_its_own_code() {
 #[tokio::test]
 async fn a_round_takes_nothing_after_its_closing_time_and_closes_itself() {
     let t = TestApp::on_file().await;
-    let past = NewRound {
-        closes_at: Some("2020-12-20T12:00:00+08:00".into()),
+    // A round whose closing time comes while it is open (the stored time is moved back, as the
+    // clock would move forward).
+    let soon = NewRound {
+        closes_at: Some("2999-12-20T12:00:00+08:00".into()),
         ..common::round_settings("已过结束时间")
     };
-    let r = t.open_round_with_codes(&past, 1).await;
+    let r = t.open_round_with_codes(&soon, 1).await;
+    sqlx::query("UPDATE round SET closes_at = '2020-12-20T12:00:00+08:00' WHERE id = ?")
+        .bind(r.id)
+        .execute(&t.pool)
+        .await
+        .unwrap();
     let code = &r.codes[0];
     // The link and a post both answer 410 although the round is still marked open.
     assert_eq!(
@@ -123,6 +130,32 @@ async fn a_round_takes_nothing_after_its_closing_time_and_closes_itself() {
     assert_eq!(recorded, 1);
     // Twice is once.
     assert!(closer::close_due(&t.pool).await.unwrap().is_empty());
+
+    // Once its closing time has passed, a round cannot be opened again (the clock would close
+    // it within seconds, and it would take nothing meanwhile), nor made with such a time.
+    let reopened =
+        round::transition(&t.pool, r.id, round::RoundAction::Reopen, "office", None).await;
+    assert!(
+        matches!(reopened, Err(round::RoundError::PastClosing(_))),
+        "{reopened:?}"
+    );
+    assert_eq!(
+        round::get(&t.pool, r.id).await.unwrap().state,
+        round::RoundState::Closed
+    );
+    let late = NewRound {
+        closes_at: Some("2020-12-20T12:00:00+08:00".into()),
+        ..common::round_settings("结束时间已过")
+    };
+    assert!(round::create(&t.pool, &late, "office").await.is_err());
+    let office = t.office("office2").await;
+    let form = format!(
+        "name={}&opens=&closes=2020-12-20T12%3A00&items=both&scale=three",
+        common::enc("结束时间已过")
+    );
+    let res = t.post("/desk/rounds", Some(&office), &form).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("结束时间已过"), "{}", res.body);
 }
 
 /// Runs the `ceping` binary on the database in `dir`; its exit status and what it printed.

@@ -303,13 +303,6 @@ fn hmac_sha256(key: &[u8], message: &[&[u8]]) -> [u8; 32] {
     mac.finalize().into_bytes().into()
 }
 
-/// The receipt for a ballot of `round_id` cast with `idempotency_key`:
-/// HMAC-SHA256(`server_secret`, `"receipt\0" ‖ round_id in decimal ‖ "\0" ‖ key`), first 100
-/// bits as 20 Crockford symbols.
-///
-/// A retried POST (same key) gets the same receipt back; the server needs to keep only the
-/// receipt's hash. `server_secret` should be at least 32 random bytes: checking that is the
-/// configuration's job.
 /// What the database keeps of a receipt: a keyed hash of the receipt *together with the code it
 /// was given for*. A receipt opens its ballot only with that same code: another deputy's code
 /// and a receipt (shown by a coerced deputy, say) find nothing. Both halves carry 100 random
@@ -326,6 +319,13 @@ pub fn bound_receipt_hash(server_secret: &[u8], code: &InviteCode, receipt: &Rec
     ))
 }
 
+/// The receipt for a ballot of `round_id` cast with `idempotency_key`:
+/// HMAC-SHA256(`server_secret`, `"receipt\0" ‖ round_id in decimal ‖ "\0" ‖ key`), first 100
+/// bits as 20 Crockford symbols.
+///
+/// A retried POST (same key) gets the same receipt back; the server needs to keep only the
+/// receipt's hash. `server_secret` should be at least 32 random bytes: checking that is the
+/// configuration's job.
 pub fn derive_receipt(server_secret: &[u8], round_id: i64, idempotency_key: &str) -> Receipt {
     let round = round_id.to_string();
     let mac = hmac_sha256(

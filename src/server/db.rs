@@ -122,8 +122,15 @@ pub async fn backup(pool: &SqlitePool, file: &Path) -> anyhow::Result<u64> {
     let target = file
         .to_str()
         .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
-    // VACUUM INTO writes into an empty file as into a new one: made private first.
-    private_file(file).with_context(|| format!("cannot create {}", file.display()))?;
+    // VACUUM INTO writes into an empty file as into a new one: made first, private, and only if
+    // nothing is there (a file appearing since the check above is not overwritten).
+    let mut create = std::fs::OpenOptions::new();
+    create.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    create
+        .open(file)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", file.display()))?;
     sqlx::query("VACUUM INTO ?")
         .bind(target)
         .execute(pool)

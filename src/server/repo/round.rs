@@ -79,6 +79,8 @@ pub enum RoundError {
     NoPlan(i64),
     #[error("{0}")]
     Invalid(String),
+    #[error("round {0}'s closing time has passed; it cannot be opened again (start a new round)")]
+    PastClosing(i64),
     #[error("round {id} is {}; cannot {action} it", state.as_str())]
     WrongState {
         id: i64,
@@ -102,6 +104,11 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
         ));
     }
     r.scale.validate().map_err(RoundError::Invalid)?;
+    if past(r.closes_at.as_deref(), crate::clock::now()) {
+        return Err(RoundError::Invalid(
+            "the closing time has passed already; give a later one".into(),
+        ));
+    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let plan: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan WHERE id = ?")
         .bind(r.plan_id)
@@ -202,6 +209,20 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<RoundState, RoundError> {
     let (from, to) = action.moves();
+    // A round whose closing time has come would be closed again by the clock within seconds
+    // and take no ballot meanwhile: opening it would only look as if it worked.
+    if to == RoundState::Open {
+        let closes: Option<(Option<String>,)> =
+            sqlx::query_as("SELECT closes_at FROM round WHERE id = ?")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?;
+        if let Some((closes,)) = closes
+            && past(closes.as_deref(), crate::clock::now())
+        {
+            return Err(RoundError::PastClosing(id));
+        }
+    }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())

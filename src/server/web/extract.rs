@@ -119,6 +119,10 @@ impl From<RoundError> for Problem {
             RoundError::NotFound(_) => Problem::no_round(),
             RoundError::NoPlan(_) => Problem::conflict("还没有工作方案", "请先导入工作方案。"),
             RoundError::Invalid(m) => Problem::bad_request("无法保存", m),
+            RoundError::PastClosing(_) => Problem::conflict(
+                "结束时间已过",
+                "本轮测评的结束时间已过，不能再开始或重新开放。如需继续测评，请新建测评轮次。",
+            ),
             RoundError::WrongState { state, .. } => Problem::conflict(
                 "无法操作",
                 format!("测评当前{}，不能进行这项操作。", state.sentence_zh()),

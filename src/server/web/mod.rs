@@ -134,19 +134,24 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             problem::render_problems,
         ))
-        // Outside the guard and the problem pages, so every answer, refusals included, carries
-        // the security headers (each unless a handler set it).
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        // Outside the guard, the problem pages and the timeout, so every answer, refusals and
+        // 408s included, carries the security headers (each unless a handler set it), and
+        // nothing the guard did not mark cacheable is cached.
         .layer(header(csp))
         .layer(header(referrer))
         .layer(header(framing))
         .layer(header(sniffing))
         .layer(header(features))
         .layer(header(opener))
-        .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(header((
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        )))
         .layer(trace::layer())
         .with_state(state)
 }

@@ -36,7 +36,12 @@ pub fn render_page(
     extra_head: &str,
     body: impl FnOnce() -> AnyView,
 ) -> Response {
-    let owner = Owner::new();
+    // A root of its own. `Owner::new()` would make it the child of whatever owner is current
+    // on this worker thread, which can be another request's (Leptos leaves one set across the
+    // awaits of its own page renders); dropping the two on different threads then deadlocked
+    // on the owners' locks: a request that never answered and a server that never stopped
+    // (seen under the load generator, with a backtrace in OwnerInner::drop).
+    let owner = Owner::new_root(None);
     let html = owner.with(|| {
         if let Some(options) = options {
             provide_context(options.clone());

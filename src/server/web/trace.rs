@@ -10,13 +10,24 @@ use tower_http::trace::{MakeSpan, TraceLayer};
 /// The path as it may be logged: `/v/{code}` and everything under it lose the code, and
 /// control characters are escaped.
 pub fn loggable_path(path: &str) -> String {
-    let redacted = match path.strip_prefix("/v/") {
-        Some(rest) => match rest.split_once('/') {
-            Some((_, tail)) => format!("/v/…/{tail}"),
-            None if rest.is_empty() => "/v/".to_string(),
-            None => "/v/…".to_string(),
-        },
-        None => path.to_string(),
+    let mut segments = path.split('/').filter(|s| !s.is_empty());
+    // The first segment as the router would see it if it were `v`: in any case, percent-encoded
+    // or after doubled slashes (such paths are 404s, but a mistyped link still carries a code).
+    let first = segments.next().map(|s| {
+        percent_encoding::percent_decode_str(s)
+            .decode_utf8_lossy()
+            .to_ascii_lowercase()
+    });
+    let redacted = if first.as_deref() == Some("v") {
+        let code = segments.next();
+        let tail: Vec<&str> = segments.collect();
+        match (code, tail.is_empty()) {
+            (None, _) => "/v/".to_string(),
+            (Some(_), true) => "/v/…".to_string(),
+            (Some(_), false) => format!("/v/…/{}", tail.join("/")),
+        }
+    } else {
+        path.to_string()
     };
     let mut out = String::with_capacity(redacted.len());
     for c in redacted.chars() {
@@ -62,5 +73,13 @@ mod tests {
         assert_eq!(loggable_path("/results/3"), "/results/3");
         assert_eq!(loggable_path("/v/"), "/v/");
         assert_eq!(loggable_path("/desk\n"), "/desk\\n");
+        // A mistyped link is a 404, but it still carries a code.
+        assert_eq!(loggable_path("/V/ABCDE-FGHJK-MNPQR-STVWX"), "/v/…");
+        assert_eq!(loggable_path("//v/ABCDE-FGHJK-MNPQR-STVWX"), "/v/…");
+        assert_eq!(
+            loggable_path("/%76/ABCDEFGHJKMNPQRSTVWX/revise"),
+            "/v/…/revise"
+        );
+        assert_eq!(loggable_path("/verify/3"), "/verify/3");
     }
 }

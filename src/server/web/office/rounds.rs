@@ -65,6 +65,9 @@ fn check_new_round(v: &NewRoundValues) -> Result<(Option<String>, Option<String>
     {
         return Err("结束时间应晚于开始时间。".to_string());
     }
+    if crate::server::repo::round::past(closes.as_deref(), crate::clock::now()) {
+        return Err("结束时间已过，请填写以后的时间。".to_string());
+    }
     Ok((opens, closes))
 }
 
@@ -211,6 +214,21 @@ pub async fn post_state(
         ))),
         Err(RoundError::WrongState { state: s, .. }) => {
             let message = format!("测评当前{}，不能{}。", s.sentence_zh(), action.verb_zh());
+            round_desk(
+                &state,
+                who,
+                round,
+                StatusCode::CONFLICT,
+                None,
+                Some(message),
+            )
+            .await
+        }
+        Err(RoundError::PastClosing(_)) => {
+            let message = format!(
+                "本轮测评的结束时间已过，不能{}。如需继续测评，请新建测评轮次。",
+                action.verb_zh()
+            );
             round_desk(
                 &state,
                 who,

@@ -235,3 +235,20 @@ async fn only_local_paths_follow_a_sign_in() {
         assert_eq!(safe_next(next), want, "{next:?}");
     }
 }
+
+/// A refusal after sign-in is drawn in the staff frame with the visitor's name (the problem
+/// middleware looks the session up again); nobody signed in gets no name.
+#[tokio::test]
+async fn a_staff_refusal_names_who_is_signed_in() {
+    let t = TestApp::new().await;
+    let eva = t.evaluator("eva-frame").await;
+    // The handler's own refusal (an item id that is no item), not the extractor's.
+    let round = t.round("署名").await;
+    let res = t.get(&format!("/score/{round}/x1"), Some(&eva)).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    assert!(res.body.contains("没有这一项"), "{}", res.body);
+    assert!(res.body.contains("eva-frame"), "{}", res.body);
+    let chart = t.get("/results/999/charts/turnout.svg", None).await;
+    assert_eq!(chart.status, StatusCode::NOT_FOUND);
+    assert!(!chart.body.contains("退出登录"), "{}", chart.body);
+}

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Round, TestApp, complete_ballot, scalar};
+use common::{Round, TestApp, complete_ballot, receipt_of, scalar};
 
 use axum::http::StatusCode;
 use ceping::server::repo::invite;
@@ -21,11 +21,6 @@ async fn hall(n: usize) -> (TestApp, Round) {
     };
     let r = h.open_round_with_codes(&settings, n).await;
     (h, r)
-}
-
-fn receipt_of(page: &str) -> String {
-    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
-    page[start..start + 23].to_string()
 }
 
 /// Every stored figure that a bad post must not change.

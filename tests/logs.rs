@@ -5,13 +5,8 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{TestApp, complete_ballot};
+use common::{TestApp, complete_ballot, receipt_of};
 use std::sync::{Arc, Mutex};
-
-fn receipt_of(page: &str) -> String {
-    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
-    page[start..start + 23].to_string()
-}
 
 /// Collects everything the tracing subscriber writes.
 #[derive(Clone, Default)]

@@ -8,12 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use ceping::server::repo::round::{self, NewRound};
 use ceping::server::service::closer;
-use common::{TestApp, complete_ballot, scalar};
-
-fn receipt_of(page: &str) -> String {
-    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
-    page[start..start + 23].to_string()
-}
+use common::{TestApp, complete_ballot, receipt_of, scalar};
 
 #[tokio::test]
 async fn a_receipt_opens_its_ballot_only_with_its_own_code() {

@@ -100,3 +100,9 @@ pub async fn scalar(pool: &SqlitePool, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(pool).await.unwrap();
     n
 }
+
+/// The receipt shown on a "测评已提交" page.
+pub fn receipt_of(page: &str) -> String {
+    let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
+    page[start..start + 23].to_string()
+}

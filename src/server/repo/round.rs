@@ -209,13 +209,14 @@ pub async fn transition(
     note: Option<&str>,
 ) -> Result<RoundState, RoundError> {
     let (from, to) = action.moves();
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     // A round whose closing time has come would be closed again by the clock within seconds
     // and take no ballot meanwhile: opening it would only look as if it worked.
     if to == RoundState::Open {
         let closes: Option<(Option<String>,)> =
             sqlx::query_as("SELECT closes_at FROM round WHERE id = ?")
                 .bind(id)
-                .fetch_optional(pool)
+                .fetch_optional(&mut *tx)
                 .await?;
         if let Some((closes,)) = closes
             && past(closes.as_deref(), crate::clock::now())
@@ -223,7 +224,6 @@ pub async fn transition(
             return Err(RoundError::PastClosing(id));
         }
     }
-    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())
         .bind(id)

@@ -23,8 +23,13 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
 
 /// Who is signed in, if anyone. A failed look-up is logged and counts as nobody.
 pub async fn current_account(pool: &sqlx::SqlitePool, headers: &HeaderMap) -> Option<Account> {
-    let token = session_token(headers)?;
-    match account::from_session(pool, &token).await {
+    account_for_token(pool, &session_token(headers)?).await
+}
+
+/// The account a session token belongs to, if it is live. A failed look-up is logged and
+/// counts as nobody.
+pub async fn account_for_token(pool: &sqlx::SqlitePool, token: &str) -> Option<Account> {
+    match account::from_session(pool, token).await {
         Ok(a) => a,
         Err(e) => {
             tracing::error!(error = %e, "reading a session failed");

@@ -8,6 +8,7 @@
 
 use crate::components::notice::Notice;
 use crate::server::repo::account::Account;
+use crate::server::service::session::{account_for_token, session_token};
 use crate::server::web::AppState;
 use crate::server::web::frame::StaffFrame;
 use crate::server::web::render::render_page;
@@ -155,9 +156,10 @@ impl IntoResponse for Problem {
 
 /// Draws problem pages again in the frame of whoever asked: a staff member's page names them.
 /// Only answers that carry a [`Problem`] are touched, so the cost (one session look-up) is
-/// paid on refusals only.
+/// paid on refusals only; on the way in, only the session cookie is read (ballot posts carry
+/// none).
 pub async fn render_problems(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let headers = req.headers().clone();
+    let token = session_token(req.headers());
     let res = next.run(req).await;
     let Some(problem) = res.extensions().get::<Problem>() else {
         return res;
@@ -165,22 +167,14 @@ pub async fn render_problems(State(state): State<AppState>, req: Request, next: 
     if problem.frame != Frame::Staff || problem.who.is_some() {
         return res;
     }
-    let Some(who) = crate::server::service::session::current_account(&state.pool, &headers).await
-    else {
+    let Some(token) = token else {
         return res;
     };
+    let Some(who) = account_for_token(&state.pool, &token).await else {
+        return res;
+    };
+    let page = problem.clone().seen_by(&who).page();
     let (mut parts, _) = res.into_parts();
     parts.headers.remove(axum::http::header::CONTENT_LENGTH);
-    let page = problem_for(&parts, who).page();
-    let (_, body) = page.into_parts();
-    Response::from_parts(parts, body)
-}
-
-fn problem_for(parts: &axum::http::response::Parts, who: Account) -> Problem {
-    parts
-        .extensions
-        .get::<Problem>()
-        .cloned()
-        .map(|p| p.seen_by(&who))
-        .unwrap_or_else(|| Problem::unavailable("a problem answer lost its problem"))
+    Response::from_parts(parts, page.into_body())
 }

@@ -155,6 +155,11 @@ async fn round_desk(
     }))
 }
 
+/// The round's desk again with why an action was refused (409: the round's state forbids it).
+async fn refused(state: &AppState, who: Account, round: Round, message: String) -> Page {
+    round_desk(state, who, round, StatusCode::CONFLICT, None, Some(message)).await
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Done {
@@ -214,30 +219,14 @@ pub async fn post_state(
         ))),
         Err(RoundError::WrongState { state: s, .. }) => {
             let message = format!("测评当前{}，不能{}。", s.sentence_zh(), action.verb_zh());
-            round_desk(
-                &state,
-                who,
-                round,
-                StatusCode::CONFLICT,
-                None,
-                Some(message),
-            )
-            .await
+            refused(&state, who, round, message).await
         }
         Err(RoundError::PastClosing(_)) => {
             let message = format!(
                 "本轮测评的结束时间已过，不能{}。如需继续测评，请新建测评轮次。",
                 action.verb_zh()
             );
-            round_desk(
-                &state,
-                who,
-                round,
-                StatusCode::CONFLICT,
-                None,
-                Some(message),
-            )
-            .await
+            refused(&state, who, round, message).await
         }
         Err(e) => Err(e.into()),
     }
@@ -339,15 +328,7 @@ pub async fn post_settings(
         Ok(()) => Ok(see_other(&format!("/desk/rounds/{id}?done=settings"))),
         Err(RoundError::WrongState { .. }) => {
             let message = "测评已开始，计算方法不能再改。".to_string();
-            round_desk(
-                &state,
-                who,
-                round,
-                StatusCode::CONFLICT,
-                None,
-                Some(message),
-            )
-            .await
+            refused(&state, who, round, message).await
         }
         Err(e) => Err(e.into()),
     }

@@ -40,6 +40,10 @@ pub mod charts;
 /// the clock.
 pub mod clock;
 
+/// Messages for people in two languages: Chinese for pages, English for the command line
+/// and logs.
+pub mod message;
+
 /// The data types the browser sees: server functions' answers, the round's vocabulary.
 pub mod model;
 

@@ -21,6 +21,7 @@ mod ballot_decode {
 #[allow(dead_code)]
 mod invite_code {
     use ceping::ballot::{CodeError, CodeKind, InviteCode, Receipt};
+    use ceping::message::Bilingual;
 
     include!("../fuzz/checks/invite_code.rs");
 }

@@ -10,6 +10,7 @@
 use std::sync::LazyLock;
 
 use ceping::ballot::Scale;
+use ceping::message::Bilingual;
 use ceping::ballot::validate::{
     BallotError, CommentPolicy, ItemId, MAX_IDEMPOTENCY_KEY_LEN, MAX_RECEIPT_CHARS,
     SubmittedBallot, clean_comment, decode_ballot,
@@ -211,7 +212,7 @@ fn check_outcome(
                 _ => {}
             }
             assert!(!e.to_string().is_empty());
-            assert!(!e.message_zh().is_empty());
+            assert!(!e.zh().is_empty());
         }
     }
 }

@@ -2,7 +2,7 @@
 // (fuzz/fuzz_targets/invite_code.rs) and the replay test (tests/fuzz_regressions.rs), so that
 // both run exactly the same assertions.
 //
-// The includer brings `CodeError`, `CodeKind`, `InviteCode` and `Receipt` into scope: the test
+// The includer brings `CodeError`, `CodeKind`, `InviteCode`, `Receipt` and `Bilingual` into scope: the test
 // from `ceping::ballot` (server build), the fuzz target from src/ballot/code.rs compiled as its
 // own module (in the library that module is behind the `ssr` feature).
 
@@ -144,5 +144,5 @@ fn check_error(e: &CodeError) {
         CodeError::InvalidSymbol { position, .. } => assert!(*position >= 1),
     }
     assert!(!e.to_string().is_empty());
-    assert!(!e.message_zh().is_empty());
+    assert!(!e.zh().is_empty());
 }

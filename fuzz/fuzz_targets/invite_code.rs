@@ -12,7 +12,12 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/ballot/code.rs"]
 mod code;
 
+// `code.rs` speaks through `crate::message::Bilingual`.
+#[path = "../../src/message.rs"]
+mod message;
+
 use code::{CodeError, CodeKind, InviteCode, Receipt};
+use message::Bilingual;
 
 include!("../checks/invite_code.rs");
 

@@ -5,6 +5,18 @@ use crate::model::plan::*;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
+#[cfg(feature = "ssr")]
+impl From<crate::server::repo::plan::ReadError> for AppError {
+    fn from(e: crate::server::repo::plan::ReadError) -> AppError {
+        use crate::message::Bilingual;
+        use crate::server::repo::plan::ReadError;
+        match e {
+            ReadError::NoPlan | ReadError::NoTask | ReadError::NoUnit => AppError::NotFound(e.zh()),
+            ReadError::Damaged(_) | ReadError::Db(_) => AppError::internal(e),
+        }
+    }
+}
+
 /// The overview of a plan; `None` means the most recently imported one.
 #[server(endpoint = "plan/overview", input = GetUrl)]
 pub async fn get_overview(plan: Option<String>) -> Result<PlanOverview, AppError> {
@@ -13,7 +25,7 @@ pub async fn get_overview(plan: Option<String>) -> Result<PlanOverview, AppError
     respond(async move {
         let pool = pool_from_context()?;
         let id = repo::plan::resolve_plan_id(&pool, parse_id("plan", plan.as_deref())?).await?;
-        repo::plan::overview(&pool, id).await
+        Ok(repo::plan::overview(&pool, id).await?)
     })
     .await
 }
@@ -25,7 +37,7 @@ pub async fn get_tasks(plan: Option<String>) -> Result<PlanTasks, AppError> {
     respond(async move {
         let pool = pool_from_context()?;
         let id = repo::plan::resolve_plan_id(&pool, parse_id("plan", plan.as_deref())?).await?;
-        repo::plan::tasks(&pool, id).await
+        Ok(repo::plan::tasks(&pool, id).await?)
     })
     .await
 }
@@ -36,7 +48,7 @@ pub async fn get_task(id: Option<String>) -> Result<TaskDetail, AppError> {
     use crate::server::repo;
     respond(async move {
         let pool = pool_from_context()?;
-        repo::plan::task_detail(&pool, require_id(id.as_deref())?).await
+        Ok(repo::plan::task_detail(&pool, require_id(id.as_deref())?).await?)
     })
     .await
 }
@@ -48,7 +60,7 @@ pub async fn get_units(plan: Option<String>) -> Result<PlanUnits, AppError> {
     respond(async move {
         let pool = pool_from_context()?;
         let id = repo::plan::resolve_plan_id(&pool, parse_id("plan", plan.as_deref())?).await?;
-        repo::plan::units(&pool, id).await
+        Ok(repo::plan::units(&pool, id).await?)
     })
     .await
 }
@@ -59,7 +71,7 @@ pub async fn get_unit(id: Option<String>) -> Result<UnitDetail, AppError> {
     use crate::server::repo;
     respond(async move {
         let pool = pool_from_context()?;
-        repo::plan::unit_detail(&pool, require_id(id.as_deref())?).await
+        Ok(repo::plan::unit_detail(&pool, require_id(id.as_deref())?).await?)
     })
     .await
 }
@@ -71,7 +83,7 @@ pub async fn get_group(plan: Option<String>) -> Result<LeadingGroup, AppError> {
     respond(async move {
         let pool = pool_from_context()?;
         let id = repo::plan::resolve_plan_id(&pool, parse_id("plan", plan.as_deref())?).await?;
-        repo::plan::leading_group(&pool, id).await
+        Ok(repo::plan::leading_group(&pool, id).await?)
     })
     .await
 }

@@ -14,6 +14,7 @@
 //! `Debug` is redacted and there is no `Display`; call [`Token::display`] or [`Token::as_str`]
 //! where the secret is really meant to be shown.
 
+use crate::message::Bilingual;
 use std::fmt;
 use std::marker::PhantomData;
 use std::str::FromStr;
@@ -67,7 +68,7 @@ impl CodeKind {
 
 /// Why a typed or linked code was refused.
 ///
-/// `Display` is English, for logs: it never contains the input. [`CodeError::message_zh`] is
+/// `Display` is English, for logs: it never contains the input. [`Bilingual::zh`] is
 /// the sentence for the phone screen.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CodeError {
@@ -96,9 +97,11 @@ impl CodeError {
             | CodeError::InvalidSymbol { kind, .. } => *kind,
         }
     }
+}
 
+impl Bilingual for CodeError {
     /// A plain Chinese sentence for the person who typed the code.
-    pub fn message_zh(&self) -> String {
+    fn zh(&self) -> String {
         let name = self.kind().name_zh();
         match self {
             CodeError::Empty { .. } => format!("请输入{name}。"),
@@ -592,21 +595,21 @@ mod tests {
     fn errors_have_chinese_messages_and_english_display_without_the_input() {
         let e = InviteCode::parse("K7M3Q").unwrap_err();
         assert_eq!(
-            e.message_zh(),
+            e.zh(),
             "邀请码应为20位字母或数字（您输入了5位），请核对后重新输入。"
         );
         assert_eq!(e.to_string(), "invitation code has 5 symbols, expected 20");
         let e = InviteCode::parse("K7M3U-9XTRB-01234-56789").unwrap_err();
         assert_eq!(
-            e.message_zh(),
+            e.zh(),
             "邀请码第5位“U”不是有效字符。邀请码只含数字和英文字母（没有字母U），请核对后重新输入。"
         );
         assert!(!e.to_string().contains("K7M3"));
         let e = Receipt::parse("").unwrap_err();
-        assert_eq!(e.message_zh(), "请输入回执码。");
+        assert_eq!(e.zh(), "请输入回执码。");
         assert_eq!(e.to_string(), "receipt is empty");
         let e = Receipt::parse("ABC\u{7}").unwrap_err();
-        assert!(!e.message_zh().contains('\u{7}'));
+        assert!(!e.zh().contains('\u{7}'));
     }
 
     #[test]

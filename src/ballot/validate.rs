@@ -19,6 +19,7 @@
 //! Secrecy: nothing here logs, and no error's `Display` or any `Debug` carries a choice, a
 //! comment, the idempotency key or the receipt.
 
+use crate::message::Bilingual;
 use std::collections::HashMap;
 use std::fmt;
 
@@ -188,7 +189,7 @@ impl fmt::Debug for SubmittedBallot {
 /// Why a ballot post was refused.
 ///
 /// `Display` is English, for logs and the CLI, and never carries a choice or a comment.
-/// [`BallotError::message_zh_with`] is the sentence shown to the deputy.
+/// [`BallotError::zh_with`] is the sentence shown to the deputy.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BallotError {
     /// The body is larger than the limit (HTTP 413).
@@ -274,14 +275,9 @@ impl BallotError {
         }
     }
 
-    /// The message for the deputy, naming an item generically (“其中一项”).
-    pub fn message_zh(&self) -> String {
-        self.message_zh_with(|_| "其中一项".to_owned())
-    }
-
     /// The message for the deputy, naming an item with `label`, which the caller makes from
     /// the plan (e.g. `第(一)2项` or `市经济和信息化局`).
-    pub fn message_zh_with(&self, label: impl Fn(&ItemId) -> String) -> String {
+    pub fn zh_with(&self, label: impl Fn(&ItemId) -> String) -> String {
         const MALFORMED: &str =
             "提交的测评表格式不正确，请返回测评页面重新提交。如仍不成功，请联系工作人员。";
         const STALE: &str = "测评页面已过期或不完整，请重新打开测评页面后再提交。";
@@ -318,6 +314,13 @@ impl BallotError {
                 on(item)
             ),
         }
+    }
+}
+
+impl Bilingual for BallotError {
+    /// The message for the deputy, naming an item generically (“其中一项”).
+    fn zh(&self) -> String {
+        self.zh_with(|_| "其中一项".to_owned())
     }
 }
 

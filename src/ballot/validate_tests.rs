@@ -2,6 +2,7 @@
 //! message, and random and hostile posts that must decode or fail without a panic.
 
 use super::*;
+use crate::message::Bilingual;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -646,8 +647,8 @@ fn chinese_messages() {
         ),
     ];
     for (error, with_label, generic) in cases {
-        assert_eq!(error.message_zh_with(label), with_label, "{error}");
-        assert_eq!(error.message_zh(), generic, "{error}");
+        assert_eq!(error.zh_with(label), with_label, "{error}");
+        assert_eq!(error.zh(), generic, "{error}");
         let status = if matches!(error, TooLarge { .. }) {
             413
         } else {

@@ -44,9 +44,7 @@ pub use super::config::{
     INDICATOR_WEIGHT_TOTAL, NEEDS_REWORK_LABEL, ResolvedConfig, ResultsConfig, TIE_TOLERANCE,
     TRIM_MIN_EVALUATORS, WEIGHT_SUM_TOLERANCE,
 };
-pub use super::errors::{
-    ConfigError, CountsError, IndicatorError, ResultsError, ScoreError, message_en, message_zh,
-};
+pub use super::errors::{ConfigError, CountsError, IndicatorError, ResultsError, ScoreError};
 pub use super::rankings::{RankEntry, rank_indices, rank_items, rank_selected};
 pub use super::rates::{Classification, ItemCounts, RatingResult, classify, rate};
 pub use super::round::{RoundInput, RoundResults, compute_results};

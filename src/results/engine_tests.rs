@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::ballot::scale::{Level, Scale};
+use crate::message::Bilingual;
 
 const EPS: f64 = 1e-9;
 
@@ -216,7 +217,7 @@ fn config_validate_table() {
     ];
     for (name, config, error, message) in bad {
         assert_eq!(config.validate(), Err(error.clone()), "{name}");
-        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(both(&error), message, "{name}");
     }
 
     // NaN compares unequal to itself, so these are matched by variant.
@@ -308,7 +309,7 @@ fn resolve_against_the_scale() {
             Scale { levels: vec![] },
             d.clone(),
             ResultsError::Scale("评价等级应为2至7个，现在是0个。".to_owned()),
-            "评价等级设置有误：评价等级应为2至7个，现在是0个。 The rating scale is invalid.",
+            "评价等级设置有误：评价等级应为2至7个，现在是0个。The rating scale is invalid.",
         ),
         (
             "a bad config on a good scale",
@@ -320,7 +321,7 @@ fn resolve_against_the_scale() {
     ];
     for (name, scale, config, error, message) in cases {
         assert_eq!(config.resolve(&scale), Err(error.clone()), "{name}");
-        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(both(&error), message, "{name}");
     }
 }
 
@@ -731,7 +732,7 @@ fn bad_counts_are_errors() {
     for (name, resolved, counts, not_rated, error, message) in cases {
         let got = rate(resolved, &ItemCounts::new("t1", counts, not_rated));
         assert_eq!(got, Err(error.clone()), "{name}");
-        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(both(&error), message, "{name}");
     }
 
     // The largest counts that add up still work, without overflow in the majority rule.
@@ -839,7 +840,7 @@ fn indicator_set_validation() {
     ];
     for (name, set, error, message) in cases {
         assert_eq!(set.validate(), Err(error.clone()), "{name}");
-        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(both(&error), message, "{name}");
     }
     for weight in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let set = Indicators::new(&[("甲", 100.0), ("乙", weight)]);
@@ -1088,7 +1089,7 @@ fn out_of_range_and_malformed_scores_are_errors() {
             Err(ResultsError::Score(error.clone())),
             "{name}"
         );
-        assert_eq!(error.to_string(), message, "{name}");
+        assert_eq!(both(&error), message, "{name}");
     }
     for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
         let sheets = [sheet("甲", "t1", &[Some(90.0), Some(90.0), Some(bad)])];
@@ -1846,7 +1847,7 @@ fn round_errors() {
         Err(ResultsError::Score(ScoreError::NoIndicators))
     );
     assert_eq!(
-        ScoreError::NoIndicators.to_string(),
+        both(&ScoreError::NoIndicators),
         "有评估打分，但没有指标体系。Evaluator scores were given without an indicator set."
     );
 
@@ -1882,7 +1883,7 @@ fn round_errors() {
         }))
     );
     assert_eq!(
-        CountsError::DuplicateItem { item: "t1".into() }.to_string(),
+        both(&CountsError::DuplicateItem { item: "t1".into() }),
         "事项“t1”的票数重复提供。Item t1 has counts given twice."
     );
 
@@ -2322,15 +2323,26 @@ fn indicator_means_skip_incomplete_and_trimmed_lines_and_weigh_back_to_the_score
     assert_eq!(indicator_means(&set, &none), vec![None, None]);
 }
 
+/// An error's two sentences, Chinese then English, as the tables above write them.
+fn both(e: &impl Bilingual) -> String {
+    format!("{}{}", e.zh(), e.en())
+}
+
 #[test]
-fn messages_split_into_their_chinese_and_english_parts() {
-    let m = "各指标权重之和应为100，现在是90。The indicator weights must add up to 100.";
-    assert_eq!(message_zh(m), "各指标权重之和应为100，现在是90。");
-    assert_eq!(message_en(m), "The indicator weights must add up to 100.");
-    // A capital letter inside a name is not where the English starts.
-    let named = "指标“KPI”重复。The name “KPI” is used twice.";
-    assert_eq!(message_zh(named), "指标“KPI”重复。");
-    assert_eq!(message_en(named), "The name “KPI” is used twice.");
-    assert_eq!(message_zh("只有中文。"), "只有中文。");
-    assert_eq!(message_en("only English"), "only English");
+fn english_is_the_display_and_chinese_comes_apart() {
+    let e = IndicatorError::WeightsNotHundred { sum: 90.0 };
+    assert_eq!(e.zh(), "各指标权重之和应为100，现在是90。");
+    assert_eq!(
+        e.to_string(),
+        "The indicator weights must add up to 100; they add up to 90."
+    );
+    // No Chinese in the English, none of the English in the Chinese.
+    let named = IndicatorError::DuplicateName { name: "KPI".into() };
+    assert_eq!(named.zh(), "指标名称“KPI”重复。");
+    assert_eq!(
+        named.en(),
+        "The indicator name “KPI” is used more than once."
+    );
+    let wrapped = ResultsError::from(named);
+    assert_eq!(wrapped.zh(), "指标名称“KPI”重复。");
 }

@@ -22,7 +22,6 @@ pub use engine::{
     Indicator, IndicatorError, Indicators, ItemCounts, ItemResult, MeanIndex, NEEDS_REWORK_LABEL,
     RankEntry, RatingResult, ResolvedConfig, ResultsConfig, ResultsError, ReworkReason, RoundInput,
     RoundResults, ScoreError, TRIM_MIN_EVALUATORS, TaskLink, TaskRole, UnitView, classify, combine,
-    compute_results, evaluate_item, grade_for, indicator_means, item_result, message_en,
-    message_zh, rank_indices, rank_items, rank_selected, rate, unit_view, validate_scores,
-    weighted_score,
+    compute_results, evaluate_item, grade_for, indicator_means, item_result, rank_indices,
+    rank_items, rank_selected, rate, unit_view, validate_scores, weighted_score,
 };

@@ -61,14 +61,14 @@ pub enum RoundCommand {
         id: i64,
         /// N for 满意率 and the majority rule: valid (ballots that rated the item), invited:N
         /// or present:N.
-        #[arg(long)]
-        denominator: Option<String>,
+        #[arg(long, value_parser = parse_denominator)]
+        denominator: Option<crate::results::Denominator>,
         /// Deputies' and evaluators' weights in the combined index, e.g. 60,40.
-        #[arg(long)]
-        group_weights: Option<String>,
+        #[arg(long, value_parser = parse_pair)]
+        group_weights: Option<(f64, f64)>,
         /// Level weights of the satisfaction score, one per level, e.g. 100,60,0.
-        #[arg(long)]
-        level_weights: Option<String>,
+        #[arg(long, value_parser = parse_numbers)]
+        level_weights: Option<Numbers>,
         /// 需重新办理 under this 满意率, in percent (default 80).
         #[arg(long)]
         threshold: Option<f64>,
@@ -206,12 +206,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                 let list = score::parse_indicator_list(&text).map_err(anyhow::Error::msg)?;
                 score::set_indicators(pool, id, &list, &actor)
                     .await
-                    .map_err(|e| match e {
-                        score::ScoreError::Indicators(m) => {
-                            anyhow::anyhow!("{}", crate::results::message_en(&m))
-                        }
-                        other => anyhow::anyhow!("{other}"),
-                    })?;
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
                 println!("round {id}: indicators replaced");
             }
             for i in score::indicators(pool, id).await? {
@@ -233,17 +228,13 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             let r = round::get(pool, id).await?;
             let mut config = r.results_config.clone();
             if let Some(d) = denominator {
-                config.denominator = parse_denominator(&d)?;
+                config.denominator = d;
             }
             if let Some(g) = group_weights {
-                let w = parse_numbers(&g)?;
-                let [d, e] = w[..] else {
-                    anyhow::bail!("--group-weights takes two numbers, e.g. 60,40");
-                };
-                config.group_weights = (d, e);
+                config.group_weights = g;
             }
-            if let Some(l) = level_weights {
-                config.level_weights = Some(parse_numbers(&l)?);
+            if let Some(Numbers(l)) = level_weights {
+                config.level_weights = Some(l);
             }
             if let Some(t) = threshold {
                 config.rework_threshold = t / 100.0;
@@ -253,7 +244,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             }
             config
                 .resolve(&r.scale)
-                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             round::configure(
                 pool,
                 id,
@@ -272,7 +263,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
         RoundCommand::Results { id, json } => {
             let report = repo::results::load(pool, id)
                 .await
-                .map_err(|e| anyhow::anyhow!("{}", crate::results::message_en(&e.to_string())))?;
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             // The pages' rule: no per-item figure before the round closes (or is published).
             anyhow::ensure!(
                 report.published(),
@@ -318,19 +309,34 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
     Ok(())
 }
 
-fn parse_numbers(text: &str) -> anyhow::Result<Vec<f64>> {
+/// Numbers separated by commas (`,` or `，`), e.g. `100,60,0`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Numbers(pub Vec<f64>);
+
+/// clap's parser for a list of numbers.
+fn parse_numbers(text: &str) -> Result<Numbers, String> {
     text.split([',', '，'])
         .map(|p| {
             p.trim()
                 .parse::<f64>()
-                .map_err(|_| anyhow::anyhow!("not a number: {p:?}"))
+                .map_err(|_| format!("not a number: {p:?}"))
         })
-        .collect()
+        .collect::<Result<_, _>>()
+        .map(Numbers)
 }
 
-fn parse_denominator(text: &str) -> anyhow::Result<crate::results::Denominator> {
+/// clap's parser for `--group-weights`: exactly two numbers.
+fn parse_pair(text: &str) -> Result<(f64, f64), String> {
+    match parse_numbers(text)?.0[..] {
+        [d, e] => Ok((d, e)),
+        _ => Err("takes two numbers, e.g. 60,40".into()),
+    }
+}
+
+/// clap's parser for `--denominator`: `valid`, `invited:N` or `present:N`.
+fn parse_denominator(text: &str) -> Result<crate::results::Denominator, String> {
     use crate::results::Denominator;
-    let bad = || anyhow::anyhow!("--denominator is valid, invited:N or present:N (N > 0)");
+    let bad = || "is valid, invited:N or present:N (N > 0)".to_string();
     let n = |v: &str| {
         v.trim()
             .parse::<u64>()

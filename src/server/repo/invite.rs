@@ -1,6 +1,7 @@
 //! Invitation codes: made in bulk, revoked, reissued; looked up by the hash of a code.
 
 use crate::ballot::InviteCode;
+use crate::message::Bilingual;
 use rand::rngs::OsRng;
 use sqlx::SqlitePool;
 
@@ -37,6 +38,18 @@ pub enum InviteError {
     AlreadyUsed,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
+}
+
+impl Bilingual for InviteError {
+    fn zh(&self) -> String {
+        match self {
+            InviteError::Closed(_) => "测评已结束，邀请码不能再变动。".into(),
+            InviteError::NoRound(_) | InviteError::UnknownCode(_) => "没有这个邀请码。".into(),
+            InviteError::AlreadyRevoked => "这个邀请码已经作废。".into(),
+            InviteError::AlreadyUsed => "这位代表已经投票，邀请码不能作废或补发。".into(),
+            InviteError::Db(_) => "服务器暂时无法保存，请稍后重试。".into(),
+        }
+    }
 }
 
 /// Reads a list of deputies: one per line, `name[,delegation]` (a comma or a Chinese comma or a

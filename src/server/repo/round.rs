@@ -1,6 +1,7 @@
 //! Evaluation rounds: create, open, close, reopen (each recorded), list; and what a round rates.
 
 use crate::ballot::{ItemId, Scale};
+use crate::message::Bilingual;
 use sqlx::SqlitePool;
 
 pub use crate::model::round::{RoundAction, RoundState};
@@ -77,8 +78,23 @@ pub enum RoundError {
     NotFound(i64),
     #[error("no plan with id {0}")]
     NoPlan(i64),
-    #[error("{0}")]
-    Invalid(String),
+    #[error("a round needs a name")]
+    NoName,
+    #[error("a round must rate tasks, units or both")]
+    NothingRated,
+    /// The scale's own message ([`Scale::validate`](crate::ballot::scale::Scale::validate),
+    /// Chinese).
+    #[error("the rating scale is invalid")]
+    BadScale(String),
+    #[error("the closing time has passed already; give a later one")]
+    ClosesInThePast,
+    /// A stored column that no longer reads (a damaged database): logged, never shown.
+    #[error("round {id} has a damaged {what}: {detail}")]
+    Damaged {
+        id: i64,
+        what: &'static str,
+        detail: String,
+    },
     #[error("round {0}'s closing time has passed; it cannot be opened again (start a new round)")]
     PastClosing(i64),
     #[error("round {id} is {}; cannot {action} it", state.as_str())]
@@ -92,22 +108,49 @@ pub enum RoundError {
     Db(#[from] sqlx::Error),
 }
 
+fn damaged(id: i64, what: &'static str, e: serde_json::Error) -> RoundError {
+    RoundError::Damaged {
+        id,
+        what,
+        detail: e.to_string(),
+    }
+}
+
+impl Bilingual for RoundError {
+    fn zh(&self) -> String {
+        match self {
+            RoundError::NotFound(_) => "链接中的测评轮次不存在。".into(),
+            RoundError::NoPlan(_) => "请先导入工作方案。".into(),
+            RoundError::NoName => "请填写测评轮次的名称。".into(),
+            RoundError::NothingRated => "请至少选择测评任务或测评单位中的一项。".into(),
+            RoundError::BadScale(m) => m.clone(),
+            RoundError::ClosesInThePast => "结束时间已经过去，请填写以后的时间。".into(),
+            RoundError::PastClosing(_) => {
+                "本轮测评的结束时间已过，不能再开始或重新开放。如需继续测评，请新建测评轮次。"
+                    .into()
+            }
+            RoundError::WrongState { state, .. } => {
+                format!("测评当前{}，不能进行这项操作。", state.sentence_zh())
+            }
+            RoundError::Damaged { .. } | RoundError::Db(_) => {
+                "服务器暂时无法完成这个请求，请稍后再试。".into()
+            }
+        }
+    }
+}
+
 use crate::clock::now_text as now;
 
 pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64, RoundError> {
     if r.name.trim().is_empty() {
-        return Err(RoundError::Invalid("a round needs a name".into()));
+        return Err(RoundError::NoName);
     }
     if !r.rate_tasks && !r.rate_units {
-        return Err(RoundError::Invalid(
-            "a round must rate tasks, units or both".into(),
-        ));
+        return Err(RoundError::NothingRated);
     }
-    r.scale.validate().map_err(RoundError::Invalid)?;
+    r.scale.validate().map_err(RoundError::BadScale)?;
     if past(r.closes_at.as_deref(), crate::clock::now()) {
-        return Err(RoundError::Invalid(
-            "the closing time has passed already; give a later one".into(),
-        ));
+        return Err(RoundError::ClosesInThePast);
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let plan: Option<(i64,)> = sqlx::query_as("SELECT id FROM plan WHERE id = ?")
@@ -117,8 +160,7 @@ pub async fn create(pool: &SqlitePool, r: &NewRound, actor: &str) -> Result<i64,
     if plan.is_none() {
         return Err(RoundError::NoPlan(r.plan_id));
     }
-    let scale_json =
-        serde_json::to_string(&r.scale).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    let scale_json = serde_json::to_string(&r.scale).expect("a scale serializes");
     let id = sqlx::query(
         "INSERT INTO round (plan_id, name, opens_at, closes_at, scale_json, comments_allowed,
              comment_max_chars, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -294,15 +336,11 @@ fn from_row(r: RoundRow) -> Result<Round, RoundError> {
         opens_at,
         closes_at,
         state: RoundState::parse(&state),
-        scale: serde_json::from_str(&scale_json)
-            .map_err(|e| RoundError::Invalid(format!("round {id} has a damaged scale: {e}")))?,
+        scale: serde_json::from_str(&scale_json).map_err(|e| damaged(id, "scale", e))?,
         comments_allowed,
         comment_max_chars: max,
-        results_config: serde_json::from_str(&results_config_json).map_err(|e| {
-            RoundError::Invalid(format!(
-                "round {id} has a damaged results configuration: {e}"
-            ))
-        })?,
+        results_config: serde_json::from_str(&results_config_json)
+            .map_err(|e| damaged(id, "results configuration", e))?,
         results_public,
     })
 }
@@ -344,10 +382,10 @@ pub async fn configure(
             .fetch_optional(&mut *tx)
             .await?;
     let (state, stored) = current.ok_or(RoundError::NotFound(id))?;
-    let before: crate::results::ResultsConfig = serde_json::from_str(&stored)
-        .map_err(|e| RoundError::Invalid(format!("round {id} has a damaged configuration: {e}")))?;
+    let before: crate::results::ResultsConfig =
+        serde_json::from_str(&stored).map_err(|e| damaged(id, "results configuration", e))?;
     let after = config.cloned().unwrap_or_else(|| before.clone());
-    let json = serde_json::to_string(&after).map_err(|e| RoundError::Invalid(e.to_string()))?;
+    let json = serde_json::to_string(&after).expect("a configuration serializes");
     // What changes a result is settled before anyone votes.
     if after != before && state != RoundState::Draft.as_str() {
         return Err(RoundError::WrongState {

@@ -1,7 +1,8 @@
 //! Third-party evaluators: a round's indicator system, and the score sheets evaluators save as
 //! they go and then submit. Sheets are named (an evaluator is an account), never secret.
 
-use crate::results::{Indicator, Indicators};
+use crate::message::Bilingual;
+use crate::results::{Indicator, IndicatorError, Indicators};
 use crate::server::repo::account::Account;
 use crate::server::repo::round::{self, RoundError, RoundState};
 use sqlx::SqlitePool;
@@ -32,15 +33,20 @@ pub enum ScoreError {
     BadScore { indicator: String, reason: String },
     #[error("the note has {0} characters; at most {MAX_NOTE_CHARS} are kept")]
     NoteTooLong(usize),
-    #[error("{0}")]
-    Indicators(String),
+    /// The indicator set breaks the engine's rules.
+    #[error(transparent)]
+    Indicators(#[from] IndicatorError),
+    #[error("a sheet needs {expected} scores, one per indicator; it has {got}")]
+    WrongCount { expected: usize, got: usize },
+    #[error(transparent)]
+    Round(RoundError),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
 
-impl ScoreError {
+impl Bilingual for ScoreError {
     /// What the evaluator or the office reads.
-    pub fn message_zh(&self) -> String {
+    fn zh(&self) -> String {
         match self {
             ScoreError::NoRound(_) => "没有这个测评轮次。".into(),
             ScoreError::NoItem(_) => "本轮测评不包含这一项。".into(),
@@ -58,11 +64,17 @@ impl ScoreError {
             ScoreError::NoteTooLong(n) => {
                 format!("评分依据有{n}个字，最多{MAX_NOTE_CHARS}个字。")
             }
-            ScoreError::Indicators(m) => m.clone(),
+            ScoreError::Indicators(e) => e.zh(),
+            ScoreError::WrongCount { expected, got } => {
+                format!("评分应有{expected}项，收到{got}项。")
+            }
+            ScoreError::Round(e) => e.zh(),
             ScoreError::Db(_) => "服务器暂时无法保存，请稍后重试。".into(),
         }
     }
+}
 
+impl ScoreError {
     /// The HTTP status that goes with it.
     pub fn status(&self) -> u16 {
         match self {
@@ -70,7 +82,10 @@ impl ScoreError {
             ScoreError::NotOpen(_) | ScoreError::Frozen(_) | ScoreError::Submitted => 409,
             ScoreError::BadScore { .. }
             | ScoreError::NoteTooLong(_)
-            | ScoreError::Indicators(_) => 400,
+            | ScoreError::Indicators(_)
+            | ScoreError::WrongCount { .. } => 400,
+            ScoreError::Round(RoundError::Damaged { .. }) => 503,
+            ScoreError::Round(_) => 409,
             ScoreError::Db(_) => 503,
         }
     }
@@ -81,7 +96,7 @@ impl From<RoundError> for ScoreError {
         match e {
             RoundError::NotFound(id) => ScoreError::NoRound(id),
             RoundError::Db(e) => ScoreError::Db(e),
-            other => ScoreError::Indicators(other.to_string()),
+            other => ScoreError::Round(other),
         }
     }
 }
@@ -103,9 +118,7 @@ pub async fn set_indicators(
             .map(|(n, _, w)| Indicator::new(n.trim(), *w))
             .collect(),
     };
-    check
-        .validate()
-        .map_err(|e| ScoreError::Indicators(e.to_string()))?;
+    check.validate()?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     // The state is read inside the transaction that writes, so opening cannot slip between.
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
@@ -248,11 +261,10 @@ pub async fn save_sheet(
     let round = round::get(pool, round_id).await?;
     let set = indicators(pool, round_id).await?;
     if scores.len() != set.len() {
-        return Err(ScoreError::Indicators(format!(
-            "评分应有{}项，收到{}项。",
-            set.len(),
-            scores.len()
-        )));
+        return Err(ScoreError::WrongCount {
+            expected: set.len(),
+            got: scores.len(),
+        });
     }
     for (score, ind) in scores.iter().zip(&set) {
         if let Some(v) = *score

@@ -13,7 +13,6 @@ use rand::rngs::OsRng;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 /// Failed code look-ups answered per minute, all visitors together.
 pub const FAILED_LOOKUPS_PER_MINUTE: u32 = 600;
@@ -36,34 +35,22 @@ impl Default for Gate {
 /// Stops code guessing without throttling a hall behind one IP: codes carry 100 random bits,
 /// and failed look-ups from everywhere together are capped per minute. A deputy with a valid code
 /// is never counted, so an attack slows only other people's typos.
-pub struct FailureLimiter {
-    per_minute: u32,
-    window: Mutex<(Instant, u32)>,
-}
+///
+/// The cap is governor's GCRA: a burst of `per_minute` failures, refilled one every
+/// `60 s / per_minute` (a fixed window would let twice the burst through around its edge).
+pub struct FailureLimiter(governor::DefaultDirectRateLimiter);
 
 impl FailureLimiter {
     pub fn new(per_minute: u32) -> FailureLimiter {
-        FailureLimiter {
+        let per_minute = std::num::NonZeroU32::new(per_minute).unwrap_or(std::num::NonZeroU32::MIN);
+        FailureLimiter(governor::RateLimiter::direct(governor::Quota::per_minute(
             per_minute,
-            window: Mutex::new((Instant::now(), 0)),
-        }
+        )))
     }
 
-    fn with_window<T>(&self, f: impl FnOnce(&mut u32) -> T) -> T {
-        let mut w = self.window.lock().unwrap_or_else(|e| e.into_inner());
-        if w.0.elapsed() >= Duration::from_secs(60) {
-            *w = (Instant::now(), 0);
-        }
-        f(&mut w.1)
-    }
-
-    /// Whether another look-up of an unknown code may be answered now.
-    pub fn allow(&self) -> bool {
-        self.with_window(|n| *n < self.per_minute)
-    }
-
-    pub fn fail(&self) {
-        self.with_window(|n| *n = n.saturating_add(1));
+    /// Counts one failed look-up if the cap allows another now; `false` means refuse it.
+    pub fn take(&self) -> bool {
+        self.0.check().is_ok()
     }
 }
 
@@ -132,8 +119,7 @@ pub async fn check_code(
 ) -> Result<Result<(Round, InviteCode), BallotGate>, AppError> {
     // A valid code is never slowed down: the cap applies to failed look-ups only.
     let refuse_unknown = |reason: Refused| {
-        if gate.limiter.allow() {
-            gate.limiter.fail();
+        if gate.limiter.take() {
             Ok(Err(refused(reason, None)))
         } else {
             Ok(Err(refused(Refused::TooManyAttempts, None)))

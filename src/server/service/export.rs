@@ -6,6 +6,7 @@
 //! a blocking thread (`crate::export`), which streams them to a file.
 
 use crate::export::{Cell, CsvOut, ExportError, XlsxOut};
+use crate::message::Bilingual;
 use crate::results::indicator_means;
 use crate::server::repo::export as repo_export;
 use crate::server::repo::results::{self as repo_results, ItemMeta, Report, ReportError};
@@ -49,6 +50,18 @@ pub enum ExportFail {
     Db(#[from] sqlx::Error),
     #[error("the export writer stopped: {0}")]
     Writer(String),
+}
+
+impl Bilingual for ExportFail {
+    fn zh(&self) -> String {
+        match self {
+            ExportFail::NoRound(_) => "链接中的测评轮次不存在。".into(),
+            ExportFail::NotClosed(_) => {
+                "为保护投票秘密，结果、选票和意见在测评结束后才能导出。".into()
+            }
+            _ => "服务器暂时无法完成这个请求，请稍后再试。".into(),
+        }
+    }
 }
 
 /// What was written.

@@ -4,21 +4,31 @@
 //! proxy (`X-Forwarded-Proto: https`); its value is 32 random bytes in hex.
 
 use crate::server::repo::account::{self, Account};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, HeaderValue};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
 pub const COOKIE: &str = "ceping_session";
 
-/// The session token from the request's cookies.
+/// The session token from the request's cookies (only a well-formed one).
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE)
-        .map(|(_, value)| value.to_string())
+    CookieJar::from_headers(headers)
+        .get(COOKIE)
+        .map(|c| c.value().to_string())
         .filter(|t| t.len() == 64 && t.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` value that gives the browser a session (`max_age_secs` 0 and an empty
+/// token end it).
+pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let cookie = Cookie::build((COOKIE, token.to_string()))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build();
+    HeaderValue::from_str(&cookie.to_string())
+        .unwrap_or_else(|_| HeaderValue::from_static("ceping_session=; Path=/; Max-Age=0"))
 }
 
 /// Who is signed in, if anyone. A failed look-up is logged and counts as nobody.

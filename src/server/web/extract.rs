@@ -6,6 +6,7 @@
 //! async fn post_state(staff: StaffRound<Office>, WebForm(f): WebForm<StateForm>) -> …
 //! ```
 
+use crate::message::Bilingual;
 use crate::server::repo::account::{Account, AccountRole};
 use crate::server::repo::round::{self, Round, RoundError};
 use crate::server::web::AppState;
@@ -115,18 +116,17 @@ impl<R: Roles> FromRequestParts<AppState> for StaffRound<R> {
 
 impl From<RoundError> for Problem {
     fn from(e: RoundError) -> Problem {
+        let message = e.zh();
         match e {
             RoundError::NotFound(_) => Problem::no_round(),
-            RoundError::NoPlan(_) => Problem::conflict("还没有工作方案", "请先导入工作方案。"),
-            RoundError::Invalid(m) => Problem::bad_request("无法保存", m),
-            RoundError::PastClosing(_) => Problem::conflict(
-                "结束时间已过",
-                "本轮测评的结束时间已过，不能再开始或重新开放。如需继续测评，请新建测评轮次。",
-            ),
-            RoundError::WrongState { state, .. } => Problem::conflict(
-                "无法操作",
-                format!("测评当前{}，不能进行这项操作。", state.sentence_zh()),
-            ),
+            RoundError::NoPlan(_) => Problem::conflict("还没有工作方案", message),
+            RoundError::NoName
+            | RoundError::NothingRated
+            | RoundError::BadScale(_)
+            | RoundError::ClosesInThePast => Problem::bad_request("无法保存", message),
+            RoundError::PastClosing(_) => Problem::conflict("结束时间已过", message),
+            RoundError::WrongState { .. } => Problem::conflict("无法操作", message),
+            RoundError::Damaged { .. } => Problem::unavailable(e),
             RoundError::Db(e) => Problem::unavailable(e),
         }
     }

@@ -2,14 +2,37 @@
 //! group, one task or unit.
 
 use super::{role_from, roster_role_from, unit_ref};
-use crate::error::AppError;
+use crate::message::Bilingual;
 use crate::model::plan::*;
 use crate::plan::model::Role;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 
-fn not_found_plan() -> AppError {
-    AppError::NotFound("找不到这个工作方案。".into())
+/// Why a plan, task or unit could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("no such plan")]
+    NoPlan,
+    #[error("no such task")]
+    NoTask,
+    #[error("no such unit")]
+    NoUnit,
+    /// A stored date that no longer reads (a damaged database).
+    #[error("a stored date is damaged: {0}")]
+    Damaged(#[from] chrono::ParseError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl Bilingual for ReadError {
+    fn zh(&self) -> String {
+        match self {
+            ReadError::NoPlan => "找不到这个工作方案。".into(),
+            ReadError::NoTask => "找不到这项任务。".into(),
+            ReadError::NoUnit => "找不到这个单位。".into(),
+            ReadError::Damaged(_) | ReadError::Db(_) => "服务器出错了，请稍后再试。".into(),
+        }
+    }
 }
 
 /// A task's full text as the document gives it (empty when there is no such task).
@@ -30,31 +53,32 @@ pub async fn latest_title(pool: &SqlitePool) -> Result<String, sqlx::Error> {
 }
 
 /// The plan asked for, or the most recently imported one.
-pub async fn resolve_plan_id(pool: &SqlitePool, plan: Option<i64>) -> Result<i64, AppError> {
+pub async fn resolve_plan_id(pool: &SqlitePool, plan: Option<i64>) -> Result<i64, ReadError> {
     let row: Option<(i64,)> = match plan {
-        Some(id) => sqlx::query_as("SELECT id FROM plan WHERE id = ?")
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-            .map_err(AppError::internal)?,
-        None => sqlx::query_as("SELECT id FROM plan ORDER BY id DESC LIMIT 1")
-            .fetch_optional(pool)
-            .await
-            .map_err(AppError::internal)?,
+        Some(id) => {
+            sqlx::query_as("SELECT id FROM plan WHERE id = ?")
+                .bind(id)
+                .fetch_optional(pool)
+                .await?
+        }
+        None => {
+            sqlx::query_as("SELECT id FROM plan ORDER BY id DESC LIMIT 1")
+                .fetch_optional(pool)
+                .await?
+        }
     };
-    row.map(|(id,)| id).ok_or_else(not_found_plan)
+    row.map(|(id,)| id).ok_or(ReadError::NoPlan)
 }
 
-async fn header(pool: &SqlitePool, plan_id: i64) -> Result<PlanHeader, AppError> {
+async fn header(pool: &SqlitePool, plan_id: i64) -> Result<PlanHeader, ReadError> {
     let row: Option<(i64, String, String, i64, String)> = sqlx::query_as(
         "SELECT id, title, proposal_session, proposal_number, proposal_title FROM plan WHERE id = ?",
     )
     .bind(plan_id)
     .fetch_optional(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let (id, title, proposal_session, proposal_number, proposal_title) =
-        row.ok_or_else(not_found_plan)?;
+        row.ok_or(ReadError::NoPlan)?;
     Ok(PlanHeader {
         id,
         title,
@@ -64,26 +88,24 @@ async fn header(pool: &SqlitePool, plan_id: i64) -> Result<PlanHeader, AppError>
     })
 }
 
-fn parse_date(s: &str) -> Result<chrono::NaiveDate, AppError> {
-    s.parse().map_err(AppError::internal)
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, ReadError> {
+    Ok(s.parse()?)
 }
 
-pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, AppError> {
+pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, ReadError> {
     let header = header(pool, plan_id).await?;
     let (issuer, issued_on, general_requirements): (Option<String>, Option<String>, String) =
         sqlx::query_as("SELECT issuer, issued_on, general_requirements FROM plan WHERE id = ?")
             .bind(plan_id)
             .fetch_one(pool)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
     let phase_rows: Vec<(i64, String, String, String, String)> = sqlx::query_as(
         "SELECT number, name, start_on, end_on, description FROM phase
          WHERE plan_id = ? ORDER BY number",
     )
     .bind(plan_id)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let mut phases = Vec::with_capacity(phase_rows.len());
     for (number, name, start, end, description) in phase_rows {
         phases.push(PhaseView {
@@ -99,8 +121,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
     )
     .bind(plan_id)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .into_iter()
     .map(|(number, title, body)| RequirementView {
         number,
@@ -115,8 +136,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, A
     )
     .bind(plan_id)
     .fetch_one(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(PlanOverview {
         header,
         issuer,
@@ -136,7 +156,7 @@ async fn task_rows(
     pool: &SqlitePool,
     plan_id: i64,
     only_task: Option<i64>,
-) -> Result<Vec<TaskRow>, AppError> {
+) -> Result<Vec<TaskRow>, ReadError> {
     let tasks: Vec<(i64, i64, i64, Option<String>, String)> = sqlx::query_as(
         "SELECT t.id, s.number, t.number, t.title, t.body
          FROM task t JOIN plan_section s ON s.id = t.section_id
@@ -146,8 +166,7 @@ async fn task_rows(
     .bind(plan_id)
     .bind(only_task)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let links: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
         "SELECT tu.task_id, tu.role, u.id, u.name, u.kind
          FROM task_unit tu JOIN task t ON t.id = tu.task_id JOIN unit u ON u.id = tu.unit_id
@@ -157,8 +176,7 @@ async fn task_rows(
     .bind(plan_id)
     .bind(only_task)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let mut by_task: HashMap<i64, (Vec<UnitRef>, Vec<UnitRef>)> = HashMap::new();
     for (task_id, role, id, name, kind) in links {
         let unit = unit_ref(id, name, &kind);
@@ -185,14 +203,13 @@ async fn task_rows(
         .collect())
 }
 
-pub async fn tasks(pool: &SqlitePool, plan_id: i64) -> Result<PlanTasks, AppError> {
+pub async fn tasks(pool: &SqlitePool, plan_id: i64) -> Result<PlanTasks, ReadError> {
     let header = header(pool, plan_id).await?;
     let sections: Vec<(i64, String)> =
         sqlx::query_as("SELECT number, title FROM plan_section WHERE plan_id = ? ORDER BY number")
             .bind(plan_id)
             .fetch_all(pool)
-            .await
-            .map_err(AppError::internal)?;
+            .await?;
     let mut rows = task_rows(pool, plan_id, None).await?;
     let sections = sections
         .into_iter()
@@ -210,25 +227,20 @@ pub async fn tasks(pool: &SqlitePool, plan_id: i64) -> Result<PlanTasks, AppErro
     Ok(PlanTasks { header, sections })
 }
 
-fn not_found_task() -> AppError {
-    AppError::NotFound("找不到这项任务。".into())
-}
-
-pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, AppError> {
+pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, ReadError> {
     let row: Option<(i64, String, String)> = sqlx::query_as(
         "SELECT t.plan_id, s.title, t.full_text
          FROM task t JOIN plan_section s ON s.id = t.section_id WHERE t.id = ?",
     )
     .bind(task_id)
     .fetch_optional(pool)
-    .await
-    .map_err(AppError::internal)?;
-    let (plan_id, section_title, full_text) = row.ok_or_else(not_found_task)?;
+    .await?;
+    let (plan_id, section_title, full_text) = row.ok_or(ReadError::NoTask)?;
     let header = header(pool, plan_id).await?;
     let task = task_rows(pool, plan_id, Some(task_id))
         .await?
         .pop()
-        .ok_or_else(not_found_task)?;
+        .ok_or(ReadError::NoTask)?;
     let links = sqlx::query_as::<_, (i64, String, String, String, Option<String>, Option<String>)>(
         "SELECT u.id, u.name, u.kind, tu.role, v.name, tu.scope
          FROM task_unit tu JOIN unit u ON u.id = tu.unit_id
@@ -237,8 +249,7 @@ pub async fn task_detail(pool: &SqlitePool, task_id: i64) -> Result<TaskDetail, 
     )
     .bind(task_id)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .into_iter()
     .map(|(id, name, kind, role, via, scope)| TaskLink {
         unit: unit_ref(id, name, &kind),
@@ -274,7 +285,7 @@ async fn unit_summaries(
     pool: &SqlitePool,
     plan_id: i64,
     only_unit: Option<i64>,
-) -> Result<Vec<UnitSummary>, AppError> {
+) -> Result<Vec<UnitSummary>, ReadError> {
     let rows: Vec<UnitSummaryRow> = sqlx::query_as(
         "SELECT u.id, u.name, u.kind, u.is_member,
             (SELECT COUNT(DISTINCT task_id) FROM task_unit WHERE unit_id = u.id AND role = 'lead'),
@@ -286,8 +297,7 @@ async fn unit_summaries(
     .bind(plan_id)
     .bind(only_unit)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -304,7 +314,7 @@ async fn unit_summaries(
         .collect())
 }
 
-pub async fn units(pool: &SqlitePool, plan_id: i64) -> Result<PlanUnits, AppError> {
+pub async fn units(pool: &SqlitePool, plan_id: i64) -> Result<PlanUnits, ReadError> {
     Ok(PlanUnits {
         header: header(pool, plan_id).await?,
         units: unit_summaries(pool, plan_id, None).await?,
@@ -315,7 +325,7 @@ async fn roster(
     pool: &SqlitePool,
     plan_id: i64,
     only_unit: Option<i64>,
-) -> Result<Vec<RosterView>, AppError> {
+) -> Result<Vec<RosterView>, ReadError> {
     let rows: Vec<RosterRow> = sqlx::query_as(
         "SELECT r.role, r.role_label, r.name, r.title, u.id, u.name, u.kind
              FROM roster_member r LEFT JOIN unit u ON u.id = r.unit_id
@@ -324,8 +334,7 @@ async fn roster(
     .bind(plan_id)
     .bind(only_unit)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     Ok(rows
         .into_iter()
         .map(
@@ -343,18 +352,17 @@ async fn roster(
         .collect())
 }
 
-pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, AppError> {
+pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, ReadError> {
     let plan: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM unit WHERE id = ?")
         .bind(unit_id)
         .fetch_optional(pool)
-        .await
-        .map_err(AppError::internal)?;
-    let (plan_id,) = plan.ok_or_else(|| AppError::NotFound("找不到这个单位。".into()))?;
+        .await?;
+    let (plan_id,) = plan.ok_or(ReadError::NoUnit)?;
     let header = header(pool, plan_id).await?;
     let summary = unit_summaries(pool, plan_id, Some(unit_id))
         .await?
         .pop()
-        .ok_or_else(|| AppError::NotFound("找不到这个单位。".into()))?;
+        .ok_or(ReadError::NoUnit)?;
     let links: Vec<(i64, String, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT tu.task_id, tu.role, v.name, tu.scope
          FROM task_unit tu JOIN task t ON t.id = tu.task_id
@@ -363,8 +371,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     )
     .bind(unit_id)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?;
+    .await?;
     let all: HashMap<i64, TaskRow> = task_rows(pool, plan_id, None)
         .await?
         .into_iter()
@@ -394,8 +401,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     )
     .bind(unit_id)
     .fetch_all(pool)
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .into_iter()
     .map(|(id, name, kind)| unit_ref(id, name, &kind))
     .collect();
@@ -408,7 +414,7 @@ pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, 
     })
 }
 
-pub async fn leading_group(pool: &SqlitePool, plan_id: i64) -> Result<LeadingGroup, AppError> {
+pub async fn leading_group(pool: &SqlitePool, plan_id: i64) -> Result<LeadingGroup, ReadError> {
     let header = header(pool, plan_id).await?;
     let office_unit = sqlx::query_as::<_, (i64, String, String)>(
         "SELECT u.id, u.name, u.kind FROM plan p JOIN unit u
@@ -416,8 +422,7 @@ pub async fn leading_group(pool: &SqlitePool, plan_id: i64) -> Result<LeadingGro
     )
     .bind(plan_id)
     .fetch_optional(pool)
-    .await
-    .map_err(AppError::internal)?
+    .await?
     .map(|(id, name, kind)| unit_ref(id, name, &kind));
     Ok(LeadingGroup {
         header,

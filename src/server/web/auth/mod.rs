@@ -4,13 +4,13 @@
 use crate::model::nav::safe_next;
 use crate::pages::account::LoginForm;
 use crate::server::repo::account::{self, AccountError, SESSION_HOURS};
-use crate::server::service::session::{COOKIE, secure, session_token};
+use crate::server::service::session::{secure, session_cookie, session_token};
 use crate::server::web::AppState;
 use crate::server::web::extract::{WebForm, see_other};
 use crate::server::web::render::render;
 use axum::Router;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use axum::routing::post;
 use leptos::prelude::*;
@@ -20,14 +20,6 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", post(post_login))
         .route("/logout", post(post_logout))
-}
-
-fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let flag = if secure { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{flag}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("ceping_session=; Path=/; Max-Age=0"))
 }
 
 fn login_page(
@@ -80,7 +72,7 @@ pub async fn post_login(
             let mut res = see_other(&next);
             res.headers_mut().insert(
                 header::SET_COOKIE,
-                cookie(&token, SESSION_HOURS * 3600, secure(&headers)),
+                session_cookie(&token, SESSION_HOURS * 3600, secure(&headers)),
             );
             res
         }
@@ -112,6 +104,6 @@ pub async fn post_logout(State(state): State<AppState>, headers: HeaderMap) -> R
     }
     let mut res = see_other("/");
     res.headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, secure(&headers)));
+        .insert(header::SET_COOKIE, session_cookie("", 0, secure(&headers)));
     res
 }

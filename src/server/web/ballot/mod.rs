@@ -8,6 +8,7 @@ use crate::ballot::{
     Action, BallotError, CommentPolicy, InviteCode, ItemId, Receipt, SubmittedBallot,
     bound_receipt_hash, decode_ballot, derive_receipt, new_ballot_id,
 };
+use crate::message::Bilingual;
 use crate::model::ballot::{BallotForm, BallotGate, Refused};
 use crate::pages::ballot::{BallotDocument, ConfirmView, Prefill, RefusalView, Review};
 use crate::server::repo::ballot as repo_ballot;
@@ -126,7 +127,7 @@ pub async fn post_ballot(
         Some(r) => match Receipt::parse(r) {
             Ok(r) => Some(bound_receipt_hash(&state.secret, &code, &r)),
             Err(e) => {
-                return problem_page(StatusCode::BAD_REQUEST, "回执码有误", e.message_zh());
+                return problem_page(StatusCode::BAD_REQUEST, "回执码有误", e.zh());
             }
         },
     };
@@ -226,7 +227,7 @@ fn server_error() -> Response {
 
 fn ballot_error(form: &BallotForm, e: &BallotError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    let message = e.message_zh_with(|item| form.item_name(item.as_str()));
+    let message = e.zh_with(|item| form.item_name(item.as_str()));
     problem_page(status, "未能提交", message)
 }
 

@@ -2,6 +2,7 @@
 //! to a temporary file with flat memory, then streamed to the browser; recorded.
 
 use super::download;
+use crate::message::Bilingual;
 use crate::server::repo::audit;
 use crate::server::service::export::{self, ExportFail, Format};
 use crate::server::web::AppState;
@@ -29,10 +30,7 @@ impl From<ExportFail> for Problem {
         match e {
             ExportFail::NoRound(_) => Problem::no_round(),
             // The service's rule (exports wait until the round closes), in the page's words.
-            ExportFail::NotClosed(_) => Problem::conflict(
-                "测评结束后才能导出",
-                "为保护投票秘密，结果、选票和意见在测评结束后才能导出。",
-            ),
+            ExportFail::NotClosed(_) => Problem::conflict("测评结束后才能导出", e.zh()),
             e => Problem::unavailable(e),
         }
     }

@@ -6,6 +6,7 @@ use super::download;
 use super::view::{InvitationsPage, Slip, SlipSheet};
 use crate::ballot::InviteCode;
 use crate::export::{Cell, CsvOut};
+use crate::message::Bilingual;
 use crate::server::repo::account::Account;
 use crate::server::repo::audit;
 use crate::server::repo::invite::{self, InviteError, Invitee};
@@ -27,32 +28,20 @@ pub const MAX_CODES_AT_ONCE: usize = 2000;
 
 impl From<InviteError> for Problem {
     fn from(e: InviteError) -> Problem {
-        let (status, message) = invite_error(&e);
-        if let InviteError::Db(e) = e {
-            return Problem::unavailable(e);
+        match e {
+            InviteError::Db(e) => Problem::unavailable(e),
+            e => Problem::new(status_of(&e), "无法操作", e.zh()),
         }
-        Problem::new(status, "无法操作", message)
     }
 }
 
-fn invite_error(e: &InviteError) -> (StatusCode, String) {
+fn status_of(e: &InviteError) -> StatusCode {
     match e {
-        InviteError::Closed(_) => (
-            StatusCode::CONFLICT,
-            "测评已结束，邀请码不能再变动。".into(),
-        ),
-        InviteError::NoRound(_) | InviteError::UnknownCode(_) => {
-            (StatusCode::NOT_FOUND, "没有这个邀请码。".into())
+        InviteError::Closed(_) | InviteError::AlreadyRevoked | InviteError::AlreadyUsed => {
+            StatusCode::CONFLICT
         }
-        InviteError::AlreadyRevoked => (StatusCode::CONFLICT, "这个邀请码已经作废。".into()),
-        InviteError::AlreadyUsed => (
-            StatusCode::CONFLICT,
-            "这位代表已经投票，邀请码不能作废或补发。".into(),
-        ),
-        InviteError::Db(_) => (
-            StatusCode::SERVICE_UNAVAILABLE,
-            "服务器暂时无法保存，请稍后重试。".into(),
-        ),
+        InviteError::NoRound(_) | InviteError::UnknownCode(_) => StatusCode::NOT_FOUND,
+        InviteError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
 }
 
@@ -245,7 +234,7 @@ pub async fn post_invitations(
     };
     let prepared = invite::prepare(&invitees);
     if let Err(e) = invite::issue(&state.pool, round.id, &prepared, &who.login).await {
-        let (status, message) = invite_error(&e);
+        let (status, message) = (status_of(&e), e.zh());
         return invitations_page(&state, who, round, status, Some(message), f.names).await;
     }
     let base = base_url(&headers);
@@ -291,7 +280,7 @@ pub async fn post_revoke(
         }
         Ok(None) => Ok(see_other(&format!("/desk/rounds/{id}/invitations"))),
         Err(e) => {
-            let (status, message) = invite_error(&e);
+            let (status, message) = (status_of(&e), e.zh());
             invitations_page(&state, who, round, status, Some(message), String::new()).await
         }
     }

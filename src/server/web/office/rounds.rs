@@ -4,6 +4,7 @@
 use super::view::{ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk};
 use crate::ballot::Scale;
 use crate::clock::local_time;
+use crate::message::Bilingual;
 use crate::results::{Denominator, ResultsConfig};
 use crate::server::repo::account::Account;
 use crate::server::repo::round::{self, NewRound, Round, RoundAction, RoundError, RoundState};
@@ -91,7 +92,12 @@ pub async fn post_new_round(
         Ok((opens_at, closes_at)) => {
             let plan_id = plan::resolve_plan_id(&state.pool, None)
                 .await
-                .map_err(|_| Problem::conflict("还没有工作方案", "请先导入工作方案。"))?;
+                .map_err(|e| match e {
+                    plan::ReadError::NoPlan => {
+                        Problem::conflict("还没有工作方案", "请先导入工作方案。")
+                    }
+                    e => Problem::unavailable(e),
+                })?;
             let new = NewRound {
                 plan_id,
                 name: values.name.trim().to_string(),
@@ -109,7 +115,12 @@ pub async fn post_new_round(
             };
             match round::create(&state.pool, &new, &staff.who.login).await {
                 Ok(id) => Ok(id),
-                Err(RoundError::Invalid(m)) => Err((StatusCode::BAD_REQUEST, m)),
+                Err(
+                    e @ (RoundError::NoName
+                    | RoundError::NothingRated
+                    | RoundError::BadScale(_)
+                    | RoundError::ClosesInThePast),
+                ) => Err((StatusCode::BAD_REQUEST, e.zh())),
                 Err(e) => return Err(e.into()),
             }
         }
@@ -290,9 +301,7 @@ pub fn settings_from_form(
             .unwrap_or(crate::results::DEFAULT_REWORK_THRESHOLD),
         trim: f.contains_key("trim"),
     };
-    config
-        .resolve(scale)
-        .map_err(|e| crate::results::message_zh(&e.to_string()).to_string())?;
+    config.resolve(scale).map_err(|e| e.zh())?;
     Ok(config)
 }
 

@@ -4,6 +4,7 @@
 use super::Page;
 use super::view::IndicatorsForm;
 use crate::components::format::fmt_weight;
+use crate::message::Bilingual;
 use crate::server::repo::round::RoundState;
 use crate::server::repo::score::{self, IndicatorRow, parse_score};
 use crate::server::web::AppState;
@@ -93,7 +94,7 @@ pub async fn post_indicators(
             .map_err(|e| {
                 (
                     StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
-                    crate::results::message_zh(&e.message_zh()).to_string(),
+                    e.zh(),
                 )
             }),
     };

@@ -11,6 +11,7 @@ mod indicators;
 pub mod view;
 
 use crate::components::format::fmt_weight;
+use crate::message::Bilingual;
 use crate::results::weighted_score;
 use crate::server::repo::account::Account;
 use crate::server::repo::results::{ItemMeta, item_metas};
@@ -51,7 +52,7 @@ impl From<ScoreError> for Problem {
             return Problem::unavailable(e);
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        Problem::new(status, "未能完成", e.message_zh())
+        Problem::new(status, "未能完成", e.zh())
     }
 }
 
@@ -253,7 +254,7 @@ pub async fn post_sheet(
             tracing::error!(error = %e, "saving a score sheet failed");
         }
         let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        error = Some((status, e.message_zh()));
+        error = Some((status, e.zh()));
     }
     if let Some((status, message)) = error {
         let title = page.ctx.meta.label.clone();

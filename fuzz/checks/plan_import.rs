@@ -62,6 +62,7 @@ pub fn check_plan(text: &str) {
                 e.line
             );
             assert!(!e.message.is_empty(), "error without a message");
+            assert!(!e.message_zh.is_empty(), "error without a Chinese message");
             assert!(!e.to_string().is_empty());
         }
         Ok(plan) => check_parsed_plan(&plan, lines),

@@ -64,14 +64,24 @@ pub struct ParseError {
     pub line: usize,
     /// What is wrong, in plain English.
     pub message: String,
+    /// The same in Chinese, for the import page.
+    #[serde(default)]
+    pub message_zh: String,
 }
 
 impl ParseError {
-    fn new(line: usize, message: impl Into<String>) -> Self {
+    fn new(line: usize, message: impl Into<String>, message_zh: impl Into<String>) -> Self {
         ParseError {
             line,
             message: message.into(),
+            message_zh: message_zh.into(),
         }
+    }
+}
+
+impl crate::message::Bilingual for ParseError {
+    fn zh(&self) -> String {
+        format!("第{}行：{}", self.line, self.message_zh)
     }
 }
 
@@ -93,7 +103,7 @@ pub const MAX_UNIT_NAMES: usize = 500;
 pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
     let raw_lines = normalise_lines(text);
     if raw_lines.iter().all(|l| l.text.is_empty()) {
-        return Err(ParseError::new(1, "the document is empty"));
+        return Err(ParseError::new(1, "the document is empty", "文本是空的。"));
     }
     let mut w = Warnings::default();
 
@@ -166,6 +176,7 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
         return Err(ParseError::new(
             tasks_line,
             "no tasks found: expected numbered tasks (1. …) under the 工作任务 heading",
+            "没有找到工作任务：“工作任务”标题下应有编号的任务（1. …）。",
         ));
     }
     let mut drafts: Vec<(SectionDraft, Vec<TaskDraft>)> = Vec::new();
@@ -181,6 +192,7 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
         return Err(ParseError::new(
             tasks_line,
             format!("too many tasks: {task_count} (a plan may hold at most {MAX_TASKS})"),
+            format!("任务过多：{task_count}项（一份方案最多{MAX_TASKS}项）。"),
         ));
     }
 
@@ -212,6 +224,10 @@ pub fn parse_plan(text: &str) -> Result<ParsedPlan, ParseError> {
             tasks_line,
             format!(
                 "too many different unit names: {} (a plan may hold at most {MAX_UNIT_NAMES})",
+                reg.names.len()
+            ),
+            format!(
+                "单位名称过多：{}个（一份方案最多{MAX_UNIT_NAMES}个）。",
                 reg.names.len()
             ),
         ));

@@ -198,6 +198,7 @@ pub(super) fn analyse_task(raw: &RawTask, w: &mut Warnings) -> Result<TaskDraft,
                         "the unit note of task {} has unbalanced brackets (a ( or 〈 is not closed)",
                         raw.number
                     ),
+                    format!("第{}项任务的单位说明括号不成对（有“（”或“〈”没有闭合）。", raw.number),
                 )
             })?;
             let content = chars.get(open + 1..close).unwrap_or(&[]);

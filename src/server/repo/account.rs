@@ -61,6 +61,19 @@ pub enum AccountError {
     Db(#[from] sqlx::Error),
 }
 
+impl crate::message::Bilingual for AccountError {
+    fn zh(&self) -> String {
+        match self {
+            AccountError::BadLogin => "账号应为1至64个字母、数字或“.”“_”“-”。".into(),
+            AccountError::WeakPassword => format!("密码至少需要{MIN_PASSWORD_CHARS}个字符。"),
+            AccountError::Exists => "这个账号已经存在。".into(),
+            AccountError::Invalid => "账号或密码不正确。".into(),
+            AccountError::TooSoon(secs) => format!("登录失败次数过多，请{secs}秒后再试。"),
+            AccountError::Hash(_) | AccountError::Db(_) => "服务器出错了，请稍后再试。".into(),
+        }
+    }
+}
+
 /// Wait before the next attempt after `failures` failed sign-ins in a row: 1 s, 2 s, 4 s, …
 /// up to 5 minutes. It slows guessing without locking the office out for good.
 pub fn signin_delay(failures: i64) -> Duration {

@@ -110,8 +110,9 @@ const ROSTER: &str = "组长:王一 市人民政府副市长
 
 #[test]
 fn parse_error_displays_its_line() {
-    let e = ParseError::new(7, "something is wrong");
+    let e = ParseError::new(7, "something is wrong", "有问题。");
     assert_eq!(e.to_string(), "line 7: something is wrong");
+    assert_eq!(crate::message::Bilingual::zh(&e), "第7行：有问题。");
 }
 
 #[test]

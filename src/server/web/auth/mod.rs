@@ -1,6 +1,7 @@
 //! Sign-in and sign-out over plain form posts (they work with JavaScript off). The session
 //! cookie is read in `service::session`.
 
+use crate::message::Bilingual;
 use crate::model::nav::safe_next;
 use crate::pages::account::LoginForm;
 use crate::server::repo::account::{self, AccountError, SESSION_HOURS};
@@ -76,21 +77,15 @@ pub async fn post_login(
             );
             res
         }
-        Err(AccountError::Invalid) => {
+        Err(e @ AccountError::Invalid) => {
             tracing::info!(login = %f.login, "failed sign-in");
             // Not in the audit trail: anyone can post here, and the trail cannot be pruned.
-            refuse(StatusCode::UNAUTHORIZED, "账号或密码不正确。")
+            refuse(StatusCode::UNAUTHORIZED, &e.zh())
         }
-        Err(AccountError::TooSoon(secs)) => refuse(
-            StatusCode::TOO_MANY_REQUESTS,
-            &format!("登录失败次数过多，请{secs}秒后再试。"),
-        ),
+        Err(e @ AccountError::TooSoon(_)) => refuse(StatusCode::TOO_MANY_REQUESTS, &e.zh()),
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
-            refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "服务器出错了，请稍后再试。",
-            )
+            refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.zh())
         }
     }
 }

@@ -41,7 +41,7 @@ fn plan_page(
 }
 
 fn unreadable(e: &crate::plan::ParseError) -> String {
-    format!("无法读取这份方案（第{}行）：{}", e.line, e.message)
+    format!("无法读取这份方案（第{}行）：{}", e.line, e.message_zh)
 }
 
 #[derive(Deserialize, Default)]

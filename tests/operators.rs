@@ -291,3 +291,69 @@ fn what_the_server_writes_is_for_its_owner_only() {
         "an old database stays readable by others: {mode:o}"
     );
 }
+
+#[test]
+fn a_reissue_that_cannot_write_its_file_revokes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| ceping(dir.path(), args);
+    for args in [
+        &["plan", "import", SEED][..],
+        &["round", "create", "--name", "补发"],
+        &[
+            "invite",
+            "--round",
+            "1",
+            "--count",
+            "1",
+            "--out",
+            "codes.csv",
+        ],
+    ] {
+        let (ok, text) = run(args);
+        assert!(ok, "{args:?}: {text}");
+    }
+    let csv = std::fs::read_to_string(dir.path().join("codes.csv")).unwrap();
+    let code = csv
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    // The new code's file would replace one that is there: refused before anything changes.
+    std::fs::write(dir.path().join("taken.csv"), "someone else's file").unwrap();
+    let (ok, text) = run(&[
+        "invite",
+        "revoke",
+        "--round",
+        "1",
+        "--code",
+        &code,
+        "--reissue",
+        "--out",
+        "taken.csv",
+    ]);
+    assert!(!ok && text.contains("must not exist"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("taken.csv")).unwrap(),
+        "someone else's file"
+    );
+    // The code was not revoked: revoking it now works, once, and the new file holds a code.
+    let (ok, text) = run(&[
+        "invite",
+        "revoke",
+        "--round",
+        "1",
+        "--code",
+        &code,
+        "--reissue",
+        "--out",
+        "new.csv",
+    ]);
+    assert!(ok, "{text}");
+    let fresh = std::fs::read_to_string(dir.path().join("new.csv")).unwrap();
+    assert_eq!(fresh.lines().count(), 2, "{fresh}");
+    let (ok, text) = run(&["invite", "revoke", "--round", "1", "--code", &code]);
+    assert!(!ok, "revoked twice: {text}");
+}

@@ -58,6 +58,17 @@ fn read_invitees(path: &PathBuf) -> anyhow::Result<Vec<crate::server::repo::invi
 
 /// Writes codes to a new CSV file (UTF-8 with BOM, so Excel shows Chinese), flushed to disk.
 /// Never overwrites a file: codes are shown only once.
+/// Creates a new file readable by its owner only; refuses to replace one.
+fn create_private(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))
+}
+
 fn write_code_csv(
     path: &std::path::Path,
     prepared: &[(
@@ -66,14 +77,19 @@ fn write_code_csv(
     )],
     base_url: &str,
 ) -> anyhow::Result<()> {
+    write_codes_to(create_private(path)?, prepared, base_url)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+fn write_codes_to(
+    file: std::fs::File,
+    prepared: &[(
+        crate::ballot::InviteCode,
+        crate::server::repo::invite::Invitee,
+    )],
+    base_url: &str,
+) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let file = options
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
     let mut file = std::io::BufWriter::new(file);
     file.write_all("\u{feff}".as_bytes())?;
     let mut w = csv::Writer::from_writer(file);
@@ -89,12 +105,12 @@ fn write_code_csv(
     }
     let file = w
         .into_inner()
-        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+        .map_err(|e| anyhow::anyhow!("cannot write the codes: {e}"))?;
     file.into_inner()?.sync_all()?;
     Ok(())
 }
 
-/// Writes the codes to a new CSV and only then stores their hashes; the file is renamed into
+/// Writes the codes to a new CSV and only then stores their hashes; the file is linked into
 /// place once the database has committed, so a code is never stored without being written
 /// down, nor handed out without being stored.
 async fn write_codes(
@@ -118,8 +134,18 @@ async fn write_codes(
     write_code_csv(&tmp, prepared, base_url)?;
     match repo::invite::issue(pool, round_id, prepared, &cli_actor()).await {
         Ok(_) => {
-            std::fs::rename(&tmp, out)?;
-            Ok(())
+            // A hard link, not a rename: it fails rather than replace a file made meanwhile.
+            let placed = std::fs::hard_link(&tmp, out).with_context(|| {
+                format!(
+                    "the codes are stored, but {} could not be made; they are in {}",
+                    out.display(),
+                    tmp.display()
+                )
+            });
+            if placed.is_ok() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            placed
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
@@ -144,16 +170,35 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             if reissue && out.is_none() {
                 anyhow::bail!("--reissue needs --out FILE.csv for the new code");
             }
-            let fresh = invite::revoke(pool, round, &code, reissue, &cli_actor()).await?;
+            // The file is made before the code is revoked: a path that cannot be written
+            // changes nothing.
+            let file = match (&out, reissue) {
+                (Some(path), true) => Some((path, create_private(path)?)),
+                _ => None,
+            };
+            let fresh = match invite::revoke(pool, round, &code, reissue, &cli_actor()).await {
+                Ok(fresh) => fresh,
+                Err(e) => {
+                    if let Some((path, _)) = &file {
+                        let _ = std::fs::remove_file(path);
+                    }
+                    return Err(e.into());
+                }
+            };
             println!("revoked the code in round {round}");
-            if let (Some(fresh), Some(out)) = (fresh, out) {
+            if fresh.is_none()
+                && let Some((path, _)) = &file
+            {
+                let _ = std::fs::remove_file(path);
+            }
+            if let (Some(fresh), Some((out, file))) = (fresh, file) {
                 // The replacement is stored already; write it out (it is shown only here).
                 let who = Invitee {
                     label: fresh.label.clone(),
                     delegation: fresh.delegation.clone(),
                 };
                 let prepared = vec![(fresh.code, who)];
-                write_code_csv(&out, &prepared, &base_url)?;
+                write_codes_to(file, &prepared, &base_url)?;
                 println!("new code written to {}", out.display());
             }
             Ok(())

@@ -38,5 +38,6 @@ run phone scripts/bench-phone.sh 3
 BENCH_JSON="$log/hall.jsonl" run hall-closed scripts/bench-ballots.sh "$ballots" 500
 BENCH_JSON="$log/hall.jsonl" run hall-open scripts/bench-ballots.sh "$ballots" 500 1000
 run results scripts/bench-results.sh "$results" 7 30
+run seal scripts/bench-seal.sh "$results"
 
 python3 scripts/benchmarks_report.py "$log" "$out" "$started" "$load_before" "$ballots" "$results"

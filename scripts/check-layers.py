@@ -27,7 +27,8 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # prefix wins). Edges may only point to the same layer or a lower one.
 LAYERS = [
     ("core", ["crate::plan", "crate::ballot", "crate::results", "crate::charts",
-              "crate::export", "crate::audit", "crate::clock", "crate::message"]),
+              "crate::export", "crate::audit", "crate::clock", "crate::message",
+              "crate::seal"]),
     ("model", ["crate::model", "crate::error"]),
     ("repo", ["crate::server::repo", "crate::server::db"]),
     ("service", ["crate::server::service"]),

@@ -36,6 +36,10 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod charts;
 
+/// Sealed ballots: the tellers' key ceremony, sealing, the count with proofs. Pure.
+#[cfg(feature = "ssr")]
+pub mod seal;
+
 /// Time: the server's one clock, Beijing time, and how instants are written. Pure but for
 /// the clock.
 pub mod clock;

@@ -1,0 +1,284 @@
+//! One ciphertext per (item, level), how a ballot is sealed, and how sealed ballots add up.
+//!
+//! A cell is exponential ElGamal: `(rG, rX + mG)` for the round's joint key `X`, `m` 0 or 1.
+//! Sealing is the hot path of the ballot box, so it avoids the general-purpose calls: both
+//! multiplications use precomputed tables (`G`'s is built in, `X`'s is made once per round),
+//! and the points are compressed together with one field inversion for the whole ballot
+//! (`double_and_compress_batch`, with the scalar halved so that doubling gives the point).
+
+use super::{KeySet, SealError};
+use curve25519_dalek::constants::{RISTRETTO_BASEPOINT_POINT, RISTRETTO_BASEPOINT_TABLE};
+use curve25519_dalek::ristretto::{CompressedRistretto, RistrettoBasepointTable, RistrettoPoint};
+use curve25519_dalek::scalar::Scalar;
+use curve25519_dalek::traits::Identity;
+use rand::{CryptoRng, RngCore};
+use subtle::{Choice, ConditionallySelectable};
+
+/// Bytes of one stored cell: two compressed points.
+pub const CELL_BYTES: usize = 64;
+
+/// One ciphertext: `c1 = rG`, `c2 = rX + mG`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    pub c1: RistrettoPoint,
+    pub c2: RistrettoPoint,
+}
+
+impl Cell {
+    /// The encryption of 0 with no randomness: what sums start from.
+    pub fn zero() -> Cell {
+        Cell {
+            c1: RistrettoPoint::identity(),
+            c2: RistrettoPoint::identity(),
+        }
+    }
+
+    pub fn to_bytes(&self) -> [u8; CELL_BYTES] {
+        let mut out = [0u8; CELL_BYTES];
+        out[..32].copy_from_slice(self.c1.compress().as_bytes());
+        out[32..].copy_from_slice(self.c2.compress().as_bytes());
+        out
+    }
+
+    /// Reads a stored cell; `None` when either half is not a canonical point encoding.
+    pub fn from_bytes(bytes: &[u8]) -> Option<Cell> {
+        if bytes.len() != CELL_BYTES {
+            return None;
+        }
+        let point = |b: &[u8]| CompressedRistretto::from_slice(b).ok()?.decompress();
+        Some(Cell {
+            c1: point(&bytes[..32])?,
+            c2: point(&bytes[32..])?,
+        })
+    }
+
+    /// The library's ciphertext type, for decryption shares and their proofs. (Its fields are
+    /// private, so it is read from its own serialized form.)
+    pub fn to_ciphertext(&self) -> elastic_elgamal::Ciphertext<super::G> {
+        use base64ct::{Base64UrlUnpadded, Encoding};
+        let b64 = |p: &RistrettoPoint| Base64UrlUnpadded::encode_string(p.compress().as_bytes());
+        let json = serde_json::json!({
+            "random_element": b64(&self.c1),
+            "blinded_element": b64(&self.c2),
+        });
+        serde_json::from_value(json).expect("two compressed points are a ciphertext")
+    }
+}
+
+impl std::ops::Add for Cell {
+    type Output = Cell;
+    fn add(self, rhs: Cell) -> Cell {
+        Cell {
+            c1: self.c1 + rhs.c1,
+            c2: self.c2 + rhs.c2,
+        }
+    }
+}
+
+impl std::ops::AddAssign for Cell {
+    fn add_assign(&mut self, rhs: Cell) {
+        self.c1 += rhs.c1;
+        self.c2 += rhs.c2;
+    }
+}
+
+impl std::ops::SubAssign for Cell {
+    fn sub_assign(&mut self, rhs: Cell) {
+        self.c1 -= rhs.c1;
+        self.c2 -= rhs.c2;
+    }
+}
+
+/// Seals ballots to one round's joint key. Made once per round (building `X`'s table costs
+/// about as much as sealing a few ballots) and shared by every request.
+pub struct Sealer {
+    key: RistrettoPoint,
+    key_table: RistrettoBasepointTable,
+    /// `G / 2`: adding it before the batch's doubling adds `G`.
+    half_g: RistrettoPoint,
+    levels: usize,
+}
+
+impl Sealer {
+    /// `levels`: the round's scale has this many levels; every item gets that many cells.
+    pub fn new(keys: &KeySet, levels: usize) -> Sealer {
+        let key = keys.shared_key().as_element();
+        Sealer {
+            key,
+            key_table: RistrettoBasepointTable::create(&key),
+            half_g: RISTRETTO_BASEPOINT_POINT * Scalar::from(2u64).invert(),
+            levels,
+        }
+    }
+
+    pub fn levels(&self) -> usize {
+        self.levels
+    }
+
+    /// The joint key, compressed (what the round shows as its fingerprint).
+    pub fn key_bytes(&self) -> [u8; 32] {
+        self.key.compress().to_bytes()
+    }
+
+    /// Bytes of a sealed ballot of `items` items.
+    pub fn ballot_bytes(&self, items: usize) -> usize {
+        items * self.levels * CELL_BYTES
+    }
+
+    /// Seals one ballot: for each item its level (`None`: left unrated). The result is
+    /// `items × levels` cells, item by item, as bytes.
+    ///
+    /// # Panics
+    /// If a level is not below the sealer's number of levels (the ballot decoder has refused
+    /// such a ballot before it gets here).
+    pub fn seal<R: RngCore + CryptoRng>(&self, choices: &[Option<usize>], rng: &mut R) -> Vec<u8> {
+        let mut halves = Vec::with_capacity(choices.len() * self.levels * 2);
+        for choice in choices {
+            if let Some(level) = choice {
+                assert!(*level < self.levels, "level {level} is off the scale");
+            }
+            for level in 0..self.levels {
+                // r/2 is as uniformly random as r: pick it, and let the doubling make r.
+                let half_r = Scalar::random(rng);
+                let chosen = Choice::from(u8::from(*choice == Some(level)));
+                let m = RistrettoPoint::conditional_select(
+                    &RistrettoPoint::identity(),
+                    &self.half_g,
+                    chosen,
+                );
+                halves.push(RISTRETTO_BASEPOINT_TABLE * &half_r);
+                halves.push(&self.key_table * &half_r + m);
+            }
+        }
+        let compressed = RistrettoPoint::double_and_compress_batch(&halves);
+        let mut out = Vec::with_capacity(compressed.len() * 32);
+        for p in &compressed {
+            out.extend_from_slice(p.as_bytes());
+        }
+        out
+    }
+
+    /// Seals with the general-purpose path (a fresh `r` per cell, no tables): the reference
+    /// the fast path is tested against.
+    #[cfg(test)]
+    pub fn seal_plainly<R: RngCore + CryptoRng>(
+        &self,
+        choices: &[Option<usize>],
+        rng: &mut R,
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        for choice in choices {
+            for level in 0..self.levels {
+                let r = Scalar::random(rng);
+                let m = if *choice == Some(level) {
+                    RISTRETTO_BASEPOINT_POINT
+                } else {
+                    RistrettoPoint::identity()
+                };
+                let cell = Cell {
+                    c1: RISTRETTO_BASEPOINT_POINT * r,
+                    c2: self.key * r + m,
+                };
+                out.extend_from_slice(&cell.to_bytes());
+            }
+        }
+        out
+    }
+}
+
+/// The running sum of a round's sealed ballots: one cell per (item, level), and how many
+/// ballots went in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tally {
+    pub cells: Vec<Cell>,
+    pub ballots: u64,
+}
+
+impl Tally {
+    pub fn new(cells: usize) -> Tally {
+        Tally {
+            cells: vec![Cell::zero(); cells],
+            ballots: 0,
+        }
+    }
+
+    /// Adds one sealed ballot (as stored).
+    pub fn add(&mut self, ballot: &[u8]) -> Result<(), SealError> {
+        let expected = self.cells.len() * CELL_BYTES;
+        if ballot.len() != expected {
+            return Err(SealError::BallotLength {
+                expected,
+                got: ballot.len(),
+            });
+        }
+        // Every cell is read before any is added: a damaged ballot changes nothing.
+        let cells = ballot
+            .chunks_exact(CELL_BYTES)
+            .map(Cell::from_bytes)
+            .collect::<Option<Vec<_>>>()
+            .ok_or(SealError::NotAPoint)?;
+        for (sum, cell) in self.cells.iter_mut().zip(cells) {
+            *sum += cell;
+        }
+        self.ballots += 1;
+        Ok(())
+    }
+
+    /// Adds another partial sum (of other ballots).
+    pub fn merge(&mut self, other: Tally) {
+        for (sum, cell) in self.cells.iter_mut().zip(other.cells) {
+            *sum += cell;
+        }
+        self.ballots += other.ballots;
+    }
+
+    /// Sums sealed ballots on `threads` threads (reading a point back is the costly part).
+    pub fn of_ballots<B: AsRef<[u8]> + Sync>(
+        cells: usize,
+        ballots: &[B],
+        threads: usize,
+    ) -> Result<Tally, SealError> {
+        let threads = threads.max(1);
+        let chunk = ballots.len().div_ceil(threads).max(1);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = ballots
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        let mut t = Tally::new(cells);
+                        for b in part {
+                            t.add(b.as_ref())?;
+                        }
+                        Ok::<_, SealError>(t)
+                    })
+                })
+                .collect();
+            let mut total = Tally::new(cells);
+            for part in parts {
+                total.merge(part.join().expect("a summing thread panicked")?);
+            }
+            Ok(total)
+        })
+    }
+
+    /// The sums as stored: cells in order, 64 bytes each.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.cells.iter().flat_map(|c| c.to_bytes()).collect()
+    }
+
+    /// Reads stored sums back.
+    pub fn from_bytes(bytes: &[u8], ballots: u64) -> Result<Tally, SealError> {
+        if !bytes.len().is_multiple_of(CELL_BYTES) {
+            return Err(SealError::BallotLength {
+                expected: bytes.len() / CELL_BYTES * CELL_BYTES,
+                got: bytes.len(),
+            });
+        }
+        let cells = bytes
+            .chunks_exact(CELL_BYTES)
+            .map(Cell::from_bytes)
+            .collect::<Option<Vec<_>>>()
+            .ok_or(SealError::NotAPoint)?;
+        Ok(Tally { cells, ballots })
+    }
+}

@@ -1,0 +1,482 @@
+//! The sealing scheme tried as a teller, the server and an attacker would: round trips against
+//! a plaintext recount the test keeps to itself, every k of n, fewer than k, forged steps and
+//! shares, damaged ballots.
+
+use super::ceremony::{Message, STEPS, solo};
+use super::count::{SHARE_BYTES, open, verify_share};
+use super::*;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+fn rng(seed: u64) -> StdRng {
+    StdRng::seed_from_u64(seed)
+}
+
+/// Random ballots: for each item a level or (one time in five) nothing.
+fn random_ballots(
+    rng: &mut StdRng,
+    ballots: usize,
+    items: usize,
+    levels: usize,
+) -> Vec<Vec<Option<usize>>> {
+    (0..ballots)
+        .map(|_| {
+            (0..items)
+                .map(|_| (rng.gen_range(0..5) != 0).then(|| rng.gen_range(0..levels)))
+                .collect()
+        })
+        .collect()
+}
+
+/// The count the test keeps: per (item, level), item by item.
+fn recount(ballots: &[Vec<Option<usize>>], items: usize, levels: usize) -> Vec<u64> {
+    let mut cells = vec![0u64; items * levels];
+    for b in ballots {
+        for (item, choice) in b.iter().enumerate() {
+            if let Some(level) = choice {
+                cells[item * levels + level] += 1;
+            }
+        }
+    }
+    cells
+}
+
+fn shares_of(
+    files: &[TellerFile],
+    board: &Board,
+    tally: &Tally,
+    who: &[usize],
+    rng: &mut StdRng,
+) -> Vec<(usize, Vec<elastic_elgamal::VerifiableDecryption<G>>)> {
+    let keys = board.final_key_set().unwrap();
+    who.iter()
+        .map(|&t| {
+            let share = files[t].count_share(tally, rng).unwrap();
+            (
+                t,
+                verify_share(&keys, &board.context, tally, &share).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn sealed_ballots_count_as_the_plaintext_recount_for_every_two_of_three() {
+    let mut r = rng(1);
+    let (items, levels) = (7, 4);
+    let (board, files) = solo("round 1", 3, 2, &mut r).unwrap();
+    assert!(files.iter().all(TellerFile::is_done));
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, levels);
+    let ballots = random_ballots(&mut r, 120, items, levels);
+    let mut sealed: Vec<Vec<u8>> = ballots.iter().map(|b| sealer.seal(b, &mut r)).collect();
+    // The general-purpose path gives ciphertexts the same count reads.
+    let extra = random_ballots(&mut r, 5, items, levels);
+    sealed.extend(extra.iter().map(|b| sealer.seal_plainly(b, &mut r)));
+    assert!(sealed.iter().all(|b| b.len() == sealer.ballot_bytes(items)));
+    let all: Vec<_> = ballots.iter().chain(&extra).cloned().collect();
+    let want = recount(&all, items, levels);
+
+    let tally = Tally::of_ballots(items * levels, &sealed, 2).unwrap();
+    assert_eq!(tally.ballots, 125);
+    for who in [[0, 1], [1, 2], [0, 2], [2, 0]] {
+        let counts = open(
+            &keys,
+            &tally,
+            &shares_of(&files, &board, &tally, &who, &mut r),
+        )
+        .unwrap();
+        assert_eq!(counts.cells, want, "tellers {who:?}");
+    }
+    // All three together open it too.
+    let counts = open(
+        &keys,
+        &tally,
+        &shares_of(&files, &board, &tally, &[0, 1, 2], &mut r),
+    )
+    .unwrap();
+    assert_eq!(counts.cells, want);
+    // Unrated: whatever the levels leave of the ballots.
+    for (item, (levels_count, unrated)) in counts.per_item(levels).unwrap().iter().enumerate() {
+        let blank = all.iter().filter(|b| b[item].is_none()).count() as u64;
+        assert_eq!(*unrated, blank, "item {item}");
+        assert_eq!(levels_count.iter().sum::<u64>() + unrated, 125);
+    }
+}
+
+#[test]
+fn other_shapes_of_teller_groups_work() {
+    let mut r = rng(2);
+    for (n, k) in [(1, 1), (2, 2), (5, 3)] {
+        let (board, files) = solo("round 2", n, k, &mut r).unwrap();
+        let keys = board.final_key_set().unwrap();
+        let sealer = Sealer::new(&keys, 3);
+        let ballots = random_ballots(&mut r, 20, 3, 3);
+        let sealed: Vec<_> = ballots.iter().map(|b| sealer.seal(b, &mut r)).collect();
+        let tally = Tally::of_ballots(9, &sealed, 1).unwrap();
+        let who: Vec<usize> = (n - k..n).collect();
+        let counts = open(
+            &keys,
+            &tally,
+            &shares_of(&files, &board, &tally, &who, &mut r),
+        )
+        .unwrap();
+        assert_eq!(counts.cells, recount(&ballots, 3, 3), "{k} of {n}");
+    }
+}
+
+#[test]
+fn fewer_than_k_tellers_cannot_open_the_count() {
+    let mut r = rng(3);
+    let (board, files) = solo("round 3", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, 2);
+    // Every ballot chose level 0 of the one item: the count is 9.
+    let sealed: Vec<_> = (0..9).map(|_| sealer.seal(&[Some(0)], &mut r)).collect();
+    let tally = Tally::of_ballots(2, &sealed, 1).unwrap();
+    for t in 0..3 {
+        let one = shares_of(&files, &board, &tally, &[t], &mut r);
+        assert_eq!(
+            open(&keys, &tally, &one),
+            Err(SealError::NotEnoughShares { needed: 2, got: 1 })
+        );
+        // The same teller twice is still one teller.
+        let twice = vec![one[0].clone(), one[0].clone()];
+        assert!(matches!(
+            open(&keys, &tally, &twice),
+            Err(SealError::NotEnoughShares { .. })
+        ));
+        // And a single teller's share, used as if it were the whole decryption, gives no count:
+        // c2 − x_t·c1 is not m·G for any m up to the ballots.
+        let table = elastic_elgamal::DiscreteLogTable::<G>::new(0..=1000);
+        let alone = one[0].1[0];
+        assert_eq!(
+            alone.decrypt(tally.cells[0].to_ciphertext(), &table),
+            None,
+            "teller {t}"
+        );
+    }
+    // With two, it is 9.
+    let two = shares_of(&files, &board, &tally, &[0, 2], &mut r);
+    assert_eq!(open(&keys, &tally, &two).unwrap().cells, vec![9, 0]);
+}
+
+#[test]
+fn forged_or_misplaced_decryption_shares_are_refused() {
+    let mut r = rng(4);
+    let (board, files) = solo("round 4", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, 2);
+    let sealed: Vec<_> = (0..4)
+        .map(|i| sealer.seal(&[Some(i % 2), None], &mut r))
+        .collect();
+    let tally = Tally::of_ballots(4, &sealed, 1).unwrap();
+    let good = files[1].count_share(&tally, &mut r).unwrap();
+    assert!(verify_share(&keys, &board.context, &tally, &good).is_ok());
+
+    let refused = |share: &CountShare| {
+        matches!(
+            verify_share(&keys, &board.context, &tally, share),
+            Err(SealError::BadShare { .. } | SealError::NoSuchTeller(_))
+        )
+    };
+    // A byte of the proof changed.
+    let mut s = good.clone();
+    let mut b = hex::decode(&s.shares[0]).unwrap();
+    b[SHARE_BYTES - 1] ^= 1;
+    s.shares[0] = hex::encode(b);
+    assert!(refused(&s));
+    // The decryption point changed (a teller shading the count), proof kept.
+    let mut s = good.clone();
+    let other = files[1].count_share(&tally, &mut r).unwrap();
+    let (mine, theirs) = (
+        hex::decode(&s.shares[0]).unwrap(),
+        hex::decode(&other.shares[1]).unwrap(),
+    );
+    s.shares[0] = hex::encode([&theirs[..32], &mine[32..]].concat());
+    assert!(refused(&s));
+    // Shares moved to other cells.
+    let mut s = good.clone();
+    s.shares.swap(0, 1);
+    assert!(refused(&s));
+    // Teller 1's shares presented as teller 0's.
+    let mut s = good.clone();
+    s.teller = 0;
+    assert!(refused(&s));
+    // Too few, or for another ceremony, or a teller who does not exist.
+    let mut s = good.clone();
+    s.shares.pop();
+    assert!(refused(&s));
+    let mut s = good.clone();
+    s.context.push('x');
+    assert!(refused(&s));
+    let mut s = good.clone();
+    s.teller = 3;
+    assert!(refused(&s));
+    // Shares of a different tally (one ballot more) do not check against this one.
+    let mut bigger = tally.clone();
+    bigger
+        .add(&sealer.seal(&[Some(0), Some(1)], &mut r))
+        .unwrap();
+    let wrong = files[1].count_share(&bigger, &mut r).unwrap();
+    assert!(refused(&wrong));
+}
+
+#[test]
+fn the_board_refuses_steps_out_of_order_twice_or_forged() {
+    let mut r = rng(5);
+    let mut board = Board::new("round 5", 3, 2, &mut r).unwrap();
+    let mut files = Vec::new();
+    let mut firsts = Vec::new();
+    for i in 0..3 {
+        let (f, m) = TellerFile::new(&board, i, &mut r).unwrap();
+        files.push(f);
+        firsts.push(m);
+    }
+    assert!(matches!(
+        TellerFile::new(&board, 3, &mut r),
+        Err(SealError::NoSuchTeller(3))
+    ));
+    board.accept(0, firsts[0].clone()).unwrap();
+    assert_eq!(
+        board.accept(0, firsts[0].clone()),
+        Err(SealError::AlreadyPosted { teller: 0 })
+    );
+    assert_eq!(
+        board.accept(5, firsts[1].clone()),
+        Err(SealError::NoSuchTeller(5))
+    );
+    // Teller 0 cannot go on before the others have committed.
+    assert_eq!(
+        files[0].advance(&board, &mut r).unwrap().map(|m| m.step()),
+        None
+    );
+    board.accept(1, firsts[1].clone()).unwrap();
+    board.accept(2, firsts[2].clone()).unwrap();
+    assert!(board.key_set().is_err(), "no key before the polynomials");
+
+    let polys: Vec<Message> = files
+        .iter_mut()
+        .map(|f| f.advance(&board, &mut r).unwrap().unwrap())
+        .collect();
+    // A polynomial of the wrong length, or another teller's (its proof is for their key, but a
+    // forged copy under teller 0 must still be a well-formed step; the tellers' own check of the
+    // commitment catches it below).
+    if let Message::Polynomial { info } = &polys[0] {
+        let mut short = info.clone();
+        short.polynomial.pop();
+        let e = board.accept(0, Message::Polynomial { info: short });
+        assert!(
+            matches!(e, Err(SealError::Invalid { teller: 0, .. })),
+            "{e:?}"
+        );
+        let mut swapped = info.clone();
+        swapped.polynomial.swap(0, 1);
+        let e = board.accept(0, Message::Polynomial { info: swapped });
+        assert!(
+            matches!(e, Err(SealError::Invalid { teller: 0, .. })),
+            "{e:?}"
+        );
+    }
+    // A step skipped.
+    let e = board.accept(0, Message::Shares { shares: vec![] });
+    assert!(matches!(e, Err(SealError::OutOfOrder { .. })), "{e:?}");
+    for (i, m) in polys.into_iter().enumerate() {
+        board.accept(i, m).unwrap();
+    }
+    assert!(board.key_set().is_ok());
+    assert!(
+        board.final_key_set().is_err(),
+        "not final before everyone is done"
+    );
+
+    let shares: Vec<Message> = files
+        .iter_mut()
+        .map(|f| f.advance(&board, &mut r).unwrap().unwrap())
+        .collect();
+    // Shares that leave a teller out.
+    if let Message::Shares { shares } = &shares[0] {
+        let mut fewer = shares.clone();
+        fewer.pop();
+        let e = board.accept(0, Message::Shares { shares: fewer });
+        assert!(matches!(e, Err(SealError::Invalid { .. })), "{e:?}");
+    }
+    for (i, m) in shares.into_iter().enumerate() {
+        board.accept(i, m).unwrap();
+    }
+    // A "done" that states another joint key.
+    let done: Vec<Message> = files
+        .iter_mut()
+        .map(|f| f.advance(&board, &mut r).unwrap().unwrap())
+        .collect();
+    let (other_board, _) = solo("round 5", 3, 2, &mut r).unwrap();
+    let other_key = other_board.final_key_set().unwrap().shared_key().clone();
+    let e = board.accept(
+        0,
+        Message::Done {
+            joint_key: other_key,
+        },
+    );
+    assert!(matches!(e, Err(SealError::Invalid { .. })), "{e:?}");
+    for (i, m) in done.into_iter().enumerate() {
+        board.accept(i, m).unwrap();
+    }
+    assert!(board.complete());
+    assert_eq!(board.progress(), vec![STEPS; 3]);
+    assert!(board.final_key_set().is_ok());
+    // A file of another ceremony does not advance on this board.
+    let mut foreign = solo("round 6", 3, 2, &mut r).unwrap().1.remove(0);
+    assert_eq!(
+        foreign.advance(&board, &mut r).err(),
+        Some(SealError::OtherCeremony)
+    );
+}
+
+#[test]
+fn a_teller_refuses_a_share_the_relay_changed() {
+    let mut r = rng(6);
+    let mut board = Board::new("round 7", 3, 2, &mut r).unwrap();
+    let mut files: Vec<TellerFile> = (0..3)
+        .map(|i| {
+            let (f, m) = TellerFile::new(&board, i, &mut r).unwrap();
+            board.accept(i, m).unwrap();
+            f
+        })
+        .collect();
+    for _ in 0..2 {
+        for f in &mut files {
+            let m = f.advance(&board, &mut r).unwrap().unwrap();
+            board.accept(f.index, m).unwrap();
+        }
+    }
+    // The server (the relay) flips a bit of the share teller 0 sealed for teller 1.
+    if let Some(Message::Shares { shares }) = board.posted[0].get_mut(2) {
+        let s = shares.iter_mut().find(|s| s.to == 1).unwrap();
+        let mut b = hex::decode(&s.sealed).unwrap();
+        b[3] ^= 0x10;
+        s.sealed = hex::encode(b);
+    }
+    let before = serde_json::to_string(&files[1]).unwrap();
+    let e = files[1].advance(&board, &mut r);
+    assert!(
+        matches!(e, Err(SealError::Invalid { teller: 0, .. })),
+        "{e:?}"
+    );
+    // The refusal leaves the file as it was.
+    assert_eq!(serde_json::to_string(&files[1]).unwrap(), before);
+    // The untouched shares open: teller 2 finishes.
+    assert!(files[2].advance(&board, &mut r).unwrap().is_some());
+}
+
+#[test]
+fn teller_files_survive_a_save_and_hide_their_secrets_from_debug() {
+    let mut r = rng(7);
+    let (board, files) = solo("round 8", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let saved = serde_json::to_string(&files[2]).unwrap();
+    let loaded: TellerFile = serde_json::from_str(&saved).unwrap();
+    assert!(loaded.is_done());
+    let board_again: Board = serde_json::from_str(&serde_json::to_string(&board).unwrap()).unwrap();
+    assert_eq!(
+        board_again.final_key_set().unwrap().shared_key(),
+        keys.shared_key()
+    );
+    let sealer = Sealer::new(&keys, 2);
+    let sealed: Vec<_> = (0..3).map(|_| sealer.seal(&[Some(1)], &mut r)).collect();
+    let tally = Tally::of_ballots(2, &sealed, 1).unwrap();
+    let share = loaded.count_share(&tally, &mut r).unwrap();
+    let first = files[0].count_share(&tally, &mut r).unwrap();
+    let verified = vec![
+        (
+            0,
+            verify_share(&keys, &board.context, &tally, &first).unwrap(),
+        ),
+        (
+            2,
+            verify_share(&keys, &board.context, &tally, &share).unwrap(),
+        ),
+    ];
+    assert_eq!(open(&keys, &tally, &verified).unwrap().cells, vec![0, 3]);
+    let shown = format!("{:?}", files[0]);
+    assert!(
+        !shown.contains("exchange") && !shown.contains("state"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn the_same_choices_sealed_twice_share_no_byte_pattern() {
+    let mut r = rng(8);
+    let (board, _) = solo("round 9", 3, 2, &mut r).unwrap();
+    let sealer = Sealer::new(&board.final_key_set().unwrap(), 4);
+    let choices = [Some(0), Some(3), None, Some(1)];
+    let a = sealer.seal(&choices, &mut r);
+    let b = sealer.seal(&choices, &mut r);
+    assert_eq!(a.len(), 4 * 4 * CELL_BYTES);
+    for (i, (x, y)) in a.chunks(32).zip(b.chunks(32)).enumerate() {
+        assert_ne!(x, y, "point {i} repeats");
+    }
+    // A chosen cell and an unchosen one are both two random-looking points: no fixed bytes.
+    let zero_cells = a
+        .chunks(CELL_BYTES)
+        .filter(|c| c.iter().all(|&b| b == 0))
+        .count();
+    assert_eq!(zero_cells, 0);
+}
+
+#[test]
+fn damaged_ballots_are_refused_and_change_no_sum() {
+    let mut r = rng(9);
+    let (board, _) = solo("round 10", 1, 1, &mut r).unwrap();
+    let sealer = Sealer::new(&board.final_key_set().unwrap(), 2);
+    let mut tally = Tally::new(4);
+    tally
+        .add(&sealer.seal(&[Some(0), Some(1)], &mut r))
+        .unwrap();
+    let before = tally.clone();
+    let good = sealer.seal(&[Some(1), None], &mut r);
+    assert!(matches!(
+        tally.add(&good[..good.len() - 1]),
+        Err(SealError::BallotLength { .. })
+    ));
+    let mut bad = good.clone();
+    // The last cell's second point: bytes that are not a canonical encoding.
+    let end = bad.len();
+    bad[end - 32..].copy_from_slice(&[0xff; 32]);
+    assert_eq!(tally.add(&bad), Err(SealError::NotAPoint));
+    assert_eq!(tally, before);
+    // Stored sums read back.
+    let again = Tally::from_bytes(&tally.to_bytes(), tally.ballots).unwrap();
+    assert_eq!(again, tally);
+}
+
+#[test]
+fn parameters_out_of_range_are_refused() {
+    let mut r = rng(10);
+    for (n, k) in [(0, 0), (3, 0), (3, 4), (MAX_TELLERS + 1, 2)] {
+        assert!(
+            matches!(
+                Board::new("x", n, k, &mut r),
+                Err(SealError::BadParams { .. })
+            ),
+            "{n}/{k}"
+        );
+    }
+}
+
+#[test]
+fn a_count_that_does_not_fit_the_ballots_is_refused() {
+    let counts = Counts {
+        cells: vec![3, 2, 1, 1],
+        ballots: 4,
+    };
+    assert!(counts.per_item(2).is_err(), "item 0 has 5 of 4 ballots");
+    let fine = Counts {
+        cells: vec![3, 1, 0, 0],
+        ballots: 4,
+    };
+    assert_eq!(
+        fine.per_item(2).unwrap(),
+        vec![(vec![3, 1], 0), (vec![0, 0], 4)]
+    );
+}

@@ -6,7 +6,7 @@
 # Usage: scripts/benchmarks.sh [OUT=BENCHMARKS.md]
 #   BALLOTS=20000   deputies per hall run (closed and open loop)
 #   RESULTS=100000  ballots stored for the results and export benchmark
-# Takes about 8 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
+# Takes about 25 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-BENCHMARKS.md}

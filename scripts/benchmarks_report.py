@@ -119,8 +119,9 @@ target("ready to answer within 0.5 s of starting",
 # Sealed ballots (the scheme alone: the ballot box does not seal yet).
 if "seal_us" in m:
     us, cells, size = m["seal_us"][0]
-    target("sealing one ballot on the server (measured; no target of its own)",
-           f"{float(us):,.0f} µs on one core for {cells} cells ({int(size):,} bytes)", True)
+    rows.append(("sealing one ballot on the server (no target of its own; it bounds the ballots/s "
+                 "once the ballot box seals)",
+                 f"{float(us):,.0f} µs on one core for {cells} cells ({int(size):,} bytes)", "—"))
 if "seal_count_s" in m:
     n, secs = m["seal_count_s"][0]
     target(f"count of {int(n):,} sealed ballots by 2 of 3 tellers, end to end: under 30 s",
@@ -128,7 +129,7 @@ if "seal_count_s" in m:
            float(secs) < 30, f"{float(secs) / 30 - 1:+.0%} of the target")
 
 md = ["# Benchmarks", "",
-      "Written by `scripts/benchmarks.sh`; rerun it to measure again (about 8 minutes). "
+      "Written by `scripts/benchmarks.sh`; rerun it to measure again (about 25 minutes). "
       "Nothing here is asserted by the tests: the numbers are read, and compared between runs.", "",
       "## Machine", ""] + machine + ["", "## Targets", "",
       "| target | measured | met |", "|---|---|---|"]

@@ -479,7 +479,18 @@ pub fn solo<R: RngCore + CryptoRng>(
     k: usize,
     rng: &mut R,
 ) -> Result<(Board, Vec<TellerFile>), SealError> {
-    let mut board = Board::new(purpose, n, k, rng)?;
+    solo_on(Board::new(purpose, n, k, rng)?, rng)
+}
+
+/// [`solo`] on a board made already (nobody may have posted to it).
+pub fn solo_on<R: RngCore + CryptoRng>(
+    mut board: Board,
+    rng: &mut R,
+) -> Result<(Board, Vec<TellerFile>), SealError> {
+    if board.have_posted(0) > 0 {
+        return Err(SealError::AlreadyPosted { teller: 0 });
+    }
+    let n = board.params.shares;
     let mut files = Vec::with_capacity(n);
     for i in 0..n {
         let (file, message) = TellerFile::new(&board, i, rng)?;

@@ -35,29 +35,30 @@ pub type G = elastic_elgamal::group::Ristretto;
 /// share (what their decryption shares are checked against).
 pub type KeySet = elastic_elgamal::sharing::PublicKeySet<G>;
 
-/// Why sealed data could not be used. Messages are English; these are refusals the CLI prints or
+/// Why sealed data could not be used. Tellers are counted from 0 in the fields and from 1 in
+/// the messages, as people number them. Messages are English; these are refusals the CLI prints or
 /// the server logs, and the pages word them through [`crate::message::Bilingual`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SealError {
     #[error("the tellers must be 1 to {max}, with a threshold from 1 to their number")]
     BadParams { max: usize },
-    #[error("teller {0} is not one of this round's tellers")]
+    #[error("teller {} is not one of this round's tellers", .0 + 1)]
     NoSuchTeller(usize),
     #[error("a sealed ballot must be {expected} bytes; this one is {got}")]
     BallotLength { expected: usize, got: usize },
     #[error("a sealed ballot holds a value that is not a point of the group")]
     NotAPoint,
-    #[error("teller {teller} has already posted this step of the key ceremony")]
+    #[error("teller {} has already posted this step of the key ceremony", .teller + 1)]
     AlreadyPosted { teller: usize },
-    #[error("teller {teller} posted a step out of order: {what}")]
+    #[error("teller {} posted a step out of order: {what}", .teller + 1)]
     OutOfOrder { teller: usize, what: &'static str },
-    #[error("teller {teller}'s message does not check: {why}")]
+    #[error("teller {}'s message does not check: {why}", .teller + 1)]
     Invalid { teller: usize, why: String },
     #[error("this teller file belongs to another round or ceremony")]
     OtherCeremony,
     #[error("the key ceremony is not complete")]
     NotReady,
-    #[error("teller {teller}'s decryption shares do not check: {why}")]
+    #[error("teller {}'s decryption shares do not check: {why}", .teller + 1)]
     BadShare { teller: usize, why: String },
     #[error("{got} tellers' shares are not enough: {needed} are needed")]
     NotEnoughShares { needed: usize, got: usize },

@@ -6,6 +6,7 @@ mod export;
 mod invite;
 mod plan;
 mod round;
+mod tellers;
 mod user;
 
 pub use audit::AuditCommand;
@@ -13,6 +14,7 @@ pub use export::{CsvTable, ExportFormat};
 pub use invite::{InviteAction, InviteArgs};
 pub use plan::PlanCommand;
 pub use round::{Items, RoundCommand, ScaleChoice, Switch};
+pub use tellers::TellersCommand;
 pub use user::{RoleChoice, UserCommand};
 
 use crate::server::db;
@@ -51,6 +53,9 @@ pub enum Command {
     /// Evaluation rounds: create, open, close, reopen, list.
     #[command(subcommand)]
     Round(RoundCommand),
+    /// A round's tellers (监票人): name them, make their keys, see the key ceremony.
+    #[command(subcommand)]
+    Tellers(TellersCommand),
     /// Make invitation codes for a round (one per deputy), or revoke / reissue one.
     Invite(InviteArgs),
     /// Accounts of evaluators and the office.
@@ -123,6 +128,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(cmd) => plan::run(db, cmd).await,
         Command::Round(cmd) => with_pool(db, |pool| round::run(pool, cmd)).await,
         Command::User(cmd) => user::run(db, cmd).await,
+        Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd)).await,
         Command::Invite(args) => with_pool(db, |pool| invite::run(pool, args)).await,
         Command::Audit(cmd) => with_pool(db, |pool| audit::run(pool, cmd)).await,
         Command::Export {

@@ -11,3 +11,4 @@ pub mod plan;
 pub mod results;
 pub mod round;
 pub mod score;
+pub mod tellers;

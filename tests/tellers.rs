@@ -97,22 +97,44 @@ async fn three_tellers_make_their_keys_in_turns_and_any_two_open_a_count() {
     );
     assert!(text.contains("3 tellers, any 2 of them"), "{text}");
     // Each teller runs keygen; each run goes as far as the others allow, then says whom it
-    // waits for. Round by round, as three people at three terminals would.
-    for round in 0..STEPS {
+    // waits for, or asks the teller to compare the board's fingerprint with the others before
+    // any share is sent. Round by round, as three people at three terminals would.
+    let mut prints: Vec<Option<String>> = vec![None; 3];
+    for round in 0..STEPS + 1 {
         for teller in 1..=3 {
             let key = format!("t{teller}.json");
-            let teller = teller.to_string();
-            let text = ok(
-                d,
-                &[
-                    "tellers", "keygen", "--round", "1", "--teller", &teller, "--key", &key,
-                ],
-            );
-            if round == 0 && teller == "1" {
+            let n = teller.to_string();
+            let mut args = vec![
+                "tellers", "keygen", "--round", "1", "--teller", &n, "--key", &key,
+            ];
+            let given = prints[teller - 1].clone();
+            if let Some(f) = &given {
+                args.extend(["--fingerprint", f.as_str()]);
+            }
+            let text = ok(d, &args);
+            if round == 0 && teller == 1 {
                 assert!(text.contains("waiting for teller(s) 2, 3"), "{text}");
+            }
+            if let Some(at) = text.find("run this again with --fingerprint ") {
+                let f = text[at + 34..]
+                    .split('.')
+                    .next()
+                    .unwrap()
+                    .trim()
+                    .to_string();
+                assert_eq!(f.len(), 19, "{text}");
+                prints[teller - 1] = Some(f);
             }
         }
     }
+    let prints: Vec<String> = prints
+        .into_iter()
+        .map(|p| p.expect("every teller was asked"))
+        .collect();
+    assert!(
+        prints.iter().all(|p| *p == prints[0]),
+        "the tellers saw different boards: {prints:?}"
+    );
     let status = ok(d, &["tellers", "status", "--round", "1"]);
     assert!(
         status.contains("joint key: ") && !status.contains("not yet"),

@@ -51,6 +51,8 @@ pub enum Message {
     },
     Done {
         joint_key: PublicKey<G>,
+        /// The board's fingerprint the teller confirmed.
+        fingerprint: String,
     },
 }
 
@@ -185,17 +187,96 @@ impl Board {
                     return Err(invalid("a sealed share is not 32 bytes".into()));
                 }
             }
-            Message::Done { joint_key } => {
+            Message::Done {
+                joint_key,
+                fingerprint,
+            } => {
                 let keys = self.key_set()?;
                 if joint_key != keys.shared_key() {
                     return Err(invalid(
                         "the joint key differs from the one the public polynomials give".into(),
                     ));
                 }
+                if Some(fingerprint) != self.fingerprint().as_ref() {
+                    return Err(invalid("the fingerprint differs from the board's".into()));
+                }
             }
         }
         self.posted[teller].push(message);
         Ok(())
+    }
+
+    /// The fingerprint of what every teller committed to and published (steps 1 and 2, with the
+    /// ceremony and its parameters), once all have: 64 bits of SHA-256 as `XXXX-XXXX-XXXX-XXXX`.
+    ///
+    /// The board's messages are not signed, so the server that relays them could show one
+    /// teller another teller's exchange key replaced by its own and read the shares sealed to
+    /// it. Each teller's view then has another fingerprint: the tellers compare theirs with
+    /// each other, in person or by phone, before any share is sent (see
+    /// [`TellerFile::confirm`]).
+    pub fn fingerprint(&self) -> Option<String> {
+        if !self.everyone_posted(1) {
+            return None;
+        }
+        let mut h = Sha256::new();
+        h.update(b"ceping ceremony fingerprint v1\0");
+        let context = serde_json::to_vec(&(&self.context, self.params)).expect("serializes");
+        h.update((context.len() as u64).to_le_bytes());
+        h.update(&context);
+        for teller in &self.posted {
+            for message in &teller[..2] {
+                let bytes = serde_json::to_vec(message).expect("a message serializes");
+                h.update((bytes.len() as u64).to_le_bytes());
+                h.update(&bytes);
+            }
+        }
+        let d = hex::encode_upper(&h.finalize()[..8]);
+        Some(format!(
+            "{}-{}-{}-{}",
+            &d[..4],
+            &d[4..8],
+            &d[8..12],
+            &d[12..]
+        ))
+    }
+
+    /// Checks a board read back from storage or from the server: its parameters, and every
+    /// message replayed through [`Board::accept`] in order. A teller's tool uses only a board
+    /// that passes.
+    pub fn verified(&self) -> Result<Board, SealError> {
+        let bad = |why: String| SealError::BadBoard(why);
+        let params =
+            params(self.params.shares, self.params.threshold).map_err(|e| bad(e.to_string()))?;
+        if self.posted.len() != params.shares {
+            return Err(bad(format!(
+                "{} tellers' messages for {} tellers",
+                self.posted.len(),
+                params.shares
+            )));
+        }
+        let mut replay = Board {
+            context: self.context.clone(),
+            params,
+            posted: vec![Vec::new(); params.shares],
+        };
+        for step in 0..STEPS {
+            for (teller, messages) in self.posted.iter().enumerate() {
+                if let Some(m) = messages.get(step) {
+                    replay
+                        .accept(teller, m.clone())
+                        .map_err(|e| bad(e.to_string()))?;
+                }
+            }
+        }
+        if self
+            .posted
+            .iter()
+            .zip(&replay.posted)
+            .any(|(a, b)| a.len() != b.len())
+        {
+            return Err(bad("a teller's steps are out of order".into()));
+        }
+        Ok(replay)
     }
 
     /// Teller `j`'s message of step `step`, if posted.
@@ -289,6 +370,9 @@ pub struct TellerFile {
     pub index: usize,
     exchange: SecretKey<G>,
     state: State,
+    /// The board fingerprint the teller compared with the others and confirmed.
+    #[serde(default)]
+    confirmed: Option<String>,
 }
 
 impl std::fmt::Debug for TellerFile {
@@ -323,6 +407,7 @@ impl TellerFile {
             index,
             exchange,
             state: State::Committing { p },
+            confirmed: None,
         };
         Ok((file, message))
     }
@@ -330,6 +415,35 @@ impl TellerFile {
     /// Whether this teller has finished the ceremony (their file can open the count).
     pub fn is_done(&self) -> bool {
         matches!(self.state, State::Done { .. })
+    }
+
+    /// The fingerprint this teller must compare with the other tellers before sending any share,
+    /// when that is what the ceremony waits for.
+    pub fn needs_confirmation(&self, board: &Board) -> Option<String> {
+        match self.state {
+            State::Polynomials { .. } if self.confirmed.is_none() => board.fingerprint(),
+            _ => None,
+        }
+    }
+
+    /// Records that the teller compared the board's fingerprint with every other teller and
+    /// they all saw `fingerprint`. Refused when this board shows another one.
+    pub fn confirm(&mut self, board: &Board, fingerprint: &str) -> Result<(), SealError> {
+        let given = fingerprint.trim().to_ascii_uppercase();
+        match board.fingerprint() {
+            Some(f) if f == given => {
+                self.confirmed = Some(f);
+                Ok(())
+            }
+            Some(f) => Err(SealError::FingerprintDiffers { board: f, given }),
+            None => Err(SealError::NotReady),
+        }
+    }
+
+    /// The joint key this teller computed (hex), once done: compare it with the round's.
+    pub fn joint_key(&self) -> Option<String> {
+        self.participant()
+            .map(|p| hex::encode(p.key_set().shared_key().as_bytes()))
     }
 
     /// The teller's share of the key, once done.
@@ -350,9 +464,23 @@ impl TellerFile {
         if board.context != self.context || board.params.shares <= self.index {
             return Err(SealError::OtherCeremony);
         }
+        let board = &board.verified()?;
         let me = self.index;
         let n = board.params.shares;
+        let ours = match &self.state {
+            State::Committing { p } => *p.params(),
+            State::Polynomials { p } => *p.params(),
+            State::Exchanging { p } => *p.params(),
+            State::Done { p } => p.key_set().params(),
+        };
+        if board.params != ours {
+            return Err(SealError::BadBoard("its parameters changed".into()));
+        }
         let mine = board.posted[me].len();
+        // A step taken (and saved) whose post never arrived: post it again.
+        if let Some(again) = self.repost(board, mine, rng)? {
+            return Ok(Some(again));
+        }
         let invalid = |teller: usize, why: String| SealError::Invalid { teller, why };
         // Each arm works on a copy: a refusal leaves the file as it was.
         let (state, message) = match &self.state {
@@ -371,6 +499,17 @@ impl TellerFile {
                 (State::Polynomials { p }, Message::Polynomial { info })
             }
             State::Polynomials { p } if mine == 2 && board.everyone_posted(1) => {
+                // No share leaves before the tellers have compared the board's fingerprint.
+                match (&self.confirmed, board.fingerprint()) {
+                    (Some(c), Some(f)) if *c == f => {}
+                    (Some(c), Some(f)) => {
+                        return Err(SealError::FingerprintDiffers {
+                            board: f,
+                            given: c.clone(),
+                        });
+                    }
+                    _ => return Ok(None),
+                }
                 let mut p = p.clone();
                 for j in (0..n).filter(|&j| j != me) {
                     let info = board.info(j).ok_or(SealError::NotReady)?;
@@ -406,12 +545,67 @@ impl TellerFile {
                 }
                 let p = p.complete().map_err(|e| invalid(me, e.to_string()))?;
                 let joint_key = p.key_set().shared_key().clone();
-                (State::Done { p }, Message::Done { joint_key })
+                let fingerprint = self.confirmed.clone().unwrap_or_default();
+                (
+                    State::Done { p },
+                    Message::Done {
+                        joint_key,
+                        fingerprint,
+                    },
+                )
             }
             _ => return Ok(None),
         };
         self.state = state;
         Ok(Some(message))
+    }
+}
+
+impl TellerFile {
+    /// The message of the step this file has taken but the board lacks (a post that failed
+    /// after the file was saved), made again; checks that what the board holds of this teller
+    /// is what this file posted.
+    fn repost<R: RngCore + CryptoRng>(
+        &self,
+        board: &Board,
+        mine: usize,
+        rng: &mut R,
+    ) -> Result<Option<Message>, SealError> {
+        let me = self.index;
+        let changed = || SealError::BadBoard(format!("teller {}'s own steps were changed", me + 1));
+        // What this file says its own first two steps were, where it knows them.
+        if let Some(Message::Commit { exchange_key, .. }) = board.message(me, 0)
+            && *exchange_key != PublicKey::from(&self.exchange)
+        {
+            return Err(changed());
+        }
+        match &self.state {
+            State::Committing { p } if mine == 0 => Ok(Some(Message::Commit {
+                commitment: hex::encode(p.commitment()),
+                exchange_key: PublicKey::from(&self.exchange),
+            })),
+            State::Polynomials { p } if mine == 1 => Ok(Some(Message::Polynomial {
+                info: p.public_info().into_owned(),
+            })),
+            State::Polynomials { p } if mine >= 2 => match board.info(me) {
+                Some(info) if info.polynomial == p.public_info().polynomial => Ok(None),
+                _ => Err(changed()),
+            },
+            State::Exchanging { p } if mine == 2 => {
+                let mut shares = Vec::new();
+                for j in (0..board.params.shares).filter(|&j| j != me) {
+                    let to = board.exchange_key(j).ok_or(SealError::NotReady)?;
+                    let share = p.secret_share_for_participant(j);
+                    shares.push(seal_share(&self.context, me, j, to, &share, rng));
+                }
+                Ok(Some(Message::Shares { shares }))
+            }
+            State::Done { p } if mine == 3 => Ok(Some(Message::Done {
+                joint_key: p.key_set().shared_key().clone(),
+                fingerprint: self.confirmed.clone().unwrap_or_default(),
+            })),
+            _ => Ok(None),
+        }
     }
 }
 
@@ -500,6 +694,10 @@ pub fn solo_on<R: RngCore + CryptoRng>(
     while !board.complete() {
         let mut moved = false;
         for file in &mut files {
+            // One person holds every file: the fingerprint is the same for all by construction.
+            if let Some(f) = file.needs_confirmation(&board) {
+                file.confirm(&board, &f)?;
+            }
             if let Some(message) = file.advance(&board, rng)? {
                 board.accept(file.index, message)?;
                 moved = true;

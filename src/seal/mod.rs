@@ -64,6 +64,13 @@ pub enum SealError {
     NotEnoughShares { needed: usize, got: usize },
     #[error("a count could not be read: it is not between 0 and {max}")]
     CountOutOfRange { max: u64 },
+    #[error(
+        "the board's fingerprint is {board}, not {given}: the tellers do not all see the same \
+         board; do not go on, and tell the office and the other tellers"
+    )]
+    FingerprintDiffers { board: String, given: String },
+    #[error("the board is damaged or changed: {0}")]
+    BadBoard(String),
 }
 
 impl crate::message::Bilingual for SealError {
@@ -86,6 +93,11 @@ impl crate::message::Bilingual for SealError {
                 format!("需要{needed}位监票人的计票份额，现在只有{got}位。")
             }
             SealError::CountOutOfRange { .. } => "计票结果超出范围，请核对选票记录。".into(),
+            SealError::FingerprintDiffers { .. } => {
+                "校验码不一致：各位监票人看到的密钥数据不同。请停止操作，并告知办公室和其他监票人。"
+                    .into()
+            }
+            SealError::BadBoard(_) => "密钥生成记录已损坏或被改动。".into(),
         }
     }
 }

@@ -259,10 +259,12 @@ fn the_board_refuses_steps_out_of_order_twice_or_forged() {
         .iter_mut()
         .map(|f| f.advance(&board, &mut r).unwrap().unwrap())
         .collect();
-    // A polynomial of the wrong length, or another teller's (its proof is for their key, but a
-    // forged copy under teller 0 must still be a well-formed step; the tellers' own check of the
-    // commitment catches it below).
-    if let Message::Polynomial { info } = &polys[0] {
+    // A polynomial of the wrong length, or with its coefficients reordered (the proof of
+    // possession no longer fits).
+    {
+        let Message::Polynomial { info } = &polys[0] else {
+            panic!("step 2 is a polynomial: {:?}", polys[0]);
+        };
         let mut short = info.clone();
         short.polynomial.pop();
         let e = board.accept(0, Message::Polynomial { info: short });
@@ -290,12 +292,33 @@ fn the_board_refuses_steps_out_of_order_twice_or_forged() {
         "not final before everyone is done"
     );
 
+    // No share leaves before the teller has confirmed the board's fingerprint.
+    assert_eq!(
+        files[0].advance(&board, &mut r).unwrap().map(|m| m.step()),
+        None
+    );
+    let print = board.fingerprint().unwrap();
+    assert!(matches!(
+        files[0].confirm(&board, "0000-0000-0000-0000"),
+        Err(SealError::FingerprintDiffers { .. })
+    ));
+    for f in &mut files {
+        assert_eq!(
+            f.needs_confirmation(&board).as_deref(),
+            Some(print.as_str())
+        );
+        f.confirm(&board, &print.to_lowercase()).unwrap();
+        assert_eq!(f.needs_confirmation(&board), None);
+    }
     let shares: Vec<Message> = files
         .iter_mut()
         .map(|f| f.advance(&board, &mut r).unwrap().unwrap())
         .collect();
     // Shares that leave a teller out.
-    if let Message::Shares { shares } = &shares[0] {
+    {
+        let Message::Shares { shares } = &shares[0] else {
+            panic!("step 3 is shares");
+        };
         let mut fewer = shares.clone();
         fewer.pop();
         let e = board.accept(0, Message::Shares { shares: fewer });
@@ -315,6 +338,7 @@ fn the_board_refuses_steps_out_of_order_twice_or_forged() {
         0,
         Message::Done {
             joint_key: other_key,
+            fingerprint: print.clone(),
         },
     );
     assert!(matches!(e, Err(SealError::Invalid { .. })), "{e:?}");
@@ -345,6 +369,9 @@ fn a_teller_refuses_a_share_the_relay_changed() {
         .collect();
     for _ in 0..2 {
         for f in &mut files {
+            if let Some(print) = f.needs_confirmation(&board) {
+                f.confirm(&board, &print).unwrap();
+            }
             let m = f.advance(&board, &mut r).unwrap().unwrap();
             board.accept(f.index, m).unwrap();
         }
@@ -479,4 +506,134 @@ fn a_count_that_does_not_fit_the_ballots_is_refused() {
         fine.per_item(2).unwrap(),
         vec![(vec![3, 1], 0), (vec![0, 0], 4)]
     );
+}
+
+/// Three tellers through steps 1 and 2 on one board.
+fn published(seed: u64) -> (StdRng, Board, Vec<TellerFile>) {
+    let mut r = rng(seed);
+    let mut board = Board::new("round 11", 3, 2, &mut r).unwrap();
+    let mut files: Vec<TellerFile> = (0..3)
+        .map(|i| {
+            let (f, m) = TellerFile::new(&board, i, &mut r).unwrap();
+            board.accept(i, m).unwrap();
+            f
+        })
+        .collect();
+    for f in &mut files {
+        let m = f.advance(&board, &mut r).unwrap().unwrap();
+        board.accept(f.index, m).unwrap();
+    }
+    (r, board, files)
+}
+
+#[test]
+fn a_relay_that_swaps_an_exchange_key_shows_the_tellers_different_fingerprints() {
+    let (mut r, board, mut files) = published(11);
+    // The server shows teller 1 a board where teller 2's exchange key is its own, to read the
+    // share teller 1 would seal to teller 2.
+    let mut view = board.clone();
+    let mine = elastic_elgamal::SecretKey::<G>::generate(&mut r);
+    let Message::Commit { exchange_key, .. } = &mut view.posted[2][0] else {
+        panic!("step 1 is a commitment");
+    };
+    *exchange_key = elastic_elgamal::PublicKey::from(&mine);
+    let honest = board.fingerprint().unwrap();
+    let shown = view.fingerprint().unwrap();
+    assert_ne!(honest, shown, "the swap must change the fingerprint");
+    // Teller 1 compares with teller 3 (who sees the honest board): refused, no share leaves.
+    let e = files[0].confirm(&view, &honest);
+    assert!(
+        matches!(e, Err(SealError::FingerprintDiffers { .. })),
+        "{e:?}"
+    );
+    assert_eq!(
+        files[0].advance(&view, &mut r).unwrap().map(|m| m.step()),
+        None
+    );
+    // Teller 3 shown its own key replaced notices at once.
+    let e = files[2].advance(&view, &mut r);
+    assert!(matches!(e, Err(SealError::BadBoard(_))), "{e:?}");
+}
+
+#[test]
+fn a_polynomial_passed_off_as_another_tellers_is_caught_by_its_commitment() {
+    let (mut r, mut board, mut files) = published(12);
+    // The server puts teller 2's published polynomial (with its valid proof) under teller 1.
+    let copy = board.posted[1][1].clone();
+    board.posted[0][1] = copy;
+    let print = board.fingerprint().unwrap();
+    files[2].confirm(&board, &print).unwrap();
+    let e = files[2].advance(&board, &mut r);
+    assert!(
+        matches!(e, Err(SealError::Invalid { teller: 0, .. })),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_step_whose_post_was_lost_is_posted_again() {
+    let mut r = rng(13);
+    let mut board = Board::new("round 13", 2, 2, &mut r).unwrap();
+    let (mut a, first_a) = TellerFile::new(&board, 0, &mut r).unwrap();
+    let (mut b, first_b) = TellerFile::new(&board, 1, &mut r).unwrap();
+    // Teller 1's first post is lost: the file is saved, the board never got it.
+    assert!(matches!(
+        a.advance(&board, &mut r).unwrap(),
+        Some(Message::Commit { .. })
+    ));
+    board.accept(0, first_a).unwrap();
+    board.accept(1, first_b).unwrap();
+    // Teller 1 takes step 2 and the post is lost again; the next run posts the same step.
+    let Some(Message::Polynomial { info }) = a.advance(&board, &mut r).unwrap() else {
+        panic!("step 2");
+    };
+    let Some(Message::Polynomial { info: again }) = a.advance(&board, &mut r).unwrap() else {
+        panic!("step 2 again");
+    };
+    assert_eq!(info.polynomial, again.polynomial);
+    board
+        .accept(0, Message::Polynomial { info: again })
+        .unwrap();
+    let m = b.advance(&board, &mut r).unwrap().unwrap();
+    board.accept(1, m).unwrap();
+    for f in [&mut a, &mut b] {
+        let print = f.needs_confirmation(&board).unwrap();
+        f.confirm(&board, &print).unwrap();
+    }
+    for _ in 0..2 {
+        for f in [&mut a, &mut b] {
+            if let Some(m) = f.advance(&board, &mut r).unwrap() {
+                board.accept(f.index, m).unwrap();
+            }
+        }
+    }
+    assert!(board.complete() && a.is_done() && b.is_done());
+    assert_eq!(a.joint_key(), b.joint_key());
+}
+
+#[test]
+fn a_board_changed_in_storage_is_refused_before_it_is_used() {
+    let (mut r, board, mut files) = published(14);
+    let mut fewer = board.clone();
+    fewer.posted.pop();
+    assert!(matches!(
+        files[0].advance(&fewer, &mut r),
+        Err(SealError::BadBoard(_))
+    ));
+    let mut other_k = board.clone();
+    other_k.params.threshold = 3;
+    assert!(matches!(
+        files[0].advance(&other_k, &mut r),
+        Err(SealError::BadBoard(_))
+    ));
+    let mut zero = board.clone();
+    zero.params.threshold = 0;
+    assert!(matches!(
+        files[0].advance(&zero, &mut r),
+        Err(SealError::BadBoard(_))
+    ));
+    // Teller 1's own commitment changed under it.
+    let mut theirs = board.clone();
+    theirs.posted[0][0] = board.posted[1][0].clone();
+    assert!(files[0].advance(&theirs, &mut r).is_err());
 }

@@ -41,6 +41,10 @@ pub enum TellersCommand {
         /// Wait up to this many seconds for the other tellers between steps.
         #[arg(long, default_value_t = 0)]
         wait: u64,
+        /// The board's fingerprint, once you have compared it with every other teller (in
+        /// person or by phone) and all of you saw the same: no share is sent before.
+        #[arg(long, conflicts_with = "solo")]
+        fingerprint: Option<String>,
         /// Make every teller's key here (one person then holds all of them).
         #[arg(long)]
         solo: bool,
@@ -175,6 +179,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
             teller,
             key,
             wait,
+            fingerprint,
             ..
         } => {
             let (teller, key) = (
@@ -222,6 +227,26 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
             let deadline = std::time::Instant::now() + std::time::Duration::from_secs(wait);
             loop {
                 let t = tellers_of(pool, round).await?;
+                if let Some(board_print) = file.needs_confirmation(&t.board) {
+                    match &fingerprint {
+                        Some(given) => {
+                            file.confirm(&t.board, given)?;
+                            save_key(&key, &file, true)?;
+                            println!("fingerprint {board_print} confirmed");
+                        }
+                        None => {
+                            println!(
+                                "every teller has published their part. Before any share is sent, \
+                                 compare this fingerprint with every other teller, in person or by \
+                                 phone:\n\n    {board_print}\n\nIf all of you see the same, run \
+                                 this again with --fingerprint {board_print}. If not, stop and tell \
+                                 the office: someone changed what the tellers see."
+                            );
+                            return Ok(());
+                        }
+                    }
+                    continue;
+                }
                 match file.advance(&t.board, &mut rng)? {
                     Some(message) => {
                         let step = message.step() + 1;
@@ -230,7 +255,10 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
                         println!("step {step} of {} posted", crate::seal::ceremony::STEPS);
                     }
                     None if file.is_done() => {
-                        println!("your part is done");
+                        println!(
+                            "your part is done; the joint key your file computed: {}",
+                            file.joint_key().unwrap_or_default()
+                        );
                         print_status(&t);
                         return Ok(());
                     }

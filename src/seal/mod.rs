@@ -17,9 +17,11 @@
 //!
 //! Pure: no database, no HTTP. The server stores what these types write as bytes or JSON.
 
+pub mod board;
 pub mod cell;
 pub mod ceremony;
 pub mod count;
+mod share;
 
 #[cfg(test)]
 mod tests;

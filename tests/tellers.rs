@@ -195,11 +195,13 @@ async fn three_tellers_make_their_keys_in_turns_and_any_two_open_a_count() {
     // A whole copy of the database holds no secret either.
     let db = std::fs::read(d.join("ceping.db")).unwrap();
     for f in &files {
-        let share = serde_json::to_value(f).unwrap()["state"]["p"]["secret_share"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        assert!(!db.windows(share.len()).any(|w| w == share.as_bytes()));
+        let secrets = serde_json::to_value(f).unwrap();
+        for secret in [
+            secrets["state"]["p"]["secret_share"].as_str().unwrap(),
+            secrets["exchange"].as_str().unwrap(),
+        ] {
+            assert!(!db.windows(secret.len()).any(|w| w == secret.as_bytes()));
+        }
     }
     for pair in [[0, 1], [1, 2], [0, 2]] {
         count_with(&t, &[files[pair[0]].clone(), files[pair[1]].clone()]);

@@ -15,6 +15,9 @@ use elastic_elgamal::{
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
+/// Most ballots a count opens (the table of possible counts is built up to the ballots).
+pub const MAX_BALLOTS: u64 = 10_000_000;
+
 /// Bytes of one decryption share with its proof: the point `x_i·c1`, then the proof.
 pub const SHARE_BYTES: usize = 32 + 64;
 
@@ -115,6 +118,17 @@ pub fn open(
     }
     if let Some(&t) = tellers.iter().find(|&&t| t >= params.shares) {
         return Err(SealError::NoSuchTeller(t));
+    }
+    if let Some((t, v)) = verified.iter().find(|(_, v)| v.len() != tally.cells.len()) {
+        return Err(SealError::BadShare {
+            teller: *t,
+            why: format!("shares for {} cells, not {}", v.len(), tally.cells.len()),
+        });
+    }
+    // The table grows with the ballots: a tally claiming more than any round can hold is
+    // refused before it is built.
+    if tally.ballots > MAX_BALLOTS {
+        return Err(SealError::CountOutOfRange { max: MAX_BALLOTS });
     }
     let table = DiscreteLogTable::<G>::new(0..=tally.ballots);
     let cells = tally

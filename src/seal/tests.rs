@@ -159,6 +159,20 @@ fn fewer_than_k_tellers_cannot_open_the_count() {
     // With two, it is 9.
     let two = shares_of(&files, &board, &tally, &[0, 2], &mut r);
     assert_eq!(open(&keys, &tally, &two).unwrap().cells, vec![9, 0]);
+    // Shares for fewer cells, or a tally claiming more ballots than any round holds: refused,
+    // not a panic or a table of billions.
+    let mut short = two.clone();
+    short[1].1.pop();
+    assert!(matches!(
+        open(&keys, &tally, &short),
+        Err(SealError::BadShare { teller: 2, .. })
+    ));
+    let mut huge = tally.clone();
+    huge.ballots = u64::MAX;
+    assert!(matches!(
+        open(&keys, &huge, &two),
+        Err(SealError::CountOutOfRange { .. })
+    ));
 }
 
 #[test]

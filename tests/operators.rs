@@ -8,7 +8,7 @@ mod common;
 use axum::http::StatusCode;
 use ceping::server::repo::round::{self, NewRound};
 use ceping::server::service::closer;
-use common::{TestApp, complete_ballot, receipt_of, scalar};
+use common::{SEED, TestApp, ceping, complete_ballot, receipt_of, scalar};
 
 #[tokio::test]
 async fn a_receipt_opens_its_ballot_only_with_its_own_code() {
@@ -152,28 +152,6 @@ async fn a_round_takes_nothing_after_its_closing_time_and_closes_itself() {
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
     assert!(res.body.contains("结束时间已过"), "{}", res.body);
 }
-
-/// Runs the `ceping` binary on the database in `dir`; its exit status and what it printed.
-fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
-        .arg("--db")
-        .arg(dir.join("ceping.db"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
-
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/seed/wuhan-2020-proposal-3.txt"
-);
 
 #[test]
 fn the_command_line_withholds_what_the_pages_withhold() {

@@ -2,32 +2,13 @@
 //! their keys in turns, the board the server keeps holds nothing secret, any two of the key
 //! files open a count, and steps out of turn, foreign files and late changes are refused.
 
+mod common;
+
 use ceping::seal::ceremony::STEPS;
 use ceping::seal::count::{open, verify_share};
 use ceping::seal::{Sealer, Tally, TellerFile};
 use ceping::server::repo::tellers;
-
-const SEED: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/seed/wuhan-2020-proposal-3.txt"
-);
-
-/// Runs the `ceping` binary on the database in `dir`; its exit status and what it printed.
-fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
-        .arg("--db")
-        .arg(dir.join("ceping.db"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
+use common::{SEED, ceping};
 
 fn ok(dir: &std::path::Path, args: &[&str]) -> String {
     let (ok, text) = ceping(dir, args);

@@ -212,11 +212,7 @@ impl Tally {
             });
         }
         // Every cell is read before any is added: a damaged ballot changes nothing.
-        let cells = ballot
-            .chunks_exact(CELL_BYTES)
-            .map(Cell::from_bytes)
-            .collect::<Option<Vec<_>>>()
-            .ok_or(SealError::NotAPoint)?;
+        let cells = cells_of(ballot)?;
         for (sum, cell) in self.cells.iter_mut().zip(cells) {
             *sum += cell;
         }
@@ -274,11 +270,18 @@ impl Tally {
                 got: bytes.len(),
             });
         }
-        let cells = bytes
-            .chunks_exact(CELL_BYTES)
-            .map(Cell::from_bytes)
-            .collect::<Option<Vec<_>>>()
-            .ok_or(SealError::NotAPoint)?;
-        Ok(Tally { cells, ballots })
+        Ok(Tally {
+            cells: cells_of(bytes)?,
+            ballots,
+        })
     }
+}
+
+/// Stored cells read back, all or none.
+fn cells_of(bytes: &[u8]) -> Result<Vec<Cell>, SealError> {
+    bytes
+        .chunks_exact(CELL_BYTES)
+        .map(Cell::from_bytes)
+        .collect::<Option<Vec<_>>>()
+        .ok_or(SealError::NotAPoint)
 }

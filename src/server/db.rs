@@ -124,13 +124,7 @@ pub async fn backup(pool: &SqlitePool, file: &Path) -> anyhow::Result<u64> {
         .ok_or_else(|| anyhow::anyhow!("the backup path must be valid UTF-8"))?;
     // VACUUM INTO writes into an empty file as into a new one: made first, private, and only if
     // nothing is there (a file appearing since the check above is not overwritten).
-    let mut create = std::fs::OpenOptions::new();
-    create.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
-    create
-        .open(file)
-        .with_context(|| format!("cannot create {} (it must not exist yet)", file.display()))?;
+    create_private(file)?;
     sqlx::query("VACUUM INTO ?")
         .bind(target)
         .execute(pool)
@@ -173,4 +167,16 @@ pub async fn set_cache_size(
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// Creates a new file readable by its owner only (codes, key files, backups); refuses to
+/// replace one that exists.
+pub fn create_private(path: &Path) -> anyhow::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))
 }

@@ -106,3 +106,29 @@ pub fn receipt_of(page: &str) -> String {
     let start = page.find("receipt-code\">").expect("a receipt on the page") + 14;
     page[start..start + 23].to_string()
 }
+
+/// The seed plan's text file.
+#[allow(dead_code)]
+pub const SEED: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/seed/wuhan-2020-proposal-3.txt"
+);
+
+/// Runs the `ceping` binary on the database `ceping.db` in `dir` (also its working folder):
+/// its exit status and what it printed, standard output then standard error.
+#[allow(dead_code)]
+pub fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
+        .arg("--db")
+        .arg(dir.join("ceping.db"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}

@@ -58,17 +58,6 @@ fn read_invitees(path: &PathBuf) -> anyhow::Result<Vec<crate::server::repo::invi
 
 /// Writes codes to a new CSV file (UTF-8 with BOM, so Excel shows Chinese), flushed to disk.
 /// Never overwrites a file: codes are shown only once.
-/// Creates a new file readable by its owner only; refuses to replace one.
-fn create_private(path: &std::path::Path) -> anyhow::Result<std::fs::File> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))
-}
-
 fn write_code_csv(
     path: &std::path::Path,
     prepared: &[(
@@ -77,7 +66,7 @@ fn write_code_csv(
     )],
     base_url: &str,
 ) -> anyhow::Result<()> {
-    write_codes_to(create_private(path)?, prepared, base_url)
+    write_codes_to(crate::server::db::create_private(path)?, prepared, base_url)
         .with_context(|| format!("writing {}", path.display()))
 }
 
@@ -173,7 +162,7 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             // The file is made before the code is revoked: a path that cannot be written
             // changes nothing.
             let file = match (&out, reissue) {
-                (Some(path), true) => Some((path, create_private(path)?)),
+                (Some(path), true) => Some((path, crate::server::db::create_private(path)?)),
                 _ => None,
             };
             let fresh = match invite::revoke(pool, round, &code, reissue, &cli_actor()).await {

@@ -70,13 +70,7 @@ fn save_key(path: &Path, file: &TellerFile, replace: bool) -> anyhow::Result<()>
     let json = serde_json::to_vec_pretty(file)?;
     let tmp = path.with_extension("json.partial");
     let _ = std::fs::remove_file(&tmp);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut out = options
-        .open(&tmp)
-        .with_context(|| format!("cannot create {}", tmp.display()))?;
+    let mut out = crate::server::db::create_private(&tmp)?;
     out.write_all(&json)?;
     out.sync_all()?;
     if replace {

@@ -120,6 +120,11 @@ impl Sealer {
         self.key.compress().to_bytes()
     }
 
+    /// `r·X`: the joint key times `r` (from its table).
+    pub(super) fn key_times(&self, r: &Scalar) -> RistrettoPoint {
+        &self.key_table * r
+    }
+
     /// Bytes of a sealed ballot of `items` items.
     pub fn ballot_bytes(&self, items: usize) -> usize {
         items * self.levels * CELL_BYTES

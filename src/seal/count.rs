@@ -6,9 +6,12 @@
 //! open one deputy's ballot). The count's inputs and outputs are all public, so anyone can run
 //! [`verify_share`] and [`open`] again.
 
-use super::cell::Tally;
+use super::cell::{Cell, Tally};
 use super::ceremony::TellerFile;
+use super::comment::{Comments, SealedComment};
 use super::{G, KeySet, SealError};
+use curve25519_dalek::ristretto::RistrettoPoint;
+use curve25519_dalek::traits::Identity;
 use elastic_elgamal::{
     CandidateDecryption, DiscreteLogTable, LogEqualityProof, VerifiableDecryption,
 };
@@ -21,7 +24,8 @@ pub const MAX_BALLOTS: u64 = 10_000_000;
 /// Bytes of one decryption share with its proof: the point `x_i·c1`, then the proof.
 pub const SHARE_BYTES: usize = 32 + 64;
 
-/// One teller's part of the count: a decryption share with proof for every summed cell.
+/// One teller's part of the count: a decryption share with proof for every summed cell, and
+/// one for every sealed comment's key point.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountShare {
     pub context: String,
@@ -29,42 +33,64 @@ pub struct CountShare {
     pub teller: usize,
     /// One per cell, hex of [`SHARE_BYTES`].
     pub shares: Vec<String>,
+    /// One per sealed comment, in the order they were given, hex of [`SHARE_BYTES`].
+    #[serde(default)]
+    pub comments: Vec<String>,
+}
+
+/// A ciphertext whose first half is `c1`: what a decryption share is made and checked on.
+fn on(c1: RistrettoPoint) -> elastic_elgamal::Ciphertext<G> {
+    Cell {
+        c1,
+        c2: RistrettoPoint::identity(),
+    }
+    .to_ciphertext()
 }
 
 impl TellerFile {
-    /// This teller's decryption shares of `tally` (which the teller should have summed from the
-    /// published ballots themselves).
+    /// This teller's decryption shares of `tally` and of the sealed `comments` (which the teller
+    /// should have summed and read from the published ballots themselves).
     pub fn count_share<R: RngCore + CryptoRng>(
         &self,
         tally: &Tally,
+        comments: &[SealedComment],
         rng: &mut R,
     ) -> Result<CountShare, SealError> {
         let p = self.participant().ok_or(SealError::NotReady)?;
-        let shares = tally
-            .cells
-            .iter()
-            .map(|cell| {
-                let (share, proof) = p.decrypt_share(cell.to_ciphertext(), rng);
-                let mut bytes = share.to_bytes();
-                bytes.extend_from_slice(&proof.to_bytes());
-                hex::encode(bytes)
-            })
-            .collect();
+        let mut share = |c1: RistrettoPoint| {
+            let (share, proof) = p.decrypt_share(on(c1), rng);
+            let mut bytes = share.to_bytes();
+            bytes.extend_from_slice(&proof.to_bytes());
+            hex::encode(bytes)
+        };
+        let shares = tally.cells.iter().map(|cell| share(cell.c1)).collect();
+        let comments = comments.iter().map(|c| share(c.key_point)).collect();
         Ok(CountShare {
             context: self.context.clone(),
             teller: self.index,
             shares,
+            comments,
         })
     }
 }
 
-/// Checks a teller's count share against their public key share, cell by cell.
+/// A teller's checked shares: of the cells, and of the comments.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub teller: usize,
+    pub cells: Vec<VerifiableDecryption<G>>,
+    pub comments: Vec<VerifiableDecryption<G>>,
+}
+
+/// Checks a teller's count share against their public key share, cell by cell and comment by
+/// comment.
 pub fn verify_share(
     keys: &KeySet,
     context: &str,
     tally: &Tally,
+    comments: &[SealedComment],
     share: &CountShare,
-) -> Result<Vec<VerifiableDecryption<G>>, SealError> {
+) -> Result<Verified, SealError> {
     let teller = share.teller;
     if teller >= keys.params().shares {
         return Err(SealError::NoSuchTeller(teller));
@@ -80,34 +106,50 @@ pub fn verify_share(
             tally.cells.len()
         )));
     }
-    share
+    if share.comments.len() != comments.len() {
+        return Err(bad(format!(
+            "{} shares for {} comments",
+            share.comments.len(),
+            comments.len()
+        )));
+    }
+    let check = |what: &str, i: usize, text: &str, c1: RistrettoPoint| {
+        let bytes = hex::decode(text)
+            .ok()
+            .filter(|b| b.len() == SHARE_BYTES)
+            .ok_or_else(|| bad(format!("{what} {i}'s share is not {SHARE_BYTES} bytes")))?;
+        let candidate = CandidateDecryption::<G>::from_bytes(&bytes[..32])
+            .ok_or_else(|| bad(format!("{what} {i}'s share is not a point")))?;
+        let proof = LogEqualityProof::<G>::from_bytes(&bytes[32..])
+            .ok_or_else(|| bad(format!("{what} {i}'s proof is malformed")))?;
+        keys.verify_share(candidate, on(c1), teller, &proof)
+            .map_err(|e| bad(format!("{what} {i}'s proof fails: {e}")))
+    };
+    let cells = share
         .shares
         .iter()
         .zip(&tally.cells)
         .enumerate()
-        .map(|(i, (text, cell))| {
-            let bytes = hex::decode(text)
-                .ok()
-                .filter(|b| b.len() == SHARE_BYTES)
-                .ok_or_else(|| bad(format!("share {i} is not {SHARE_BYTES} bytes")))?;
-            let candidate = CandidateDecryption::<G>::from_bytes(&bytes[..32])
-                .ok_or_else(|| bad(format!("share {i} is not a point")))?;
-            let proof = LogEqualityProof::<G>::from_bytes(&bytes[32..])
-                .ok_or_else(|| bad(format!("share {i}'s proof is malformed")))?;
-            keys.verify_share(candidate, cell.to_ciphertext(), teller, &proof)
-                .map_err(|e| bad(format!("share {i}'s proof fails: {e}")))
-        })
-        .collect()
+        .map(|(i, (text, cell))| check("cell", i, text, cell.c1))
+        .collect::<Result<Vec<_>, _>>()?;
+    let comments = share
+        .comments
+        .iter()
+        .zip(comments)
+        .enumerate()
+        .map(|(i, (text, c))| check("comment", i, text, c.key_point))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Verified {
+        teller,
+        cells,
+        comments,
+    })
 }
 
-/// Each cell's count from verified shares of at least k distinct tellers.
-pub fn open(
-    keys: &KeySet,
-    tally: &Tally,
-    verified: &[(usize, Vec<VerifiableDecryption<G>>)],
-) -> Result<Counts, SealError> {
+/// The tellers of `verified` if they are at least k distinct tellers of this key set.
+fn enough(keys: &KeySet, verified: &[Verified]) -> Result<(), SealError> {
     let params = keys.params();
-    let mut tellers: Vec<usize> = verified.iter().map(|(t, _)| *t).collect();
+    let mut tellers: Vec<usize> = verified.iter().map(|v| v.teller).collect();
     tellers.sort_unstable();
     tellers.dedup();
     if tellers.len() < params.threshold || tellers.len() != verified.len() {
@@ -119,10 +161,64 @@ pub fn open(
     if let Some(&t) = tellers.iter().find(|&&t| t >= params.shares) {
         return Err(SealError::NoSuchTeller(t));
     }
-    if let Some((t, v)) = verified.iter().find(|(_, v)| v.len() != tally.cells.len()) {
+    Ok(())
+}
+
+/// `x·c1` for item `i` of each teller's list, combined from k tellers' shares.
+fn combined(
+    keys: &KeySet,
+    verified: &[Verified],
+    i: usize,
+    list: fn(&Verified) -> &[VerifiableDecryption<G>],
+) -> Result<VerifiableDecryption<G>, SealError> {
+    let params = keys.params();
+    params
+        .combine_shares(verified.iter().map(|v| (v.teller, list(v)[i])))
+        .ok_or(SealError::NotEnoughShares {
+            needed: params.threshold,
+            got: verified.len(),
+        })
+}
+
+/// Opens the sealed comments with verified shares of at least k distinct tellers.
+pub fn open_comments(
+    keys: &KeySet,
+    context: &str,
+    comments: &[SealedComment],
+    verified: &[Verified],
+) -> Result<Vec<Comments>, SealError> {
+    enough(keys, verified)?;
+    if let Some(v) = verified.iter().find(|v| v.comments.len() != comments.len()) {
         return Err(SealError::BadShare {
-            teller: *t,
-            why: format!("shares for {} cells, not {}", v.len(), tally.cells.len()),
+            teller: v.teller,
+            why: format!(
+                "shares for {} comments, not {}",
+                v.comments.len(),
+                comments.len()
+            ),
+        });
+    }
+    comments
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let dh = combined(keys, verified, i, |v| &v.comments)?;
+            c.open(context, dh.as_element())
+        })
+        .collect()
+}
+
+/// Each cell's count from verified shares of at least k distinct tellers.
+pub fn open(keys: &KeySet, tally: &Tally, verified: &[Verified]) -> Result<Counts, SealError> {
+    enough(keys, verified)?;
+    if let Some(v) = verified.iter().find(|v| v.cells.len() != tally.cells.len()) {
+        return Err(SealError::BadShare {
+            teller: v.teller,
+            why: format!(
+                "shares for {} cells, not {}",
+                v.cells.len(),
+                tally.cells.len()
+            ),
         });
     }
     // The table grows with the ballots: a tally claiming more than any round can hold is
@@ -136,13 +232,7 @@ pub fn open(
         .iter()
         .enumerate()
         .map(|(i, cell)| {
-            let combined = params
-                .combine_shares(verified.iter().map(|(t, v)| (*t, v[i])))
-                .ok_or(SealError::NotEnoughShares {
-                    needed: params.threshold,
-                    got: verified.len(),
-                })?;
-            combined
+            combined(keys, verified, i, |v| &v.cells)?
                 .decrypt(cell.to_ciphertext(), &table)
                 .ok_or(SealError::CountOutOfRange { max: tally.ballots })
         })

@@ -20,6 +20,7 @@
 pub mod board;
 pub mod cell;
 pub mod ceremony;
+pub mod comment;
 pub mod count;
 mod share;
 
@@ -28,6 +29,7 @@ mod tests;
 
 pub use cell::{CELL_BYTES, Cell, Sealer, Tally};
 pub use ceremony::{Board, Message, TellerFile};
+pub use comment::{Comments, SealedComment};
 pub use count::{CountShare, Counts};
 
 /// The group everything is computed in.
@@ -73,6 +75,8 @@ pub enum SealError {
     FingerprintDiffers { board: String, given: String },
     #[error("the board is damaged or changed: {0}")]
     BadBoard(String),
+    #[error("a sealed comment is damaged or its proof does not check")]
+    BadComment,
 }
 
 impl crate::message::Bilingual for SealError {
@@ -100,6 +104,7 @@ impl crate::message::Bilingual for SealError {
                     .into()
             }
             SealError::BadBoard(_) => "密钥生成记录已损坏或被改动。".into(),
+            SealError::BadComment => "密封的意见数据已损坏或未通过校验。".into(),
         }
     }
 }

@@ -47,15 +47,12 @@ fn shares_of(
     tally: &Tally,
     who: &[usize],
     rng: &mut StdRng,
-) -> Vec<(usize, Vec<elastic_elgamal::VerifiableDecryption<G>>)> {
+) -> Vec<super::count::Verified> {
     let keys = board.final_key_set().unwrap();
     who.iter()
         .map(|&t| {
-            let share = files[t].count_share(tally, rng).unwrap();
-            (
-                t,
-                verify_share(&keys, &board.context, tally, &share).unwrap(),
-            )
+            let share = files[t].count_share(tally, &[], rng).unwrap();
+            verify_share(&keys, &board.context, tally, &[], &share).unwrap()
         })
         .collect()
 }
@@ -149,7 +146,7 @@ fn fewer_than_k_tellers_cannot_open_the_count() {
         // And a single teller's share, used as if it were the whole decryption, gives no count:
         // c2 − x_t·c1 is not m·G for any m up to the ballots.
         let table = elastic_elgamal::DiscreteLogTable::<G>::new(0..=1000);
-        let alone = one[0].1[0];
+        let alone = one[0].cells[0];
         assert_eq!(
             alone.decrypt(tally.cells[0].to_ciphertext(), &table),
             None,
@@ -162,7 +159,7 @@ fn fewer_than_k_tellers_cannot_open_the_count() {
     // Shares for fewer cells, or a tally claiming more ballots than any round holds: refused,
     // not a panic or a table of billions.
     let mut short = two.clone();
-    short[1].1.pop();
+    short[1].cells.pop();
     assert!(matches!(
         open(&keys, &tally, &short),
         Err(SealError::BadShare { teller: 2, .. })
@@ -185,12 +182,12 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
         .map(|i| sealer.seal(&[Some(i % 2), None], &mut r))
         .collect();
     let tally = Tally::of_ballots(4, &sealed, 1).unwrap();
-    let good = files[1].count_share(&tally, &mut r).unwrap();
-    assert!(verify_share(&keys, &board.context, &tally, &good).is_ok());
+    let good = files[1].count_share(&tally, &[], &mut r).unwrap();
+    assert!(verify_share(&keys, &board.context, &tally, &[], &good).is_ok());
 
     let refused = |share: &CountShare| {
         matches!(
-            verify_share(&keys, &board.context, &tally, share),
+            verify_share(&keys, &board.context, &tally, &[], share),
             Err(SealError::BadShare { .. } | SealError::NoSuchTeller(_))
         )
     };
@@ -202,7 +199,7 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
     assert!(refused(&s));
     // The decryption point changed (a teller shading the count), proof kept.
     let mut s = good.clone();
-    let other = files[1].count_share(&tally, &mut r).unwrap();
+    let other = files[1].count_share(&tally, &[], &mut r).unwrap();
     let (mine, theirs) = (
         hex::decode(&s.shares[0]).unwrap(),
         hex::decode(&other.shares[1]).unwrap(),
@@ -232,7 +229,7 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
     bigger
         .add(&sealer.seal(&[Some(0), Some(1)], &mut r))
         .unwrap();
-    let wrong = files[1].count_share(&bigger, &mut r).unwrap();
+    let wrong = files[1].count_share(&bigger, &[], &mut r).unwrap();
     assert!(refused(&wrong));
 }
 
@@ -425,17 +422,11 @@ fn teller_files_survive_a_save_and_hide_their_secrets_from_debug() {
     let sealer = Sealer::new(&keys, 2);
     let sealed: Vec<_> = (0..3).map(|_| sealer.seal(&[Some(1)], &mut r)).collect();
     let tally = Tally::of_ballots(2, &sealed, 1).unwrap();
-    let share = loaded.count_share(&tally, &mut r).unwrap();
-    let first = files[0].count_share(&tally, &mut r).unwrap();
+    let share = loaded.count_share(&tally, &[], &mut r).unwrap();
+    let first = files[0].count_share(&tally, &[], &mut r).unwrap();
     let verified = vec![
-        (
-            0,
-            verify_share(&keys, &board.context, &tally, &first).unwrap(),
-        ),
-        (
-            2,
-            verify_share(&keys, &board.context, &tally, &share).unwrap(),
-        ),
+        verify_share(&keys, &board.context, &tally, &[], &first).unwrap(),
+        verify_share(&keys, &board.context, &tally, &[], &share).unwrap(),
     ];
     assert_eq!(open(&keys, &tally, &verified).unwrap().cells, vec![0, 3]);
     let shown = format!("{:?}", files[0]);
@@ -650,4 +641,82 @@ fn a_board_changed_in_storage_is_refused_before_it_is_used() {
     let mut theirs = board.clone();
     theirs.posted[0][0] = board.posted[1][0].clone();
     assert!(files[0].advance(&theirs, &mut r).is_err());
+}
+
+#[test]
+fn sealed_comments_open_only_with_k_tellers_and_refuse_any_change() {
+    use super::comment::{Comments, SealedComment};
+    use super::count::open_comments;
+    let mut r = rng(20);
+    let (board, files) = solo("round 20", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, 2);
+    let ctx = board.context.as_str();
+    let said: Vec<Comments> = (0..4)
+        .map(|i| Comments {
+            overall: (i % 2 == 0).then(|| format!("总体意见{i}")),
+            items: vec![(format!("t{i}"), format!("第{i}条：进度偏慢"))],
+        })
+        .collect();
+    let bytes: Vec<Vec<u8>> = said
+        .iter()
+        .map(|c| sealer.seal_comments(ctx, c, &mut r))
+        .collect();
+    for (b, c) in bytes.iter().zip(&said) {
+        // The text is not in the sealed bytes.
+        let text = c.items[0].1.as_bytes();
+        assert!(!b.windows(text.len()).any(|w| w == text));
+    }
+    let sealed: Vec<SealedComment> = bytes
+        .iter()
+        .map(|b| SealedComment::read(ctx, b).unwrap())
+        .collect();
+    let tally = Tally::new(0);
+    let share = |t: usize, r: &mut StdRng| {
+        let s = files[t].count_share(&tally, &sealed, r).unwrap();
+        verify_share(&keys, ctx, &tally, &sealed, &s).unwrap()
+    };
+    let (a, b) = (share(0, &mut r), share(2, &mut r));
+    assert_eq!(
+        open_comments(&keys, ctx, &sealed, &[a.clone(), b.clone()]).unwrap(),
+        said
+    );
+    assert!(matches!(
+        open_comments(&keys, ctx, &sealed, std::slice::from_ref(&a)),
+        Err(SealError::NotEnoughShares { needed: 2, got: 1 })
+    ));
+    // Any changed byte, the proof's or the text's, or another round: refused before a teller
+    // helps open it.
+    for at in [0, 40, 70, 100, bytes[0].len() - 1] {
+        let mut changed = bytes[0].clone();
+        changed[at] ^= 1;
+        assert_eq!(
+            SealedComment::read(ctx, &changed),
+            Err(SealError::BadComment),
+            "byte {at}"
+        );
+    }
+    assert_eq!(
+        SealedComment::read("round 21", &bytes[0]),
+        Err(SealError::BadComment)
+    );
+    assert_eq!(
+        SealedComment::read(ctx, &bytes[0][..100]),
+        Err(SealError::BadComment)
+    );
+    // A ballot's cell passed off as a comment: its c1 with a made-up proof does not read.
+    let cell = sealer.seal(&[Some(1)], &mut r);
+    let mut forged = cell[..32].to_vec();
+    forged.extend_from_slice(&bytes[0][32..]);
+    assert_eq!(
+        SealedComment::read(ctx, &forged),
+        Err(SealError::BadComment)
+    );
+    // Shares for the comments in another order do not check.
+    let mut s = files[0].count_share(&tally, &sealed, &mut r).unwrap();
+    s.comments.swap(0, 1);
+    assert!(matches!(
+        verify_share(&keys, ctx, &tally, &sealed, &s),
+        Err(SealError::BadShare { .. })
+    ));
 }

@@ -57,7 +57,7 @@ async fn fixture() -> (TestApp, Fixture) {
         let res = t.vote(code, &ballot).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     }
-    t.close(closed.id).await;
+    t.count(closed.id).await;
     let unit: i64 = closed
         .items
         .iter()
@@ -257,8 +257,8 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row(
             "POST",
             format!("/desk/rounds/{open}/settings"),
-            "publish=1",
-            [303, 403, 303],
+            "group=50%2C50",
+            [303, 403, 409],
         ),
         row(
             "GET",
@@ -325,6 +325,12 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row(
             "GET",
             format!("/desk/rounds/{closed}/ballots.csv"),
+            "",
+            [303, 403, 410],
+        ),
+        row(
+            "GET",
+            format!("/desk/rounds/{closed}/comments.csv"),
             "",
             [303, 403, 200],
         ),

@@ -28,30 +28,65 @@ async fn footprint(pool: &SqlitePool) -> Vec<i64> {
     let mut v = Vec::new();
     for sql in [
         "SELECT COUNT(*) FROM ballot",
-        "SELECT COUNT(*) FROM ballot_choice",
         "SELECT COALESCE(SUM(count), 0) FROM tally",
         "SELECT COALESCE(SUM(ballots), 0) FROM round_turnout",
         "SELECT COUNT(*) FROM invitation WHERE used = 1",
     ] {
         v.push(scalar(pool, sql).await);
     }
+    // Every sealed byte, folded: any change to any ballot changes it.
+    let cells: Vec<Option<Vec<u8>>> = sqlx::query_scalar("SELECT cells FROM ballot ORDER BY id")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&cells, &mut h);
+    v.push(if cells.is_empty() {
+        0
+    } else {
+        std::hash::Hasher::finish(&h) as i64
+    });
     v
 }
 
-/// The tallies must equal a recount of the stored choices, item by item and level by level.
-async fn assert_tallies_match_recount(pool: &SqlitePool) {
-    let recount: Vec<(String, i64, i64)> = sqlx::query_as(
-        "SELECT item, COALESCE(level, -1), COUNT(*) FROM ballot_choice GROUP BY 1, 2 ORDER BY 1, 2",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap();
-    let tallies: Vec<(String, i64, i64)> =
-        sqlx::query_as("SELECT item, level, count FROM tally WHERE count > 0 ORDER BY 1, 2")
+/// While a round is open nothing per item exists: no plain choice, no tally, no readable
+/// comment; every ballot is sealed whole (items × levels cells of 64 bytes).
+async fn assert_nothing_readable(pool: &SqlitePool, items: usize) {
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM ballot_choice").await, 0);
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM tally").await, 0);
+    assert_eq!(scalar(pool, "SELECT COUNT(*) FROM round_comment").await, 0);
+    assert_eq!(
+        scalar(pool, "SELECT COUNT(*) FROM ballot WHERE comment IS NOT NULL").await,
+        0
+    );
+    let whole = (items * 3 * 64) as i64;
+    assert_eq!(
+        scalar(
+            pool,
+            &format!("SELECT COUNT(*) FROM ballot WHERE length(cells) IS NOT {whole}")
+        )
+        .await,
+        0
+    );
+}
+
+/// After the tellers' count, the stored tallies of `complete_ballot` ballots: `n` ballots gave
+/// item i level i % 3.
+async fn assert_counted_complete(pool: &SqlitePool, items: &[String], n: i64) {
+    let stored: Vec<(String, i64, i64)> =
+        sqlx::query_as("SELECT item, level, count FROM tally WHERE count > 0")
             .fetch_all(pool)
             .await
             .unwrap();
-    assert_eq!(tallies, recount);
+    let mut want: Vec<(String, i64, i64)> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| (item.clone(), (i % 3) as i64, n))
+        .collect();
+    let mut stored = stored;
+    stored.sort();
+    want.sort();
+    assert_eq!(stored, want);
 }
 
 #[tokio::test]
@@ -81,7 +116,17 @@ async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
     // Schema: the ballot tables hold exactly these columns; none points at an invitation or
     // carries a time.
     let expected: [(&str, &[&str]); 3] = [
-        ("ballot", &["id", "round_id", "receipt_hash", "comment"]),
+        (
+            "ballot",
+            &[
+                "id",
+                "round_id",
+                "receipt_hash",
+                "comment",
+                "cells",
+                "sealed_comments",
+            ],
+        ),
         ("ballot_choice", &["ballot_id", "item", "level", "comment"]),
         ("tally", &["round_id", "item", "level", "count"]),
     ];
@@ -140,7 +185,10 @@ async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
         scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
         20
     );
-    assert_tallies_match_recount(&h.pool).await;
+    assert_nothing_readable(&h.pool, r.items.len()).await;
+    // Two tellers' count opens exactly what was cast.
+    h.count(r.id).await;
+    assert_counted_complete(&h.pool, &r.items, 20).await;
 }
 
 #[tokio::test]
@@ -178,7 +226,9 @@ async fn two_phones_with_one_code_at_the_same_moment_make_one_ballot() {
         scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
         1
     );
-    assert_tallies_match_recount(&h.pool).await;
+    assert_nothing_readable(&h.pool, r.items.len()).await;
+    h.count(r.id).await;
+    assert_counted_complete(&h.pool, &r.items, 1).await;
 }
 
 #[tokio::test]
@@ -243,7 +293,8 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         2
     );
 
-    // With it: the ballot opens filled in, and a new choice replaces the old one.
+    // With it: the ballot opens blank (it is sealed: nobody can show its choices again, and the
+    // page says so), and what is sent replaces the whole ballot.
     let (status, page) = h
         .post(
             &format!("{path}/revise"),
@@ -253,8 +304,23 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         .await
         .status_and_body();
     assert_eq!(status, StatusCode::OK);
-    assert!(page.contains("修改测评"));
-    assert_eq!(page.matches("checked").count(), 44);
+    assert!(page.contains("修改测评") && page.contains("无法再显示您原来的选择"));
+    assert_eq!(page.matches("checked").count(), 0);
+    // Another deputy's code with this receipt opens nothing: a receipt is bound to its code.
+    let (status, _) = h
+        .post(
+            &format!("/v/{}/revise", r.codes[1].as_str()),
+            None,
+            &format!("receipt={receipt}"),
+        )
+        .await
+        .status_and_body();
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let sealed_before: Vec<u8> = sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
+        .fetch_all(&h.pool)
+        .await
+        .unwrap()
+        .concat();
     let revised = format!("idem=k3&receipt={receipt}&r.{}=dissatisfied", r.items[0]);
     let (status, page) = h.post(&path, None, &revised).await.status_and_body();
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -264,6 +330,14 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
         2
     );
+    let sealed_after: Vec<u8> = sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
+        .fetch_all(&h.pool)
+        .await
+        .unwrap()
+        .concat();
+    assert_ne!(sealed_after, sealed_before, "the revision replaced a sealed ballot");
+    assert_nothing_readable(&h.pool, r.items.len()).await;
+    h.count(r.id).await;
     let (first_item_dissatisfied,): (i64,) =
         sqlx::query_as("SELECT count FROM tally WHERE item = ? AND level = 2")
             .bind(r.items[0].as_str())
@@ -279,7 +353,6 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         .await,
         43
     );
-    assert_tallies_match_recount(&h.pool).await;
 }
 
 #[tokio::test]

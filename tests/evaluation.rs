@@ -10,7 +10,6 @@ use common::{Round, TestApp, enc, scalar};
 use axum::http::{StatusCode, header};
 use ceping::ballot::{InviteCode, Scale};
 use ceping::results::{ItemCounts, RoundInput, compute_results};
-use ceping::server::repo::round;
 use ceping::server::repo::{results, score};
 
 struct World {
@@ -289,32 +288,26 @@ async fn cast(t: &TestApp, w: &World, n: usize) {
 }
 
 #[tokio::test]
-async fn results_equal_a_recount_from_the_stored_ballots() {
+async fn the_tellers_count_equals_a_plain_recount_of_what_was_cast() {
     let (t, w) = world(40).await;
     t.open(w.round).await;
     cast(&t, &w, 37).await;
+    // The tellers open the count; the test keeps its own plain recount of what it cast.
+    t.count(w.round).await;
     let report = results::load(&t.pool, w.round).await.unwrap();
     assert_eq!(report.turnout, (37, 40));
-
-    // Recount from ballot_choice, ignoring the tallies, and compute again.
-    let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-        "SELECT c.item, c.level, COUNT(*) FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
-         WHERE b.round_id = ? GROUP BY 1, 2",
-    )
-    .bind(w.round)
-    .fetch_all(&t.pool)
-    .await
-    .unwrap();
     let mut counts: Vec<ItemCounts> = w
         .items
         .iter()
         .map(|i| ItemCounts::new(i.clone(), vec![0; 3], 0))
         .collect();
-    for (item, level, n) in rows {
-        let c = counts.iter_mut().find(|c| c.item == item).unwrap();
-        match level {
-            Some(l) => c.counts[l as usize] += n as u64,
-            None => c.not_rated += n as u64,
+    for k in 0..37usize {
+        for (i, c) in counts.iter_mut().enumerate() {
+            if (i + k) % 7 != 0 {
+                c.counts[(i + k) % 3] += 1;
+            } else {
+                c.not_rated += 1;
+            }
         }
     }
     let recount = compute_results(
@@ -405,26 +398,22 @@ async fn results_pages_charts_and_the_big_screen() {
     assert!(screen.body.contains("测评结束后公布结果"));
     assert!(!screen.body.contains("工作任务满意率"));
 
-    // The office publishes early: the screen and the charts show results, marked provisional.
-    round::configure(&t.pool, r, None, Some(true), "test")
-        .await
-        .unwrap();
-    let screen = t.get(&format!("/screen/{r}"), None).await;
-    assert!(screen.body.contains("工作任务满意率"));
+    // Closed but not yet counted: still no figure anywhere, the office's pages included; the
+    // screen says the count is awaited.
+    t.close(r).await;
+    let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
+    assert!(!page.body.contains("综合指数") && !page.body.contains("units-ranked.svg"));
     assert_eq!(
         t.get(&format!("/results/{r}/charts/units-ranked.svg"), None)
             .await
             .status,
-        StatusCode::OK
+        StatusCode::UNAUTHORIZED
     );
-    let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
-    assert!(page.body.contains("测评尚未结束") && page.body.contains("综合指数"));
+    let screen = t.get(&format!("/screen/{r}"), None).await;
+    assert!(!screen.body.contains("工作任务满意率"));
 
-    // Closed: the full pages, and the screen stops reloading.
-    round::configure(&t.pool, r, None, Some(false), "test")
-        .await
-        .unwrap();
-    t.close(r).await;
+    // Counted by two tellers: the full pages, and the screen stops reloading.
+    t.count(r).await;
     let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
     for text in [
@@ -526,15 +515,14 @@ async fn one_round_is_compared_with_another_of_the_same_plan() {
     t.open(w.round).await;
     cast(&t, &w, 3).await;
     let second = t.round("半年检查").await;
-    t.close(w.round).await;
-    // An unpublished round is never shown, not even as the other side of a comparison.
+    t.count(w.round).await;
+    // An uncounted round is never shown, not even as the other side of a comparison.
     let hidden = t
         .get(&format!("/results/1/charts/compare.svg?vs={second}"), None)
         .await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
-    round::configure(&t.pool, second, None, Some(true), "test")
-        .await
-        .unwrap();
+    t.open(second).await;
+    t.count(second).await;
     let page = t
         .get(
             &format!("/results/{second}?vs={}", w.round),

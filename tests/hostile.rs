@@ -450,6 +450,12 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     assert_no_live_markup("slips", &res.text());
     let codes = codes_on(&res.text());
     assert_eq!(codes.len(), 3, "three slips");
+    // A teller named with it.
+    let names = vec![short.to_string(), "乙".to_string(), "丙".to_string()];
+    ceping::server::repo::tellers::set(&t.pool, r, &names, 2, "test")
+        .await
+        .unwrap();
+    t.make_keys(r).await;
     let res = t
         .post(&format!("/desk/rounds/{r}/state"), o, "action=open")
         .await;
@@ -501,6 +507,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
+    t.count(r).await;
     // A sign-in with it as the login, and as the page to come back to.
     let res = t
         .post(
@@ -608,14 +615,14 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         }
     }
     assert!(cells_with_payload >= 2, "{cells_with_payload} cells");
-    // The ballots CSV holds the comments as typed. (The results CSV holds no free text: item
+    // The comments CSV holds the comments as typed. (The results CSV holds no free text: item
     // numbers, short titles and figures.)
-    let res = t.get(&format!("/desk/rounds/{r}/ballots.csv"), o).await;
+    let res = t.get(&format!("/desk/rounds/{r}/comments.csv"), o).await;
     assert_eq!(res.status, StatusCode::OK);
     let mut reader = csv::Reader::from_reader(res.bytes.as_slice());
     let found = reader
         .records()
         .map(|rec| rec.unwrap())
         .any(|rec| rec.iter().any(|f| f == payload));
-    assert!(found, "ballots.csv holds the comments as typed");
+    assert!(found, "comments.csv holds the comments as typed");
 }

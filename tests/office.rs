@@ -37,6 +37,7 @@ async fn busy_office(pool: &SqlitePool) -> i64 {
     )
     .await
     .unwrap();
+    common::solo_keys(pool, r).await;
     round::transition(
         pool,
         r,
@@ -74,6 +75,8 @@ async fn office_actions_are_recorded_in_an_unbroken_chain() {
             "plan.import",
             "round.create",
             "round.indicators",
+            "tellers.set",
+            "tellers.solo",
             "round.open",
             "invite.issue",
             "invite.reissue"
@@ -81,9 +84,9 @@ async fn office_actions_are_recorded_in_an_unbroken_chain() {
     );
     let entries = audit::all(&pool).await.unwrap();
     assert_eq!(entries[0].actor, "system", "the seed import at first start");
-    assert_eq!(entries[4].detail, r#"{"count":3,"first_id":1,"last_id":3}"#);
+    assert_eq!(entries[6].detail, r#"{"count":3,"first_id":1,"last_id":3}"#);
     let head = audit::verify(&pool, None).await.unwrap().unwrap();
-    assert_eq!(head, (6, entries[5].hash.clone()));
+    assert_eq!(head, (8, entries[7].hash.clone()));
     // The same again with the head written down.
     assert_eq!(
         audit::verify(&pool, Some(&head)).await.unwrap(),
@@ -101,7 +104,7 @@ async fn office_actions_are_recorded_in_an_unbroken_chain() {
         .await
         .is_err()
     );
-    assert_eq!(audit::all(&pool).await.unwrap().len(), 6);
+    assert_eq!(audit::all(&pool).await.unwrap().len(), 8);
 }
 
 #[tokio::test]
@@ -137,15 +140,15 @@ async fn an_altered_deleted_or_cut_entry_is_detected() {
     let head = audit::verify(&pool, None).await.unwrap().unwrap();
 
     // Altered: someone makes the reissue look like someone else's.
-    sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE seq = 6")
+    sqlx::query("UPDATE audit_log SET actor = 'someone' WHERE seq = 8")
         .execute(&pool)
         .await
         .unwrap();
     assert_eq!(
         audit::verify(&pool, None).await.unwrap(),
-        Err(Broken::Altered { seq: 6 })
+        Err(Broken::Altered { seq: 8 })
     );
-    sqlx::query("UPDATE audit_log SET actor = 'office' WHERE seq = 6")
+    sqlx::query("UPDATE audit_log SET actor = 'office' WHERE seq = 8")
         .execute(&pool)
         .await
         .unwrap();
@@ -173,7 +176,7 @@ async fn an_altered_deleted_or_cut_entry_is_detected() {
         audit::verify(&pool, None).await.unwrap(),
         Err(Broken::Truncated {
             seq: 4,
-            expected_seq: 6
+            expected_seq: 8
         })
     );
     let last: (i64, String) = sqlx::query_as("SELECT seq, hash FROM audit_log WHERE seq = 4")
@@ -194,7 +197,7 @@ async fn an_altered_deleted_or_cut_entry_is_detected() {
         audit::verify(&pool, Some(&head)).await.unwrap(),
         Err(Broken::Truncated {
             seq: 4,
-            expected_seq: 6
+            expected_seq: 8
         })
     );
 }
@@ -277,9 +280,10 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
         group_weights: (70.0, 30.0),
         ..Default::default()
     };
-    round::configure(&pool, r, Some(&config), None, "office")
+    round::configure(&pool, r, &config, "office")
         .await
         .unwrap();
+    common::solo_keys(&pool, r).await;
     round::transition(
         &pool,
         r,
@@ -290,18 +294,15 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
     .await
     .unwrap();
     config.trim = true;
-    let refused = round::configure(&pool, r, Some(&config), None, "office").await;
+    let refused = round::configure(&pool, r, &config, "office").await;
     assert!(
         matches!(refused, Err(round::RoundError::WrongState { .. })),
         "{refused:?}"
     );
     assert!(!round::get(&pool, r).await.unwrap().results_config.trim);
-    // Publishing early changes no figure: allowed, and recorded.
+    // The same configuration again is no change, and is allowed (and recorded).
     config.trim = false;
-    round::configure(&pool, r, Some(&config), Some(true), "office")
-        .await
-        .unwrap();
-    assert!(round::get(&pool, r).await.unwrap().results_public);
+    round::configure(&pool, r, &config, "office").await.unwrap();
     assert_eq!(
         actions(&pool)
             .await

@@ -87,10 +87,12 @@ async fn every_office_page_is_refused_to_evaluators_and_visitors() {
         let res = t.get(path, Some(&o.evaluator)).await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "evaluator GET {path}");
         let res = t.get(path, Some(&o.office)).await;
-        // Exports and the report wait until the round is closed (it is a draft here).
-        let after_close =
-            path.contains("export") || path.contains("ballots.csv") || path.ends_with("/report");
-        let expected = if after_close {
+        // Exports and the report wait until the round is counted (it is a draft here); no
+        // export holds single ballots, ever.
+        let after_count = path.contains("export") || path.ends_with("/report");
+        let expected = if path.ends_with("ballots.csv") {
+            StatusCode::GONE
+        } else if after_count {
             StatusCode::CONFLICT
         } else {
             StatusCode::OK
@@ -164,22 +166,34 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     assert_eq!(c.group_weights, (70.0, 30.0));
     assert!(c.trim);
 
-    // Open; then the settings are frozen, but the big-screen switch still works.
-    let res = t
-        .post(
-            &format!("/desk/rounds/{r}/state"),
-            Some(&o.office),
-            "action=open",
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // No tellers' key yet: the round cannot open, and the desk says what to do.
+    assert!(page.text().contains("尚未指定监票人"));
+    let open = |t: &TestApp| {
+        let (t, o) = (t.clone(), o.office.clone());
+        async move {
+            t.post(&format!("/desk/rounds/{r}/state"), Some(&o), "action=open")
+                .await
+        }
+    };
+    let res = open(&t).await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.text().contains("监票人还没有生成密钥"), "{}", res.text());
+    assert_eq!(
+        round::get(&t.pool, r).await.unwrap().state,
+        RoundState::Draft
+    );
+    // With the keys made (a trial: one person made them all, and the desk says so), it opens;
+    // then the settings are frozen.
+    common::solo_keys(&t.pool, r).await;
+    let page = t.get(&format!("/desk/rounds/{r}"), Some(&o.office)).await;
+    assert!(page.text().contains("试用轮次") && page.text().contains("联合公钥已生成"));
+    assert_eq!(open(&t).await.status, StatusCode::SEE_OTHER);
     let res = t
         .post(&path, Some(&o.office), "group=50%2C50&publish=1")
         .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    assert_eq!(res.status, StatusCode::CONFLICT);
     let now = round::get(&t.pool, r).await.unwrap();
     assert_eq!(now.results_config.group_weights, (70.0, 30.0), "frozen");
-    assert!(now.results_public);
 
     // Closing asks first.
     let state = format!("/desk/rounds/{r}/state");
@@ -219,7 +233,6 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
             "round.create",
             "round.configure",
             "round.open",
-            "round.configure",
             "round.close"
         ]
     );
@@ -240,6 +253,7 @@ fn codes_on(page: &str) -> Vec<InviteCode> {
 async fn invitations_slips_turnout_and_the_non_voters_list() {
     let (t, o) = office().await;
     let r = new_round(&t, &o).await;
+    common::solo_keys(&t.pool, r).await;
     t.post(
         &format!("/desk/rounds/{r}/state"),
         Some(&o.office),
@@ -391,17 +405,42 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     let codes = t.codes(r, 23).await;
     let items = t.items(r).await;
     cast(&t, &codes[..21], &items).await;
-    // Nothing leaves while votes arrive: two exports taken around one deputy's vote would
-    // show that deputy's ballot.
-    for name in ["export.xlsx", "export.csv", "ballots.csv", "report"] {
-        let res = t
-            .get(&format!("/desk/rounds/{r}/{name}"), Some(&o.office))
-            .await;
-        assert_eq!(res.status, StatusCode::CONFLICT, "{name}");
-        assert!(res.text().contains("测评结束后"), "{name}");
-    }
+    // Nothing leaves before the tellers' count, open or closed: no figure exists before it.
+    let withheld = |t: &TestApp| {
+        let (t, office) = (t.clone(), o.office.clone());
+        async move {
+            for name in ["export.xlsx", "export.csv", "comments.csv", "report"] {
+                let res = t
+                    .get(&format!("/desk/rounds/{r}/{name}"), Some(&office))
+                    .await;
+                assert_eq!(res.status, StatusCode::CONFLICT, "{name}");
+                assert!(res.text().contains("计票后"), "{name}");
+            }
+            // And no export holds single ballots, ever.
+            let res = t
+                .get(&format!("/desk/rounds/{r}/ballots.csv"), Some(&office))
+                .await;
+            assert_eq!(res.status, StatusCode::GONE);
+        }
+    };
+    withheld(&t).await;
     t.close(r).await;
+    withheld(&t).await;
+    t.count(r).await;
     let report = results::load(&t.pool, r).await.unwrap();
+    // The engine's figures are what was cast, by a plain recount the test keeps.
+    for (i, item) in items.iter().enumerate() {
+        let (mut want, mut unrated) = ([0u64; 3], 0u64);
+        for k in 0..21 {
+            if (i + k) % 5 != 0 {
+                want[(i * 7 + k) % 3] += 1;
+            } else {
+                unrated += 1;
+            }
+        }
+        let got = &report.result(item).unwrap().deputies;
+        assert_eq!((got.counts.as_slice(), got.not_rated), (&want[..], unrated), "{item}");
+    }
 
     // XLSX: every sheet, the tasks' figures equal to the engine's.
     let res = t
@@ -423,7 +462,6 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
             "成员单位",
             "评估打分",
             "意见",
-            "匿名选票"
         ]
     );
     let tasks = book.worksheet_range("工作任务").unwrap();
@@ -460,8 +498,6 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         seen += 1;
     }
     assert_eq!(seen, 14);
-    let ballots = book.worksheet_range("匿名选票").unwrap();
-    assert_eq!(ballots.rows().count(), 1 + 21);
     let comments = book.worksheet_range("意见").unwrap();
     let texts: Vec<String> = comments.rows().skip(1).map(|r| r[2].to_string()).collect();
     assert_eq!(
@@ -471,29 +507,16 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     );
     assert_eq!(texts.iter().filter(|t| *t == "总体满意").count(), 6);
 
-    // Ballots CSV: recount every item from it and compare with the tallies.
+    // Comments CSV: the same comments, one per row.
     let res = t
-        .get(&format!("/desk/rounds/{r}/ballots.csv"), Some(&o.office))
+        .get(&format!("/desk/rounds/{r}/comments.csv"), Some(&o.office))
         .await;
+    assert_eq!(res.status, StatusCode::OK);
     assert!(res.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
     let mut reader = csv::Reader::from_reader(&res.bytes[3..]);
-    let head: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    assert_eq!(head.len(), 1 + items.len() + 1);
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
-    assert_eq!(rows.len(), 21);
-    for (i, item) in items.iter().enumerate() {
-        let r = report.result(item).unwrap();
-        let count = |label: &str| rows.iter().filter(|row| &row[i + 1] == label).count() as u64;
-        assert_eq!(count("满意"), r.deputies.counts[0], "{item}");
-        assert_eq!(count("基本满意"), r.deputies.counts[1], "{item}");
-        assert_eq!(count("不满意"), r.deputies.counts[2], "{item}");
-        assert_eq!(count("未评"), r.deputies.not_rated, "{item}");
-    }
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows.iter().filter(|r| &r[2] == "总体满意").count(), 6);
 
     // Results CSV: one row per item, the same 满意率.
     let res = t
@@ -701,7 +724,7 @@ async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
     );
     let res = t.vote(&code, &body).await;
     assert_eq!(res.status, StatusCode::OK);
-    t.close(r).await;
+    t.count(r).await;
     let task_id = &items[0][1..];
     for path in [
         format!("/results/{r}/tasks/{task_id}"),

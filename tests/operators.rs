@@ -25,7 +25,13 @@ async fn a_receipt_opens_its_ballot_only_with_its_own_code() {
         t.vote(b, &complete_ballot(&r.items, "kb")).await.status,
         StatusCode::OK
     );
-    let choices_before = scalar(&t.pool, "SELECT COUNT(*) FROM ballot_choice").await;
+    let sealed = || async {
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
+            .fetch_all(&t.pool)
+            .await
+            .unwrap()
+    };
+    let sealed_before = sealed().await;
 
     // A's own code and receipt open A's ballot for revision.
     let own = t
@@ -56,10 +62,7 @@ async fn a_receipt_opens_its_ballot_only_with_its_own_code() {
     let res = t.vote(b, &revision).await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
     assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM ballot").await, 2);
-    assert_eq!(
-        scalar(&t.pool, "SELECT COUNT(*) FROM ballot_choice").await,
-        choices_before
-    );
+    assert_eq!(sealed().await, sealed_before);
 }
 
 #[tokio::test]
@@ -169,26 +172,49 @@ fn the_command_line_withholds_what_the_pages_withhold() {
             "--out",
             "codes.csv",
         ],
+        &["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"],
         &["round", "open", "1"],
     ] {
         let (ok, text) = run(args);
         assert!(ok, "{args:?}: {text}");
     }
-    // While the round is open: no per-item figure, no export, and no file left behind.
-    let (ok, text) = run(&["round", "results", "1"]);
-    assert!(!ok && text.contains("withheld"), "{text}");
-    let (ok, text) = run(&["round", "results", "1", "--json"]);
-    assert!(!ok && !text.contains("satisfaction_rate"), "{text}");
-    for (format, table) in [("xlsx", "ballots"), ("csv", "results"), ("csv", "ballots")] {
-        let out = format!("open.{format}.{table}");
-        let (ok, text) = run(&[
-            "export", "--round", "1", "--format", format, "--table", table, "--out", &out,
-        ]);
-        assert!(!ok && text.contains("not closed"), "{text}");
-        assert!(!dir.path().join(&out).exists());
-    }
-    // Closed: both answer.
+    // While the round is open, and once closed until the tellers have counted: no per-item
+    // figure, no export, and no file left behind.
+    let withheld = |run: &dyn Fn(&[&str]) -> (bool, String)| {
+        let (ok, text) = run(&["round", "results", "1"]);
+        assert!(!ok && text.contains("results exist only once"), "{text}");
+        let (ok, text) = run(&["round", "results", "1", "--json"]);
+        assert!(!ok && !text.contains("satisfaction_rate"), "{text}");
+        for (format, table) in [("xlsx", "results"), ("csv", "results"), ("csv", "comments")] {
+            let out = format!("early.{format}.{table}");
+            let (ok, text) = run(&[
+                "export", "--round", "1", "--format", format, "--table", table, "--out", &out,
+            ]);
+            assert!(!ok && text.contains("not counted"), "{text}");
+            assert!(!dir.path().join(&out).exists());
+        }
+    };
+    withheld(&run);
+    // Publishing early is gone, with its reason.
+    let (ok, text) = run(&["round", "configure", "1", "--publish", "on"]);
+    assert!(!ok && text.contains("--publish is gone"), "{text}");
     assert!(run(&["round", "close", "1"]).0);
+    withheld(&run);
+    // One teller's share is not enough; the count waits, and says so.
+    let (ok, text) = run(&["round", "count", "1", "--key", "keys/teller-1.json"]);
+    assert!(ok && text.contains("1 of 2 tellers have posted"), "{text}");
+    withheld(&run);
+    // The second opens it; a counted round cannot reopen, and no export holds a ballot.
+    let (ok, text) = run(&["round", "count", "1", "--key", "keys/teller-3.json"]);
+    assert!(ok && text.contains("counted 0 sealed ballots"), "{text}");
+    let (ok, text) = run(&["round", "reopen", "1"]);
+    assert!(!ok && text.contains("has been counted"), "{text}");
+    let (ok, text) = run(&[
+        "export", "--round", "1", "--format", "csv", "--table", "ballots", "--out", "b.csv",
+    ]);
+    assert!(!ok && text.contains("ballots are sealed"), "{text}");
+    let (ok, text) = run(&["round", "verify", "1"]);
+    assert!(ok && text.contains("the count verifies"), "{text}");
     let (ok, text) = run(&["round", "results", "1"]);
     assert!(ok && text.contains("ballots of"), "{text}");
     let (ok, text) = run(&[
@@ -224,8 +250,18 @@ fn what_the_server_writes_is_for_its_owner_only() {
         "--out",
         "codes.csv",
     ]);
+    ceping(&["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"]);
     ceping(&["round", "open", "1"]);
     ceping(&["round", "close", "1"]);
+    ceping(&[
+        "round",
+        "count",
+        "1",
+        "--key",
+        "keys/teller-1.json",
+        "--key",
+        "keys/teller-2.json",
+    ]);
     ceping(&[
         "export",
         "--round",

@@ -44,11 +44,8 @@ fn count_with(t: &tellers::Tellers, files: &[TellerFile]) {
     let verified: Vec<_> = files
         .iter()
         .map(|f| {
-            let share = f.count_share(&tally, &mut rng).unwrap();
-            (
-                f.index,
-                verify_share(&keys, &t.board.context, &tally, &share).unwrap(),
-            )
+            let share = f.count_share(&tally, &[], &mut rng).unwrap();
+            verify_share(&keys, &t.board.context, &tally, &[], &share).unwrap()
         })
         .collect();
     let mut want = vec![0u64; 12];
@@ -347,6 +344,13 @@ async fn out_of_turn_foreign_and_late_are_refused() {
     );
     assert!(!done && text.contains("another round"), "{text}");
 
+    // A round whose ceremony is not complete cannot open: no ballot could be sealed.
+    let (done, text) = ceping(d, &["round", "open", "1"]);
+    assert!(!done && text.contains("no tellers' key yet"), "{text}");
+    ok(
+        d,
+        &["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"],
+    );
     // Once the round is open, the tellers are fixed.
     ok(d, &["round", "open", "1"]);
     let (done, text) = ceping(d, &["tellers", "set", "--round", "1", "--names", "甲,乙"]);

@@ -306,6 +306,14 @@ pub fn BallotDocument(
             <p class="proposal">{form.plan_title.clone()}</p>
             {closes}
             <p class="lead-in">{intro}</p>
+            {(revising && !reviewing)
+                .then(|| {
+                    view! {
+                        <p class="alert alert-info revise-blank" role="note">
+                            "选票已密封保存，任何人（包括本系统）都无法再显示您原来的选择。请重新填写全部内容；确认修改后，将整张替换原来的测评。"
+                        </p>
+                    }
+                })}
             {error_box}
             {review_box}
             <form

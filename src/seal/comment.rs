@@ -38,6 +38,9 @@ impl Comments {
     }
 }
 
+/// The text is padded to a multiple of this many bytes.
+const PAD: usize = 256;
+
 /// Bytes before the encrypted body: `R`, `e`, `s`.
 const HEAD: usize = 96;
 
@@ -91,7 +94,10 @@ impl Sealer {
         let big_r = (RISTRETTO_BASEPOINT_TABLE * &r).compress();
         let dh = self.key_times(&r);
         let key = text_key(context, big_r.as_bytes(), &dh);
-        let plain = serde_json::to_vec(comments).expect("comments serialize");
+        let mut plain = serde_json::to_vec(comments).expect("comments serialize");
+        // Padded to a multiple of 256 bytes (JSON allows the trailing spaces), so the stored
+        // size tells little of how much was said.
+        plain.resize(plain.len().div_ceil(PAD) * PAD, b' ');
         // Each key is used once (a fresh r), so a fixed nonce is safe.
         let body = ChaCha20Poly1305::new(&key.into())
             .encrypt(

@@ -22,6 +22,9 @@ fn options(url: &str) -> anyhow::Result<SqliteConnectOptions> {
         // FULL: a transaction reported as committed survives a power cut, not only a crash.
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
+        // What is deleted or replaced (a revised ballot's old ciphertexts, a count's sealed
+        // comments) is overwritten with zeros, not left in free pages.
+        .pragma("secure_delete", "ON")
         .foreign_keys(true))
 }
 

@@ -13,7 +13,9 @@ use ceping::ballot::InviteCode;
 use ceping::model::round::RoundAction;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::invite::{self, Invitee};
+use ceping::seal::TellerFile;
 use ceping::server::repo::round::{self, NewRound};
+use ceping::server::service::count;
 use ceping::server::web as http;
 use http_body_util::BodyExt;
 use sqlx::SqlitePool;
@@ -32,6 +34,8 @@ pub struct TestApp {
     pub app: Router,
     /// The folder of a file database, removed when the last clone is dropped.
     dir: Option<Arc<tempfile::TempDir>>,
+    /// The tellers' key files of the rounds this app opened (one person holds them all).
+    keys: Arc<std::sync::Mutex<std::collections::HashMap<i64, Vec<TellerFile>>>>,
 }
 
 /// A round of the seed plan with its invitation codes.
@@ -91,6 +95,7 @@ impl TestApp {
             app: http::router(state),
             pool,
             dir: None,
+            keys: Arc::default(),
         }
     }
 
@@ -146,9 +151,34 @@ impl TestApp {
             .collect()
     }
 
-    /// Opens `round`.
+    /// Makes a draft round's tellers' keys (named 甲, 乙, 丙 unless named already), kept here
+    /// for [`TestApp::count`].
+    pub async fn make_keys(&self, round: i64) {
+        let files = super::solo_keys(&self.pool, round).await;
+        self.keys.lock().unwrap().insert(round, files);
+    }
+
+    /// Opens `round`, making its tellers' keys first.
     pub async fn open(&self, round: i64) {
+        self.make_keys(round).await;
         self.transition(round, RoundAction::Open).await;
+    }
+
+    /// The key files of a round this app opened.
+    pub fn keys(&self, round: i64) -> Vec<TellerFile> {
+        self.keys.lock().unwrap()[&round].clone()
+    }
+
+    /// Closes `round` if it is open, and counts it with two of its three tellers' keys.
+    pub async fn count(&self, round: i64) {
+        if round::get(&self.pool, round).await.unwrap().state == round::RoundState::Open {
+            self.close(round).await;
+        }
+        let files = self.keys(round);
+        let done = count::post_shares(&self.pool, round, &files[..2], "test")
+            .await
+            .unwrap();
+        assert!(matches!(done, count::Progress::Counted { .. }), "{done:?}");
     }
 
     /// Closes `round`.

@@ -29,6 +29,18 @@ pub async fn seeded_file_pool(file: &Path) -> SqlitePool {
     pool
 }
 
+/// Makes a draft round's tellers' keys in this process, as a trial round does (`ceping tellers
+/// keygen --solo`): three tellers, any two of whom count, unless tellers were named already.
+/// The files are returned; the round can then open.
+pub async fn solo_keys(pool: &SqlitePool, round: i64) -> Vec<ceping::seal::TellerFile> {
+    use ceping::server::repo::tellers;
+    if tellers::get(pool, round).await.unwrap().is_none() {
+        let names: Vec<String> = ["甲", "乙", "丙"].iter().map(|s| s.to_string()).collect();
+        tellers::set(pool, round, &names, 2, "test").await.unwrap();
+    }
+    tellers::solo(pool, round, "test").await.unwrap()
+}
+
 /// The password of the accounts that [`TestApp::office`] and [`TestApp::evaluator`] make.
 pub const PASSWORD: &str = "correct horse battery";
 

@@ -13,6 +13,8 @@ pub enum ExportFormat {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CsvTable {
     Results,
+    Comments,
+    /// Refused: ballots are sealed.
     Ballots,
 }
 
@@ -32,13 +34,17 @@ pub async fn run(
     let format = match (format, table) {
         (ExportFormat::Xlsx, _) => Format::Xlsx,
         (ExportFormat::Csv, CsvTable::Results) => Format::ResultsCsv,
-        (ExportFormat::Csv, CsvTable::Ballots) => Format::BallotsCsv,
+        (ExportFormat::Csv, CsvTable::Comments) => Format::CommentsCsv,
+        (ExportFormat::Csv, CsvTable::Ballots) => anyhow::bail!(
+            "ballots are sealed and no export holds one; the count opens only their sums \
+             (use --table results or --table comments)"
+        ),
     };
     let pool = db::open(db_path).await?;
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} ballots {pos}/{len} [{bar:30}] {percent}% {elapsed}",
+            "{spinner} rows {pos}/{len} [{bar:30}] {percent}% {elapsed}",
         )
         .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
         .progress_chars("=> "),

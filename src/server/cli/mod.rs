@@ -64,14 +64,16 @@ pub enum Command {
     /// The audit trail of office actions: verify its hash chain, or list it.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Export a round: xlsx (every table, one sheet each) or csv (--table results or ballots).
+    /// Export a counted round: xlsx (every table, one sheet each) or csv (--table results or
+    /// comments).
     Export {
         #[arg(long)]
         round: i64,
         #[arg(long, value_enum)]
         format: ExportFormat,
-        /// For csv: the results (one row per item) or the anonymous ballots (one row each).
-        #[arg(long, value_enum, default_value_t = CsvTable::Ballots)]
+        /// For csv: the results (one row per item) or the comments (one row each, in random
+        /// order). `ballots` is refused: ballots are sealed.
+        #[arg(long, value_enum, default_value_t = CsvTable::Results)]
         table: CsvTable,
         /// Where to write (must not exist yet).
         #[arg(long)]

@@ -1,4 +1,5 @@
-//! `ceping round …`: create, open, close, reopen, check, indicators, configure, results, list.
+//! `ceping round …`: create, open, close, reopen, check, count, verify, indicators, configure,
+//! results, list.
 
 use super::cli_actor;
 use crate::server::{db, repo};
@@ -44,9 +45,28 @@ pub enum RoundCommand {
         #[arg(long)]
         note: Option<String>,
     },
-    /// Recount a round from its stored ballots and compare with the running tallies.
-    /// Exits with an error if anything disagrees.
+    /// Check a round's stored ballots against its turnout and used codes (every sealed ballot
+    /// whole). Exits with an error if anything disagrees.
     Check { id: i64 },
+    /// A teller's part of the count of a closed round: sums the sealed ballots, makes this
+    /// teller's decryption shares with proofs and posts them. Once enough tellers have, the
+    /// count opens: per-item counts and the comments in random order. Give --key once per key
+    /// file you hold (a trial round's holder gives several).
+    Count {
+        id: i64,
+        /// Your teller key file (from ceping tellers keygen).
+        #[arg(long = "key", required = true)]
+        keys: Vec<std::path::PathBuf>,
+    },
+    /// Check a round's count from what is stored, as anyone may: the tellers' board and joint
+    /// key, the sums of the sealed ballots, every teller's decryption proof, and that the
+    /// stored counts are what those shares open. Exits with an error if anything fails.
+    Verify {
+        id: i64,
+        /// Print the checks as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show a round's evaluator indicators; with --set, replace them (draft rounds only).
     Indicators {
         id: i64,
@@ -55,8 +75,7 @@ pub enum RoundCommand {
         #[arg(long)]
         set: Option<String>,
     },
-    /// Change how a round's results are counted and whether the big screen shows them early.
-    /// Prints the configuration in force.
+    /// Change how a draft round's results are counted. Prints the configuration in force.
     Configure {
         id: i64,
         /// N for 满意率 and the majority rule: valid (ballots that rated the item), invited:N
@@ -75,8 +94,9 @@ pub enum RoundCommand {
         /// Drop the highest and lowest evaluator when five or more are counted: on or off.
         #[arg(long)]
         trim: Option<Switch>,
-        /// Show results on the big screen before the round closes: on or off.
-        #[arg(long)]
+        /// Gone: no result exists before the tellers' count, so none can be shown early.
+        /// Refused with that reason.
+        #[arg(long, hide = true)]
         publish: Option<Switch>,
     },
     /// Print a round's results (the same figures as the results page).
@@ -195,9 +215,55 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                 anyhow::bail!("round {id}: the stored ballots and the tallies disagree");
             }
             println!(
-                "round {id}: {} ballots, each whole; tallies equal a recount; integrity ok",
+                "round {id}: {} ballots, each whole; turnout and used codes agree; integrity ok",
                 audit.ballots
             );
+        }
+        RoundCommand::Count { id, keys } => {
+            use crate::server::service::count::{self, Progress};
+            let files = keys
+                .iter()
+                .map(|k| super::tellers::load_key(k))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let started = std::time::Instant::now();
+            match count::post_shares(pool, id, &files, &actor).await? {
+                Progress::Waiting { posted, needed } => println!(
+                    "round {id}: share(s) posted ({:.1} s); {} of {needed} tellers have posted \
+                     (tellers {}); the count opens when {needed} have",
+                    started.elapsed().as_secs_f64(),
+                    posted.len(),
+                    posted
+                        .iter()
+                        .map(|t| (t + 1).to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                Progress::Counted { ballots, tellers } => println!(
+                    "round {id}: counted {ballots} sealed ballots with tellers {} in {:.1} s; \
+                     results: ceping round results {id}",
+                    tellers
+                        .iter()
+                        .map(|t| t.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    started.elapsed().as_secs_f64()
+                ),
+            }
+        }
+        RoundCommand::Verify { id, json } => {
+            let report = crate::server::service::count::verify(pool, id).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                for line in &report.checks {
+                    println!("{} {}", if line.ok { "ok  " } else { "FAIL" }, line.what);
+                }
+            }
+            anyhow::ensure!(
+                report.checks.iter().all(|c| c.ok),
+                "round {id}: the count does not verify"
+            );
+            println!("round {id}: the count verifies");
         }
         RoundCommand::Indicators { id, set } => {
             use crate::server::repo::score;
@@ -225,6 +291,11 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             trim,
             publish,
         } => {
+            anyhow::ensure!(
+                publish.is_none(),
+                "--publish is gone: ballots are sealed, and no per-item figure exists before the \
+                 tellers' count, so results cannot be shown before it"
+            );
             let r = round::get(pool, id).await?;
             let mut config = r.results_config.clone();
             if let Some(d) = denominator {
@@ -245,31 +316,21 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             config
                 .resolve(&r.scale)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            round::configure(
-                pool,
-                id,
-                Some(&config),
-                publish.map(|p| p == Switch::On),
-                &actor,
-            )
-            .await?;
+            round::configure(pool, id, &config, &actor).await?;
             let r = round::get(pool, id).await?;
-            println!(
-                "round {id}: {} ; big screen shows results before closing: {}",
-                serde_json::to_string(&r.results_config)?,
-                if r.results_public { "yes" } else { "no" }
-            );
+            println!("round {id}: {}", serde_json::to_string(&r.results_config)?);
         }
         RoundCommand::Results { id, json } => {
             let report = repo::results::load(pool, id)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            // The pages' rule: no per-item figure before the round closes (or is published).
+            // The pages' rule: no per-item figure exists before the tellers' count.
             anyhow::ensure!(
                 report.published(),
-                "round {id} is {}: its results are withheld until it closes (counts watched while \
-                 ballots arrive would tell how a late voter voted)",
-                report.round.state.as_str()
+                "round {id} is {}{}: results exist only once it has closed and its tellers have \
+                 opened the count (ceping round count)",
+                report.round.state.as_str(),
+                if report.round.counted { "" } else { ", not counted" }
             );
             print_results(&report, json)?;
         }
@@ -280,6 +341,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                 let (ballots, invited) = round::turnout(pool, r.id).await?;
                 rows.push(serde_json::json!({
                     "id": r.id, "plan": r.plan_id, "name": r.name, "state": r.state,
+                    "counted": r.counted,
                     "opens_at": r.opens_at, "closes_at": r.closes_at,
                     "ballots": ballots, "invited": invited,
                 }));

@@ -1,30 +1,55 @@
-//! Ballots as stored: reading a cast ballot back (which only its receipt allows), and the
-//! statements the ballot box (`service::ballot_box`, the one writer) runs to cast and revise.
+//! Ballots as stored, sealed (`crate::seal`): finding a cast ballot by its receipt, reading the
+//! sealed ballots for the count, and the statements the ballot box (`service::ballot_box`, the
+//! one writer) runs to cast and revise.
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
-/// The ballot of a round whose receipt hashes to `receipt_hash`: its id and overall comment.
+/// The id of the ballot of a round whose receipt hashes to `receipt_hash`.
 pub async fn by_receipt<'e>(
     db: impl SqliteExecutor<'e>,
     round_id: i64,
     receipt_hash: &str,
-) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-    sqlx::query_as("SELECT id, comment FROM ballot WHERE receipt_hash = ? AND round_id = ?")
-        .bind(receipt_hash)
-        .bind(round_id)
-        .fetch_optional(db)
-        .await
+) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM ballot WHERE receipt_hash = ? AND round_id = ?")
+            .bind(receipt_hash)
+            .bind(round_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.map(|(id,)| id))
 }
 
-/// A ballot's choices: (item, level or NULL for not rated, comment).
-pub async fn choices<'e>(
+/// Up to `limit` sealed ballots of a round after ballot id `after`, in id order (random, not
+/// arrival): (id, cells).
+pub async fn sealed_after<'e>(
     db: impl SqliteExecutor<'e>,
-    ballot_id: &str,
-) -> Result<Vec<(String, Option<i64>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as("SELECT item, level, comment FROM ballot_choice WHERE ballot_id = ?")
-        .bind(ballot_id)
-        .fetch_all(db)
-        .await
+    round_id: i64,
+    after: &str,
+    limit: i64,
+) -> Result<Vec<(String, Option<Vec<u8>>)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, cells FROM ballot WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?",
+    )
+    .bind(round_id)
+    .bind(after)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// A round's sealed comments, in ballot id order.
+pub async fn sealed_comments<'e>(
+    db: impl SqliteExecutor<'e>,
+    round_id: i64,
+) -> Result<Vec<Vec<u8>>, sqlx::Error> {
+    let rows: Vec<(Vec<u8>,)> = sqlx::query_as(
+        "SELECT sealed_comments FROM ballot
+         WHERE round_id = ? AND sealed_comments IS NOT NULL ORDER BY id",
+    )
+    .bind(round_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(b,)| b).collect())
 }
 
 // Writing, for the ballot box (`service::ballot_box`), which runs these inside its batch's
@@ -78,87 +103,40 @@ pub async fn invitation_state(
     .await
 }
 
-/// Inserts a new ballot (without its choices).
+/// Inserts a new sealed ballot.
 pub async fn insert_ballot(
     conn: &mut SqliteConnection,
     id: &str,
     round_id: i64,
     receipt_hash: &str,
-    comment: Option<&str>,
+    cells: &[u8],
+    comments: Option<&[u8]>,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO ballot (id, round_id, receipt_hash, comment) VALUES (?, ?, ?, ?)")
-        .bind(id)
-        .bind(round_id)
-        .bind(receipt_hash)
-        .bind(comment)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "INSERT INTO ballot (id, round_id, receipt_hash, cells, sealed_comments)
+         VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(round_id)
+    .bind(receipt_hash)
+    .bind(cells)
+    .bind(comments)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// Inserts a ballot's choices: (item, level or `None` for not rated, comment).
-pub async fn insert_choices(
+/// Replaces a ballot's sealed contents (a revision).
+pub async fn replace_sealed(
     conn: &mut SqliteConnection,
     ballot_id: &str,
-    choices: &[(&str, Option<i64>, Option<&str>)],
+    cells: &[u8],
+    comments: Option<&[u8]>,
 ) -> Result<(), sqlx::Error> {
-    // SQLite allows 32,766 parameters per statement: 4 per row, so chunks of 1,000 rows.
-    for chunk in choices.chunks(1000) {
-        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
-            "INSERT INTO ballot_choice (ballot_id, item, level, comment) ",
-        );
-        q.push_values(chunk, |mut row, (item, level, comment)| {
-            row.push_bind(ballot_id)
-                .push_bind(*item)
-                .push_bind(*level)
-                .push_bind(*comment);
-        });
-        q.build().execute(&mut *conn).await?;
-    }
-    Ok(())
-}
-
-/// Clears a ballot for its revision: its choices go, its overall comment is replaced.
-pub async fn clear_for_revision(
-    conn: &mut SqliteConnection,
-    ballot_id: &str,
-    comment: Option<&str>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM ballot_choice WHERE ballot_id = ?")
+    sqlx::query("UPDATE ballot SET cells = ?, sealed_comments = ? WHERE id = ?")
+        .bind(cells)
+        .bind(comments)
         .bind(ballot_id)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE ballot SET comment = ? WHERE id = ?")
-        .bind(comment)
-        .bind(ballot_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
-}
-
-/// Adds `delta` to one tally (round, item, level; level -1 = not rated).
-pub async fn add_to_tally(
-    conn: &mut SqliteConnection,
-    round_id: i64,
-    item: &str,
-    level: i64,
-    delta: i64,
-) -> Result<(), sqlx::Error> {
-    // A decrease always meets an existing row (the ballot being revised was counted);
-    // an upsert would trip the CHECK on its proposed row before the conflict is resolved.
-    let sql = match delta.signum() {
-        0 => return Ok(()),
-        1 => {
-            "INSERT INTO tally (round_id, item, level, count) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (round_id, item, level) DO UPDATE SET count = count + ?4"
-        }
-        _ => "UPDATE tally SET count = count + ?4 WHERE round_id = ?1 AND item = ?2 AND level = ?3",
-    };
-    sqlx::query(sql)
-        .bind(round_id)
-        .bind(item)
-        .bind(level)
-        .bind(delta)
         .execute(conn)
         .await?;
     Ok(())

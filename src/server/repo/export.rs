@@ -1,5 +1,5 @@
-//! What the exports read, a page at a time in the order of the ballots' random ids (the order
-//! tells nothing about who voted when), so an export of any size runs in flat memory.
+//! What the exports read: a counted round's comments a page at a time, in the random order the
+//! count stored them, so an export of any size runs in flat memory.
 
 use sqlx::SqlitePool;
 
@@ -26,60 +26,26 @@ pub async fn evaluator_notes(
     .await
 }
 
-/// Up to `limit` item comments after `after` (ballot id, item): (ballot id, item, comment).
-pub async fn item_comments_after(
-    pool: &SqlitePool,
-    round_id: i64,
-    after: &(String, String),
-    limit: i64,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT c.ballot_id, c.item, c.comment FROM ballot_choice c
-         JOIN ballot b ON b.id = c.ballot_id
-         WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
-           AND (c.ballot_id, c.item) > (?, ?)
-         ORDER BY c.ballot_id, c.item LIMIT ?",
-    )
-    .bind(round_id)
-    .bind(&after.0)
-    .bind(&after.1)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
+/// How many comments a counted round has.
+pub async fn comment_count(pool: &SqlitePool, round_id: i64) -> Result<u64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM round_comment WHERE round_id = ?")
+        .bind(round_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(u64::try_from(n).unwrap_or(0))
 }
 
-/// Up to `limit` overall comments of ballots after `after`: (ballot id, comment).
-pub async fn overall_comments_after(
+/// Up to `limit` comments of a counted round after row `after`, in the random order the count
+/// stored them: (row, item or `None` for an overall comment, text).
+pub async fn comments_after(
     pool: &SqlitePool,
     round_id: i64,
-    after: &str,
+    after: i64,
     limit: i64,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
+) -> Result<Vec<(i64, Option<String>, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, comment FROM ballot
-         WHERE round_id = ? AND comment IS NOT NULL AND comment != '' AND id > ?
+        "SELECT id, item, body FROM round_comment WHERE round_id = ? AND id > ?
          ORDER BY id LIMIT ?",
-    )
-    .bind(round_id)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(pool)
-    .await
-}
-
-/// Up to `limit` ballots after `after`: (ballot id, overall comment, choices folded by SQLite
-/// into "item=level,…", so a page is 1,000 rows to decode rather than 44,000).
-pub async fn ballots_after(
-    pool: &SqlitePool,
-    round_id: i64,
-    after: &str,
-    limit: i64,
-) -> Result<Vec<(String, Option<String>, Option<String>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT b.id, b.comment, group_concat(c.item || '=' || COALESCE(c.level, ''), ',')
-         FROM ballot b LEFT JOIN ballot_choice c ON c.ballot_id = b.id
-         WHERE b.round_id = ? AND b.id > ?
-         GROUP BY b.id ORDER BY b.id LIMIT ?",
     )
     .bind(round_id)
     .bind(after)

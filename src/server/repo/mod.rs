@@ -4,6 +4,7 @@
 pub mod account;
 pub mod audit;
 pub mod ballot;
+pub mod count;
 pub mod export;
 pub mod indicator;
 pub mod invite;

@@ -102,10 +102,10 @@ impl Report {
         self.items.iter().filter(|m| !m.is_task)
     }
 
-    /// Results are shown to the public (the venue's big screen): after the round closes, or
-    /// earlier if the office chose so.
+    /// Results exist, for everyone alike: once the round has closed and its tellers have
+    /// opened the count. Before that no per-item figure exists anywhere.
     pub fn published(&self) -> bool {
-        self.round.state == round::RoundState::Closed || self.round.results_public
+        self.round.state == round::RoundState::Closed && self.round.counted
     }
 }
 
@@ -302,17 +302,16 @@ pub async fn sibling_rounds(
         .await
 }
 
-/// Up to `max` item comments of a round as (item, text), in the order of the ballots' random
-/// ids (the order tells nothing about who wrote them or when).
+/// Up to `max` item comments of a counted round as (item, text), in the random order the
+/// count stored them.
 pub async fn item_comments(
     pool: &SqlitePool,
     round_id: i64,
     max: usize,
 ) -> Result<Vec<(String, String)>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT c.item, c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
-         WHERE b.round_id = ? AND c.comment IS NOT NULL AND c.comment != ''
-         ORDER BY c.ballot_id, c.item LIMIT ?",
+        "SELECT item, body FROM round_comment WHERE round_id = ? AND item IS NOT NULL
+         ORDER BY id LIMIT ?",
     )
     .bind(round_id)
     .bind(i64::try_from(max).unwrap_or(i64::MAX))
@@ -338,8 +337,7 @@ pub async fn evaluator_notes(
     .await
 }
 
-/// Up to `max` deputies' comments on one item. Ballot ids are random, so this order says
-/// nothing about who wrote what or when.
+/// Up to `max` deputies' comments on one item, in the random order the count stored them.
 pub async fn deputy_comments(
     pool: &SqlitePool,
     round_id: i64,
@@ -347,9 +345,7 @@ pub async fn deputy_comments(
     max: usize,
 ) -> Result<Vec<String>, sqlx::Error> {
     let rows: Vec<(String,)> = sqlx::query_as(
-        "SELECT c.comment FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
-         WHERE b.round_id = ? AND c.item = ? AND c.comment IS NOT NULL AND c.comment != ''
-         ORDER BY c.ballot_id LIMIT ?",
+        "SELECT body FROM round_comment WHERE round_id = ? AND item = ? ORDER BY id LIMIT ?",
     )
     .bind(round_id)
     .bind(item)

@@ -20,8 +20,9 @@ pub struct Round {
     pub comment_max_chars: i64,
     /// How results are counted (`round.results_config_json`).
     pub results_config: crate::results::ResultsConfig,
-    /// Whether the big screen shows results before the round closes.
-    pub results_public: bool,
+    /// Whether the tellers have opened the count (or the round was counted in the clear,
+    /// before sealing existed): only then does any per-item figure exist.
+    pub counted: bool,
 }
 
 impl Round {
@@ -97,6 +98,13 @@ pub enum RoundError {
     },
     #[error("round {0}'s closing time has passed; it cannot be opened again (start a new round)")]
     PastClosing(i64),
+    #[error(
+        "round {0} has no tellers' key yet: name its tellers and let them make their keys \
+         (ceping tellers set, ceping tellers keygen) before opening it"
+    )]
+    NoKeys(i64),
+    #[error("round {0} has been counted; it cannot be opened again (start a new round)")]
+    Counted(i64),
     #[error("round {id} is {}; cannot {action} it", state.as_str())]
     WrongState {
         id: i64,
@@ -128,6 +136,12 @@ impl Bilingual for RoundError {
             RoundError::PastClosing(_) => {
                 "本轮测评的结束时间已过，不能再开始或重新开放。如需继续测评，请新建测评轮次。"
                     .into()
+            }
+            RoundError::NoKeys(_) => {
+                "本轮测评的监票人还没有生成密钥，不能开始。请先指定监票人并由他们生成密钥。".into()
+            }
+            RoundError::Counted(_) => {
+                "本轮测评已经计票，不能重新开放。如需更正，请新建测评轮次。".into()
             }
             RoundError::WrongState { state, .. } => {
                 format!("测评当前{}，不能进行这项操作。", state.sentence_zh())
@@ -265,6 +279,25 @@ pub async fn transition(
         {
             return Err(RoundError::PastClosing(id));
         }
+        // Ballots are sealed to the tellers' joint key from the first one: no key, no ballot.
+        let keyed: Option<(i64,)> = sqlx::query_as(
+            "SELECT 1 FROM round_tellers WHERE round_id = ? AND joint_key IS NOT NULL",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if keyed.is_none() {
+            return Err(RoundError::NoKeys(id));
+        }
+        // A counted round's figures are out; a correction is a new round.
+        let counted: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM round_count WHERE round_id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if counted.is_some() {
+            return Err(RoundError::Counted(id));
+        }
     }
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())
@@ -286,6 +319,10 @@ pub async fn transition(
                 action: action.as_str(),
             },
         });
+    }
+    if action == RoundAction::Reopen {
+        // Shares posted for the count no longer fit the ballots to come.
+        crate::server::repo::count::forget_shares(&mut tx, id).await?;
     }
     record(&mut tx, id, action.as_str(), actor, note).await?;
     crate::server::repo::audit::record(
@@ -312,7 +349,7 @@ struct RoundRow {
     comments_allowed: bool,
     comment_max_chars: i64,
     results_config_json: String,
-    results_public: bool,
+    counted: bool,
 }
 
 fn from_row(r: RoundRow) -> Result<Round, RoundError> {
@@ -327,7 +364,7 @@ fn from_row(r: RoundRow) -> Result<Round, RoundError> {
         comments_allowed,
         comment_max_chars: max,
         results_config_json,
-        results_public,
+        counted,
     } = r;
     Ok(Round {
         id,
@@ -341,13 +378,14 @@ fn from_row(r: RoundRow) -> Result<Round, RoundError> {
         comment_max_chars: max,
         results_config: serde_json::from_str(&results_config_json)
             .map_err(|e| damaged(id, "results configuration", e))?,
-        results_public,
+        counted,
     })
 }
 
 const ROUND_COLUMNS: &str = "id, plan_id, name, opens_at, closes_at, state, scale_json, \
                              comments_allowed, comment_max_chars, results_config_json, \
-                             results_public";
+                             EXISTS (SELECT 1 FROM round_count c WHERE c.round_id = round.id) \
+                             AS counted";
 
 pub async fn get(pool: &SqlitePool, id: i64) -> Result<Round, RoundError> {
     let row: Option<RoundRow> =
@@ -366,13 +404,12 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<Round>, RoundError> {
     rows.into_iter().map(from_row).collect()
 }
 
-/// Replaces how a round's results are counted and, if given, whether the big screen shows
-/// them before the round closes. The caller checks the configuration against the scale.
+/// Replaces how a round's results are counted (while it is a draft). The caller checks the
+/// configuration against the scale.
 pub async fn configure(
     pool: &SqlitePool,
     id: i64,
-    config: Option<&crate::results::ResultsConfig>,
-    public: Option<bool>,
+    config: &crate::results::ResultsConfig,
     actor: &str,
 ) -> Result<(), RoundError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
@@ -384,7 +421,7 @@ pub async fn configure(
     let (state, stored) = current.ok_or(RoundError::NotFound(id))?;
     let before: crate::results::ResultsConfig =
         serde_json::from_str(&stored).map_err(|e| damaged(id, "results configuration", e))?;
-    let after = config.cloned().unwrap_or_else(|| before.clone());
+    let after = config.clone();
     let json = serde_json::to_string(&after).expect("a configuration serializes");
     // What changes a result is settled before anyone votes.
     if after != before && state != RoundState::Draft.as_str() {
@@ -394,13 +431,9 @@ pub async fn configure(
             action: "change how results are counted in",
         });
     }
-    sqlx::query(
-        "UPDATE round SET results_config_json = ?, results_public = COALESCE(?, results_public)
-         WHERE id = ?",
-    )
-    .bind(&json)
-    .bind(public)
-    .bind(id)
+    sqlx::query("UPDATE round SET results_config_json = ? WHERE id = ?")
+        .bind(&json)
+        .bind(id)
     .execute(&mut *tx)
     .await?;
     crate::server::repo::audit::record(
@@ -410,7 +443,6 @@ pub async fn configure(
         &format!("round {id}"),
         serde_json::json!({
             "results": serde_json::from_str::<serde_json::Value>(&json).unwrap_or_default(),
-            "publish_early": public,
         }),
     )
     .await?;
@@ -454,7 +486,8 @@ pub async fn turnout(pool: &SqlitePool, round_id: i64) -> Result<(i64, i64), sql
     .await
 }
 
-/// A recount of a round from its stored ballots, against the running tallies.
+/// A check of a round's stored ballots against its counters. (For a sealed round the
+/// homomorphic recount, against the tellers' count, is `ceping round verify`.)
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Audit {
     /// Ballot rows stored.
@@ -463,9 +496,11 @@ pub struct Audit {
     pub turnout: i64,
     /// Invitations marked as used.
     pub used_codes: i64,
-    /// (item, level) pairs whose tally differs from the recount.
+    /// A round counted in the clear (before sealing): (item, level) pairs whose tally differs
+    /// from a recount of its choices. Always 0 for a sealed round, which keeps no plain choice.
     pub tally_mismatches: i64,
-    /// Ballots without exactly one choice row per rated item of the round (half-stored).
+    /// Half-stored ballots: a sealed ballot without a cell for every (item, level), or a ballot
+    /// of the clear days without one choice per item.
     pub incomplete_ballots: i64,
 }
 
@@ -478,18 +513,45 @@ impl Audit {
     }
 }
 
-/// Recounts a round from `ballot_choice` and compares with `tally` (full outer join in SQL).
+/// Checks a round's stored ballots against its counters (and, for a round of the clear days,
+/// recounts its choices against its tallies in SQL).
 pub async fn audit(pool: &SqlitePool, round_id: i64) -> Result<Audit, sqlx::Error> {
-    let (ballots, turnout, used_codes, tally_mismatches): (i64, i64, i64, i64) = sqlx::query_as(
+    let (ballots, turnout, used_codes, sealed): (i64, i64, i64, bool) = sqlx::query_as(
+        "SELECT
+           (SELECT COUNT(*) FROM ballot WHERE round_id = ?1),
+           COALESCE((SELECT ballots FROM round_turnout WHERE round_id = ?1), 0),
+           (SELECT COUNT(*) FROM invitation WHERE round_id = ?1 AND used = 1),
+           EXISTS (SELECT 1 FROM round_tellers WHERE round_id = ?1 AND joint_key IS NOT NULL)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await?;
+    if sealed {
+        let (incomplete_ballots,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM ballot b, round r
+             WHERE b.round_id = ?1 AND r.id = ?1
+               AND (b.cells IS NULL OR length(b.cells) !=
+                    64 * json_array_length(r.scale_json, '$.levels')
+                       * (SELECT COUNT(*) FROM round_item WHERE round_id = ?1))",
+        )
+        .bind(round_id)
+        .fetch_one(pool)
+        .await?;
+        return Ok(Audit {
+            ballots,
+            turnout,
+            used_codes,
+            tally_mismatches: 0,
+            incomplete_ballots,
+        });
+    }
+    let (tally_mismatches,): (i64,) = sqlx::query_as(
         "WITH recount AS (
              SELECT c.item, COALESCE(c.level, -1) AS level, COUNT(*) AS n
              FROM ballot_choice c JOIN ballot b ON b.id = c.ballot_id
              WHERE b.round_id = ?1 GROUP BY 1, 2),
          kept AS (SELECT item, level, count AS n FROM tally WHERE round_id = ?1 AND count > 0)
          SELECT
-           (SELECT COUNT(*) FROM ballot WHERE round_id = ?1),
-           COALESCE((SELECT ballots FROM round_turnout WHERE round_id = ?1), 0),
-           (SELECT COUNT(*) FROM invitation WHERE round_id = ?1 AND used = 1),
            (SELECT COUNT(*) FROM recount r LEFT JOIN kept k USING (item, level)
               WHERE k.n IS NULL OR k.n != r.n)
            + (SELECT COUNT(*) FROM kept k LEFT JOIN recount r USING (item, level) WHERE r.n IS NULL)",

@@ -1,16 +1,18 @@
 //! The ballot box: the one place ballots are written.
 //!
 //! A single writer task takes submissions from a queue and writes them in batches: one SQLite
-//! transaction per batch, one savepoint per ballot. A ballot, its choices, its invitation being
-//! marked as used and its tallies are written together or not at all, and nobody is told
+//! transaction per batch, one savepoint per ballot. A sealed ballot, its invitation being marked
+//! as used and the turnout are written together or not at all, and nobody is told
 //! "accepted" before the batch has committed (with `synchronous=FULL`, durably). Batching turns
 //! one disk flush per ballot into one per batch, which is what lets a hall of deputies vote at
 //! once: hundreds of ballots share a flush.
 //!
 //! Exactly one ballot per code: the invitation is claimed by a conditional update
 //! (`… WHERE used = 0`) whose row count decides, inside the same savepoint as the ballot.
+//!
+//! What arrives here is sealed already (`crate::seal`): the box stores ciphertexts and counts
+//! turnout, and keeps no plain choice and no per-item figure.
 
-use crate::ballot::{Choice, SubmittedBallot};
 use crate::server::repo::ballot;
 use sqlx::pool::PoolConnection;
 use sqlx::{Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -27,7 +29,7 @@ pub struct Submission {
     pub round_id: i64,
     /// SHA-256 of the invitation code.
     pub code_hash: String,
-    pub ballot: SubmittedBallot,
+    pub sealed: Sealed,
     /// Hash of the receipt derived from this form's idempotency key: a new ballot stores it, and
     /// a retried post finds the ballot by it.
     pub derived_receipt_hash: String,
@@ -35,6 +37,18 @@ pub struct Submission {
     pub revise_with: Option<String>,
     /// Random id for a new ballot.
     pub new_ballot_id: String,
+}
+
+/// A ballot as stored: its cells and its comments, sealed to the round's tellers.
+pub struct Sealed {
+    pub cells: Vec<u8>,
+    pub comments: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sealed({} bytes)", self.cells.len())
+    }
 }
 
 /// What happened to an accepted submission.
@@ -143,13 +157,6 @@ async fn writer_connection(pool: &SqlitePool, keep: bool) -> Option<PoolConnecti
     Some(conn)
 }
 
-/// Per (round, item, level) changes of the tallies; level -1 = not rated.
-type Deltas = HashMap<(i64, String, i64), i64>;
-
-fn level_of(c: &Choice) -> i64 {
-    c.level.map(i64::from).unwrap_or(-1)
-}
-
 /// Writes a batch and answers every submission in it; false when the batch failed to commit
 /// (the connection is then not used again).
 async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, Reply)>) -> bool {
@@ -159,7 +166,6 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
         // IMMEDIATE: the batch reads (round states, invitations) before it writes; taking the
         // write lock first means it can never fail halfway on a lock upgrade.
         let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-        let mut deltas = Deltas::new();
         // New ballots per round, added to the turnout counter once per batch.
         let mut cast: HashMap<i64, i64> = HashMap::new();
         // Each round's state, read once per batch: the batch is one transaction, so it cannot
@@ -198,13 +204,9 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
                 }
             }
             let mut sp = sqlx::Acquire::begin(&mut *tx).await?;
-            let mut mine = Deltas::new();
-            match write_one(&mut sp, s, &mut mine).await {
+            match write_one(&mut sp, s).await {
                 Ok(Ok(a)) => {
                     sp.commit().await?;
-                    for (k, v) in mine {
-                        *deltas.entry(k).or_default() += v;
-                    }
                     if a == Accepted::Cast {
                         *cast.entry(s.round_id).or_default() += 1;
                     }
@@ -230,7 +232,6 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
                 }
             }
         }
-        apply_deltas(&mut tx, &deltas).await?;
         for (round, n) in cast {
             ballot::add_to_turnout(&mut tx, round, n).await?;
         }
@@ -254,38 +255,25 @@ async fn write_batch(conn: &mut SqliteConnection, batch: &mut Vec<(Submission, R
     committed
 }
 
-async fn apply_deltas(
-    tx: &mut Transaction<'_, Sqlite>,
-    deltas: &Deltas,
-) -> Result<(), sqlx::Error> {
-    for ((round, item, level), delta) in deltas {
-        ballot::add_to_tally(tx, *round, item, *level, *delta).await?;
-    }
-    Ok(())
-}
-
 /// Writes one submission to an open round (the caller checked the round's state) inside its
-/// savepoint. The common case, a new ballot, takes three statements: claim the code (which
-/// returns its id), insert the ballot, and insert all its choices in one statement; with the
-/// savepoint and its release, five round trips to SQLite.
+/// savepoint. The common case, a new ballot, takes two statements: claim the code and insert
+/// the sealed ballot; with the savepoint and its release, four round trips to SQLite.
 async fn write_one(
     tx: &mut Transaction<'_, Sqlite>,
     s: &Submission,
-    deltas: &mut Deltas,
 ) -> Result<Result<Accepted, Refusal>, sqlx::Error> {
     if s.revise_with.is_none() {
         let day = chrono::Local::now().date_naive().to_string();
         if ballot::claim_code(tx, &s.code_hash, s.round_id, &day).await? {
-            let comment = s.ballot.comment.as_deref();
             ballot::insert_ballot(
                 tx,
                 &s.new_ballot_id,
                 s.round_id,
                 &s.derived_receipt_hash,
-                comment,
+                &s.sealed.cells,
+                s.sealed.comments.as_deref(),
             )
             .await?;
-            insert_choices(tx, &s.new_ballot_id, s, deltas).await?;
             return Ok(Ok(Accepted::Cast));
         }
     }
@@ -313,43 +301,10 @@ async fn write_one(
     if failed >= MAX_FAILED_RECEIPTS {
         return Ok(Err(Refusal::ReceiptLocked));
     }
-    let Some((ballot_id, _)) = ballot::by_receipt(&mut **tx, s.round_id, receipt_hash).await?
-    else {
+    let Some(ballot_id) = ballot::by_receipt(&mut **tx, s.round_id, receipt_hash).await? else {
         return Ok(Err(Refusal::WrongReceipt));
     };
-    for (item, level, _) in ballot::choices(&mut **tx, &ballot_id).await? {
-        *deltas
-            .entry((s.round_id, item, level.unwrap_or(-1)))
-            .or_default() -= 1;
-    }
-    ballot::clear_for_revision(tx, &ballot_id, s.ballot.comment.as_deref()).await?;
-    insert_choices(tx, &ballot_id, s, deltas).await?;
+    // The revision replaces the sealed ballot whole: nothing of the old one stays to subtract.
+    ballot::replace_sealed(tx, &ballot_id, &s.sealed.cells, s.sealed.comments.as_deref()).await?;
     Ok(Ok(Accepted::Revised))
-}
-
-async fn insert_choices(
-    tx: &mut Transaction<'_, Sqlite>,
-    ballot_id: &str,
-    s: &Submission,
-    deltas: &mut Deltas,
-) -> Result<(), sqlx::Error> {
-    let rows: Vec<(&str, Option<i64>, Option<&str>)> = s
-        .ballot
-        .choices
-        .iter()
-        .map(|c| {
-            (
-                c.item.as_str(),
-                c.level.map(i64::from),
-                c.comment.as_deref(),
-            )
-        })
-        .collect();
-    ballot::insert_choices(tx, ballot_id, &rows).await?;
-    for c in &s.ballot.choices {
-        *deltas
-            .entry((s.round_id, c.item.as_str().to_string(), level_of(c)))
-            .or_default() += 1;
-    }
-    Ok(())
 }

@@ -1,9 +1,10 @@
-//! A round's exports: the results as CSV, the anonymous ballots as CSV, and a workbook (XLSX)
-//! with sheets for the summary, tasks, units, evaluators, comments and ballots.
+//! A round's exports, once it is counted: the results as CSV, the comments as CSV, and a
+//! workbook (XLSX) with sheets for the summary, tasks, units, evaluators and comments.
 //!
-//! Memory stays flat however many ballots there are: ballots are read a page at a time (by
-//! their random ids, so the order says nothing about who voted when) and handed to a writer on
-//! a blocking thread (`crate::export`), which streams them to a file.
+//! No export holds a ballot: ballots are sealed, and the count opens only their sums. Comments
+//! come in the random order the count stored them. Memory stays flat however many there are:
+//! they are read a page at a time and handed to a writer on a blocking thread
+//! (`crate::export`), which streams them to a file.
 
 use crate::export::{Cell, CsvOut, ExportError, XlsxOut};
 use crate::message::Bilingual;
@@ -23,14 +24,14 @@ pub enum Format {
     Xlsx,
     /// One row per task and unit with every figure.
     ResultsCsv,
-    /// One row per ballot, one column per item.
-    BallotsCsv,
+    /// One row per comment (item, text), in the count's random order.
+    CommentsCsv,
 }
 
-/// Ballots read from the database at a time.
+/// Comments read from the database at a time.
 pub const PAGE: i64 = 1000;
 
-/// Called with (ballots written, ballots in all).
+/// Called with (rows written, rows in all).
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
 #[derive(Debug, thiserror::Error)]
@@ -38,8 +39,8 @@ pub enum ExportFail {
     #[error("round {0} does not exist")]
     NoRound(i64),
     #[error(
-        "round {0} is not closed: exports wait until it closes (two exports taken while ballots \
-         arrive would tell apart who voted in between)"
+        "round {0} is not counted: exports wait until it has closed and its tellers have opened \
+         the count (no per-item figure exists before)"
     )]
     NotClosed(i64),
     #[error("the results cannot be computed: {0}")]
@@ -57,7 +58,7 @@ impl Bilingual for ExportFail {
         match self {
             ExportFail::NoRound(_) => "链接中的测评轮次不存在。".into(),
             ExportFail::NotClosed(_) => {
-                "为保护投票秘密，结果、选票和意见在测评结束后才能导出。".into()
+                "为保护投票秘密，结果和意见在测评结束、监票人计票后才能导出。".into()
             }
             _ => "服务器暂时无法完成这个请求，请稍后再试。".into(),
         }
@@ -144,14 +145,13 @@ pub async fn export(
         Err(ReportError::NoRound(id)) => return Err(ExportFail::NoRound(id)),
         Err(e) => return Err(ExportFail::Report(e.to_string())),
     };
-    // Ballots and comments taken twice while votes arrive could be told apart by who voted in
-    // between: exports wait until the round is closed, from the pages and the CLI alike.
-    if report.round.state != crate::server::repo::round::RoundState::Closed {
+    // No figure exists before the count: exports wait for it, from the pages and the CLI alike.
+    if !report.published() {
         return Err(ExportFail::NotClosed(round_id));
     }
     let sink = match format {
         Format::Xlsx => Sink::Xlsx(Box::default()),
-        Format::ResultsCsv | Format::BallotsCsv => {
+        Format::ResultsCsv | Format::CommentsCsv => {
             let file = std::fs::File::create(path).map_err(ExportError::Io)?;
             let out = CsvOut::new(std::io::BufWriter::new(file)).map_err(ExportError::Io)?;
             Sink::Csv(Box::new(out), false)
@@ -167,13 +167,14 @@ pub async fn export(
         sink.finish(&out)
     });
     let fed = feed(pool, &report, format, &tx, &progress).await;
+    let ballots = u64::try_from(report.turnout.0).unwrap_or(0);
     drop(tx);
     let written = writer
         .await
         .map_err(|e| ExportFail::Writer(e.to_string()))?;
     // A writer error explains a closed channel better than the feeder's.
     written?;
-    let ballots = fed?;
+    fed?;
     let bytes = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     Ok(Written { ballots, bytes })
 }
@@ -198,20 +199,16 @@ async fn feed(
     format: Format,
     tx: &mpsc::Sender<Msg>,
     progress: &Progress,
-) -> Result<u64, ExportFail> {
+) -> Result<(), ExportFail> {
     match format {
-        Format::ResultsCsv => {
-            results_sheet(report, tx, "结果", None).await?;
-            Ok(0)
-        }
-        Format::BallotsCsv => ballots_sheet(pool, report, tx, progress).await,
+        Format::ResultsCsv => results_sheet(report, tx, "结果", None).await,
+        Format::CommentsCsv => comments_sheet(pool, report, tx, progress).await,
         Format::Xlsx => {
             summary_sheet(pool, report, tx).await?;
             results_sheet(report, tx, "工作任务", Some(true)).await?;
             results_sheet(report, tx, "成员单位", Some(false)).await?;
             evaluators_sheet(pool, report, tx).await?;
-            comments_sheet(pool, report, tx).await?;
-            ballots_sheet(pool, report, tx, progress).await
+            comments_sheet(pool, report, tx, progress).await
         }
     }
 }
@@ -447,6 +444,7 @@ async fn comments_sheet(
     pool: &SqlitePool,
     report: &Report,
     tx: &mpsc::Sender<Msg>,
+    progress: &Progress,
 ) -> Result<(), ExportFail> {
     send(
         tx,
@@ -459,114 +457,32 @@ async fn comments_sheet(
         Some(m) => (m.item.clone(), m.full_label()),
         None => (item.to_string(), String::new()),
     };
-    // Comments on items, then overall comments, each in the order of the ballots' random ids
-    // (the order tells nothing), a page at a time.
-    let mut after = (String::new(), String::new());
+    // In the random order the count stored them (the order tells nothing), a page at a time.
+    let total = repo_export::comment_count(pool, report.round.id).await?;
+    let (mut after, mut written) = (0i64, 0u64);
     loop {
-        let rows = repo_export::item_comments_after(pool, report.round.id, &after, PAGE).await?;
+        let rows = repo_export::comments_after(pool, report.round.id, after, PAGE).await?;
         let Some(last) = rows.last() else {
             break;
         };
-        after = (last.0.clone(), last.1.clone());
+        after = last.0;
         let full = rows.len() as i64 == PAGE;
+        written += rows.len() as u64;
         let out = rows
             .into_iter()
-            .map(|(_, item, text)| {
-                let (id, name) = label(&item);
-                vec![id.into(), name.into(), text.into()]
+            .map(|(_, item, text)| match item {
+                Some(item) => {
+                    let (id, name) = label(&item);
+                    vec![id.into(), name.into(), text.into()]
+                }
+                None => vec![Cell::Empty, "总体意见".into(), text.into()],
             })
             .collect();
         send(tx, Msg::Rows(out)).await?;
-        if !full {
-            break;
-        }
-    }
-    let mut after = String::new();
-    loop {
-        let rows = repo_export::overall_comments_after(pool, report.round.id, &after, PAGE).await?;
-        let Some(last) = rows.last() else {
-            break;
-        };
-        after = last.0.clone();
-        let full = rows.len() as i64 == PAGE;
-        let out = rows
-            .into_iter()
-            .map(|(_, text)| vec![Cell::Empty, "总体意见".into(), text.into()])
-            .collect();
-        send(tx, Msg::Rows(out)).await?;
-        if !full {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// One row per ballot, ordered by the ballots' random ids, numbered 1… in that order.
-async fn ballots_sheet(
-    pool: &SqlitePool,
-    report: &Report,
-    tx: &mpsc::Sender<Msg>,
-    progress: &Progress,
-) -> Result<u64, ExportFail> {
-    let mut header: Vec<String> = vec!["序号".into()];
-    header.extend(report.items.iter().map(|m| m.full_label()));
-    header.push("总体意见".into());
-    let mut widths = vec![8.0];
-    widths.resize(header.len() - 1, 12.0);
-    widths.push(40.0);
-    send(
-        tx,
-        Msg::Sheet {
-            name: "匿名选票".into(),
-            header,
-            widths,
-        },
-    )
-    .await?;
-    let total = u64::try_from(report.turnout.0).unwrap_or(0);
-    let column: std::collections::HashMap<&str, usize> = report
-        .items
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.item.as_str(), i + 1))
-        .collect();
-    let labels: Vec<&str> = report
-        .round
-        .scale
-        .levels
-        .iter()
-        .map(|l| l.label.as_str())
-        .collect();
-    let mut written = 0u64;
-    let mut after = String::new();
-    loop {
-        let ballots = repo_export::ballots_after(pool, report.round.id, &after, PAGE).await?;
-        let Some(last) = ballots.last() else {
-            break;
-        };
-        after = last.0.clone();
-        let full = ballots.len() as i64 == PAGE;
-        let mut rows = Vec::with_capacity(ballots.len());
-        for (_, comment, choices) in ballots {
-            written += 1;
-            let mut row = vec![Cell::Text("未评".into()); report.items.len() + 2];
-            row[0] = Cell::Int(written as i64);
-            for pair in choices.as_deref().unwrap_or("").split(',') {
-                let Some((item, level)) = pair.split_once('=') else {
-                    continue;
-                };
-                if let (Some(&col), Ok(l)) = (column.get(item), level.parse::<usize>()) {
-                    row[col] = Cell::Text(labels.get(l).copied().unwrap_or("?").to_string());
-                }
-            }
-            row[report.items.len() + 1] = comment.into();
-            rows.push(row);
-        }
-        send(tx, Msg::Rows(rows)).await?;
         progress(written, total.max(written));
         if !full {
             break;
         }
     }
-    Ok(written)
+    Ok(())
 }

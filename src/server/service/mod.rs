@@ -7,7 +7,11 @@ pub mod ballot_box;
 pub mod ballot_gate;
 /// Rounds close themselves at their stated closing time.
 pub mod closer;
+/// The tellers' count: summing the sealed ballots, each teller's share, opening the count.
+pub mod count;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export;
+/// Each open round's sealer, and sealing a ballot as it arrives.
+pub mod sealing;
 /// Who is signed in: the session cookie.
 pub mod session;

@@ -35,6 +35,7 @@ pub mod trace;
 use crate::app::{App, shell};
 use crate::server::service::ballot_box::BallotBox;
 use crate::server::service::ballot_gate::Gate;
+use crate::server::service::sealing::Sealers;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -64,6 +65,8 @@ pub struct AppState {
     pub gate: Arc<Gate>,
     /// Key that derives receipts (made at first start, kept in the database).
     pub secret: Arc<Vec<u8>>,
+    /// Each open round's sealer, built once.
+    pub sealers: Arc<Sealers>,
 }
 
 impl AppState {
@@ -76,6 +79,7 @@ impl AppState {
             pool,
             gate: Arc::new(Gate::default()),
             secret: Arc::new(secret),
+            sealers: Arc::new(Sealers::default()),
         })
     }
 }

@@ -16,6 +16,7 @@ use crate::server::repo::invite;
 use crate::server::repo::round::Round;
 use crate::server::service::ballot_box::{Accepted, Refusal, Submission};
 use crate::server::service::ballot_gate::{check_code, refused};
+use crate::server::service::sealing;
 use crate::server::web::extract::{FormBody, WebForm};
 use crate::server::web::problem::{Frame, Problem};
 use crate::server::web::render::render;
@@ -155,10 +156,25 @@ pub async fn post_ballot(
     let derived = derive_receipt(&state.secret, round.id, &ballot.idempotency_key);
     let rated = ballot.rated_count();
     let total = ballot.choices.len();
+    let sealer = match state.sealers.of(&state.pool, &round).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return problem_page(
+                StatusCode::CONFLICT,
+                "暂时无法提交",
+                "本轮测评没有监票人密钥，不能接受选票。请联系领导小组办公室。".into(),
+            );
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a round's sealer could not be built");
+            return server_error();
+        }
+    };
+    let sealed = sealing::seal(sealer, ballot).await;
     let submission = Submission {
         round_id: round.id,
         code_hash: code.hash(),
-        ballot,
+        sealed,
         derived_receipt_hash: bound_receipt_hash(&state.secret, &code, &derived),
         revise_with,
         new_ballot_id: new_ballot_id(&mut OsRng),
@@ -237,8 +253,8 @@ pub struct ReviseFields {
     receipt: Option<String>,
 }
 
-/// `POST /v/{code}/revise` with `receipt`: opens a cast ballot for revision, filled in with the
-/// choices it holds. A wrong receipt is counted against the code (`MAX_FAILED_RECEIPTS`).
+/// `POST /v/{code}/revise` with `receipt`: opens a cast ballot for revision, on a blank form
+/// (the ballot is sealed; its choices cannot be shown again). A wrong receipt is counted against the code (`MAX_FAILED_RECEIPTS`).
 pub async fn post_revise(
     State(state): State<AppState>,
     Path(raw_code): Path<String>,
@@ -256,9 +272,8 @@ pub async fn post_revise(
         );
     };
     let bound = bound_receipt_hash(&state.secret, &code, &receipt);
-    let found = repo_ballot::by_receipt(&state.pool, round.id, &bound).await;
-    let (ballot_id, comment) = match found {
-        Ok(Some(b)) => b,
+    match repo_ballot::by_receipt(&state.pool, round.id, &bound).await {
+        Ok(Some(_)) => {}
         Ok(None) => {
             if let Err(e) = invite::count_failed_receipt(&state.pool, &code.hash(), round.id).await
             {
@@ -274,25 +289,16 @@ pub async fn post_revise(
             tracing::error!(error = %e, "reading a ballot for revision failed");
             return server_error();
         }
-    };
-    let choices = match repo_ballot::choices(&state.pool, &ballot_id).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::error!(error = %e, "reading a ballot for revision failed");
-            return server_error();
-        }
-    };
+    }
     let form = match state.gate.forms.form(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(),
     };
+    // The ballot is sealed: nobody can show its choices again, this page included. The form
+    // starts blank, and what is sent replaces the whole ballot.
     let prefill = Prefill {
-        choices: choices
-            .into_iter()
-            .map(|(item, level, comment)| (item, (level_key(&form, level), comment)))
-            .collect(),
-        comment,
         receipt: Some(receipt.display()),
+        ..Prefill::default()
     };
     let code_text = code.as_str().to_string();
     render(&state, StatusCode::OK, "修改测评", move || {

@@ -1,5 +1,6 @@
-//! `GET /desk/rounds/{id}/export.xlsx`, `…/export.csv` (results) and `…/ballots.csv`: written
+//! `GET /desk/rounds/{id}/export.xlsx`, `…/export.csv` (results) and `…/comments.csv`: written
 //! to a temporary file with flat memory, then streamed to the browser; recorded.
+//! `…/ballots.csv` answers 410: ballots are sealed and no export holds one.
 
 use super::download;
 use crate::message::Bilingual;
@@ -20,7 +21,7 @@ fn format_of(name: &str) -> Option<(Format, &'static str)> {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         ),
         "export.csv" => (Format::ResultsCsv, "text/csv; charset=utf-8"),
-        "ballots.csv" => (Format::BallotsCsv, "text/csv; charset=utf-8"),
+        "comments.csv" => (Format::CommentsCsv, "text/csv; charset=utf-8"),
         _ => return None,
     })
 }
@@ -30,7 +31,7 @@ impl From<ExportFail> for Problem {
         match e {
             ExportFail::NoRound(_) => Problem::no_round(),
             // The service's rule (exports wait until the round closes), in the page's words.
-            ExportFail::NotClosed(_) => Problem::conflict("测评结束后才能导出", e.zh()),
+            ExportFail::NotClosed(_) => Problem::conflict("计票后才能导出", e.zh()),
             e => Problem::unavailable(e),
         }
     }
@@ -42,10 +43,17 @@ pub async fn get_export(
     staff: Staff<Office>,
     Path((id, name)): Path<(i64, String)>,
 ) -> Result<Response, Problem> {
+    if name == "ballots.csv" {
+        return Err(Problem::new(
+            axum::http::StatusCode::GONE,
+            "不再导出单张选票",
+            "选票已密封保存，计票只公开各项合计，任何导出都不含单张选票。可以导出的文件有：export.xlsx、export.csv、comments.csv。",
+        ));
+    }
     let (format, content_type) = format_of(&name).ok_or_else(|| {
         Problem::not_found(
             "找不到该文件",
-            "可以导出的文件有：export.xlsx、export.csv、ballots.csv。",
+            "可以导出的文件有：export.xlsx、export.csv、comments.csv。",
         )
     })?;
     let tmp = tempfile::Builder::new()

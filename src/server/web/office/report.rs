@@ -28,8 +28,8 @@ pub async fn get_report(
     let report = repo_results::load(&state.pool, id).await?;
     if !report.published() {
         return Err(Problem::conflict(
-            "测评结束后才能生成报告",
-            "为保护投票秘密，报告在测评结束后生成。",
+            "计票后才能生成报告",
+            "为保护投票秘密，报告在测评结束、监票人计票后生成。",
         ));
     }
     let comments = repo_results::item_comments(&state.pool, id, MAX_COMMENTS)

@@ -1,7 +1,9 @@
 //! A round's life at the office: creating it, its desk page (turnout by delegation), opening,
 //! closing and reopening it, and how its results are counted.
 
-use super::view::{ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk};
+use super::view::{
+    ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk, TellerDesk,
+};
 use crate::ballot::Scale;
 use crate::clock::local_time;
 use crate::message::Bilingual;
@@ -160,9 +162,39 @@ async fn round_desk(
         })
         .collect();
     let non_voters = invited - used;
+    let tellers = teller_desk(state, &round).await?;
     Ok(render(state, status, &round.name.clone(), move || {
-        view! { <RoundDesk who round items turnout delegations non_voters notice error /> }
-            .into_any()
+        view! {
+            <RoundDesk who round items turnout delegations non_voters tellers notice error />
+        }
+        .into_any()
+    }))
+}
+
+/// Where the round's tellers and its count stand, for the desk.
+async fn teller_desk(state: &AppState, round: &Round) -> Result<Option<TellerDesk>, Problem> {
+    let Some(t) = crate::server::repo::tellers::get(&state.pool, round.id)
+        .await
+        .map_err(Problem::unavailable)?
+    else {
+        return Ok(None);
+    };
+    let posted = crate::server::repo::count::posted(&state.pool, round.id).await?;
+    let counted = crate::server::repo::count::record(&state.pool, round.id).await?;
+    let threshold = t.threshold();
+    let steps = t.board.progress();
+    Ok(Some(TellerDesk {
+        lines: t
+            .names
+            .into_iter()
+            .zip(steps)
+            .enumerate()
+            .map(|(i, (name, steps))| (name, steps, posted.contains(&i)))
+            .collect(),
+        threshold,
+        solo: t.solo,
+        joint_key: t.joint_key,
+        counted: counted.map(|(_, ballots, tellers, _)| (ballots, tellers)),
     }))
 }
 
@@ -239,6 +271,9 @@ pub async fn post_state(
             );
             refused(&state, who, round, message).await
         }
+        Err(e @ (RoundError::NoKeys(_) | RoundError::Counted(_))) => {
+            refused(&state, who, round, e.zh()).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -305,17 +340,15 @@ pub fn settings_from_form(
     Ok(config)
 }
 
-/// `POST /desk/rounds/{id}/settings`: how results are counted (while a draft) and whether the
-/// big screen shows results early.
+/// `POST /desk/rounds/{id}/settings`: how results are counted (while a draft).
 pub async fn post_settings(
     State(state): State<AppState>,
     StaffRound { who, round, .. }: StaffRound<Office>,
     WebForm(f): WebForm<HashMap<String, String>>,
 ) -> Page {
-    let publish = Some(f.contains_key("publish"));
     let config = if round.state == RoundState::Draft {
         match settings_from_form(&f, &round.scale) {
-            Ok(c) => Some(c),
+            Ok(c) => c,
             Err(message) => {
                 return round_desk(
                     &state,
@@ -329,11 +362,11 @@ pub async fn post_settings(
             }
         }
     } else {
-        // A disabled fieldset sends nothing: only the big-screen switch can change.
-        None
+        let message = "测评已开始，计算方法不能再改。".to_string();
+        return refused(&state, who, round, message).await;
     };
     let id = round.id;
-    match round::configure(&state.pool, id, config.as_ref(), publish, &who.login).await {
+    match round::configure(&state.pool, id, &config, &who.login).await {
         Ok(()) => Ok(see_other(&format!("/desk/rounds/{id}?done=settings"))),
         Err(RoundError::WrongState { .. }) => {
             let message = "测评已开始，计算方法不能再改。".to_string();

@@ -117,6 +117,7 @@ pub fn RoundDesk(
     turnout: (i64, i64),
     delegations: Vec<DelegationLine>,
     non_voters: i64,
+    tellers: Option<TellerDesk>,
     notice: Option<String>,
     error: Option<String>,
 ) -> impl IntoView {
@@ -218,7 +219,8 @@ pub fn RoundDesk(
                     <a href=format!("/desk/rounds/{id}/invitations")>"生成、打印、作废邀请码"</a>
                 </p>
             </section>
-            <Settings round_id=id config draft public=round.results_public />
+            <TellersCard round_id=id state tellers />
+            <Settings round_id=id config draft />
             <section class="card">
                 <h2>"结果与导出"</h2>
                 <ul class="plain">
@@ -226,7 +228,7 @@ pub fn RoundDesk(
                     <li><a href=format!("/desk/rounds/{id}/report")>"年度报告（可打印）"</a></li>
                     <li><a href=format!("/desk/rounds/{id}/export.xlsx")>"导出 Excel（XLSX）"</a></li>
                     <li><a href=format!("/desk/rounds/{id}/export.csv")>"导出结果（CSV）"</a></li>
-                    <li><a href=format!("/desk/rounds/{id}/ballots.csv")>"导出匿名选票（CSV）"</a></li>
+                    <li><a href=format!("/desk/rounds/{id}/comments.csv")>"导出意见（CSV，随机顺序）"</a></li>
                     <li><a href=format!("/screen/{id}")>"会场大屏"</a></li>
                 </ul>
             </section>
@@ -236,7 +238,7 @@ pub fn RoundDesk(
 
 /// How results are counted: editable while the round is a draft.
 #[component]
-fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> impl IntoView {
+fn Settings(round_id: i64, config: ResultsConfig, draft: bool) -> impl IntoView {
     let (denominator, n) = match config.denominator {
         Denominator::ValidBallots => ("valid", String::new()),
         Denominator::Invited(n) => ("invited", n.to_string()),
@@ -288,15 +290,11 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> 
                         "评估人5人及以上时去掉一个最高分和一个最低分"
                     </label>
                 </fieldset>
-                <label class="choice">
-                    <input type="checkbox" name="publish" value="1" checked=public />
-                    "测评结束前在会场大屏公布结果"
-                </label>
                 <p class="meta">
                     {if draft {
-                        "开始测评后，除大屏公布外，以上设置不能再改。"
+                        "开始测评后，以上设置不能再改。结果在测评结束、监票人计票后才产生。"
                     } else {
-                        "测评已开始，计算方法已锁定；只能更改大屏是否提前公布结果。"
+                        "测评已开始，计算方法已锁定。"
                     }}
                 </p>
                 <button class="button secondary" type="submit">"保存设置"</button>
@@ -305,13 +303,115 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool, public: bool) -> 
     }
 }
 
+/// Where a round's tellers (监票人) and its count stand.
+#[derive(Debug, Clone)]
+pub struct TellerDesk {
+    /// (name, ceremony steps posted, count share posted).
+    pub lines: Vec<(String, usize, bool)>,
+    pub threshold: usize,
+    pub solo: bool,
+    /// Hex, once the ceremony is complete.
+    pub joint_key: Option<String>,
+    /// (ballots, 1-based tellers who opened it), once counted.
+    pub counted: Option<(i64, Vec<usize>)>,
+}
+
+/// The tellers' card on the round's desk: who they are, their keys, the count.
+#[component]
+fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) -> impl IntoView {
+    let id = round_id;
+    let Some(t) = tellers else {
+        return view! {
+            <section class="card tellers">
+                <h2>"监票人"</h2>
+                <p>"尚未指定监票人。选票在提交时即按监票人的联合公钥密封，只有足够多的监票人一起才能开启计票；没有监票人密钥，测评不能开始。"</p>
+                <p>"指定监票人（默认3人，任意2人可开启计票）："</p>
+                <pre class="cli">{format!("ceping tellers set --round {id} --names 甲,乙,丙")}</pre>
+                <p>"然后每位监票人在自己的设备上生成密钥："</p>
+                <pre class="cli">{format!("ceping tellers keygen --round {id} --teller 1 --key 监票人1.json")}</pre>
+                <p class="meta">{format!("仅供试用（一人保管全部密钥，选票不保密）：ceping tellers keygen --round {id} --solo --out-dir 目录")}</p>
+            </section>
+        }
+        .into_any();
+    };
+    let n = t.lines.len();
+    let steps = crate::seal::ceremony::STEPS;
+    let rows = t
+        .lines
+        .iter()
+        .cloned()
+        .enumerate()
+        .map(|(i, (name, done, shared))| {
+            let keys = if done >= steps {
+                "已完成".to_string()
+            } else {
+                format!("{done}/{steps} 步")
+            };
+            view! {
+                <tr>
+                    <th scope="row">{format!("{}. {name}", i + 1)}</th>
+                    <td>{keys}</td>
+                    <td>{if shared { "已提交" } else { "—" }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let solo = t.solo.then(|| {
+        view! {
+            <div class="alert alert-error" role="note">
+                "试用轮次：全部监票人密钥由一人生成并保管，本轮选票不保密，不能用于正式测评。"
+            </div>
+        }
+    });
+    let key = match &t.joint_key {
+        Some(k) => format!("联合公钥已生成：{}…", &k[..16.min(k.len())]),
+        None => format!(
+            "联合公钥尚未生成：每位监票人运行 ceping tellers keygen --round {id} --teller N --key 文件 完成全部步骤后，测评才能开始。"
+        ),
+    };
+    let posted = t.lines.iter().filter(|l| l.2).count();
+    let count = match (&t.counted, state) {
+        (Some((ballots, who)), _) => Some(format!(
+            "已计票：{ballots} 张选票，由监票人 {} 共同开启。",
+            who.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("、")
+        )),
+        (None, RoundState::Closed) => Some(format!(
+            "等待计票：已有 {posted}/{} 位监票人提交计票份额。监票人运行：ceping round count {id} --key 自己的密钥文件",
+            t.threshold
+        )),
+        _ => None,
+    };
+    view! {
+        <section class="card tellers">
+            <h2>"监票人"</h2>
+            {solo}
+            <p>{format!("{n} 位监票人，任意 {} 位可开启计票。", t.threshold)}</p>
+            <div class="table-wrap">
+                <table class="results">
+                    <thead>
+                        <tr>
+                            <th>"监票人"</th>
+                            <th>"密钥"</th>
+                            <th>"计票份额"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <p class="meta">{key}</p>
+            {count.map(|c| view! { <p class="count-state">{c}</p> })}
+        </section>
+    }
+    .into_any()
+}
+
 /// Closing or reopening asks once more.
 #[component]
 pub fn ConfirmState(who: Account, round: Round, action: RoundAction) -> impl IntoView {
     let (title, text, button) = if action == RoundAction::Close {
         (
             "确认结束测评",
-            "结束后代表不能再投票，也不能修改已提交的测评；结果将在会场大屏公布。",
+            "结束后代表不能再投票，也不能修改已提交的测评；监票人计票后，结果在会场大屏公布。",
             "确认结束",
         )
     } else {

@@ -1,0 +1,406 @@
+//! The tellers' count of a sealed round, after it has closed.
+//!
+//! Each teller's part ([`post_shares`]) sums the stored sealed ballots itself and reads every
+//! sealed comment with its proof checked, then makes its decryption shares of exactly those
+//! sums: a teller never decrypts a ciphertext handed to it, so nobody can have one deputy's
+//! ballot opened by passing it off as a sum. Once k tellers' shares are posted, [`finish`]
+//! sums again, checks every share against the teller's public key share, opens the per-item
+//! counts and the comments, shuffles the comments and writes the count; nothing per item
+//! existed before.
+
+use crate::message::Bilingual;
+use crate::seal::count::{Verified, open, open_comments, verify_share};
+use crate::seal::{KeySet, SealError, SealedComment, Tally, TellerFile};
+use crate::server::repo::count::{self as repo, FinishError, Opened};
+use crate::server::repo::round::{self, Round, RoundError, RoundState};
+use crate::server::repo::tellers::{self, TellerError};
+use crate::server::repo::ballot;
+use rand::seq::SliceRandom;
+use sqlx::SqlitePool;
+
+/// Sealed ballots read and summed per page.
+const PAGE: i64 = 2000;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CountError {
+    #[error(transparent)]
+    Round(#[from] RoundError),
+    #[error("round {id} is {}: the count opens once it has closed", .state.as_str())]
+    NotClosed { id: i64, state: RoundState },
+    #[error("round {0} has been counted already")]
+    Counted(i64),
+    #[error("round {0} was not sealed (it has no tellers' key)")]
+    NoKeys(i64),
+    #[error("this key file is not one of round {0}'s tellers' (another round or ceremony)")]
+    OtherRound(i64),
+    #[error("teller {}'s key file has not finished the key ceremony", .0 + 1)]
+    Unfinished(usize),
+    #[error(
+        "round {id}: {bad} stored ballots are damaged or half-stored; the count stops \
+         (ceping round check {id})"
+    )]
+    Damaged { id: i64, bad: usize },
+    #[error(
+        "round {id}: {ballots} sealed ballots are stored but the turnout says {turnout}; \
+         the count stops"
+    )]
+    Turnout { id: i64, ballots: u64, turnout: i64 },
+    #[error(transparent)]
+    Seal(#[from] SealError),
+    #[error(transparent)]
+    Tellers(#[from] TellerError),
+    #[error(transparent)]
+    Finish(#[from] FinishError),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+impl Bilingual for CountError {
+    fn zh(&self) -> String {
+        match self {
+            CountError::Round(e) => e.zh(),
+            CountError::NotClosed { .. } => "测评结束后才能计票。".into(),
+            CountError::Counted(_) => "本轮测评已经计票。".into(),
+            CountError::NoKeys(_) => "本轮测评没有监票人密钥。".into(),
+            CountError::OtherRound(_) => "这个密钥文件不属于本轮测评的监票人。".into(),
+            CountError::Unfinished(_) => "这个密钥文件还没有完成密钥生成。".into(),
+            CountError::Damaged { .. } | CountError::Turnout { .. } => {
+                "选票记录与投票人数不符，计票已停止。请联系技术人员核查。".into()
+            }
+            CountError::Seal(e) => e.zh(),
+            CountError::Tellers(e) => e.zh(),
+            CountError::Finish(_) | CountError::Db(_) => {
+                "服务器暂时无法完成这个请求，请稍后再试。".into()
+            }
+        }
+    }
+}
+
+/// What a round's count reads: the sum of every sealed ballot and every sealed comment.
+pub struct Sums {
+    pub tally: Tally,
+    pub comments: Vec<SealedComment>,
+}
+
+/// A sealed round, ready to be counted: the round, its key set and its ceremony's context.
+pub struct Sealed {
+    pub round: Round,
+    pub keys: KeySet,
+    pub context: String,
+    pub names: Vec<String>,
+    pub solo: bool,
+    pub cells: usize,
+}
+
+/// Reads a round with its keys; refused unless it is closed and not yet counted.
+pub async fn sealed_round(pool: &SqlitePool, id: i64) -> Result<Sealed, CountError> {
+    let round = round::get(pool, id).await?;
+    if round.state != RoundState::Closed {
+        return Err(CountError::NotClosed {
+            id,
+            state: round.state,
+        });
+    }
+    if round.counted {
+        return Err(CountError::Counted(id));
+    }
+    keyed(pool, round).await
+}
+
+/// A round with its keys, whatever its state (what `verify` reads).
+pub async fn keyed(pool: &SqlitePool, round: Round) -> Result<Sealed, CountError> {
+    let id = round.id;
+    let t = tellers::get(pool, id)
+        .await?
+        .filter(|t| t.joint_key.is_some())
+        .ok_or(CountError::NoKeys(id))?;
+    let board = t.board;
+    let (keys, board) = tokio::task::spawn_blocking(move || (board.final_key_set(), board))
+        .await
+        .expect("replaying a board does not panic");
+    let items = round::items(pool, id).await?.len();
+    Ok(Sealed {
+        cells: items * round.scale.levels.len(),
+        keys: keys?,
+        context: board.context,
+        names: t.names,
+        solo: t.solo,
+        round,
+    })
+}
+
+/// Sums a round's sealed ballots a page at a time on every core, and reads its sealed comments
+/// (each proof checked). Any damaged ballot or comment stops it.
+pub async fn sums(pool: &SqlitePool, s: &Sealed) -> Result<Sums, CountError> {
+    let id = s.round.id;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut tally = Tally::new(s.cells);
+    let mut after = String::new();
+    // Rows left out for not being a whole sealed ballot.
+    let mut bad = 0usize;
+    loop {
+        let page = ballot::sealed_after(pool, id, &after, PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        let rows = page.len();
+        let (cells, expected) = (s.cells, s.cells * crate::seal::CELL_BYTES);
+        let ballots: Vec<Vec<u8>> = page
+            .into_iter()
+            .filter_map(|(_, c)| c.filter(|c| c.len() == expected))
+            .collect();
+        bad += rows - ballots.len();
+        let part = tokio::task::spawn_blocking(move || Tally::of_ballots(cells, &ballots, threads))
+            .await
+            .expect("summing does not panic");
+        match part {
+            Ok(part) => tally.merge(part),
+            // A cell that is not a point: the page is not counted, and the count stops below.
+            Err(_) => return Err(CountError::Damaged { id, bad: bad + 1 }),
+        }
+    }
+    if bad > 0 {
+        return Err(CountError::Damaged { id, bad });
+    }
+    let (turnout, _) = round::turnout(pool, id).await?;
+    if i64::try_from(tally.ballots).ok() != Some(turnout) {
+        return Err(CountError::Turnout {
+            id,
+            ballots: tally.ballots,
+            turnout,
+        });
+    }
+    let raw = ballot::sealed_comments(pool, id).await?;
+    let context = s.context.clone();
+    let comments = tokio::task::spawn_blocking(move || {
+        raw.iter()
+            .map(|b| SealedComment::read(&context, b))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .expect("reading comments does not panic")?;
+    Ok(Sums { tally, comments })
+}
+
+/// Where a round's count stands after a teller's part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Progress {
+    /// These tellers (0-based) have posted; `needed` are needed.
+    Waiting { posted: Vec<usize>, needed: usize },
+    /// The count is open.
+    Counted { ballots: u64, tellers: Vec<usize> },
+}
+
+/// Each file's teller makes and posts their shares of the round's sums; the count is opened
+/// as soon as k tellers have posted.
+pub async fn post_shares(
+    pool: &SqlitePool,
+    id: i64,
+    files: &[TellerFile],
+    actor: &str,
+) -> Result<Progress, CountError> {
+    let s = sealed_round(pool, id).await?;
+    for f in files {
+        if f.context != s.context {
+            return Err(CountError::OtherRound(id));
+        }
+        if !f.is_done() {
+            return Err(CountError::Unfinished(f.index));
+        }
+    }
+    let sums = sums(pool, &s).await?;
+    for f in files {
+        let share = f.count_share(&sums.tally, &sums.comments, &mut rand::rngs::OsRng)?;
+        // The teller's own file should always check; a file that does not is not this key's.
+        verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, &share)?;
+        let by = format!("{actor} (teller {})", f.index + 1);
+        if !repo::post_share(pool, id, &share, &by).await? {
+            return Err(CountError::Counted(id));
+        }
+    }
+    finish_with(pool, &s, &sums).await
+}
+
+/// Opens the count if k tellers have posted shares that check against the sums.
+pub async fn finish(pool: &SqlitePool, id: i64) -> Result<Progress, CountError> {
+    let s = sealed_round(pool, id).await?;
+    let sums = sums(pool, &s).await?;
+    finish_with(pool, &s, &sums).await
+}
+
+async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progress, CountError> {
+    let id = s.round.id;
+    let needed = s.keys.params().threshold;
+    let shares = repo::shares(pool, id).await?;
+    // A stored share that does not check against these sums means the ballots changed after it
+    // was made, or the share did: the count stops and says whose.
+    let verified: Vec<Verified> = shares
+        .iter()
+        .map(|share| verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share))
+        .collect::<Result<_, _>>()?;
+    if verified.len() < needed {
+        return Ok(Progress::Waiting {
+            posted: verified.iter().map(|v| v.teller).collect(),
+            needed,
+        });
+    }
+    let verified = &verified[..needed];
+    let counts = open(&s.keys, &sums.tally, verified)?;
+    let said = open_comments(&s.keys, &s.context, &sums.comments, verified)?;
+    let levels = s.round.scale.levels.len();
+    let items = round::items(pool, id).await?;
+    let mut tallies = Vec::with_capacity(s.cells + items.len());
+    for (item, (per_level, unrated)) in items.iter().zip(counts.per_item(levels)?) {
+        for (level, n) in per_level.iter().enumerate() {
+            tallies.push((item.item.0.clone(), level as i64, *n as i64));
+        }
+        tallies.push((item.item.0.clone(), -1, unrated as i64));
+    }
+    let mut comments: Vec<(Option<String>, String)> = said
+        .into_iter()
+        .flat_map(|c| {
+            c.overall
+                .map(|o| (None, o))
+                .into_iter()
+                .chain(c.items.into_iter().map(|(i, t)| (Some(i), t)))
+        })
+        .collect();
+    comments.shuffle(&mut rand::rngs::OsRng);
+    let tellers: Vec<usize> = verified.iter().map(|v| v.teller + 1).collect();
+    let opened = Opened {
+        ballots: i64::try_from(counts.ballots).unwrap_or(i64::MAX),
+        tellers: tellers.clone(),
+        tallies,
+        comments,
+    };
+    repo::finish(pool, id, &opened).await?;
+    if let Err(e) = repo::compact(pool).await {
+        tracing::warn!(error = %e, "compacting the database after the count failed");
+    }
+    Ok(Progress::Counted {
+        ballots: counts.ballots,
+        tellers,
+    })
+}
+
+/// One check of [`verify`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    pub what: String,
+    pub ok: bool,
+}
+
+/// What `ceping round verify` found.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Verification {
+    pub round: i64,
+    pub ballots: u64,
+    pub tellers: Vec<usize>,
+    pub checks: Vec<Check>,
+}
+
+/// Checks a counted round from what is stored, as anyone may: the board replays and gives the
+/// stored joint key; the sealed ballots sum to what every stored share was made on (each
+/// teller's proof checks); the shares open to exactly the stored tallies; the ballots equal
+/// the turnout and the count's record.
+pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountError> {
+    let round = round::get(pool, id).await?;
+    let record = repo::record(pool, id).await?;
+    let mut checks = Vec::new();
+    let mut check = |what: String, ok: bool| checks.push(Check { what, ok });
+    let Some((_, recorded, tellers, sealed)) = record else {
+        return Err(CountError::NotClosed {
+            id,
+            state: round.state,
+        });
+    };
+    if !sealed {
+        check(
+            "the round was counted in the clear, before ballots were sealed: there is no \
+             sealed count to verify"
+                .into(),
+            false,
+        );
+        return Ok(Verification {
+            round: id,
+            ballots: 0,
+            tellers,
+            checks,
+        });
+    }
+    let stored_key = tellers::get(pool, id)
+        .await?
+        .and_then(|t| t.joint_key)
+        .unwrap_or_default();
+    let s = keyed(pool, round).await?;
+    let key_hex = hex::encode(s.keys.shared_key().as_bytes());
+    check(
+        format!(
+            "the tellers' board replays (every commitment, polynomial and proof) to the joint key \
+             {}…",
+            &key_hex[..16]
+        ),
+        key_hex == stored_key,
+    );
+    let sums = sums(pool, &s).await?;
+    check(
+        format!(
+            "{} sealed ballots, each whole, summed; they equal the turnout and the count's record ({recorded})",
+            sums.tally.ballots
+        ),
+        i64::try_from(sums.tally.ballots).ok() == Some(recorded),
+    );
+    let shares = repo::shares(pool, id).await?;
+    let mut verified = Vec::new();
+    for share in &shares {
+        match verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share) {
+            Ok(v) => {
+                check(
+                    format!(
+                        "teller {}'s decryption shares of the {} sums check against their public key share",
+                        share.teller + 1,
+                        sums.tally.cells.len()
+                    ),
+                    true,
+                );
+                verified.push(v);
+            }
+            Err(e) => check(format!("teller {}: {e}", share.teller + 1), false),
+        }
+    }
+    let needed = s.keys.params().threshold;
+    if verified.len() < needed {
+        check(
+            format!(
+                "{needed} tellers' shares are needed to open the count; {} check",
+                verified.len()
+            ),
+            false,
+        );
+    } else {
+        let counts = open(&s.keys, &sums.tally, &verified[..needed])?;
+        let levels = s.round.scale.levels.len();
+        let items = round::items(pool, id).await?;
+        let mut want = Vec::new();
+        for (item, (per_level, unrated)) in items.iter().zip(counts.per_item(levels)?) {
+            for (level, n) in per_level.iter().enumerate() {
+                want.push((item.item.0.clone(), level as i64, *n as i64));
+            }
+            want.push((item.item.0.clone(), -1, unrated as i64));
+        }
+        want.sort();
+        let stored = repo::tallies(pool, id).await?;
+        check(
+            format!(
+                "the shares open to the stored counts ({} figures)",
+                want.len()
+            ),
+            stored == want,
+        );
+    }
+    Ok(Verification {
+        round: id,
+        ballots: sums.tally.ballots,
+        tellers,
+        checks,
+    })
+}

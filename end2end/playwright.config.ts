@@ -38,17 +38,16 @@ export default defineConfig({
     { name: "phone-nojs", use: { javaScriptEnabled: false } },
   ],
   webServer: {
-    // A fresh database: the seed plan, an open round and invitation codes (tests/codes.ts reads
-    // them), then the server.
+    // A fresh database: the seed plan, an open round (a trial: one person made every teller's
+    // key) and invitation codes (tests/codes.ts reads them), then the server. Tests that need a
+    // counted round make their own with the command line (tests/cli.ts).
     command: [
       "rm -rf ../target/e2e/db",
       `export CEPING_DB=../target/e2e/db/ceping.db`,
       "../target/release/ceping plan import ../seed/wuhan-2020-proposal-3.txt 2>/dev/null",
       "../target/release/ceping round create --name 2020年度满意度测评 --closes 2099-12-31T18:00:00+08:00",
+      "../target/release/ceping tellers keygen --round 1 --solo --out-dir ../target/e2e/db/keys-1 >/dev/null",
       "../target/release/ceping round open 1",
-      // The office shows results on the big screen before closing (the evaluator's charts and
-      // the big-screen test read them); the office's own round in office.spec stays unpublished.
-      "../target/release/ceping round configure 1 --publish on",
       "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
       "echo e2e-office-secret | ../target/release/ceping user add --role office --login office",
       // One evaluator per project, so each can submit its own sheets.

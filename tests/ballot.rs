@@ -56,7 +56,11 @@ async fn assert_nothing_readable(pool: &SqlitePool, items: usize) {
     assert_eq!(scalar(pool, "SELECT COUNT(*) FROM tally").await, 0);
     assert_eq!(scalar(pool, "SELECT COUNT(*) FROM round_comment").await, 0);
     assert_eq!(
-        scalar(pool, "SELECT COUNT(*) FROM ballot WHERE comment IS NOT NULL").await,
+        scalar(
+            pool,
+            "SELECT COUNT(*) FROM ballot WHERE comment IS NOT NULL"
+        )
+        .await,
         0
     );
     let whole = (items * 3 * 64) as i64;
@@ -316,11 +320,12 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         .await
         .status_and_body();
     assert_eq!(status, StatusCode::FORBIDDEN);
-    let sealed_before: Vec<u8> = sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
-        .fetch_all(&h.pool)
-        .await
-        .unwrap()
-        .concat();
+    let sealed_before: Vec<u8> =
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
+            .fetch_all(&h.pool)
+            .await
+            .unwrap()
+            .concat();
     let revised = format!("idem=k3&receipt={receipt}&r.{}=dissatisfied", r.items[0]);
     let (status, page) = h.post(&path, None, &revised).await.status_and_body();
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -330,12 +335,16 @@ async fn revision_needs_the_receipt_and_keeps_the_tallies_right() {
         scalar(&h.pool, "SELECT ballots FROM round_turnout").await,
         2
     );
-    let sealed_after: Vec<u8> = sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
-        .fetch_all(&h.pool)
-        .await
-        .unwrap()
-        .concat();
-    assert_ne!(sealed_after, sealed_before, "the revision replaced a sealed ballot");
+    let sealed_after: Vec<u8> =
+        sqlx::query_scalar::<_, Vec<u8>>("SELECT cells FROM ballot ORDER BY id")
+            .fetch_all(&h.pool)
+            .await
+            .unwrap()
+            .concat();
+    assert_ne!(
+        sealed_after, sealed_before,
+        "the revision replaced a sealed ballot"
+    );
     assert_nothing_readable(&h.pool, r.items.len()).await;
     h.count(r.id).await;
     let (first_item_dissatisfied,): (i64,) =

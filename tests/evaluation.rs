@@ -395,7 +395,7 @@ async fn results_pages_charts_and_the_big_screen() {
     let screen = t.get(&format!("/screen/{r}"), None).await;
     assert_eq!(screen.status, StatusCode::OK);
     assert!(screen.body.contains("http-equiv=\"refresh\""));
-    assert!(screen.body.contains("测评结束后公布结果"));
+    assert!(screen.body.contains("监票人计票后公布结果"));
     assert!(!screen.body.contains("工作任务满意率"));
 
     // Closed but not yet counted: still no figure anywhere, the office's pages included; the
@@ -426,7 +426,7 @@ async fn results_pages_charts_and_the_big_screen() {
     ] {
         assert!(page.body.contains(text), "{text}");
     }
-    assert!(!page.body.contains("测评尚未结束"));
+    assert!(!page.body.contains("测评已结束，等待监票人计票"));
     let task = t.get(&format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::OK);
     assert!(task.body.contains("（N = ") && task.body.contains("暂无已提交的评估打分"));

@@ -280,9 +280,7 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
         group_weights: (70.0, 30.0),
         ..Default::default()
     };
-    round::configure(&pool, r, &config, "office")
-        .await
-        .unwrap();
+    round::configure(&pool, r, &config, "office").await.unwrap();
     common::solo_keys(&pool, r).await;
     round::transition(
         &pool,

@@ -177,7 +177,11 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     };
     let res = open(&t).await;
     assert_eq!(res.status, StatusCode::CONFLICT);
-    assert!(res.text().contains("监票人还没有生成密钥"), "{}", res.text());
+    assert!(
+        res.text().contains("监票人还没有生成密钥"),
+        "{}",
+        res.text()
+    );
     assert_eq!(
         round::get(&t.pool, r).await.unwrap().state,
         RoundState::Draft
@@ -439,7 +443,11 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
             }
         }
         let got = &report.result(item).unwrap().deputies;
-        assert_eq!((got.counts.as_slice(), got.not_rated), (&want[..], unrated), "{item}");
+        assert_eq!(
+            (got.counts.as_slice(), got.not_rated),
+            (&want[..], unrated),
+            "{item}"
+        );
     }
 
     // XLSX: every sheet, the tasks' figures equal to the engine's.
@@ -456,13 +464,7 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
     assert_eq!(
         book.sheet_names(),
-        [
-            "汇总",
-            "工作任务",
-            "成员单位",
-            "评估打分",
-            "意见",
-        ]
+        ["汇总", "工作任务", "成员单位", "评估打分", "意见",]
     );
     let tasks = book.worksheet_range("工作任务").unwrap();
     let header: Vec<String> = tasks

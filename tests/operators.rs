@@ -172,7 +172,15 @@ fn the_command_line_withholds_what_the_pages_withhold() {
             "--out",
             "codes.csv",
         ],
-        &["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"],
+        &[
+            "tellers",
+            "keygen",
+            "--round",
+            "1",
+            "--solo",
+            "--out-dir",
+            "keys",
+        ],
         &["round", "open", "1"],
     ] {
         let (ok, text) = run(args);
@@ -250,7 +258,15 @@ fn what_the_server_writes_is_for_its_owner_only() {
         "--out",
         "codes.csv",
     ]);
-    ceping(&["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"]);
+    ceping(&[
+        "tellers",
+        "keygen",
+        "--round",
+        "1",
+        "--solo",
+        "--out-dir",
+        "keys",
+    ]);
     ceping(&["round", "open", "1"]);
     ceping(&["round", "close", "1"]);
     ceping(&[

@@ -349,7 +349,15 @@ async fn out_of_turn_foreign_and_late_are_refused() {
     assert!(!done && text.contains("no tellers' key yet"), "{text}");
     ok(
         d,
-        &["tellers", "keygen", "--round", "1", "--solo", "--out-dir", "keys"],
+        &[
+            "tellers",
+            "keygen",
+            "--round",
+            "1",
+            "--solo",
+            "--out-dir",
+            "keys",
+        ],
     );
     // Once the round is open, the tellers are fixed.
     ok(d, &["round", "open", "1"]);

@@ -109,8 +109,10 @@ test("a cast ballot is revised with its receipt, not without", async ({ page }, 
   await page.locator("#receipt").fill(receipt.toLowerCase());
   await page.getByRole("button", { name: "修改我的测评" }).click();
   await expect(page.locator("h1")).toHaveText("修改测评");
-  await expect(page.locator("fieldset.item input:checked")).toHaveCount(2);
-  await rate(page, 2, 44);
+  // The ballot is sealed: the page starts blank and says why.
+  await expect(page.locator(".revise-blank")).toContainText("无法再显示您原来的选择");
+  await expect(page.locator("fieldset.item input:checked")).toHaveCount(0);
+  await rate(page, 0, 44);
   await page.getByRole("button", { name: "检查并提交" }).click();
   await expect(page.locator("#review")).toContainText("已评 44/44 项");
   await page.getByRole("button", { name: "确认修改" }).click();

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
+import { ceping } from "./cli";
 
-test("the office runs a round: create, codes, a vote, close, both exports", async ({ page }, info) => {
+test("the office runs a round: create, codes, tellers' keys, a vote, close, the count, exports", async ({ page }, info) => {
   await page.goto("/login?next=/desk");
   await page.locator("#login").fill("office");
   await page.locator("#password").fill("e2e-office-secret");
@@ -27,14 +28,24 @@ test("the office runs a round: create, codes, a vote, close, both exports", asyn
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-slips.png`, fullPage: true });
   const code = (await page.locator(".slip-code").first().textContent())!.trim();
 
-  // Open the round.
+  // No tellers' key yet: the round does not open, and the desk says what to do.
   await page.goto(`/desk/rounds/${round}`);
+  await expect(page.locator(".tellers")).toContainText("尚未指定监票人");
+  await page.getByRole("button", { name: "开始测评" }).click();
+  await expect(page.locator(".alert-error")).toContainText("监票人还没有生成密钥");
+
+  // The keys (a trial: one person makes every teller's), then the round opens.
+  const keys = `../target/e2e/db/keys-${round}`;
+  ceping("tellers", "keygen", "--round", round, "--solo", "--out-dir", keys);
+  await page.goto(`/desk/rounds/${round}`);
+  await expect(page.locator(".tellers")).toContainText("试用轮次");
   await page.getByRole("button", { name: "开始测评" }).click();
   await expect(page.locator(".alert-review")).toContainText("测评已开始");
 
-  // A deputy votes with the first code.
+  // A deputy votes with the first code, with a comment.
   await page.goto(`/v/${code}`);
   await page.locator("fieldset.item").first().locator("label.level").first().click();
+  await page.locator("#overall").fill("请加快进度");
   await page.getByRole("button", { name: "检查并提交" }).click();
   await page.getByRole("button", { name: "确认提交" }).click();
   await expect(page.locator("h1")).toHaveText("测评已提交");
@@ -45,13 +56,13 @@ test("the office runs a round: create, codes, a vote, close, both exports", asyn
   await expect(page.locator("table.delegations")).toContainText("不足5人");
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-round-desk.png`, fullPage: true });
 
-  // While the round is open and unpublished, nobody sees results, the office included.
+  // While the round is open, no figure exists: nobody sees results, the office included.
   await page.goto(`/results/${round}`);
-  await expect(page.locator(".alert-review")).toContainText("为保护投票秘密");
+  await expect(page.locator(".alert-review")).toContainText("选票已密封保存");
   const hidden = await page.request.get(`/results/${round}/charts/units-ranked.svg`);
   expect(hidden.status()).toBe(403);
   await page.goto(`/screen/${round}`);
-  await expect(page.locator(".screen-wait")).toHaveText("测评结束后公布结果。");
+  await expect(page.locator(".screen-wait")).toHaveText("测评结束、监票人计票后公布结果。");
 
   // Close, after a confirmation.
   await page.goto(`/desk/rounds/${round}`);
@@ -60,7 +71,21 @@ test("the office runs a round: create, codes, a vote, close, both exports", asyn
   await page.getByRole("button", { name: "确认结束" }).click();
   await expect(page.locator(".alert-review")).toContainText("测评已结束");
 
-  // Both exports download.
+  // Closed, not counted: still nothing, and the desk shows the count waiting.
+  await expect(page.locator(".count-state")).toContainText("等待计票：已有 0/2");
+  const early = await page.request.get(`/desk/rounds/${round}/export.xlsx`);
+  expect(early.status()).toBe(409);
+
+  // Two tellers count; the desk says who opened it.
+  ceping("round", "count", round, "--key", `${keys}/teller-1.json`);
+  await page.goto(`/desk/rounds/${round}`);
+  await expect(page.locator(".count-state")).toContainText("已有 1/2");
+  ceping("round", "count", round, "--key", `${keys}/teller-2.json`);
+  await page.goto(`/desk/rounds/${round}`);
+  await expect(page.locator(".count-state")).toContainText("已计票：1 张选票，由监票人 1、2 共同开启");
+  expect(ceping("round", "verify", round)).toContain("the count verifies");
+
+  // The exports download; none holds a ballot, the comments come in random order.
   const [xlsx] = await Promise.all([
     page.waitForEvent("download"),
     page.getByRole("link", { name: "导出 Excel（XLSX）" }).click(),
@@ -70,13 +95,15 @@ test("the office runs a round: create, codes, a vote, close, both exports", asyn
   expect(xlsxBytes.subarray(0, 2).toString()).toBe("PK");
   const [csv] = await Promise.all([
     page.waitForEvent("download"),
-    page.getByRole("link", { name: "导出匿名选票（CSV）" }).click(),
+    page.getByRole("link", { name: "导出意见（CSV，随机顺序）" }).click(),
   ]);
   const csvText = readFileSync((await csv.path())!, "utf8");
   expect(csvText.charCodeAt(0)).toBe(0xfeff);
   const lines = csvText.trim().split("\r\n");
   expect(lines).toHaveLength(2);
-  expect(lines[1]).toContain("满意");
+  expect(lines[1]).toContain("请加快进度");
+  const gone = await page.request.get(`/desk/rounds/${round}/ballots.csv`);
+  expect(gone.status()).toBe(410);
 
   // The printable report.
   await page.goto(`/desk/rounds/${round}/report`);

@@ -330,7 +330,11 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                 "round {id} is {}{}: results exist only once it has closed and its tellers have \
                  opened the count (ceping round count)",
                 report.round.state.as_str(),
-                if report.round.counted { "" } else { ", not counted" }
+                if report.round.counted {
+                    ""
+                } else {
+                    ", not counted"
+                }
             );
             print_results(&report, json)?;
         }

@@ -27,14 +27,12 @@ pub async fn sealed_after<'e>(
     after: &str,
     limit: i64,
 ) -> Result<Vec<(String, Option<Vec<u8>>)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT id, cells FROM ballot WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?",
-    )
-    .bind(round_id)
-    .bind(after)
-    .bind(limit)
-    .fetch_all(db)
-    .await
+    sqlx::query_as("SELECT id, cells FROM ballot WHERE round_id = ? AND id > ? ORDER BY id LIMIT ?")
+        .bind(round_id)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await
 }
 
 /// A round's sealed comments, in ballot id order.

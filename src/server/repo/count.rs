@@ -109,7 +109,9 @@ pub struct Opened {
 pub enum FinishError {
     #[error("the round is not closed, or was counted meanwhile")]
     Moved,
-    #[error("the round's ballots changed while it was being counted ({stored} stored, {counted} counted)")]
+    #[error(
+        "the round's ballots changed while it was being counted ({stored} stored, {counted} counted)"
+    )]
     Changed { stored: i64, counted: i64 },
     #[error(transparent)]
     Db(#[from] sqlx::Error),
@@ -152,8 +154,9 @@ pub async fn finish(pool: &SqlitePool, round_id: i64, o: &Opened) -> Result<(), 
         q.build().execute(&mut *tx).await?;
     }
     for chunk in o.comments.chunks(1000) {
-        let mut q =
-            sqlx::QueryBuilder::<sqlx::Sqlite>::new("INSERT INTO round_comment (round_id, item, body) ");
+        let mut q = sqlx::QueryBuilder::<sqlx::Sqlite>::new(
+            "INSERT INTO round_comment (round_id, item, body) ",
+        );
         q.push_values(chunk, |mut row, (item, body)| {
             row.push_bind(round_id).push_bind(item).push_bind(body);
         });
@@ -204,7 +207,12 @@ pub async fn record(
     .fetch_optional(pool)
     .await?;
     Ok(row.map(|(at, n, tellers, sealed)| {
-        (at, n, serde_json::from_str(&tellers).unwrap_or_default(), sealed)
+        (
+            at,
+            n,
+            serde_json::from_str(&tellers).unwrap_or_default(),
+            sealed,
+        )
     }))
 }
 

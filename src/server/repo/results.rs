@@ -58,6 +58,8 @@ pub struct Report {
     pub evaluators_submitted: i64,
     /// Which tasks each unit leads or shares: unit item → links.
     pub links: BTreeMap<String, Vec<TaskLink>>,
+    /// One person made every teller's key (a trial round): its ballots were not secret.
+    pub trial: bool,
 }
 
 impl Report {
@@ -278,7 +280,14 @@ pub async fn load(pool: &SqlitePool, round_id: i64) -> Result<Report, ReportErro
             .fetch_one(pool)
             .await?;
     let links = task_links(pool, round_id).await?;
+    let (trial,): (bool,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM round_tellers WHERE round_id = ? AND solo = 1)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await?;
     Ok(Report {
+        trial,
         round,
         plan_title,
         indicators,

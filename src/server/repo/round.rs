@@ -434,8 +434,8 @@ pub async fn configure(
     sqlx::query("UPDATE round SET results_config_json = ? WHERE id = ?")
         .bind(&json)
         .bind(id)
-    .execute(&mut *tx)
-    .await?;
+        .execute(&mut *tx)
+        .await?;
     crate::server::repo::audit::record(
         &mut tx,
         actor,

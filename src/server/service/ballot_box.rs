@@ -305,6 +305,12 @@ async fn write_one(
         return Ok(Err(Refusal::WrongReceipt));
     };
     // The revision replaces the sealed ballot whole: nothing of the old one stays to subtract.
-    ballot::replace_sealed(tx, &ballot_id, &s.sealed.cells, s.sealed.comments.as_deref()).await?;
+    ballot::replace_sealed(
+        tx,
+        &ballot_id,
+        &s.sealed.cells,
+        s.sealed.comments.as_deref(),
+    )
+    .await?;
     Ok(Ok(Accepted::Revised))
 }

@@ -11,10 +11,10 @@
 use crate::message::Bilingual;
 use crate::seal::count::{Verified, open, open_comments, verify_share};
 use crate::seal::{KeySet, SealError, SealedComment, Tally, TellerFile};
+use crate::server::repo::ballot;
 use crate::server::repo::count::{self as repo, FinishError, Opened};
 use crate::server::repo::round::{self, Round, RoundError, RoundState};
 use crate::server::repo::tellers::{self, TellerError};
-use crate::server::repo::ballot;
 use rand::seq::SliceRandom;
 use sqlx::SqlitePool;
 

@@ -36,7 +36,12 @@ impl Sealers {
         pool: &SqlitePool,
         round: &Round,
     ) -> Result<Option<Arc<RoundSealer>>, TellerError> {
-        if let Some(s) = self.0.lock().unwrap_or_else(|e| e.into_inner()).get(&round.id) {
+        if let Some(s) = self
+            .0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&round.id)
+        {
             return Ok(Some(s.clone()));
         }
         let Some(t) = tellers::get(pool, round.id).await? else {

@@ -373,7 +373,10 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
     let count = match (&t.counted, state) {
         (Some((ballots, who)), _) => Some(format!(
             "已计票：{ballots} 张选票，由监票人 {} 共同开启。",
-            who.iter().map(|w| w.to_string()).collect::<Vec<_>>().join("、")
+            who.iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<_>>()
+                .join("、")
         )),
         (None, RoundState::Closed) => Some(format!(
             "等待计票：已有 {posted}/{} 位监票人提交计票份额。监票人运行：ceping round count {id} --key 自己的密钥文件",

@@ -39,7 +39,7 @@ pub async fn get_chart(
     }
     let who = current_account(&state.pool, &headers).await;
     let report = super::report_for(&state, round_id).await?;
-    // Results only once published (closed, or published early by the office), for everyone:
+    // Results only once counted by the tellers, for everyone:
     // counts watched while ballots arrive would tell how a late voter voted.
     if name != "turnout.svg" && !report.published() {
         let status = if who.is_some() {
@@ -50,7 +50,7 @@ pub async fn get_chart(
         return Err(Problem::new(
             status,
             "结果尚未公布",
-            "为保护投票秘密，各项结果在测评结束后显示。",
+            "为保护投票秘密，各项结果在测评结束、监票人计票后才产生。",
         ));
     }
     let other = if name == "compare.svg" {

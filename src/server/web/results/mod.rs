@@ -1,10 +1,10 @@
 //! Results over HTTP: pages for evaluators and the office, SVG charts (`charts`), and the
 //! venue's big screen.
 //!
-//! Who sees what: results wait until the round closes (or the office publishes them early),
-//! for everyone — counts watched while ballots arrive would tell how a late voter voted. Staff
-//! pages need an evaluator or office session; anyone may open the big screen, which shows
-//! turnout, and the results once they are published.
+//! Who sees what: no per-item figure exists before the round has closed and its tellers have
+//! opened the count (ballots are sealed), so results wait for that, for everyone. Staff pages
+//! need an evaluator or office session; anyone may open the big screen, which shows turnout,
+//! and the results once counted.
 
 mod charts;
 /// One task's or unit's results page.
@@ -131,7 +131,7 @@ async fn item_page(
         return Err(Problem::new(
             StatusCode::FORBIDDEN,
             "结果尚未公布",
-            "为保护投票秘密，各项结果在测评结束后显示。",
+            "为保护投票秘密，各项结果在测评结束、监票人计票后才产生。",
         ));
     }
     let meta = report

@@ -55,7 +55,12 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
         }
     });
     let waiting = (!report.published()).then(|| {
-        view! { <p class="screen-wait">"测评结束后公布结果。"</p> }
+        let words = if report.round.state == crate::server::repo::round::RoundState::Closed {
+            "测评已结束，监票人计票后公布结果。"
+        } else {
+            "测评结束、监票人计票后公布结果。"
+        };
+        view! { <p class="screen-wait">{words}</p> }
     });
     view! {
         <main class="screen">

@@ -248,9 +248,8 @@ pub struct Comparison {
     pub rows: Vec<CompareLine>,
 }
 
-/// `/results/{round}` while the round is open and its results are not published: turnout
-/// only. Counts that change as each ballot arrives, watched next to who has voted, would tell
-/// how a late voter voted; so nobody sees them before the round closes, staff included.
+/// `/results/{round}` before the tellers' count: turnout only. The ballots are sealed and no
+/// per-item figure exists before the count, for anyone, staff included.
 #[component]
 pub fn ResultsWithheld(who: Account, report: Report) -> impl IntoView {
     let id = report.round.id;
@@ -266,7 +265,11 @@ pub fn ResultsWithheld(who: Account, report: Report) -> impl IntoView {
                 )}
             </p>
             <div class="alert alert-review" role="status">
-                "为保护投票秘密，各项结果在测评结束后显示。办公室也可以选择提前在会场大屏公布。"
+                {if report.round.state == RoundState::Closed {
+                    "测评已结束，等待监票人计票。选票已密封保存，计票前任何人（包括办公室和本系统）都看不到各项结果。"
+                } else {
+                    "选票已密封保存。各项结果在测评结束、监票人计票后才产生，此前任何人（包括办公室和本系统）都看不到。"
+                }}
             </div>
             <section class="card">
                 <h2>"参与情况"</h2>
@@ -294,10 +297,10 @@ pub fn ResultsOverview(
     let units_ranked = report.by_rank(false);
     let tasks_ranked = report.by_rank(true);
     let state = report.round.state.label_zh();
-    let open_note = (report.round.state != RoundState::Closed).then(|| {
+    let open_note = report.trial.then(|| {
         view! {
-            <p class="alert alert-review" role="status">
-                "测评尚未结束，以下为截至目前的统计，结果以测评结束后为准。"
+            <p class="alert alert-error" role="note">
+                "试用轮次：全部监票人密钥由一人生成并保管，本轮选票不保密，结果不能作为正式测评结果。"
             </p>
         }
     });

@@ -1,0 +1,37 @@
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** The database the e2e server runs on (see playwright.config.ts). */
+const DB = "../target/e2e/db/ceping.db";
+
+/** Runs `ceping` on the e2e database, as the office or a teller would; its output. */
+export function ceping(...args: string[]): string {
+  return execFileSync("../target/release/ceping", args, {
+    env: { ...process.env, CEPING_DB: DB },
+    encoding: "utf8",
+  });
+}
+
+/**
+ * A new open trial round with `n` invitation codes: its id, its codes and a function that
+ * closes it and has two of its three tellers count it.
+ */
+export function trialRound(name: string, n: number): { id: string; codes: string[]; count: () => void } {
+  const id = ceping("round", "create", "--name", name).match(/created round (\d+)/)![1];
+  const keys = `../target/e2e/db/keys-${id}`;
+  ceping("tellers", "keygen", "--round", id, "--solo", "--out-dir", keys);
+  ceping("round", "open", id);
+  const out = `../target/e2e/db/codes-${id}.csv`;
+  ceping("invite", "--round", id, "--count", String(n), "--out", out);
+  const codes = readFileSync(out, "utf8")
+    .replace(/^\uFEFF/, "")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => line.split(",")[0]);
+  const count = () => {
+    ceping("round", "close", id);
+    ceping("round", "count", id, "--key", `${keys}/teller-1.json`, "--key", `${keys}/teller-3.json`);
+  };
+  return { id, codes, count };
+}

@@ -119,7 +119,8 @@ async fn main() -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("generated ballot refused: {e:?}"))?;
             let derived = derive_receipt(&secret, r.id, &ballot.idempotency_key);
             let sealed = if distinct.len() < DISTINCT {
-                let s = seal_now(&sealer, ballot);
+                let s = seal_now(&sealer, ballot)
+                    .ok_or_else(|| anyhow::anyhow!("a generated ballot does not fit the round"))?;
                 distinct.push((s.cells.clone(), s.comments.clone()));
                 s
             } else {

@@ -26,7 +26,7 @@ fn main() {
     let mut rng = OsRng;
 
     let t = Instant::now();
-    let (board, files) = solo("benchmark", 3, 2, &mut rng).expect("ceremony");
+    let (board, mut files) = solo("benchmark", 3, 2, &mut rng).expect("ceremony");
     let keys = board.final_key_set().expect("key set");
     println!("key ceremony, 3 tellers in one process: {:.1} ms", ms(t));
     let t = Instant::now();

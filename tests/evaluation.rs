@@ -366,11 +366,11 @@ async fn results_pages_charts_and_the_big_screen() {
     let r = w.round;
     let unit_id = w.items.iter().find(|i| i.starts_with('u')).unwrap()[1..].to_string();
 
-    // While the round is open and nothing is published, results are withheld from everyone,
-    // staff included (counts watched as ballots arrive would tell how a late voter voted).
+    // While the round is open no figure exists: results are withheld from everyone, staff
+    // included, and the page says why.
     let page = t.get(&format!("/results/{r}"), Some(&w.office)).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(page.body.contains("已投 6 / 应投 10") && page.body.contains("为保护投票秘密"));
+    assert!(page.body.contains("已投 6 / 应投 10") && page.body.contains("选票已密封保存"));
     assert!(!page.body.contains("综合指数") && !page.body.contains("units-ranked.svg"));
     let task = t.get(&format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::FORBIDDEN);

@@ -223,6 +223,19 @@ fn the_command_line_withholds_what_the_pages_withhold() {
     assert!(!ok && text.contains("ballots are sealed"), "{text}");
     let (ok, text) = run(&["round", "verify", "1"]);
     assert!(ok && text.contains("the count verifies"), "{text}");
+    // The public record, checked with no database at all.
+    let (ok, text) = run(&["round", "record", "1", "--out", "record.json"]);
+    assert!(ok, "{text}");
+    let (ok, text) = ceping(
+        tempfile::tempdir().unwrap().path(),
+        &[
+            "round",
+            "verify",
+            "--record",
+            &dir.path().join("record.json").to_string_lossy(),
+        ],
+    );
+    assert!(ok && text.contains("verifies: 0 sealed ballots"), "{text}");
     let (ok, text) = run(&["round", "results", "1"]);
     assert!(ok && text.contains("ballots of"), "{text}");
     let (ok, text) = run(&[

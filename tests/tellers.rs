@@ -44,7 +44,7 @@ fn count_with(t: &tellers::Tellers, files: &[TellerFile]) {
     let verified: Vec<_> = files
         .iter()
         .map(|f| {
-            let share = f.count_share(&tally, &[], &mut rng).unwrap();
+            let share = f.clone().count_share(&tally, &[], &mut rng).unwrap();
             verify_share(&keys, &t.board.context, &tally, &[], &share).unwrap()
         })
         .collect();

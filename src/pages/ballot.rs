@@ -348,7 +348,20 @@ pub fn ConfirmView(
     revised: bool,
     rated: usize,
     total: usize,
+    /// The sealed ballot's tracking code, to find it in the round's published record.
+    tracking: Option<String>,
 ) -> impl IntoView {
+    let tracking_box = tracking.map(|t| {
+        view! {
+            <section class="card tracking">
+                <h2>"选票核对码"</h2>
+                <p class="tracking-code">{t}</p>
+                <p>
+                    "您的选票已加密密封，任何人（包括本系统）都无法单独读出。测评结束后，核对码会出现在公开的选票记录中，您可以据此确认自己的选票被计入。核对码不显示您的选择。"
+                </p>
+            </section>
+        }
+    });
     let heading = if revised {
         "修改已保存"
     } else {
@@ -374,6 +387,7 @@ pub fn ConfirmView(
                 <p>{format!("共评价 {rated}/{total} 项。感谢您的参与！")}</p>
             </section>
             {receipt_box}
+            {tracking_box}
             <ReceiptKeeper round=round_id code=code receipt=receipt.unwrap_or_default() />
             <IslandScripts />
         </BallotFrame>

@@ -64,6 +64,11 @@ pub struct TellerFile {
     /// The board fingerprint the teller compared with the others and confirmed.
     #[serde(default)]
     confirmed: Option<String>,
+    /// The fingerprint of the sums this teller has made decryption shares of: a teller opens
+    /// one count per round, never a second one of other ballots (two counts that differ by one
+    /// ballot would show it). Kept in the file, so it holds across runs.
+    #[serde(default)]
+    pub(super) decrypted: Option<String>,
 }
 
 impl std::fmt::Debug for TellerFile {
@@ -99,6 +104,7 @@ impl TellerFile {
             exchange,
             state: State::Committing { p },
             confirmed: None,
+            decrypted: None,
         };
         Ok((file, message))
     }

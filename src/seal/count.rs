@@ -38,6 +38,20 @@ pub struct CountShare {
     pub comments: Vec<String>,
 }
 
+/// What a teller's shares open: the sums, the number of ballots and the comments' key points,
+/// hashed (hex).
+pub fn sums_fingerprint(tally: &Tally, comments: &[SealedComment]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(b"ceping count sums v1\0");
+    h.update(tally.ballots.to_le_bytes());
+    h.update(tally.to_bytes());
+    for c in comments {
+        h.update(c.key_point.compress().as_bytes());
+    }
+    hex::encode(h.finalize())
+}
+
 /// A ciphertext whose first half is `c1`: what a decryption share is made and checked on.
 fn on(c1: RistrettoPoint) -> elastic_elgamal::Ciphertext<G> {
     Cell {
@@ -49,13 +63,21 @@ fn on(c1: RistrettoPoint) -> elastic_elgamal::Ciphertext<G> {
 
 impl TellerFile {
     /// This teller's decryption shares of `tally` and of the sealed `comments` (which the teller
-    /// should have summed and read from the published ballots themselves).
+    /// should have summed and read from the published ballots themselves). Refused when this
+    /// file has made shares of other sums before; the file remembers these (save it after).
     pub fn count_share<R: RngCore + CryptoRng>(
-        &self,
+        &mut self,
         tally: &Tally,
         comments: &[SealedComment],
         rng: &mut R,
     ) -> Result<CountShare, SealError> {
+        let print = sums_fingerprint(tally, comments);
+        if let Some(before) = &self.decrypted
+            && *before != print
+        {
+            return Err(SealError::OtherSums);
+        }
+        self.decrypted = Some(print);
         let p = self.participant().ok_or(SealError::NotReady)?;
         let mut share = |c1: RistrettoPoint| {
             let (share, proof) = p.decrypt_share(on(c1), rng);

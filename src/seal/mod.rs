@@ -22,6 +22,7 @@ pub mod cell;
 pub mod ceremony;
 pub mod comment;
 pub mod count;
+pub mod record;
 mod share;
 
 #[cfg(test)]
@@ -77,6 +78,11 @@ pub enum SealError {
     BadBoard(String),
     #[error("a sealed comment is damaged or its proof does not check")]
     BadComment,
+    #[error(
+        "this key file has already made shares of other ballots in this round; a teller opens \
+         one count only (two counts that differ would show the ballots between them)"
+    )]
+    OtherSums,
 }
 
 impl crate::message::Bilingual for SealError {
@@ -105,6 +111,9 @@ impl crate::message::Bilingual for SealError {
             }
             SealError::BadBoard(_) => "密钥生成记录已损坏或被改动。".into(),
             SealError::BadComment => "密封的意见数据已损坏或未通过校验。".into(),
+            SealError::OtherSums => {
+                "这个密钥已经为本轮另一组选票提交过计票份额；每位监票人只开启一次计票。".into()
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ fn shares_of(
     let keys = board.final_key_set().unwrap();
     who.iter()
         .map(|&t| {
-            let share = files[t].count_share(tally, &[], rng).unwrap();
+            let share = files[t].clone().count_share(tally, &[], rng).unwrap();
             verify_share(&keys, &board.context, tally, &[], &share).unwrap()
         })
         .collect()
@@ -182,7 +182,7 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
         .map(|i| sealer.seal(&[Some(i % 2), None], &mut r))
         .collect();
     let tally = Tally::of_ballots(4, &sealed, 1).unwrap();
-    let good = files[1].count_share(&tally, &[], &mut r).unwrap();
+    let good = files[1].clone().count_share(&tally, &[], &mut r).unwrap();
     assert!(verify_share(&keys, &board.context, &tally, &[], &good).is_ok());
 
     let refused = |share: &CountShare| {
@@ -199,7 +199,7 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
     assert!(refused(&s));
     // The decryption point changed (a teller shading the count), proof kept.
     let mut s = good.clone();
-    let other = files[1].count_share(&tally, &[], &mut r).unwrap();
+    let other = files[1].clone().count_share(&tally, &[], &mut r).unwrap();
     let (mine, theirs) = (
         hex::decode(&s.shares[0]).unwrap(),
         hex::decode(&other.shares[1]).unwrap(),
@@ -229,7 +229,7 @@ fn forged_or_misplaced_decryption_shares_are_refused() {
     bigger
         .add(&sealer.seal(&[Some(0), Some(1)], &mut r))
         .unwrap();
-    let wrong = files[1].count_share(&bigger, &[], &mut r).unwrap();
+    let wrong = files[1].clone().count_share(&bigger, &[], &mut r).unwrap();
     assert!(refused(&wrong));
 }
 
@@ -422,8 +422,8 @@ fn teller_files_survive_a_save_and_hide_their_secrets_from_debug() {
     let sealer = Sealer::new(&keys, 2);
     let sealed: Vec<_> = (0..3).map(|_| sealer.seal(&[Some(1)], &mut r)).collect();
     let tally = Tally::of_ballots(2, &sealed, 1).unwrap();
-    let share = loaded.count_share(&tally, &[], &mut r).unwrap();
-    let first = files[0].count_share(&tally, &[], &mut r).unwrap();
+    let share = loaded.clone().count_share(&tally, &[], &mut r).unwrap();
+    let first = files[0].clone().count_share(&tally, &[], &mut r).unwrap();
     let verified = vec![
         verify_share(&keys, &board.context, &tally, &[], &first).unwrap(),
         verify_share(&keys, &board.context, &tally, &[], &share).unwrap(),
@@ -673,7 +673,7 @@ fn sealed_comments_open_only_with_k_tellers_and_refuse_any_change() {
         .collect();
     let tally = Tally::new(0);
     let share = |t: usize, r: &mut StdRng| {
-        let s = files[t].count_share(&tally, &sealed, r).unwrap();
+        let s = files[t].clone().count_share(&tally, &sealed, r).unwrap();
         verify_share(&keys, ctx, &tally, &sealed, &s).unwrap()
     };
     let (a, b) = (share(0, &mut r), share(2, &mut r));
@@ -713,10 +713,41 @@ fn sealed_comments_open_only_with_k_tellers_and_refuse_any_change() {
         Err(SealError::BadComment)
     );
     // Shares for the comments in another order do not check.
-    let mut s = files[0].count_share(&tally, &sealed, &mut r).unwrap();
+    let mut s = files[0]
+        .clone()
+        .count_share(&tally, &sealed, &mut r)
+        .unwrap();
     s.comments.swap(0, 1);
     assert!(matches!(
         verify_share(&keys, ctx, &tally, &sealed, &s),
         Err(SealError::BadShare { .. })
     ));
+}
+
+#[test]
+fn a_teller_file_opens_one_count_only() {
+    let mut r = rng(21);
+    let (board, files) = solo("round 21", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, 2);
+    let sealed: Vec<_> = (0..5).map(|_| sealer.seal(&[Some(0)], &mut r)).collect();
+    let all = Tally::of_ballots(2, &sealed, 1).unwrap();
+    let but_one = Tally::of_ballots(2, &sealed[1..], 1).unwrap();
+    let mut file = files[0].clone();
+    // The same sums again (a teller running twice): fine.
+    file.count_share(&all, &[], &mut r).unwrap();
+    file.count_share(&all, &[], &mut r).unwrap();
+    // One ballot fewer: refused, even by a file read back from its saved form.
+    assert_eq!(
+        file.count_share(&but_one, &[], &mut r),
+        Err(SealError::OtherSums)
+    );
+    let mut saved: TellerFile =
+        serde_json::from_str(&serde_json::to_string(&file).unwrap()).unwrap();
+    assert_eq!(
+        saved.count_share(&but_one, &[], &mut r),
+        Err(SealError::OtherSums)
+    );
+    // A fresh file of the same teller has no memory: that is why the file is kept.
+    assert!(files[0].clone().count_share(&but_one, &[], &mut r).is_ok());
 }

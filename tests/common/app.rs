@@ -174,11 +174,12 @@ impl TestApp {
         if round::get(&self.pool, round).await.unwrap().state == round::RoundState::Open {
             self.close(round).await;
         }
-        let files = self.keys(round);
-        let done = count::post_shares(&self.pool, round, &files[..2], "test")
+        let mut files = self.keys(round);
+        let done = count::post_shares(&self.pool, round, &mut files[..2], "test")
             .await
             .unwrap();
         assert!(matches!(done, count::Progress::Counted { .. }), "{done:?}");
+        self.keys.lock().unwrap().insert(round, files);
     }
 
     /// Closes `round`.

@@ -128,6 +128,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             crate::server::web::serve::serve(db, args.addr, args.site_root).await
         }
         Command::Plan(cmd) => plan::run(db, cmd).await,
+        // A published record is checked on its own: no database is opened (or made).
+        Command::Round(round::RoundCommand::Verify {
+            record: Some(path),
+            json,
+            ..
+        }) => round::verify_record(&path, json),
         Command::Round(cmd) => with_pool(db, |pool| round::run(pool, cmd)).await,
         Command::User(cmd) => user::run(db, cmd).await,
         Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd)).await,

@@ -62,10 +62,25 @@ pub enum RoundCommand {
     /// key, the sums of the sealed ballots, every teller's decryption proof, and that the
     /// stored counts are what those shares open. Exits with an error if anything fails.
     Verify {
-        id: i64,
+        /// The round, read from the database.
+        #[arg(required_unless_present = "record")]
+        id: Option<i64>,
+        /// Check a published record instead (`ceping round record`, or the results page's
+        /// download): needs no database.
+        #[arg(long, conflicts_with = "id")]
+        record: Option<std::path::PathBuf>,
         /// Print the checks as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Write a counted round's public record (the tellers' board, every sealed ballot with its
+    /// tracking code, every teller's decryption shares, the counts) as JSON, to check with
+    /// `ceping round verify --record FILE`.
+    Record {
+        id: i64,
+        /// Where to write (must not exist yet).
+        #[arg(long)]
+        out: std::path::PathBuf,
     },
     /// Show a round's evaluator indicators; with --set, replace them (draft rounds only).
     Indicators {
@@ -221,12 +236,24 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
         }
         RoundCommand::Count { id, keys } => {
             use crate::server::service::count::{self, Progress};
-            let files = keys
+            let mut files = keys
                 .iter()
                 .map(|k| super::tellers::load_key(k))
                 .collect::<anyhow::Result<Vec<_>>>()?;
+            let trial = repo::tellers::get(pool, id).await?.is_some_and(|t| t.solo);
+            anyhow::ensure!(
+                files.len() == 1 || trial,
+                "each teller counts with their own key file, one --key per run; several are for \
+                 a trial round, where one person made every key"
+            );
             let started = std::time::Instant::now();
-            match count::post_shares(pool, id, &files, &actor).await? {
+            let progress = count::post_shares(pool, id, &mut files, &actor).await;
+            // Each file now remembers the sums it made shares of (even if the count then
+            // stopped): saved, it refuses to open a count of other ballots.
+            for (file, path) in files.iter().zip(&keys) {
+                super::tellers::save_key(path, file, true)?;
+            }
+            match progress? {
                 Progress::Waiting { posted, needed } => println!(
                     "round {id}: share(s) posted ({:.1} s); {} of {needed} tellers have posted \
                      (tellers {}); the count opens when {needed} have",
@@ -238,19 +265,53 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                Progress::Counted { ballots, tellers } => println!(
-                    "round {id}: counted {ballots} sealed ballots with tellers {} in {:.1} s; \
-                     results: ceping round results {id}",
-                    tellers
-                        .iter()
-                        .map(|t| t.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    started.elapsed().as_secs_f64()
-                ),
+                Progress::Counted {
+                    ballots,
+                    tellers,
+                    compacted,
+                } => {
+                    println!(
+                        "round {id}: counted {ballots} sealed ballots with tellers {} in {:.1} s; \
+                         results: ceping round results {id}",
+                        tellers
+                            .iter()
+                            .map(|t| t.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        started.elapsed().as_secs_f64()
+                    );
+                    if !compacted {
+                        eprintln!(
+                            "warning: the database could not be compacted after the count; the \
+                             sealed comments' old pages may remain in its files until it is \
+                             (stop the server and run `ceping round check {id}`)"
+                        );
+                    }
+                }
             }
         }
-        RoundCommand::Verify { id, json } => {
+        RoundCommand::Verify {
+            record: Some(_), ..
+        } => unreachable!("a record is verified without the database (cli::run_verify_record)"),
+        RoundCommand::Record { id, out } => {
+            anyhow::ensure!(
+                !out.exists(),
+                "{} exists already; choose a new file name",
+                out.display()
+            );
+            let record = crate::server::service::count::record(pool, id).await?;
+            let json = serde_json::to_vec(&record)?;
+            std::fs::write(&out, &json)
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            println!(
+                "wrote {} ({} bytes): round {id}, {} sealed ballots",
+                out.display(),
+                json.len(),
+                record.ballots.len()
+            );
+        }
+        RoundCommand::Verify { id, json, .. } => {
+            let id = id.context("give the round's id, or --record FILE")?;
             let report = crate::server::service::count::verify(pool, id).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&report)?);
@@ -372,6 +433,35 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             }
         }
     }
+    Ok(())
+}
+
+/// `ceping round verify --record FILE`: checks a published record on its own, without any
+/// database; exits with an error if a check fails.
+pub fn verify_record(path: &std::path::Path, json: bool) -> anyhow::Result<()> {
+    let text = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let record: crate::seal::record::Record = serde_json::from_slice(&text)
+        .with_context(|| format!("{} is not a Ceping round record", path.display()))?;
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let checks = crate::seal::record::verify(&record, threads);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&checks)?);
+    } else {
+        for c in &checks {
+            println!("{} {}", if c.ok { "ok  " } else { "FAIL" }, c.what);
+        }
+    }
+    anyhow::ensure!(
+        checks.iter().all(|c| c.ok),
+        "the record of round {} does not verify",
+        record.round.id
+    );
+    println!(
+        "the record of round {} ({}) verifies: {} sealed ballots",
+        record.round.id,
+        record.round.name,
+        record.ballots.len()
+    );
     Ok(())
 }
 

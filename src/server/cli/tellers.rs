@@ -65,7 +65,7 @@ fn default_threshold(n: usize) -> usize {
 
 /// Writes a key file readable by its owner only, through a temporary file in the same folder,
 /// so a crash leaves the old file or the new one, never half of one.
-fn save_key(path: &Path, file: &TellerFile, replace: bool) -> anyhow::Result<()> {
+pub(super) fn save_key(path: &Path, file: &TellerFile, replace: bool) -> anyhow::Result<()> {
     use std::io::Write;
     let json = serde_json::to_vec_pretty(file)?;
     let tmp = path.with_extension("json.partial");

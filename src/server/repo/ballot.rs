@@ -19,6 +19,21 @@ pub async fn by_receipt<'e>(
     Ok(row.map(|(id,)| id))
 }
 
+/// The sealed cells of the ballot whose receipt hashes to `receipt_hash`.
+pub async fn cells_by_receipt<'e>(
+    db: impl SqliteExecutor<'e>,
+    round_id: i64,
+    receipt_hash: &str,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    let row: Option<(Option<Vec<u8>>,)> =
+        sqlx::query_as("SELECT cells FROM ballot WHERE receipt_hash = ? AND round_id = ?")
+            .bind(receipt_hash)
+            .bind(round_id)
+            .fetch_optional(db)
+            .await?;
+    Ok(row.and_then(|(c,)| c))
+}
+
 /// Up to `limit` sealed ballots of a round after ballot id `after`, in id order (random, not
 /// arrival): (id, cells).
 pub async fn sealed_after<'e>(

@@ -81,15 +81,16 @@ pub async fn posted(pool: &SqlitePool, round_id: i64) -> Result<Vec<usize>, sqlx
         .collect())
 }
 
-/// Drops a round's posted shares (the round reopened: they no longer fit its ballots).
-pub async fn forget_shares(
-    conn: &mut sqlx::SqliteConnection,
-    round_id: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM count_share WHERE round_id = ?")
-        .bind(round_id)
-        .execute(conn)
-        .await?;
+/// Drops the comments' parts of a round's posted shares (a count that could not be written:
+/// they must not stay where they could open each ballot's comment). The tellers post again.
+pub async fn forget_comment_shares(pool: &SqlitePool, round_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE count_share SET share_json = json_set(share_json, '$.comments', json('[]'))
+         WHERE round_id = ?",
+    )
+    .bind(round_id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
@@ -230,10 +231,24 @@ pub async fn tallies(
 /// Compacts the database after a count: what was deleted (the sealed comments) is overwritten
 /// (`secure_delete` is on for every connection) and the free pages and the WAL are given
 /// back, so no copy taken afterwards holds the old pages.
+///
+/// A checkpoint that other connections hold up reports "busy" in its row, not as an error: it
+/// is tried again for a while, and then reported as an error.
 pub async fn compact(pool: &SqlitePool) -> Result<(), sqlx::Error> {
     sqlx::query("VACUUM").execute(pool).await?;
-    sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
-        .execute(pool)
-        .await?;
-    Ok(())
+    for _ in 0..50 {
+        let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+            .fetch_one(pool)
+            .await?;
+        if busy == 0 {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    Err(sqlx::Error::Protocol(
+        "the write-ahead log could not be truncated after the count (other connections kept \
+         it busy); run `ceping round count` again once the server is idle, or stop it and \
+         open the database once"
+            .into(),
+    ))
 }

@@ -105,6 +105,10 @@ pub enum RoundError {
     NoKeys(i64),
     #[error("round {0} has been counted; it cannot be opened again (start a new round)")]
     Counted(i64),
+    #[error(
+        "round {0}'s tellers have begun the count; it cannot be opened again (start a new round)"
+    )]
+    Counting(i64),
     #[error("round {id} is {}; cannot {action} it", state.as_str())]
     WrongState {
         id: i64,
@@ -142,6 +146,9 @@ impl Bilingual for RoundError {
             }
             RoundError::Counted(_) => {
                 "本轮测评已经计票，不能重新开放。如需更正，请新建测评轮次。".into()
+            }
+            RoundError::Counting(_) => {
+                "监票人已开始计票，本轮测评不能重新开放。如需更正，请新建测评轮次。".into()
             }
             RoundError::WrongState { state, .. } => {
                 format!("测评当前{}，不能进行这项操作。", state.sentence_zh())
@@ -298,6 +305,16 @@ pub async fn transition(
         if counted.is_some() {
             return Err(RoundError::Counted(id));
         }
+        // Once a teller has posted a share of the count, the ballots are fixed: reopening and
+        // counting again would give two counts that differ by the ballots cast in between.
+        let begun: Option<(i64,)> =
+            sqlx::query_as("SELECT 1 FROM count_share WHERE round_id = ? LIMIT 1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if begun.is_some() {
+            return Err(RoundError::Counting(id));
+        }
     }
     let done = sqlx::query("UPDATE round SET state = ? WHERE id = ? AND state = ?")
         .bind(to.as_str())
@@ -319,10 +336,6 @@ pub async fn transition(
                 action: action.as_str(),
             },
         });
-    }
-    if action == RoundAction::Reopen {
-        // Shares posted for the count no longer fit the ballots to come.
-        crate::server::repo::count::forget_shares(&mut tx, id).await?;
     }
     record(&mut tx, id, action.as_str(), actor, note).await?;
     crate::server::repo::audit::record(

@@ -10,16 +10,24 @@
 
 use crate::message::Bilingual;
 use crate::seal::count::{Verified, open, open_comments, verify_share};
+use crate::seal::record::{
+    Check, FORMAT, Record, RecordBallot, RecordCount, RecordRound, check_count, tracking_code,
+};
 use crate::seal::{KeySet, SealError, SealedComment, Tally, TellerFile};
 use crate::server::repo::ballot;
 use crate::server::repo::count::{self as repo, FinishError, Opened};
 use crate::server::repo::round::{self, Round, RoundError, RoundState};
 use crate::server::repo::tellers::{self, TellerError};
+use base64ct::{Base64, Encoding};
 use rand::seq::SliceRandom;
 use sqlx::SqlitePool;
 
 /// Sealed ballots read and summed per page.
 const PAGE: i64 = 2000;
+
+/// Fewest ballots a round (other than a trial) is counted with: with fewer, the counts would
+/// all but show each deputy's choices (the rule the desk's turnout by delegation follows too).
+pub const MIN_BALLOTS: u64 = 5;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CountError {
@@ -29,6 +37,8 @@ pub enum CountError {
     NotClosed { id: i64, state: RoundState },
     #[error("round {0} has been counted already")]
     Counted(i64),
+    #[error("round {0} has not been counted by its tellers yet")]
+    NotCounted(i64),
     #[error("round {0} was not sealed (it has no tellers' key)")]
     NoKeys(i64),
     #[error("this key file is not one of round {0}'s tellers' (another round or ceremony)")]
@@ -41,10 +51,22 @@ pub enum CountError {
     )]
     Damaged { id: i64, bad: usize },
     #[error(
-        "round {id}: {ballots} sealed ballots are stored but the turnout says {turnout}; \
-         the count stops"
+        "round {id}: {ballots} sealed ballots are stored but the turnout says {turnout} and \
+         {used} codes were used; the count stops"
     )]
-    Turnout { id: i64, ballots: u64, turnout: i64 },
+    Turnout {
+        id: i64,
+        ballots: u64,
+        turnout: i64,
+        used: i64,
+    },
+    #[error("round {id}: {copies} stored ballots are copies of another; the count stops")]
+    Copies { id: i64, copies: usize },
+    #[error(
+        "round {id} has {ballots} ballots: a count of fewer than {MIN_BALLOTS} would show how \
+         each deputy voted, so it is refused (a trial round may be counted with fewer)"
+    )]
+    TooFew { id: i64, ballots: u64 },
     #[error(transparent)]
     Seal(#[from] SealError),
     #[error(transparent)]
@@ -61,11 +83,15 @@ impl Bilingual for CountError {
             CountError::Round(e) => e.zh(),
             CountError::NotClosed { .. } => "测评结束后才能计票。".into(),
             CountError::Counted(_) => "本轮测评已经计票。".into(),
+            CountError::NotCounted(_) => "本轮测评尚未计票，计票后公开选票记录。".into(),
             CountError::NoKeys(_) => "本轮测评没有监票人密钥。".into(),
             CountError::OtherRound(_) => "这个密钥文件不属于本轮测评的监票人。".into(),
             CountError::Unfinished(_) => "这个密钥文件还没有完成密钥生成。".into(),
-            CountError::Damaged { .. } | CountError::Turnout { .. } => {
+            CountError::Damaged { .. } | CountError::Turnout { .. } | CountError::Copies { .. } => {
                 "选票记录与投票人数不符，计票已停止。请联系技术人员核查。".into()
+            }
+            CountError::TooFew { .. } => {
+                format!("选票少于{MIN_BALLOTS}张，计票会显示每位代表的选择，因此不予计票。")
             }
             CountError::Seal(e) => e.zh(),
             CountError::Tellers(e) => e.zh(),
@@ -136,8 +162,11 @@ pub async fn sums(pool: &SqlitePool, s: &Sealed) -> Result<Sums, CountError> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut tally = Tally::new(s.cells);
     let mut after = String::new();
-    // Rows left out for not being a whole sealed ballot.
+    // Rows left out for not being a whole sealed ballot; the first point of each ballot, to find
+    // a ballot stored twice (fresh randomness makes a repeat impossible otherwise).
     let mut bad = 0usize;
+    let mut firsts: std::collections::HashSet<[u8; 32]> = std::collections::HashSet::new();
+    let mut copies = 0usize;
     loop {
         let page = ballot::sealed_after(pool, id, &after, PAGE).await?;
         let Some((last, _)) = page.last() else { break };
@@ -149,6 +178,11 @@ pub async fn sums(pool: &SqlitePool, s: &Sealed) -> Result<Sums, CountError> {
             .filter_map(|(_, c)| c.filter(|c| c.len() == expected))
             .collect();
         bad += rows - ballots.len();
+        for b in &ballots {
+            if !firsts.insert(b[..32].try_into().expect("a cell is 64 bytes")) {
+                copies += 1;
+            }
+        }
         let part = tokio::task::spawn_blocking(move || Tally::of_ballots(cells, &ballots, threads))
             .await
             .expect("summing does not panic");
@@ -161,12 +195,23 @@ pub async fn sums(pool: &SqlitePool, s: &Sealed) -> Result<Sums, CountError> {
     if bad > 0 {
         return Err(CountError::Damaged { id, bad });
     }
-    let (turnout, _) = round::turnout(pool, id).await?;
-    if i64::try_from(tally.ballots).ok() != Some(turnout) {
+    if copies > 0 {
+        return Err(CountError::Copies { id, copies });
+    }
+    let audit = round::audit(pool, id).await?;
+    let n = i64::try_from(tally.ballots).ok();
+    if n != Some(audit.turnout) || n != Some(audit.used_codes) {
         return Err(CountError::Turnout {
             id,
             ballots: tally.ballots,
-            turnout,
+            turnout: audit.turnout,
+            used: audit.used_codes,
+        });
+    }
+    if !s.solo && tally.ballots < MIN_BALLOTS {
+        return Err(CountError::TooFew {
+            id,
+            ballots: tally.ballots,
         });
     }
     let raw = ballot::sealed_comments(pool, id).await?;
@@ -186,20 +231,26 @@ pub async fn sums(pool: &SqlitePool, s: &Sealed) -> Result<Sums, CountError> {
 pub enum Progress {
     /// These tellers (0-based) have posted; `needed` are needed.
     Waiting { posted: Vec<usize>, needed: usize },
-    /// The count is open.
-    Counted { ballots: u64, tellers: Vec<usize> },
+    /// The count is open. `compacted`: the database was compacted after it (if not, the
+    /// sealed comments' old pages may remain in the files until it is).
+    Counted {
+        ballots: u64,
+        tellers: Vec<usize>,
+        compacted: bool,
+    },
 }
 
 /// Each file's teller makes and posts their shares of the round's sums; the count is opened
-/// as soon as k tellers have posted.
+/// as soon as k tellers have posted. The files remember the sums they made shares of (a file
+/// refuses to make shares of other sums later): save them afterwards.
 pub async fn post_shares(
     pool: &SqlitePool,
     id: i64,
-    files: &[TellerFile],
+    files: &mut [TellerFile],
     actor: &str,
 ) -> Result<Progress, CountError> {
     let s = sealed_round(pool, id).await?;
-    for f in files {
+    for f in files.iter() {
         if f.context != s.context {
             return Err(CountError::OtherRound(id));
         }
@@ -208,7 +259,8 @@ pub async fn post_shares(
         }
     }
     let sums = sums(pool, &s).await?;
-    for f in files {
+    for f in files.iter_mut() {
+        // The file remembers these sums (the caller saves it), and refuses other ones.
         let share = f.count_share(&sums.tally, &sums.comments, &mut rand::rngs::OsRng)?;
         // The teller's own file should always check; a file that does not is not this key's.
         verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, &share)?;
@@ -272,21 +324,37 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
         tallies,
         comments,
     };
-    repo::finish(pool, id, &opened).await?;
-    if let Err(e) = repo::compact(pool).await {
-        tracing::warn!(error = %e, "compacting the database after the count failed");
+    match repo::finish(pool, id, &opened).await {
+        Ok(()) => {}
+        // Another teller's run opened it at the same moment: it is counted.
+        Err(FinishError::Moved) if round::get(pool, id).await?.counted => {
+            return Ok(Progress::Counted {
+                ballots: counts.ballots,
+                tellers,
+                compacted: true,
+            });
+        }
+        Err(e) => {
+            // k tellers' shares of the comments, left stored, would open each ballot's comment
+            // apart from the others: they go, and the tellers post again.
+            if let Err(e) = repo::forget_comment_shares(pool, id).await {
+                tracing::error!(error = %e, "the comments' shares could not be dropped");
+            }
+            return Err(e.into());
+        }
     }
+    let compacted = match repo::compact(pool).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::error!(error = %e, "compacting the database after the count failed");
+            false
+        }
+    };
     Ok(Progress::Counted {
         ballots: counts.ballots,
         tellers,
+        compacted,
     })
-}
-
-/// One check of [`verify`].
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Check {
-    pub what: String,
-    pub ok: bool,
 }
 
 /// What `ceping round verify` found.
@@ -298,6 +366,39 @@ pub struct Verification {
     pub checks: Vec<Check>,
 }
 
+/// The stored counts of a round in item order, as a record publishes them.
+async fn stored_counts(
+    pool: &SqlitePool,
+    id: i64,
+    items: &[String],
+    levels: usize,
+) -> Result<Vec<RecordCount>, CountError> {
+    let rows = repo::tallies(pool, id).await?;
+    Ok(items
+        .iter()
+        .map(|item| {
+            let mut per_level = vec![0u64; levels];
+            let mut unrated = 0u64;
+            for (_, level, n) in rows.iter().filter(|(i, _, _)| i == item) {
+                let n = u64::try_from(*n).unwrap_or(0);
+                match usize::try_from(*level) {
+                    Ok(l) if l < levels => per_level[l] = n,
+                    _ => unrated = n,
+                }
+            }
+            RecordCount {
+                item: item.clone(),
+                levels: per_level,
+                unrated,
+            }
+        })
+        .collect())
+}
+
+fn item_ids(items: Vec<round::RoundItem>) -> Vec<String> {
+    items.into_iter().map(|i| i.item.0).collect()
+}
+
 /// Checks a counted round from what is stored, as anyone may: the board replays and gives the
 /// stored joint key; the sealed ballots sum to what every stored share was made on (each
 /// teller's proof checks); the shares open to exactly the stored tallies; the ballots equal
@@ -306,7 +407,6 @@ pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountErr
     let round = round::get(pool, id).await?;
     let record = repo::record(pool, id).await?;
     let mut checks = Vec::new();
-    let mut check = |what: String, ok: bool| checks.push(Check { what, ok });
     let Some((_, recorded, tellers, sealed)) = record else {
         return Err(CountError::NotClosed {
             id,
@@ -314,12 +414,12 @@ pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountErr
         });
     };
     if !sealed {
-        check(
-            "the round was counted in the clear, before ballots were sealed: there is no \
-             sealed count to verify"
+        checks.push(Check {
+            what: "the round was counted in the clear, before ballots were sealed: there is no \
+                   sealed count to verify"
                 .into(),
-            false,
-        );
+            ok: false,
+        });
         return Ok(Verification {
             round: id,
             ballots: 0,
@@ -333,74 +433,88 @@ pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountErr
         .unwrap_or_default();
     let s = keyed(pool, round).await?;
     let key_hex = hex::encode(s.keys.shared_key().as_bytes());
-    check(
-        format!(
+    checks.push(Check {
+        what: format!(
             "the tellers' board replays (every commitment, polynomial and proof) to the joint key \
              {}…",
             &key_hex[..16]
         ),
-        key_hex == stored_key,
-    );
+        ok: key_hex == stored_key,
+    });
     let sums = sums(pool, &s).await?;
-    check(
-        format!(
-            "{} sealed ballots, each whole, summed; they equal the turnout and the count's record ({recorded})",
+    checks.push(Check {
+        what: format!(
+            "{} sealed ballots, each whole, summed; they equal the turnout, the used codes and \
+             the count's record ({recorded})",
             sums.tally.ballots
         ),
-        i64::try_from(sums.tally.ballots).ok() == Some(recorded),
-    );
+        ok: i64::try_from(sums.tally.ballots).ok() == Some(recorded),
+    });
+    let levels = s.round.scale.levels.len();
+    let items = item_ids(round::items(pool, id).await?);
+    let counts = stored_counts(pool, id, &items, levels).await?;
     let shares = repo::shares(pool, id).await?;
-    let mut verified = Vec::new();
-    for share in &shares {
-        match verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share) {
-            Ok(v) => {
-                check(
-                    format!(
-                        "teller {}'s decryption shares of the {} sums check against their public key share",
-                        share.teller + 1,
-                        sums.tally.cells.len()
-                    ),
-                    true,
-                );
-                verified.push(v);
-            }
-            Err(e) => check(format!("teller {}: {e}", share.teller + 1), false),
-        }
-    }
-    let needed = s.keys.params().threshold;
-    if verified.len() < needed {
-        check(
-            format!(
-                "{needed} tellers' shares are needed to open the count; {} check",
-                verified.len()
-            ),
-            false,
-        );
-    } else {
-        let counts = open(&s.keys, &sums.tally, &verified[..needed])?;
-        let levels = s.round.scale.levels.len();
-        let items = round::items(pool, id).await?;
-        let mut want = Vec::new();
-        for (item, (per_level, unrated)) in items.iter().zip(counts.per_item(levels)?) {
-            for (level, n) in per_level.iter().enumerate() {
-                want.push((item.item.0.clone(), level as i64, *n as i64));
-            }
-            want.push((item.item.0.clone(), -1, unrated as i64));
-        }
-        want.sort();
-        let stored = repo::tallies(pool, id).await?;
-        check(
-            format!(
-                "the shares open to the stored counts ({} figures)",
-                want.len()
-            ),
-            stored == want,
-        );
-    }
+    checks.extend(check_count(
+        &s.keys,
+        &s.context,
+        &sums.tally,
+        &shares,
+        &items,
+        levels,
+        &counts,
+    ));
     Ok(Verification {
         round: id,
         ballots: sums.tally.ballots,
         tellers,
         checks,
+    })
+}
+
+/// A counted round's public record (`seal::record`): everything `verify` reads, so anyone can
+/// run the same checks without the database. Held in memory: a round of 500 deputies and 44
+/// items is about 4 MB.
+pub async fn record(pool: &SqlitePool, id: i64) -> Result<Record, CountError> {
+    let round = round::get(pool, id).await?;
+    let Some((_, _, opened_by, true)) = repo::record(pool, id).await? else {
+        return Err(CountError::NotCounted(id));
+    };
+    let t = tellers::get(pool, id)
+        .await?
+        .filter(|t| t.joint_key.is_some())
+        .ok_or(CountError::NoKeys(id))?;
+    let levels = round.scale.levels.len();
+    let items = item_ids(round::items(pool, id).await?);
+    let counts = stored_counts(pool, id, &items, levels).await?;
+    let mut ballots = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = ballot::sealed_after(pool, id, &after, PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        for (_, cells) in page {
+            let cells = cells.unwrap_or_default();
+            ballots.push(RecordBallot {
+                tracking: tracking_code(&cells),
+                cells: Base64::encode_string(&cells),
+            });
+        }
+    }
+    Ok(Record {
+        format: FORMAT.into(),
+        round: RecordRound {
+            id,
+            name: round.name.clone(),
+            items,
+            levels: round.scale.levels.iter().map(|l| l.label.clone()).collect(),
+        },
+        tellers: t.names,
+        trial: t.solo,
+        joint_key: t.joint_key.unwrap_or_default(),
+        board: t.board,
+        ballots,
+        shares: repo::shares(pool, id).await?,
+        opened_by,
+        counts,
     })
 }

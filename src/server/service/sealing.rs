@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex};
 pub struct RoundSealer {
     pub sealer: Sealer,
     pub context: String,
+    /// The round's items in the order their cells are sealed and counted (`round_item`'s
+    /// position, the order the count reads them in).
+    pub items: Vec<String>,
     /// One person made every key (a trial): the round says so.
     pub solo: bool,
 }
@@ -52,11 +55,17 @@ impl Sealers {
         }
         let board = t.board;
         let levels = round.scale.levels.len();
+        let items: Vec<String> = crate::server::repo::round::items(pool, round.id)
+            .await?
+            .into_iter()
+            .map(|i| i.item.0)
+            .collect();
         let built = tokio::task::spawn_blocking(move || {
             let keys = board.final_key_set()?;
             Ok::<_, crate::seal::SealError>(RoundSealer {
                 sealer: Sealer::new(&keys, levels),
                 context: board.context,
+                items,
                 solo: t.solo,
             })
         })
@@ -72,21 +81,31 @@ impl Sealers {
 }
 
 /// Seals a decoded ballot on a blocking thread (a few milliseconds of arithmetic that must not
-/// hold up the server's other requests). The plain ballot is consumed.
-pub async fn seal(sealer: Arc<RoundSealer>, ballot: SubmittedBallot) -> Sealed {
+/// hold up the server's other requests). The plain ballot is consumed. `None` when the ballot
+/// does not rate exactly the round's items (the decoder has made sure it does).
+pub async fn seal(sealer: Arc<RoundSealer>, ballot: SubmittedBallot) -> Option<Sealed> {
     tokio::task::spawn_blocking(move || seal_now(&sealer, ballot))
         .await
         .expect("sealing does not panic on a decoded ballot")
 }
 
 /// [`seal`] on this thread.
-pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Sealed {
+pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
     let mut rng = rand::rngs::OsRng;
-    let levels: Vec<Option<usize>> = ballot
+    // The cells go in the round's item order, whatever order the form listed them in.
+    let chosen: std::collections::HashMap<&str, Option<u8>> = ballot
         .choices
         .iter()
-        .map(|c| c.level.map(usize::from))
+        .map(|c| (c.item.as_str(), c.level))
         .collect();
+    if chosen.len() != s.items.len() || ballot.choices.len() != s.items.len() {
+        return None;
+    }
+    let levels = s
+        .items
+        .iter()
+        .map(|i| chosen.get(i.as_str()).map(|l| l.map(usize::from)))
+        .collect::<Option<Vec<Option<usize>>>>()?;
     let cells = s.sealer.seal(&levels, &mut rng);
     let said = Comments {
         overall: ballot.comment,
@@ -96,6 +115,7 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Sealed {
             .filter_map(|c| Some((c.item.0, c.comment?)))
             .collect(),
     };
-    let comments = (!said.is_empty()).then(|| s.sealer.seal_comments(&s.context, &said, &mut rng));
-    Sealed { cells, comments }
+    // Sealed even when empty: whether a deputy commented is not to be read off the rows.
+    let comments = Some(s.sealer.seal_comments(&s.context, &said, &mut rng));
+    Some(Sealed { cells, comments })
 }

@@ -126,7 +126,9 @@ impl From<RoundError> for Problem {
             | RoundError::ClosesInThePast => Problem::bad_request("无法保存", message),
             RoundError::PastClosing(_) => Problem::conflict("结束时间已过", message),
             RoundError::NoKeys(_) => Problem::conflict("还没有监票人密钥", message),
-            RoundError::Counted(_) => Problem::conflict("已经计票", message),
+            RoundError::Counted(_) | RoundError::Counting(_) => {
+                Problem::conflict("已经计票", message)
+            }
             RoundError::WrongState { .. } => Problem::conflict("无法操作", message),
             RoundError::Damaged { .. } => Problem::unavailable(e),
             RoundError::Db(e) => Problem::unavailable(e),

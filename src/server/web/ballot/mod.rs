@@ -170,12 +170,17 @@ pub async fn post_ballot(
             return server_error();
         }
     };
-    let sealed = sealing::seal(sealer, ballot).await;
+    let Some(sealed) = sealing::seal(sealer, ballot).await else {
+        tracing::error!("a decoded ballot does not rate the round's items");
+        return server_error();
+    };
+    let tracking = crate::seal::record::tracking_code(&sealed.cells);
+    let derived_hash = bound_receipt_hash(&state.secret, &code, &derived);
     let submission = Submission {
         round_id: round.id,
         code_hash: code.hash(),
         sealed,
-        derived_receipt_hash: bound_receipt_hash(&state.secret, &code, &derived),
+        derived_receipt_hash: derived_hash.clone(),
         revise_with,
         new_ballot_id: new_ballot_id(&mut OsRng),
     };
@@ -185,6 +190,16 @@ pub async fn post_ballot(
         Ok(accepted) => {
             let revised = accepted == Accepted::Revised;
             let receipt = (!revised).then(|| derived.display());
+            // A repeated post was not stored: the first post's sealed ballot is the one counted.
+            let tracking = if accepted == Accepted::Repeated {
+                repo_ballot::cells_by_receipt(&state.pool, round.id, &derived_hash)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|c| crate::seal::record::tracking_code(&c))
+            } else {
+                Some(tracking)
+            };
             render(
                 &state,
                 StatusCode::OK,
@@ -203,6 +218,7 @@ pub async fn post_ballot(
                             revised
                             rated
                             total
+                            tracking
                         />
                     }
                     .into_any()

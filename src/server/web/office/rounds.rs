@@ -271,7 +271,7 @@ pub async fn post_state(
             );
             refused(&state, who, round, message).await
         }
-        Err(e @ (RoundError::NoKeys(_) | RoundError::Counted(_))) => {
+        Err(e @ (RoundError::NoKeys(_) | RoundError::Counted(_) | RoundError::Counting(_))) => {
             refused(&state, who, round, e.zh()).await
         }
         Err(e) => Err(e.into()),

@@ -16,9 +16,10 @@ pub mod view;
 
 pub use charts::{CHARTS, draw};
 
+use crate::message::Bilingual;
 use crate::results::unit_view;
 use crate::server::repo::results::{self as repo_results, Report, ReportError};
-use crate::server::repo::round::RoundState;
+use crate::server::repo::round::RoundError;
 use crate::server::web::AppState;
 use crate::server::web::extract::{AnyStaff, Staff};
 use crate::server::web::problem::Problem;
@@ -26,7 +27,7 @@ use crate::server::web::render::{render, render_with_head};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use item_view::ItemResultPage;
 use leptos::prelude::*;
@@ -46,6 +47,7 @@ pub fn routes() -> Router<AppState> {
         .route("/results/{round}/units/{id}", get(get_unit_result))
         .route("/results/{round}/charts/{name}", get(charts::get_chart))
         .route("/screen/{round}", get(get_screen))
+        .route("/results/{round}/record.json", get(get_record))
 }
 
 /// The results of a round, or the page that says why not.
@@ -169,9 +171,44 @@ pub async fn get_unit_result(
 }
 
 /// `GET /screen/{round}`: no sign-in; reloads itself while the round is open.
+/// `GET /results/{round}/record.json`: a counted round's public record (`seal::record`), for
+/// anyone, no sign-in: the tellers' board, every sealed ballot with its tracking code, every
+/// teller's decryption shares and the counts. `ceping round verify --record FILE` checks it.
+pub async fn get_record(
+    State(state): State<AppState>,
+    Path(round_id): Path<i64>,
+) -> Result<Response, Problem> {
+    use crate::server::service::count::{self, CountError};
+    match count::record(&state.pool, round_id).await {
+        Ok(record) => {
+            let body = serde_json::to_vec(&record).map_err(Problem::unavailable)?;
+            Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/json".to_string(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"round-{round_id}-record.json\""),
+                    ),
+                ],
+                body,
+            )
+                .into_response())
+        }
+        Err(CountError::Round(RoundError::NotFound(_))) => Err(Problem::no_round()),
+        Err(e @ (CountError::NotCounted(_) | CountError::NoKeys(_))) => {
+            Err(Problem::conflict("计票后公开选票记录", e.zh()))
+        }
+        Err(e) => Err(Problem::unavailable(e)),
+    }
+}
+
 pub async fn get_screen(State(state): State<AppState>, Path(round_id): Path<i64>) -> Page {
     let report = report_for(&state, round_id).await?;
-    let head = if report.round.state == RoundState::Open {
+    // Reloads until the count is out: turnout while open, then the results once counted.
+    let head = if !report.published() {
         format!(r#"<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">"#)
     } else {
         String::new()

@@ -382,6 +382,12 @@ pub fn ResultsOverview(
                 <p>
                     <a href=format!("/screen/{id}")>"打开会场大屏"</a>
                 </p>
+                <p>
+                    <a href=format!("/results/{id}/record.json")>"下载公开选票记录（JSON）"</a>
+                    " · 密封的选票、监票人的计票份额和证明，任何人可用 "
+                    <code>{format!("ceping round verify --record round-{id}-record.json")}</code>
+                    " 自行核验；代表可凭核对码查到自己的选票。"
+                </p>
             </section>
             <Method report=report.clone() />
             <section class="card">

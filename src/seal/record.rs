@@ -1,0 +1,241 @@
+//! A counted round's public record, and checking it: everything anyone needs to recompute the
+//! count without trusting the server — the tellers' board, every sealed ballot with its
+//! tracking code, every teller's decryption shares, and the counts they open to.
+//!
+//! Pure: no database, no HTTP. `ceping round record` writes a record, `/results/{id}/record.json`
+//! serves it, and `ceping round verify --record FILE` runs [`verify`] on it.
+
+use super::cell::{CELL_BYTES, Tally};
+use super::count::{CountShare, Verified, open, verify_share};
+use super::{Board, KeySet};
+use base64ct::{Base64, Encoding};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The record's `format`.
+pub const FORMAT: &str = "ceping-record-1";
+
+/// A sealed ballot's tracking code: 50 bits of SHA-256 over its cells, as ten symbols of
+/// Crockford's base32 in two groups (`7K3QX-M9TRB`). The deputy sees it when casting, and finds
+/// it in the record: their ballot was counted as sealed.
+pub fn tracking_code(cells: &[u8]) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"ceping ballot tracking v1\0")
+        .chain_update(cells)
+        .finalize();
+    let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
+    let symbols: String = (0..10)
+        .map(|i| {
+            let v = (bits >> (59 - 5 * i)) & 31;
+            char::from(crate::ballot::code::ALPHABET[v as usize])
+        })
+        .collect();
+    format!("{}-{}", &symbols[..5], &symbols[5..])
+}
+
+/// What the record says of the round.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordRound {
+    pub id: i64,
+    pub name: String,
+    /// The rated items in ballot order (`t3`, `u7`, …).
+    pub items: Vec<String>,
+    /// Levels of the scale, best first (their labels).
+    pub levels: Vec<String>,
+}
+
+/// One sealed ballot as published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordBallot {
+    pub tracking: String,
+    /// The cells, base64.
+    pub cells: String,
+}
+
+/// One item's opened count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordCount {
+    pub item: String,
+    /// Ballots per level, best first.
+    pub levels: Vec<u64>,
+    pub unrated: u64,
+}
+
+/// A counted round's public record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Record {
+    pub format: String,
+    pub round: RecordRound,
+    /// The tellers' names, in order.
+    pub tellers: Vec<String>,
+    /// One person made every key (a trial round).
+    pub trial: bool,
+    pub board: Board,
+    /// The joint key ballots were sealed to, hex.
+    pub joint_key: String,
+    pub ballots: Vec<RecordBallot>,
+    /// Every teller's posted decryption shares of the sums.
+    pub shares: Vec<CountShare>,
+    /// The 1-based tellers whose shares opened the count.
+    pub opened_by: Vec<usize>,
+    pub counts: Vec<RecordCount>,
+}
+
+/// One check, passed or failed, in words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub what: String,
+    pub ok: bool,
+}
+
+/// The per-item counts `verified` shares open `tally` to, in item order.
+pub fn opened_counts(
+    keys: &KeySet,
+    tally: &Tally,
+    verified: &[Verified],
+    items: &[String],
+    levels: usize,
+) -> Result<Vec<RecordCount>, super::SealError> {
+    let counts = open(keys, tally, verified)?;
+    Ok(items
+        .iter()
+        .zip(counts.per_item(levels)?)
+        .map(|(item, (levels, unrated))| RecordCount {
+            item: item.clone(),
+            levels,
+            unrated,
+        })
+        .collect())
+}
+
+/// Checks shares and counts against summed ballots: every share's proofs, then that k checked
+/// shares open the sums to exactly `counts`. The part of a verification that needs no storage.
+pub fn check_count(
+    keys: &KeySet,
+    context: &str,
+    tally: &Tally,
+    shares: &[CountShare],
+    items: &[String],
+    levels: usize,
+    counts: &[RecordCount],
+) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let mut verified = Vec::new();
+    for share in shares {
+        match verify_share(keys, context, tally, &[], share) {
+            Ok(v) => {
+                checks.push(Check {
+                    what: format!(
+                        "teller {}'s decryption shares of the {} sums check against their public \
+                         key share",
+                        share.teller + 1,
+                        tally.cells.len()
+                    ),
+                    ok: true,
+                });
+                verified.push(v);
+            }
+            Err(e) => checks.push(Check {
+                what: format!("teller {}: {e}", share.teller + 1),
+                ok: false,
+            }),
+        }
+    }
+    let needed = keys.params().threshold;
+    if verified.len() < needed {
+        checks.push(Check {
+            what: format!(
+                "{needed} tellers' shares are needed to open the count; {} check",
+                verified.len()
+            ),
+            ok: false,
+        });
+        return checks;
+    }
+    match opened_counts(keys, tally, &verified[..needed], items, levels) {
+        Ok(opened) => checks.push(Check {
+            what: format!(
+                "the shares open the sums to the published counts ({} items)",
+                items.len()
+            ),
+            ok: opened == counts,
+        }),
+        Err(e) => checks.push(Check {
+            what: format!("the shares do not open the sums: {e}"),
+            ok: false,
+        }),
+    }
+    checks
+}
+
+/// Checks a record from its own contents: the board replays to its joint key; every ballot is
+/// whole and carries its own tracking code; the ballots sum to what every share was made on;
+/// the shares open to the published counts, which account for every ballot.
+pub fn verify(record: &Record, threads: usize) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let mut check = |what: String, ok: bool| checks.push(Check { what, ok });
+    if record.format != FORMAT {
+        check(format!("the record's format is {FORMAT}"), false);
+        return checks;
+    }
+    let keys = match record.board.final_key_set() {
+        Ok(k) => k,
+        Err(e) => {
+            check(format!("the tellers' board does not replay: {e}"), false);
+            return checks;
+        }
+    };
+    let key_hex = hex::encode(keys.shared_key().as_bytes());
+    check(
+        format!(
+            "the tellers' board replays (every commitment, polynomial and proof) to the joint key \
+             {}…",
+            &key_hex[..16]
+        ),
+        key_hex == record.joint_key,
+    );
+    let levels = record.round.levels.len();
+    let cells = record.round.items.len() * levels;
+    let mut decoded = Vec::with_capacity(record.ballots.len());
+    let mut bad = 0usize;
+    for b in &record.ballots {
+        match Base64::decode_vec(&b.cells) {
+            Ok(c) if c.len() == cells * CELL_BYTES && tracking_code(&c) == b.tracking => {
+                decoded.push(c)
+            }
+            _ => bad += 1,
+        }
+    }
+    check(
+        format!(
+            "{} sealed ballots, each whole and matching its tracking code",
+            record.ballots.len()
+        ),
+        bad == 0,
+    );
+    let tally = match Tally::of_ballots(cells, &decoded, threads) {
+        Ok(t) => t,
+        Err(e) => {
+            check(format!("the sealed ballots do not sum: {e}"), false);
+            return checks;
+        }
+    };
+    let accounted = record
+        .counts
+        .iter()
+        .all(|c| c.levels.iter().sum::<u64>() + c.unrated == tally.ballots);
+    check(
+        "every item's counts add up to the number of ballots".into(),
+        accounted && record.counts.len() == record.round.items.len(),
+    );
+    checks.extend(check_count(
+        &keys,
+        &record.board.context,
+        &tally,
+        &record.shares,
+        &record.round.items,
+        levels,
+        &record.counts,
+    ));
+    checks
+}

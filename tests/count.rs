@@ -1,0 +1,375 @@
+//! The tellers' count on a real database, tried the way a dishonest operator would: changed
+//! ballots, changed shares, changed counts, a ballot passed off twice, shares of too few tellers,
+//! foreign key files, and a count before the round has closed.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::http::StatusCode;
+use ceping::server::service::count::{self, CountError, Progress};
+use common::{TestApp, complete_ballot, scalar};
+
+/// A file database with a round of `n` complete ballots cast and closed; its id.
+async fn closed_round(n: usize) -> (TestApp, i64) {
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("计票测试"), n)
+        .await;
+    for (k, code) in r.codes.iter().enumerate() {
+        let res = t
+            .vote(code, &complete_ballot(&r.items, &format!("C{k}")))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    t.close(r.id).await;
+    (t, r.id)
+}
+
+/// What an operator can do with the public joint key: seal a ballot of its own (every item
+/// "dissatisfied") and put it in place of the last stored one. Its cells.
+async fn replace_with_own_ballot(t: &TestApp, r: i64) -> Vec<u8> {
+    let tellers = ceping::server::repo::tellers::get(&t.pool, r)
+        .await
+        .unwrap()
+        .unwrap();
+    let keys = tellers.board.final_key_set().unwrap();
+    let items = t.items(r).await.len();
+    let own =
+        ceping::seal::Sealer::new(&keys, 3).seal(&vec![Some(2); items], &mut rand::rngs::OsRng);
+    sqlx::query("UPDATE ballot SET cells = ? WHERE id = (SELECT MAX(id) FROM ballot)")
+        .bind(&own)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    own
+}
+
+fn failed(v: &count::Verification) -> Vec<String> {
+    v.checks
+        .iter()
+        .filter(|c| !c.ok)
+        .map(|c| c.what.clone())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_count_needs_k_tellers_a_closed_round_and_this_rounds_keys() {
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("计票测试"), 2)
+        .await;
+    let mut keys = t.keys(r.id);
+    // Open: no count.
+    assert!(matches!(
+        count::post_shares(&t.pool, r.id, &mut keys[..1], "test").await,
+        Err(CountError::NotClosed { .. })
+    ));
+    t.vote(&r.codes[0], &complete_ballot(&r.items, "x")).await;
+    t.close(r.id).await;
+    // Another round's key file opens nothing here.
+    let other = t.round("另一轮").await;
+    t.make_keys(other).await;
+    assert!(matches!(
+        count::post_shares(&t.pool, r.id, &mut t.keys(other)[..1], "test").await,
+        Err(CountError::OtherRound(_))
+    ));
+    // One teller of the three: the count waits, and no figure exists.
+    assert_eq!(
+        count::post_shares(&t.pool, r.id, &mut keys[1..2], "test")
+            .await
+            .unwrap(),
+        Progress::Waiting {
+            posted: vec![1],
+            needed: 2
+        }
+    );
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM tally").await, 0);
+    // The same teller again is still one teller.
+    assert!(matches!(
+        count::post_shares(&t.pool, r.id, &mut keys[1..2], "test").await,
+        Ok(Progress::Waiting { .. })
+    ));
+    // A second teller opens it; then it is done for good.
+    assert!(matches!(
+        count::post_shares(&t.pool, r.id, &mut keys[2..3], "test").await,
+        Ok(Progress::Counted { ballots: 1, .. })
+    ));
+    assert!(matches!(
+        count::post_shares(&t.pool, r.id, &mut keys[0..1], "test").await,
+        Err(CountError::Counted(_))
+    ));
+    let v = count::verify(&t.pool, r.id).await.unwrap();
+    assert!(failed(&v).is_empty(), "{:?}", v.checks);
+    assert_eq!(v.tellers, [2, 3]);
+}
+
+#[tokio::test]
+async fn a_ballot_changed_after_a_teller_posted_stops_the_count() {
+    let (t, r) = closed_round(3).await;
+    let mut keys = t.keys(r);
+    count::post_shares(&t.pool, r, &mut keys[..1], "test")
+        .await
+        .unwrap();
+    // The operator replaces one sealed ballot with a copy of another (a deputy's ballot
+    // counted twice, another's dropped): a copy is found and the count stops.
+    let last = "(SELECT id FROM ballot ORDER BY id DESC LIMIT 1)";
+    let original: Vec<u8> =
+        sqlx::query_scalar(&format!("SELECT cells FROM ballot WHERE id = {last}"))
+            .fetch_one(&t.pool)
+            .await
+            .unwrap();
+    sqlx::query(&format!(
+        "UPDATE ballot SET cells = (SELECT cells FROM ballot ORDER BY id LIMIT 1) WHERE id = {last}"
+    ))
+    .execute(&t.pool)
+    .await
+    .unwrap();
+    assert!(matches!(
+        count::post_shares(&t.pool, r, &mut keys[1..2], "test").await,
+        Err(CountError::Copies { copies: 1, .. })
+    ));
+    // Or with a ballot it sealed itself to the public joint key (all "dissatisfied"): no copy,
+    // but teller 1's share was made on the old sums, so it no longer checks, and the count
+    // stops before anything is opened.
+    assert_ne!(replace_with_own_ballot(&t, r).await, original);
+    let refused = count::post_shares(&t.pool, r, &mut keys[1..2], "test").await;
+    assert!(
+        matches!(
+            refused,
+            Err(CountError::Seal(ceping::seal::SealError::BadShare {
+                teller: 0,
+                ..
+            }))
+        ),
+        "{refused:?}"
+    );
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM tally").await, 0);
+}
+
+#[tokio::test]
+async fn a_damaged_or_missing_ballot_stops_the_count() {
+    let (t, r) = closed_round(3).await;
+    let mut keys = t.keys(r);
+    sqlx::query(
+        "UPDATE ballot SET cells = substr(cells, 1, 64) WHERE id = (SELECT MIN(id) FROM ballot)",
+    )
+    .execute(&t.pool)
+    .await
+    .unwrap();
+    assert!(matches!(
+        count::post_shares(&t.pool, r, &mut keys[..2], "test").await,
+        Err(CountError::Damaged { bad: 1, .. })
+    ));
+    // A ballot deleted: the turnout no longer agrees.
+    sqlx::query("DELETE FROM ballot WHERE id = (SELECT MIN(id) FROM ballot)")
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        count::post_shares(&t.pool, r, &mut keys[..2], "test").await,
+        Err(CountError::Turnout {
+            ballots: 2,
+            turnout: 3,
+            used: 3,
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn verify_catches_a_changed_count_share_or_ballot() {
+    let (t, r) = closed_round(4).await;
+    t.count(r).await;
+    let v = count::verify(&t.pool, r).await.unwrap();
+    assert!(failed(&v).is_empty(), "{:?}", v.checks);
+    assert_eq!(v.ballots, 4);
+
+    // A count moved from one level to another.
+    sqlx::query(
+        "UPDATE tally SET count = count + 1 WHERE item = (SELECT MIN(item) FROM tally) AND level = 1",
+    )
+    .execute(&t.pool)
+    .await
+    .unwrap();
+    let v = count::verify(&t.pool, r).await.unwrap();
+    assert_eq!(failed(&v).len(), 1, "{:?}", v.checks);
+    assert!(failed(&v)[0].contains("published counts"));
+    sqlx::query("UPDATE tally SET count = count - 1 WHERE item = (SELECT MIN(item) FROM tally) AND level = 1")
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    assert!(failed(&count::verify(&t.pool, r).await.unwrap()).is_empty());
+
+    // A teller's share changed: its proof fails, and two good shares are no longer there.
+    let (json,): (String,) =
+        sqlx::query_as("SELECT share_json FROM count_share WHERE round_id = ? LIMIT 1")
+            .bind(r)
+            .fetch_one(&t.pool)
+            .await
+            .unwrap();
+    let mut share: ceping::seal::CountShare = serde_json::from_str(&json).unwrap();
+    share.shares.swap(0, 1);
+    sqlx::query("UPDATE count_share SET share_json = ? WHERE teller = ?")
+        .bind(serde_json::to_string(&share).unwrap())
+        .bind(share.teller as i64)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let v = count::verify(&t.pool, r).await.unwrap();
+    let bad = failed(&v);
+    assert!(
+        bad.iter()
+            .any(|w| w.contains(&format!("teller {}", share.teller + 1))),
+        "{bad:?}"
+    );
+    sqlx::query("UPDATE count_share SET share_json = ? WHERE teller = ?")
+        .bind(&json)
+        .bind(share.teller as i64)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    assert!(failed(&count::verify(&t.pool, r).await.unwrap()).is_empty());
+
+    // A sealed ballot replaced after the count: the sums differ from what the shares open.
+    replace_with_own_ballot(&t, r).await;
+    let v = count::verify(&t.pool, r).await.unwrap();
+    assert!(failed(&v).len() >= 2, "{:?}", v.checks);
+}
+
+#[tokio::test]
+async fn a_second_count_of_other_ballots_is_refused_by_the_tellers_files() {
+    // The operator's attack: let the tellers count, then undo the count, drop one deputy's
+    // ballot (and fix the counters to match), and have them count again: the difference of
+    // the two counts would be that deputy's ballot.
+    let (t, r) = closed_round(6).await;
+    let mut keys = t.keys(r);
+    assert!(matches!(
+        count::post_shares(&t.pool, r, &mut keys[..2], "test").await,
+        Ok(Progress::Counted { ballots: 6, .. })
+    ));
+    for sql in [
+        "DELETE FROM round_count",
+        "DELETE FROM tally",
+        "DELETE FROM count_share",
+        "DELETE FROM ballot WHERE id = (SELECT MIN(id) FROM ballot)",
+        "UPDATE round_turnout SET ballots = ballots - 1",
+        "UPDATE invitation SET used = 0 WHERE id = (SELECT MIN(id) FROM invitation)",
+    ] {
+        sqlx::query(sql).execute(&t.pool).await.unwrap();
+    }
+    // Each teller's file remembers what it opened, and refuses; nothing is opened again.
+    for k in 0..2 {
+        let refused = count::post_shares(&t.pool, r, &mut keys[k..k + 1], "test").await;
+        assert!(
+            matches!(
+                refused,
+                Err(CountError::Seal(ceping::seal::SealError::OtherSums))
+            ),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM tally").await, 0);
+}
+
+#[tokio::test]
+async fn a_real_round_of_fewer_than_five_ballots_is_not_counted() {
+    let (t, r) = closed_round(4).await;
+    // Not a trial: the tellers made their keys each on their own (the flag is what differs).
+    sqlx::query("UPDATE round_tellers SET solo = 0")
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let mut keys = t.keys(r);
+    assert!(matches!(
+        count::post_shares(&t.pool, r, &mut keys[..1], "test").await,
+        Err(CountError::TooFew { ballots: 4, .. })
+    ));
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM count_share").await, 0);
+}
+
+#[tokio::test]
+async fn once_a_teller_has_posted_the_round_cannot_reopen() {
+    let (t, r) = closed_round(2).await;
+    let mut keys = t.keys(r);
+    count::post_shares(&t.pool, r, &mut keys[..1], "test")
+        .await
+        .unwrap();
+    let refused = ceping::server::repo::round::transition(
+        &t.pool,
+        r,
+        ceping::model::round::RoundAction::Reopen,
+        "office",
+        None,
+    )
+    .await;
+    assert!(
+        matches!(
+            refused,
+            Err(ceping::server::repo::round::RoundError::Counting(_))
+        ),
+        "{refused:?}"
+    );
+}
+
+/// The tracking code on a "测评已提交" page.
+fn tracking_of(page: &str) -> String {
+    let start = page
+        .find("tracking-code\">")
+        .expect("a tracking code on the page")
+        + 15;
+    page[start..start + 11].to_string()
+}
+
+#[tokio::test]
+async fn the_public_record_verifies_on_its_own_and_holds_every_deputys_tracking_code() {
+    use ceping::seal::record::{Record, verify};
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("公开记录"), 5)
+        .await;
+    let mut tracked = Vec::new();
+    for (k, code) in r.codes.iter().enumerate() {
+        let res = t
+            .vote(code, &complete_ballot(&r.items, &format!("R{k}")))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+        tracked.push(tracking_of(&res.body));
+    }
+    // A retried post shows the first post's code: that is the ballot stored.
+    let again = t.vote(&r.codes[0], &complete_ballot(&r.items, "R0")).await;
+    assert_eq!(tracking_of(&again.body), tracked[0]);
+    // No record before the count.
+    let path = format!("/results/{}/record.json", r.id);
+    assert_eq!(t.get(&path, None).await.status, StatusCode::CONFLICT);
+    t.count(r.id).await;
+    // After it, for anyone, no sign-in.
+    let res = t.get(&path, None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    let record: Record = serde_json::from_slice(&res.bytes).unwrap();
+    let listed: Vec<&str> = record.ballots.iter().map(|b| b.tracking.as_str()).collect();
+    for code in &tracked {
+        assert!(
+            listed.contains(&code.as_str()),
+            "{code} is not in the record"
+        );
+    }
+    let checks = verify(&record, 2);
+    assert!(checks.iter().all(|c| c.ok), "{checks:?}");
+    assert_eq!(record.counts[0].levels, [5, 0, 0]);
+
+    // Changed, it fails: a count moved, a ballot dropped, a ballot's cells changed.
+    let fails = |rec: &Record| verify(rec, 1).iter().any(|c| !c.ok);
+    let mut moved = record.clone();
+    moved.counts[0].levels = vec![4, 1, 0];
+    assert!(fails(&moved));
+    let mut dropped = record.clone();
+    dropped.ballots.pop();
+    assert!(fails(&dropped));
+    let mut changed = record.clone();
+    let other = changed.ballots[1].cells.clone();
+    changed.ballots[0].cells = other;
+    assert!(fails(&changed));
+    let mut forged = record.clone();
+    forged.joint_key = "00".repeat(32);
+    assert!(fails(&forged));
+}

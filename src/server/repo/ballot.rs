@@ -68,12 +68,18 @@ pub async fn sealed_comments<'e>(
 // Writing, for the ballot box (`service::ballot_box`), which runs these inside its batch's
 // transaction and one savepoint per ballot; each takes the connection of that transaction.
 
-/// A round's stored state word and stated closing time, if the round exists.
+/// A round's stored state word and stated closing time, if the round exists. A round with a
+/// count (one counted in the clear before sealing, still open at the upgrade) reads as closed:
+/// a ballot added now could never be counted.
 pub async fn round_state(
     conn: &mut SqliteConnection,
     round_id: i64,
 ) -> Result<Option<(String, Option<String>)>, sqlx::Error> {
-    sqlx::query_as("SELECT state, closes_at FROM round WHERE id = ?")
+    sqlx::query_as(
+        "SELECT CASE WHEN EXISTS (SELECT 1 FROM round_count c WHERE c.round_id = round.id)
+                     THEN 'closed' ELSE state END,
+                closes_at FROM round WHERE id = ?",
+    )
         .bind(round_id)
         .fetch_optional(conn)
         .await

@@ -80,9 +80,9 @@ pub async fn round_state(
                      THEN 'closed' ELSE state END,
                 closes_at FROM round WHERE id = ?",
     )
-        .bind(round_id)
-        .fetch_optional(conn)
-        .await
+    .bind(round_id)
+    .fetch_optional(conn)
+    .await
 }
 
 /// Claims an unused, unrevoked code of the round for a new ballot; whether it was claimed.

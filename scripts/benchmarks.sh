@@ -6,7 +6,7 @@
 # Usage: scripts/benchmarks.sh [OUT=BENCHMARKS.md]
 #   BALLOTS=20000   deputies per hall run (closed and open loop)
 #   RESULTS=100000  ballots stored for the results and export benchmark
-# Takes about 25 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
+# Takes about 35 minutes on a 2-core machine. Installs what is missing (scripts/setup.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-BENCHMARKS.md}
@@ -36,7 +36,7 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 run measure scripts/measure.sh 5
 run phone scripts/bench-phone.sh 3
 BENCH_JSON="$log/hall.jsonl" run hall-closed scripts/bench-ballots.sh "$ballots" 500
-BENCH_JSON="$log/hall.jsonl" run hall-open scripts/bench-ballots.sh "$ballots" 500 1000
+BENCH_JSON="$log/hall.jsonl" run hall-open scripts/bench-ballots.sh "$ballots" 500 500
 run results scripts/bench-results.sh "$results" 7 30
 run seal scripts/bench-seal.sh "$results"
 

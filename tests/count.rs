@@ -373,3 +373,63 @@ async fn the_public_record_verifies_on_its_own_and_holds_every_deputys_tracking_
     forged.joint_key = "00".repeat(32);
     assert!(fails(&forged));
 }
+
+#[tokio::test]
+async fn a_deputy_finds_their_sealed_ballot_by_its_tracking_code_before_the_count() {
+    let t = TestApp::on_file().await;
+    let r = t
+        .open_round_with_codes(&common::round_settings("核对"), 3)
+        .await;
+    let page = t.vote(&r.codes[0], &complete_ballot(&r.items, "T0")).await;
+    let mine = tracking_of(&page.body);
+    t.vote(&r.codes[1], &complete_ballot(&r.items, "T1")).await;
+    let track = |q: String| {
+        let t = t.clone();
+        async move { t.get(&format!("/track/{}{q}", r.id), None).await }
+    };
+    // While the round is open there is nothing to check yet.
+    let open = track(format!("?t={mine}")).await;
+    assert_eq!(open.status, StatusCode::OK);
+    assert!(open.body.contains("测评结束后") && !open.body.contains("找到了"));
+    t.close(r.id).await;
+    // Closed: found, typed in any spelling; a wrong or malformed one is said to be so.
+    let found = track(format!("?t={}", mine.to_lowercase().replace('-', "+"))).await;
+    assert!(
+        found.body.contains("找到了") && found.body.contains("2 张密封选票"),
+        "{}",
+        found.body
+    );
+    let missing = track("?t=00000-00000".into()).await;
+    assert!(missing.body.contains("没有找到"));
+    let malformed = track("?t=123".into()).await;
+    assert!(malformed.body.contains("应为10位"));
+    // The operator replaces this deputy's ballot with one it sealed itself: the deputy finds
+    // it missing, before any count is opened.
+    let rows: Vec<(String, Vec<u8>)> = sqlx::query_as("SELECT id, cells FROM ballot")
+        .fetch_all(&t.pool)
+        .await
+        .unwrap();
+    let (id, _) = rows
+        .iter()
+        .find(|(_, c)| ceping::seal::record::tracking_code(c) == mine)
+        .expect("the deputy's ballot is stored under their tracking code");
+    let tellers = ceping::server::repo::tellers::get(&t.pool, r.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let keys = tellers.board.final_key_set().unwrap();
+    let own = ceping::seal::Sealer::new(&keys, 3)
+        .seal(&vec![Some(2); r.items.len()], &mut rand::rngs::OsRng);
+    sqlx::query("UPDATE ballot SET cells = ? WHERE id = ?")
+        .bind(&own)
+        .bind(id)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let after = track(format!("?t={mine}")).await;
+    assert!(after.body.contains("没有找到"), "{}", after.body);
+    assert_eq!(
+        t.get("/track/999", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}

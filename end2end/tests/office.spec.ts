@@ -49,6 +49,8 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await page.getByRole("button", { name: "检查并提交" }).click();
   await page.getByRole("button", { name: "确认提交" }).click();
   await expect(page.locator("h1")).toHaveText("测评已提交");
+  const tracking = (await page.locator(".tracking-code").textContent())!.trim();
+  expect(tracking).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
 
   // Turnout, without anyone's choices.
   await page.goto(`/desk/rounds/${round}`);
@@ -70,6 +72,13 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await expect(page.locator("h1")).toHaveText("确认结束测评");
   await page.getByRole("button", { name: "确认结束" }).click();
   await expect(page.locator(".alert-review")).toContainText("测评已结束");
+
+  // The deputy checks, before the count, that their sealed ballot is stored.
+  await page.goto(`/track/${round}`);
+  await page.locator("#t").fill(tracking.toLowerCase());
+  await page.getByRole("button", { name: "核对" }).click();
+  await expect(page.locator(".track-found")).toContainText("找到了");
+  await page.goto(`/desk/rounds/${round}`);
 
   // Closed, not counted: still nothing, and the desk shows the count waiting.
   await expect(page.locator(".count-state")).toContainText("等待计票：已有 0/2");

@@ -357,7 +357,10 @@ pub fn ConfirmView(
                 <h2>"选票核对码"</h2>
                 <p class="tracking-code">{t}</p>
                 <p>
-                    "您的选票已加密密封，任何人（包括本系统）都无法单独读出。测评结束后，核对码会出现在公开的选票记录中，您可以据此确认自己的选票被计入。核对码不显示您的选择。"
+                    "您的选票已加密密封，任何人（包括本系统）都无法单独读出。测评结束后、监票人计票之前，可以在核对页面用核对码确认您的选票已被保存；计票后它也出现在公开的选票记录中。核对码不显示您的选择。"
+                </p>
+                <p>
+                    <a href=format!("/track/{round_id}")>"核对页面"</a>
                 </p>
             </section>
         }
@@ -390,6 +393,91 @@ pub fn ConfirmView(
             {tracking_box}
             <ReceiptKeeper round=round_id code=code receipt=receipt.unwrap_or_default() />
             <IslandScripts />
+        </BallotFrame>
+    }
+}
+
+/// What a deputy's tracking-code check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrackFound {
+    /// Nothing asked yet.
+    Asked,
+    /// The code is one of the round's sealed ballots.
+    Found,
+    /// No sealed ballot of the round has this code.
+    Missing,
+    /// Not a tracking code.
+    Malformed,
+}
+
+/// `/track/{round}`: a deputy checks that their sealed ballot is among the round's stored
+/// ballots, by the tracking code their confirmation page showed. A plain GET form.
+#[component]
+pub fn TrackView(
+    round_id: i64,
+    round_name: String,
+    /// The round has closed: the ballots are final and can be checked.
+    closed: bool,
+    counted: bool,
+    ballots: u64,
+    asked: String,
+    found: TrackFound,
+) -> impl IntoView {
+    let answer = match found {
+        TrackFound::Asked => None,
+        TrackFound::Found => Some(view! {
+            <div class="alert alert-review track-found" role="status">
+                {format!("找到了：核对码 {asked} 的选票在本轮 {ballots} 张密封选票之中，将按原样计票。")}
+            </div>
+        }.into_any()),
+        TrackFound::Missing => Some(view! {
+            <div class="alert alert-error track-missing" role="alert">
+                {format!("没有找到核对码 {asked} 的选票。请核对输入；如确认无误，请立即告知监票人和领导小组办公室（在监票人计票之前）。")}
+            </div>
+        }.into_any()),
+        TrackFound::Malformed => Some(view! {
+            <div class="alert alert-error" role="alert">
+                "核对码应为10位字母和数字，如 7K3QX-M9TRB。"
+            </div>
+        }.into_any()),
+    };
+    let body = if closed {
+        view! {
+            <p>
+                {if counted {
+                    "本轮已经计票。输入提交测评时得到的选票核对码，确认您的选票在计票的选票之中。"
+                } else {
+                    "测评已结束，监票人计票之前，请输入提交测评时得到的选票核对码，确认您的选票已被保存。"
+                }}
+            </p>
+            {answer}
+            <form method="get" action=format!("/track/{round_id}") class="card receipt-form">
+                <label for="t">"选票核对码"</label>
+                <input
+                    id="t"
+                    name="t"
+                    required
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    placeholder="XXXXX-XXXXX"
+                    value=asked.clone()
+                />
+                <button class="button" type="submit">"核对"</button>
+            </form>
+            <p class="meta">"核对码由密封的选票计算得出，不显示您的选择；任何人都不能凭它知道您如何评价。"</p>
+        }
+        .into_any()
+    } else {
+        view! { <p>"测评结束后，可以在这里用选票核对码确认您的选票已被保存。"</p> }.into_any()
+    };
+    view! {
+        <Title text="核对选票" />
+        <BallotFrame round_name=Some(round_name)>
+            <section class="track">
+                <h1>"核对选票"</h1>
+                {body}
+            </section>
         </BallotFrame>
     }
 }

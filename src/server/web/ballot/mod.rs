@@ -29,10 +29,14 @@ use axum::routing::post;
 use leptos::prelude::*;
 use rand::rngs::OsRng;
 
+/// Checking a sealed ballot by its tracking code.
+pub mod track;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v/{code}", post(post_ballot))
         .route("/v/{code}/revise", post(post_revise))
+        .route("/track/{round}", axum::routing::get(track::get_track))
 }
 
 fn refusal_page(state: &AppState, gate: BallotGate, code: String) -> Response {

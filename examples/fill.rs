@@ -3,9 +3,8 @@
 //! saved and submitted as evaluators do), for measuring the count and results at scale. Used by
 //! `scripts/bench-results.sh`.
 //!
-//! Sealing costs milliseconds a ballot, so the first 2,000 generated ballots are sealed and
-//! their ciphertexts stored again for the rest, in turn (the count reads every stored point all
-//! the same; that it counts right is tested in `tests/`, not here).
+//! Every ballot is sealed afresh, on every core (the count refuses a stored copy); that the
+//! count counts right is tested in `tests/`, not here.
 //!
 //! ```sh
 //! cargo run --release --features ssr --example fill -- --db data/bench.db --round 1 \
@@ -20,7 +19,7 @@ use ceping::server::db;
 use ceping::server::repo::account::{self, AccountRole};
 use ceping::server::repo::invite::{self, Invitee};
 use ceping::server::repo::{round, score};
-use ceping::server::service::ballot_box::{BallotBox, Sealed, Submission};
+use ceping::server::service::ballot_box::{BallotBox, Submission};
 use ceping::server::service::sealing::{Sealers, seal_now};
 use clap::Parser;
 use rand::rngs::OsRng;
@@ -46,14 +45,6 @@ struct Args {
 
 /// Ballots submitted to the box at once (it batches up to 512 per transaction).
 const WAVE: usize = 2048;
-
-/// Ballots sealed afresh; the rest store their ciphertexts again, in turn.
-const DISTINCT: usize = 2000;
-
-/// How many ballots were generated before this one.
-fn cast_so_far<T>(pending: &[T], cast: usize) -> usize {
-    cast + pending.len()
-}
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -95,9 +86,10 @@ async fn main() -> anyhow::Result<()> {
     let ballot_box = BallotBox::start(pool.clone());
     let started = Instant::now();
     let mut cast = 0usize;
-    let mut distinct: Vec<(Vec<u8>, Option<Vec<u8>>)> = Vec::new();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     for wave in codes.chunks(WAVE) {
         let mut pending = Vec::with_capacity(wave.len());
+        let mut plain = Vec::with_capacity(wave.len());
         for code in wave {
             let idem = new_idempotency_key(&mut OsRng);
             let mut body = format!("idem={idem}&action=submit");
@@ -118,18 +110,39 @@ async fn main() -> anyhow::Result<()> {
             let ballot = decode_ballot(body.as_bytes(), &items, &r.scale, policy, 1 << 20)
                 .map_err(|e| anyhow::anyhow!("generated ballot refused: {e:?}"))?;
             let derived = derive_receipt(&secret, r.id, &ballot.idempotency_key);
-            let sealed = if distinct.len() < DISTINCT {
-                let s = seal_now(&sealer, ballot)
-                    .ok_or_else(|| anyhow::anyhow!("a generated ballot does not fit the round"))?;
-                distinct.push((s.cells.clone(), s.comments.clone()));
-                s
-            } else {
-                let (cells, comments) = &distinct[cast_so_far(&pending, cast) % DISTINCT];
-                Sealed {
-                    cells: cells.clone(),
-                    comments: comments.clone(),
-                }
-            };
+            plain.push((code, ballot, derived));
+        }
+        // Every ballot sealed afresh, on every core (a copy would be refused by the count).
+        let per = plain.len().div_ceil(threads).max(1);
+        let mut parts: Vec<Vec<_>> = Vec::new();
+        while !plain.is_empty() {
+            let rest = plain.split_off(plain.len().min(per));
+            parts.push(std::mem::replace(&mut plain, rest));
+        }
+        let sealer_ref = &sealer;
+        let sealed_parts: Vec<Vec<_>> = tokio::task::block_in_place(|| {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = parts
+                    .into_iter()
+                    .map(|part| {
+                        scope.spawn(move || {
+                            part.into_iter()
+                                .map(|(code, ballot, derived)| {
+                                    (code, seal_now(sealer_ref, ballot), derived)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("sealing does not panic"))
+                    .collect()
+            })
+        });
+        for (code, sealed, derived) in sealed_parts.into_iter().flatten() {
+            let sealed = sealed
+                .ok_or_else(|| anyhow::anyhow!("a generated ballot does not fit the round"))?;
             let submission = Submission {
                 round_id: r.id,
                 code_hash: code.hash(),
@@ -150,9 +163,8 @@ async fn main() -> anyhow::Result<()> {
     }
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{cast} ballots in {secs:.1} s ({:.0} ballots/s; {} sealed afresh)",
-        cast as f64 / secs,
-        distinct.len()
+        "{cast} ballots sealed and cast in {secs:.1} s ({:.0} ballots/s on {threads} threads)",
+        cast as f64 / secs
     );
 
     let set = score::indicators(&pool, r.id).await?;

@@ -437,7 +437,7 @@ pub fn TrackView(
         }.into_any()),
         TrackFound::Malformed => Some(view! {
             <div class="alert alert-error" role="alert">
-                "核对码应为10位字母和数字，如 7K3QX-M9TRB。"
+                "核对码应为16位字母和数字，如 7K3Q-XM9T-RB4F-2W8N。"
             </div>
         }.into_any()),
     };
@@ -460,7 +460,7 @@ pub fn TrackView(
                     autocomplete="off"
                     autocapitalize="characters"
                     spellcheck="false"
-                    placeholder="XXXXX-XXXXX"
+                    placeholder="XXXX-XXXX-XXXX-XXXX"
                     value=asked.clone()
                 />
                 <button class="button" type="submit">"核对"</button>

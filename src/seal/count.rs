@@ -45,7 +45,9 @@ pub fn sums_fingerprint(tally: &Tally, comments: &[SealedComment]) -> String {
     let mut h = Sha256::new();
     h.update(b"ceping count sums v1\0");
     h.update(tally.ballots.to_le_bytes());
+    h.update((tally.cells.len() as u64).to_le_bytes());
     h.update(tally.to_bytes());
+    h.update((comments.len() as u64).to_le_bytes());
     for c in comments {
         h.update(c.key_point.compress().as_bytes());
     }
@@ -62,6 +64,20 @@ fn on(c1: RistrettoPoint) -> elastic_elgamal::Ciphertext<G> {
 }
 
 impl TellerFile {
+    /// Records in the file that this teller is about to make shares of these sums; refused when
+    /// it made shares of other sums before. Save the file after this and before any share
+    /// leaves, so that the memory survives whatever happens next.
+    pub fn remember(&mut self, tally: &Tally, comments: &[SealedComment]) -> Result<(), SealError> {
+        let print = sums_fingerprint(tally, comments);
+        if let Some(before) = &self.decrypted
+            && *before != print
+        {
+            return Err(SealError::OtherSums);
+        }
+        self.decrypted = Some(print);
+        Ok(())
+    }
+
     /// This teller's decryption shares of `tally` and of the sealed `comments` (which the teller
     /// should have summed and read from the published ballots themselves). Refused when this
     /// file has made shares of other sums before; the file remembers these (save it after).
@@ -71,13 +87,7 @@ impl TellerFile {
         comments: &[SealedComment],
         rng: &mut R,
     ) -> Result<CountShare, SealError> {
-        let print = sums_fingerprint(tally, comments);
-        if let Some(before) = &self.decrypted
-            && *before != print
-        {
-            return Err(SealError::OtherSums);
-        }
-        self.decrypted = Some(print);
+        self.remember(tally, comments)?;
         let p = self.participant().ok_or(SealError::NotReady)?;
         let mut share = |c1: RistrettoPoint| {
             let (share, proof) = p.decrypt_share(on(c1), rng);

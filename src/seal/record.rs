@@ -15,22 +15,60 @@ use sha2::{Digest, Sha256};
 /// The record's `format`.
 pub const FORMAT: &str = "ceping-record-1";
 
-/// A sealed ballot's tracking code: 50 bits of SHA-256 over its cells, as ten symbols of
-/// Crockford's base32 in two groups (`7K3QX-M9TRB`). The deputy sees it when casting, and finds
-/// it in the record: their ballot was counted as sealed.
+/// Symbols of a tracking code (5 bits each: 80 bits, so that finding other ciphertexts with a
+/// deputy's code is out of reach).
+pub const TRACKING_SYMBOLS: usize = 16;
+
+/// A sealed ballot's tracking code: 80 bits of SHA-256 over its cells, as sixteen symbols of
+/// Crockford's base32 in four groups (`7K3Q-XM9T-RB4F-2W8N`). The deputy sees it when casting,
+/// checks it at `/track/{round}` once the round closes, and finds it in the record.
 pub fn tracking_code(cells: &[u8]) -> String {
     let digest = Sha256::new()
         .chain_update(b"ceping ballot tracking v1\0")
         .chain_update(cells)
         .finalize();
-    let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes"));
-    let symbols: String = (0..10)
+    let bits = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
+    let symbols: Vec<char> = (0..TRACKING_SYMBOLS)
         .map(|i| {
-            let v = (bits >> (59 - 5 * i)) & 31;
+            let v = (bits >> (123 - 5 * i)) & 31;
             char::from(crate::ballot::code::ALPHABET[v as usize])
         })
         .collect();
-    format!("{}-{}", &symbols[..5], &symbols[5..])
+    group(&symbols)
+}
+
+/// Sixteen symbols as four groups of four.
+pub fn group(symbols: &[char]) -> String {
+    symbols
+        .chunks(4)
+        .map(|c| c.iter().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The context of a round's key ceremony: the round, a hash of its items in ballot order and of
+/// its scale's levels. Every ceremony message, decryption share and sealed comment is bound to
+/// it, so the keys fit only this list of items in this order.
+pub fn context_of(round_id: i64, items: &[String], levels: &[String]) -> String {
+    let mut h = Sha256::new();
+    h.update(b"ceping round items v1\0");
+    for part in [items, levels] {
+        h.update((part.len() as u64).to_le_bytes());
+        for s in part {
+            h.update((s.len() as u64).to_le_bytes());
+            h.update(s.as_bytes());
+        }
+    }
+    let digest = h.finalize();
+    format!("ceping round {round_id} {}", hex::encode(&digest[..8]))
+}
+
+/// Whether a ceremony's context (`context_of`, then the board's own nonce) was made for this
+/// round, these items in this order and this scale.
+pub fn context_fits(context: &str, round_id: i64, items: &[String], levels: &[String]) -> bool {
+    context
+        .strip_prefix(&context_of(round_id, items, levels))
+        .is_some_and(|rest| rest.starts_with(" / "))
 }
 
 /// What the record says of the round.
@@ -189,18 +227,35 @@ pub fn verify(record: &Record, threads: usize) -> Vec<Check> {
     check(
         format!(
             "the tellers' board replays (every commitment, polynomial and proof) to the joint key \
-             {}…",
-            &key_hex[..16]
+             {key_hex}: compare it with the one each teller's own key file printed"
         ),
         key_hex == record.joint_key,
+    );
+    check(
+        format!(
+            "the board was made for round {}, these {} items in this order and this scale",
+            record.round.id,
+            record.round.items.len()
+        ),
+        context_fits(
+            &record.board.context,
+            record.round.id,
+            &record.round.items,
+            &record.round.levels,
+        ),
     );
     let levels = record.round.levels.len();
     let cells = record.round.items.len() * levels;
     let mut decoded = Vec::with_capacity(record.ballots.len());
     let mut bad = 0usize;
+    let mut seen = std::collections::HashSet::new();
+    let mut copies = 0usize;
     for b in &record.ballots {
         match Base64::decode_vec(&b.cells) {
             Ok(c) if c.len() == cells * CELL_BYTES && tracking_code(&c) == b.tracking => {
+                if !seen.insert(c[..32].to_vec()) {
+                    copies += 1;
+                }
                 decoded.push(c)
             }
             _ => bad += 1,
@@ -213,6 +268,7 @@ pub fn verify(record: &Record, threads: usize) -> Vec<Check> {
         ),
         bad == 0,
     );
+    check("no sealed ballot is a copy of another".into(), copies == 0);
     let tally = match Tally::of_ballots(cells, &decoded, threads) {
         Ok(t) => t,
         Err(e) => {

@@ -175,7 +175,7 @@ impl TestApp {
             self.close(round).await;
         }
         let mut files = self.keys(round);
-        let done = count::post_shares(&self.pool, round, &mut files[..2], "test")
+        let done = count::post_shares(&self.pool, round, &mut files[..2], &mut |_| Ok(()), "test")
             .await
             .unwrap();
         assert!(matches!(done, count::Progress::Counted { .. }), "{done:?}");

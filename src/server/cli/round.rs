@@ -247,13 +247,14 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                  a trial round, where one person made every key"
             );
             let started = std::time::Instant::now();
-            let progress = count::post_shares(pool, id, &mut files, &actor).await;
-            // Each file now remembers the sums it made shares of (even if the count then
-            // stopped): saved, it refuses to open a count of other ballots.
-            for (file, path) in files.iter().zip(&keys) {
-                super::tellers::save_key(path, file, true)?;
-            }
-            match progress? {
+            // Each file remembers the sums it makes shares of, saved before any share leaves:
+            // it then refuses to open a count of other ballots.
+            let mut save = |files: &[crate::seal::TellerFile]| {
+                files.iter().zip(&keys).try_for_each(|(file, path)| {
+                    super::tellers::save_key(path, file, true).map_err(|e| format!("{e:#}"))
+                })
+            };
+            match count::post_shares(pool, id, &mut files, &mut save, &actor).await? {
                 Progress::Waiting { posted, needed } => println!(
                     "round {id}: share(s) posted ({:.1} s); {} of {needed} tellers have posted \
                      (tellers {}); the count opens when {needed} have",

@@ -4,6 +4,20 @@
 
 use sqlx::{SqliteConnection, SqliteExecutor};
 
+/// A ballot as stored: its cells and its comments, sealed to the round's tellers, and the
+/// tracking code of its cells.
+pub struct Sealed {
+    pub cells: Vec<u8>,
+    pub comments: Option<Vec<u8>>,
+    pub tracking: String,
+}
+
+impl std::fmt::Debug for Sealed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Sealed({} bytes)", self.cells.len())
+    }
+}
+
 /// The id of the ballot of a round whose receipt hashes to `receipt_hash`.
 pub async fn by_receipt<'e>(
     db: impl SqliteExecutor<'e>,
@@ -32,6 +46,30 @@ pub async fn cells_by_receipt<'e>(
             .fetch_optional(db)
             .await?;
     Ok(row.and_then(|(c,)| c))
+}
+
+/// How many ballots a round has, and the cells of those stored under `tracking` (one, unless
+/// the rows were tampered with). The stored code only finds the row: the caller recomputes it
+/// from the cells, so a ballot replaced under its old code does not pass.
+pub async fn by_tracking(
+    pool: &sqlx::SqlitePool,
+    round_id: i64,
+    tracking: &str,
+) -> Result<(u64, Vec<Vec<u8>>), sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM ballot WHERE round_id = ?")
+        .bind(round_id)
+        .fetch_one(pool)
+        .await?;
+    let cells: Vec<(Option<Vec<u8>>,)> =
+        sqlx::query_as("SELECT cells FROM ballot WHERE round_id = ? AND tracking = ? LIMIT 8")
+            .bind(round_id)
+            .bind(tracking)
+            .fetch_all(pool)
+            .await?;
+    Ok((
+        u64::try_from(n).unwrap_or(0),
+        cells.into_iter().filter_map(|(c,)| c).collect(),
+    ))
 }
 
 /// Up to `limit` sealed ballots of a round after ballot id `after`, in id order (random, not
@@ -128,18 +166,18 @@ pub async fn insert_ballot(
     id: &str,
     round_id: i64,
     receipt_hash: &str,
-    cells: &[u8],
-    comments: Option<&[u8]>,
+    sealed: &Sealed,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "INSERT INTO ballot (id, round_id, receipt_hash, cells, sealed_comments)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO ballot (id, round_id, receipt_hash, cells, sealed_comments, tracking)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(round_id)
     .bind(receipt_hash)
-    .bind(cells)
-    .bind(comments)
+    .bind(&sealed.cells)
+    .bind(sealed.comments.as_deref())
+    .bind(&sealed.tracking)
     .execute(conn)
     .await?;
     Ok(())
@@ -149,12 +187,12 @@ pub async fn insert_ballot(
 pub async fn replace_sealed(
     conn: &mut SqliteConnection,
     ballot_id: &str,
-    cells: &[u8],
-    comments: Option<&[u8]>,
+    sealed: &Sealed,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE ballot SET cells = ?, sealed_comments = ? WHERE id = ?")
-        .bind(cells)
-        .bind(comments)
+    sqlx::query("UPDATE ballot SET cells = ?, sealed_comments = ?, tracking = ? WHERE id = ?")
+        .bind(&sealed.cells)
+        .bind(sealed.comments.as_deref())
+        .bind(&sealed.tracking)
         .bind(ballot_id)
         .execute(conn)
         .await?;

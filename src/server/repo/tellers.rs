@@ -39,6 +39,11 @@ pub enum TellerError {
     BadNames { max: usize },
     #[error("the key ceremony has begun; only a new list of tellers starts it again")]
     Begun,
+    #[error(
+        "the threshold must be more than half of the {tellers} tellers: two groups that do not \
+         overlap could otherwise each open a count"
+    )]
+    NoMajority { tellers: usize },
     #[error(transparent)]
     Seal(#[from] SealError),
     #[error("the stored board of round {0} is damaged: {1}")]
@@ -57,6 +62,9 @@ impl Bilingual for TellerError {
                 format!("请填写1至{max}位监票人的姓名，姓名不能为空或重复。")
             }
             TellerError::Begun => "监票人已开始生成密钥。".into(),
+            TellerError::NoMajority { tellers } => {
+                format!("开启计票所需人数应超过监票人总数（{tellers}人）的一半。")
+            }
             TellerError::Seal(e) => e.zh(),
             TellerError::Damaged(..) | TellerError::Db(_) => {
                 "服务器暂时无法完成这个请求，请稍后再试。".into()
@@ -75,9 +83,18 @@ impl From<RoundError> for TellerError {
     }
 }
 
-/// What the ceremony is for, in every message's context.
-fn purpose(round_id: i64) -> String {
-    format!("ceping round {round_id}")
+/// What the ceremony is for, in every message's context: the round, its items in order and
+/// its scale (`seal::record::context_of`), so a count or a record that relabels items no longer
+/// matches the keys.
+async fn purpose(pool: &SqlitePool, round_id: i64) -> Result<String, TellerError> {
+    let round = crate::server::repo::round::get(pool, round_id).await?;
+    let items: Vec<String> = crate::server::repo::round::items(pool, round_id)
+        .await?
+        .into_iter()
+        .map(|i| i.item.0)
+        .collect();
+    let levels: Vec<String> = round.scale.levels.iter().map(|l| l.label.clone()).collect();
+    Ok(crate::seal::record::context_of(round_id, &items, &levels))
 }
 
 async fn draft_state(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<(), TellerError> {
@@ -114,8 +131,15 @@ pub async fn set(
             max: crate::seal::MAX_TELLERS,
         });
     }
+    // A majority at least: two groups of tellers that do not overlap could otherwise each
+    // open a count of their own, of different ballots, and the difference would show them.
+    if threshold * 2 <= names.len() {
+        return Err(TellerError::NoMajority {
+            tellers: names.len(),
+        });
+    }
     let board = Board::new(
-        &purpose(round_id),
+        &purpose(pool, round_id).await?,
         names.len(),
         threshold,
         &mut rand::rngs::OsRng,

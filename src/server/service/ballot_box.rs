@@ -39,17 +39,7 @@ pub struct Submission {
     pub new_ballot_id: String,
 }
 
-/// A ballot as stored: its cells and its comments, sealed to the round's tellers.
-pub struct Sealed {
-    pub cells: Vec<u8>,
-    pub comments: Option<Vec<u8>>,
-}
-
-impl std::fmt::Debug for Sealed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Sealed({} bytes)", self.cells.len())
-    }
-}
+pub use crate::server::repo::ballot::Sealed;
 
 /// What happened to an accepted submission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,8 +260,7 @@ async fn write_one(
                 &s.new_ballot_id,
                 s.round_id,
                 &s.derived_receipt_hash,
-                &s.sealed.cells,
-                s.sealed.comments.as_deref(),
+                &s.sealed,
             )
             .await?;
             return Ok(Ok(Accepted::Cast));
@@ -305,12 +294,6 @@ async fn write_one(
         return Ok(Err(Refusal::WrongReceipt));
     };
     // The revision replaces the sealed ballot whole: nothing of the old one stays to subtract.
-    ballot::replace_sealed(
-        tx,
-        &ballot_id,
-        &s.sealed.cells,
-        s.sealed.comments.as_deref(),
-    )
-    .await?;
+    ballot::replace_sealed(tx, &ballot_id, &s.sealed).await?;
     Ok(Ok(Accepted::Revised))
 }

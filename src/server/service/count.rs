@@ -39,6 +39,13 @@ pub enum CountError {
     Counted(i64),
     #[error("round {0} has not been counted by its tellers yet")]
     NotCounted(i64),
+    #[error("the key file could not be saved, so no share was posted: {0}")]
+    KeyFile(String),
+    #[error(
+        "round {0}'s items or scale are not those its tellers' keys were made for; the count \
+         stops"
+    )]
+    ItemsChanged(i64),
     #[error("round {0} was not sealed (it has no tellers' key)")]
     NoKeys(i64),
     #[error("this key file is not one of round {0}'s tellers' (another round or ceremony)")]
@@ -84,6 +91,10 @@ impl Bilingual for CountError {
             CountError::NotClosed { .. } => "测评结束后才能计票。".into(),
             CountError::Counted(_) => "本轮测评已经计票。".into(),
             CountError::NotCounted(_) => "本轮测评尚未计票，计票后公开选票记录。".into(),
+            CountError::KeyFile(_) => "密钥文件无法保存，计票份额未提交。".into(),
+            CountError::ItemsChanged(_) => {
+                "本轮测评的项目或评价等级与监票人密钥不符，计票已停止。".into()
+            }
             CountError::NoKeys(_) => "本轮测评没有监票人密钥。".into(),
             CountError::OtherRound(_) => "这个密钥文件不属于本轮测评的监票人。".into(),
             CountError::Unfinished(_) => "这个密钥文件还没有完成密钥生成。".into(),
@@ -144,9 +155,13 @@ pub async fn keyed(pool: &SqlitePool, round: Round) -> Result<Sealed, CountError
     let (keys, board) = tokio::task::spawn_blocking(move || (board.final_key_set(), board))
         .await
         .expect("replaying a board does not panic");
-    let items = round::items(pool, id).await?.len();
+    let items = item_ids(round::items(pool, id).await?);
+    let levels: Vec<String> = round.scale.levels.iter().map(|l| l.label.clone()).collect();
+    if !crate::seal::record::context_fits(&board.context, id, &items, &levels) {
+        return Err(CountError::ItemsChanged(id));
+    }
     Ok(Sealed {
-        cells: items * round.scale.levels.len(),
+        cells: items.len() * round.scale.levels.len(),
         keys: keys?,
         context: board.context,
         names: t.names,
@@ -241,12 +256,14 @@ pub enum Progress {
 }
 
 /// Each file's teller makes and posts their shares of the round's sums; the count is opened
-/// as soon as k tellers have posted. The files remember the sums they made shares of (a file
-/// refuses to make shares of other sums later): save them afterwards.
+/// as soon as k tellers have posted. The files remember the sums they make shares of (a file
+/// refuses to make shares of other sums later); `save` writes them back before any share is
+/// posted, and a failure to save posts nothing.
 pub async fn post_shares(
     pool: &SqlitePool,
     id: i64,
     files: &mut [TellerFile],
+    save: &mut dyn FnMut(&[TellerFile]) -> Result<(), String>,
     actor: &str,
 ) -> Result<Progress, CountError> {
     let s = sealed_round(pool, id).await?;
@@ -259,8 +276,13 @@ pub async fn post_shares(
         }
     }
     let sums = sums(pool, &s).await?;
+    // Each file remembers these sums, and is saved, before any share leaves: a file refuses to
+    // make shares of other sums later, whatever happens to this run.
     for f in files.iter_mut() {
-        // The file remembers these sums (the caller saves it), and refuses other ones.
+        f.remember(&sums.tally, &sums.comments)?;
+    }
+    save(files).map_err(CountError::KeyFile)?;
+    for f in files.iter_mut() {
         let share = f.count_share(&sums.tally, &sums.comments, &mut rand::rngs::OsRng)?;
         // The teller's own file should always check; a file that does not is not this key's.
         verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, &share)?;
@@ -282,7 +304,13 @@ pub async fn finish(pool: &SqlitePool, id: i64) -> Result<Progress, CountError> 
 async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progress, CountError> {
     let id = s.round.id;
     let needed = s.keys.params().threshold;
-    let shares = repo::shares(pool, id).await?;
+    // A share whose comments' part was dropped (a count that could not be written) counts as
+    // not posted: its teller posts again.
+    let shares: Vec<_> = repo::shares(pool, id)
+        .await?
+        .into_iter()
+        .filter(|share| share.comments.len() == sums.comments.len())
+        .collect();
     // A stored share that does not check against these sums means the ballots changed after it
     // was made, or the share did: the count stops and says whose.
     let verified: Vec<Verified> = shares
@@ -328,6 +356,7 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
         Ok(()) => {}
         // Another teller's run opened it at the same moment: it is counted.
         Err(FinishError::Moved) if round::get(pool, id).await?.counted => {
+            // The other run compacts.
             return Ok(Progress::Counted {
                 ballots: counts.ballots,
                 tellers,

@@ -117,5 +117,10 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
     };
     // Sealed even when empty: whether a deputy commented is not to be read off the rows.
     let comments = Some(s.sealer.seal_comments(&s.context, &said, &mut rng));
-    Some(Sealed { cells, comments })
+    let tracking = crate::seal::record::tracking_code(&cells);
+    Some(Sealed {
+        cells,
+        comments,
+        tracking,
+    })
 }

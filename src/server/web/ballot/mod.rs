@@ -178,7 +178,7 @@ pub async fn post_ballot(
         tracing::error!("a decoded ballot does not rate the round's items");
         return server_error();
     };
-    let tracking = crate::seal::record::tracking_code(&sealed.cells);
+    let tracking = sealed.tracking.clone();
     let derived_hash = bound_receipt_hash(&state.secret, &code, &derived);
     let submission = Submission {
         round_id: round.id,

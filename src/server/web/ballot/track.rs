@@ -4,7 +4,7 @@
 //! count is opened. Public, no sign-in: a tracking code says nothing of the choices.
 
 use crate::pages::ballot::{TrackFound, TrackView};
-use crate::seal::record::tracking_code;
+use crate::seal::record::{TRACKING_SYMBOLS, group, tracking_code};
 use crate::server::repo::ballot as repo_ballot;
 use crate::server::repo::round::{self, RoundError, RoundState};
 use crate::server::web::AppState;
@@ -21,10 +21,10 @@ pub struct Asked {
     t: Option<String>,
 }
 
-/// A typed tracking code in its canonical form (`7K3QX-M9TRB`), forgiving as codes are:
-/// any case, dashes or spaces, I/L read as 1, O as 0.
+/// A typed tracking code in its canonical form (`7K3Q-XM9T-RB4F-2W8N`), forgiving as codes
+/// are: any case, dashes or spaces, I/L read as 1, O as 0.
 fn canonical(typed: &str) -> Option<String> {
-    let symbols: String = typed
+    let symbols: Vec<char> = typed
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .map(|c| match c.to_ascii_uppercase() {
@@ -33,11 +33,11 @@ fn canonical(typed: &str) -> Option<String> {
             c => c,
         })
         .collect();
-    (symbols.len() == 10
+    (symbols.len() == TRACKING_SYMBOLS
         && symbols
-            .bytes()
-            .all(|b| crate::ballot::code::ALPHABET.contains(&b)))
-    .then(|| format!("{}-{}", &symbols[..5], &symbols[5..]))
+            .iter()
+            .all(|c| c.is_ascii() && crate::ballot::code::ALPHABET.contains(&(*c as u8))))
+    .then(|| group(&symbols))
 }
 
 pub async fn get_track(
@@ -57,18 +57,11 @@ pub async fn get_track(
         (false, _, _) | (true, true, _) => TrackFound::Asked,
         (true, false, None) => TrackFound::Malformed,
         (true, false, Some(code)) => {
-            let mut hit = false;
-            let mut after = String::new();
-            loop {
-                let page = repo_ballot::sealed_after(&state.pool, round_id, &after, 2000).await?;
-                let Some((last, _)) = page.last() else { break };
-                after = last.clone();
-                ballots += page.len() as u64;
-                hit |= page
-                    .iter()
-                    .any(|(_, c)| c.as_deref().is_some_and(|c| tracking_code(c) == code));
-            }
-            if hit {
+            // One indexed look-up finds the row; the code is recomputed from its cells, so a
+            // ballot replaced under its old code shows as missing.
+            let (stored, rows) = repo_ballot::by_tracking(&state.pool, round_id, &code).await?;
+            ballots = stored;
+            if rows.iter().any(|cells| tracking_code(cells) == code) {
                 TrackFound::Found
             } else {
                 TrackFound::Missing

@@ -297,7 +297,14 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool) -> impl IntoView 
                         "测评已开始，计算方法已锁定。"
                     }}
                 </p>
-                <button class="button secondary" type="submit">"保存设置"</button>
+                {draft
+                    .then(|| {
+                        view! {
+                            <button class="button secondary" type="submit">
+                                "保存设置"
+                            </button>
+                        }
+                    })}
             </form>
         </section>
     }

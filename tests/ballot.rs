@@ -129,6 +129,7 @@ async fn a_ballot_is_cast_once_and_stored_without_any_link_to_its_code() {
                 "comment",
                 "cells",
                 "sealed_comments",
+                "tracking",
             ],
         ),
         ("ballot_choice", &["ballot_id", "item", "level", "comment"]),

@@ -287,32 +287,24 @@ pub async fn transition(
             return Err(RoundError::PastClosing(id));
         }
         // Ballots are sealed to the tellers' joint key from the first one: no key, no ballot.
-        let keyed: Option<(i64,)> = sqlx::query_as(
-            "SELECT 1 FROM round_tellers WHERE round_id = ? AND joint_key IS NOT NULL",
+        // A counted round's figures are out, and once a teller has posted a share the ballots
+        // are fixed (reopening and counting again would give two counts that differ by the
+        // ballots cast in between): a correction is a new round.
+        let (keyed, counted, begun): (bool, bool, bool) = sqlx::query_as(
+            "SELECT EXISTS (SELECT 1 FROM round_tellers WHERE round_id = ?1 AND joint_key IS NOT NULL),
+                    EXISTS (SELECT 1 FROM round_count WHERE round_id = ?1),
+                    EXISTS (SELECT 1 FROM count_share WHERE round_id = ?1)",
         )
         .bind(id)
-        .fetch_optional(&mut *tx)
+        .fetch_one(&mut *tx)
         .await?;
-        if keyed.is_none() {
+        if !keyed {
             return Err(RoundError::NoKeys(id));
         }
-        // A counted round's figures are out; a correction is a new round.
-        let counted: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM round_count WHERE round_id = ?")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if counted.is_some() {
+        if counted {
             return Err(RoundError::Counted(id));
         }
-        // Once a teller has posted a share of the count, the ballots are fixed: reopening and
-        // counting again would give two counts that differ by the ballots cast in between.
-        let begun: Option<(i64,)> =
-            sqlx::query_as("SELECT 1 FROM count_share WHERE round_id = ? LIMIT 1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        if begun.is_some() {
+        if begun {
             return Err(RoundError::Counting(id));
         }
     }

@@ -9,9 +9,10 @@
 //! existed before.
 
 use crate::message::Bilingual;
-use crate::seal::count::{Verified, open, open_comments, verify_share};
+use crate::seal::count::{Verified, open_comments, verify_share};
 use crate::seal::record::{
-    Check, FORMAT, Record, RecordBallot, RecordCount, RecordRound, check_count, tracking_code,
+    Check, FORMAT, Record, RecordBallot, RecordCount, RecordRound, check_count, opened_counts,
+    tracking_code,
 };
 use crate::seal::{KeySet, SealError, SealedComment, Tally, TellerFile};
 use crate::server::repo::ballot;
@@ -124,8 +125,9 @@ pub struct Sealed {
     pub round: Round,
     pub keys: KeySet,
     pub context: String,
-    pub names: Vec<String>,
     pub solo: bool,
+    /// The rated items in ballot order (the order of the cells).
+    pub items: Vec<String>,
     pub cells: usize,
 }
 
@@ -162,9 +164,9 @@ pub async fn keyed(pool: &SqlitePool, round: Round) -> Result<Sealed, CountError
     }
     Ok(Sealed {
         cells: items.len() * round.scale.levels.len(),
+        items,
         keys: keys?,
         context: board.context,
-        names: t.names,
         solo: t.solo,
         round,
     })
@@ -324,16 +326,15 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
         });
     }
     let verified = &verified[..needed];
-    let counts = open(&s.keys, &sums.tally, verified)?;
-    let said = open_comments(&s.keys, &s.context, &sums.comments, verified)?;
     let levels = s.round.scale.levels.len();
-    let items = round::items(pool, id).await?;
-    let mut tallies = Vec::with_capacity(s.cells + items.len());
-    for (item, (per_level, unrated)) in items.iter().zip(counts.per_item(levels)?) {
-        for (level, n) in per_level.iter().enumerate() {
-            tallies.push((item.item.0.clone(), level as i64, *n as i64));
+    let counts = opened_counts(&s.keys, &sums.tally, verified, &s.items, levels)?;
+    let said = open_comments(&s.keys, &s.context, &sums.comments, verified)?;
+    let mut tallies = Vec::with_capacity(s.cells + s.items.len());
+    for c in &counts {
+        for (level, n) in c.levels.iter().enumerate() {
+            tallies.push((c.item.clone(), level as i64, *n as i64));
         }
-        tallies.push((item.item.0.clone(), -1, unrated as i64));
+        tallies.push((c.item.clone(), -1, c.unrated as i64));
     }
     let mut comments: Vec<(Option<String>, String)> = said
         .into_iter()
@@ -347,7 +348,7 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
     comments.shuffle(&mut rand::rngs::OsRng);
     let tellers: Vec<usize> = verified.iter().map(|v| v.teller + 1).collect();
     let opened = Opened {
-        ballots: i64::try_from(counts.ballots).unwrap_or(i64::MAX),
+        ballots: i64::try_from(sums.tally.ballots).unwrap_or(i64::MAX),
         tellers: tellers.clone(),
         tallies,
         comments,
@@ -358,7 +359,7 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
         Err(FinishError::Moved) if round::get(pool, id).await?.counted => {
             // The other run compacts.
             return Ok(Progress::Counted {
-                ballots: counts.ballots,
+                ballots: sums.tally.ballots,
                 tellers,
                 compacted: true,
             });
@@ -380,7 +381,7 @@ async fn finish_with(pool: &SqlitePool, s: &Sealed, sums: &Sums) -> Result<Progr
         }
     };
     Ok(Progress::Counted {
-        ballots: counts.ballots,
+        ballots: sums.tally.ballots,
         tellers,
         compacted,
     })
@@ -480,15 +481,14 @@ pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountErr
         ok: i64::try_from(sums.tally.ballots).ok() == Some(recorded),
     });
     let levels = s.round.scale.levels.len();
-    let items = item_ids(round::items(pool, id).await?);
-    let counts = stored_counts(pool, id, &items, levels).await?;
+    let counts = stored_counts(pool, id, &s.items, levels).await?;
     let shares = repo::shares(pool, id).await?;
     checks.extend(check_count(
         &s.keys,
         &s.context,
         &sums.tally,
         &shares,
-        &items,
+        &s.items,
         levels,
         &counts,
     ));

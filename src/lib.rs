@@ -36,9 +36,10 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod charts;
 
-/// Sealed ballots: the tellers' key ceremony, sealing, the count with proofs. Pure.
+/// Sealed ballots: the tellers' key ceremony, sealing, the count with proofs. Pure; its own
+/// crate (`crates/seal`), so that the tellers' browser bundle (`crates/teller`) is the same code.
 #[cfg(feature = "ssr")]
-pub mod seal;
+pub use ceping_seal as seal;
 
 /// Time: the server's one clock, Beijing time, and how instants are written. Pure but for
 /// the clock.

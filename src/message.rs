@@ -19,6 +19,15 @@ pub trait Bilingual: Display {
     }
 }
 
+/// The sealed ballot's refusals (`ceping-seal` words them in both languages itself, for the
+/// tellers' browser bundle too).
+#[cfg(feature = "ssr")]
+impl Bilingual for crate::seal::SealError {
+    fn zh(&self) -> String {
+        crate::seal::SealError::zh(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -14,7 +14,7 @@ use crate::seal::record::{
     Check, FORMAT, Record, RecordBallot, RecordCount, RecordRound, check_count, opened_counts,
     tracking_code,
 };
-use crate::seal::{KeySet, SealError, SealedComment, Tally, TellerFile};
+use crate::seal::{CountShare, KeySet, SealError, SealedComment, Tally, TellerFile};
 use crate::server::repo::ballot;
 use crate::server::repo::count::{self as repo, FinishError, Opened};
 use crate::server::repo::round::{self, Round, RoundError, RoundState};
@@ -292,6 +292,55 @@ pub async fn post_shares(
         if !repo::post_share(pool, id, &share, &by).await? {
             return Err(CountError::Counted(id));
         }
+    }
+    finish_with(pool, &s, &sums).await
+}
+
+/// What a teller's browser sums itself before making its shares: every sealed ballot and
+/// sealed comment of the round, as stored ([`crate::seal::bundle`]); refused unless the round is
+/// closed, keyed and not yet counted.
+pub async fn bundle(pool: &SqlitePool, id: i64) -> Result<Vec<u8>, CountError> {
+    let s = sealed_round(pool, id).await?;
+    let mut ballots: Vec<Vec<u8>> = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = ballot::sealed_after(pool, id, &after, PAGE).await?;
+        let Some((last, _)) = page.last() else { break };
+        after = last.clone();
+        // A row that is not a whole sealed ballot stops the count (`sums`) as it would here.
+        let rows = page.len();
+        let whole: Vec<Vec<u8>> = page
+            .into_iter()
+            .filter_map(|(_, c)| c.filter(|c| c.len() == s.cells * crate::seal::CELL_BYTES))
+            .collect();
+        if whole.len() != rows {
+            return Err(CountError::Damaged {
+                id,
+                bad: rows - whole.len(),
+            });
+        }
+        ballots.extend(whole);
+    }
+    let comments = ballot::sealed_comments(pool, id).await?;
+    Ok(crate::seal::bundle::write(s.cells, &ballots, &comments))
+}
+
+/// One teller's share, made elsewhere (in their browser): checked against the sums recomputed
+/// from the stored ballots, stored, and the count opened once k tellers have posted.
+pub async fn post_share(
+    pool: &SqlitePool,
+    id: i64,
+    share: &CountShare,
+    actor: &str,
+) -> Result<Progress, CountError> {
+    let s = sealed_round(pool, id).await?;
+    if share.context != s.context {
+        return Err(CountError::OtherRound(id));
+    }
+    let sums = sums(pool, &s).await?;
+    verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share)?;
+    if !repo::post_share(pool, id, share, actor).await? {
+        return Err(CountError::Counted(id));
     }
     finish_with(pool, &s, &sums).await
 }

@@ -15,3 +15,5 @@ pub mod export;
 pub mod sealing;
 /// Who is signed in: the session cookie.
 pub mod session;
+/// Each teller's link to their page, with the token that lets them post their steps.
+pub mod teller_link;

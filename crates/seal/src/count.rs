@@ -87,6 +87,9 @@ impl TellerFile {
         comments: &[SealedComment],
         rng: &mut R,
     ) -> Result<CountShare, SealError> {
+        if self.participant().is_none() {
+            return Err(SealError::NotReady);
+        }
         self.remember(tally, comments)?;
         let p = self.participant().ok_or(SealError::NotReady)?;
         let mut share = |c1: RistrettoPoint| {

@@ -18,6 +18,7 @@
 //! Pure: no database, no HTTP. The server stores what these types write as bytes or JSON.
 
 pub mod board;
+pub mod bundle;
 pub mod cell;
 pub mod ceremony;
 pub mod comment;
@@ -42,7 +43,7 @@ pub type KeySet = elastic_elgamal::sharing::PublicKeySet<G>;
 
 /// Why sealed data could not be used. Tellers are counted from 0 in the fields and from 1 in
 /// the messages, as people number them. Messages are English; these are refusals the CLI prints or
-/// the server logs, and the pages word them through [`crate::message::Bilingual`].
+/// the server logs; [`SealError::zh`] is the Chinese a page shows.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SealError {
     #[error("the tellers must be 1 to {max}, with a threshold from 1 to their number")]
@@ -85,8 +86,9 @@ pub enum SealError {
     OtherSums,
 }
 
-impl crate::message::Bilingual for SealError {
-    fn zh(&self) -> String {
+impl SealError {
+    /// The Chinese sentence a page shows (the `Display` text is the English one).
+    pub fn zh(&self) -> String {
         match self {
             SealError::BadParams { max } => {
                 format!("监票人应为1至{max}人，开启计票所需人数应在1至监票人数之间。")

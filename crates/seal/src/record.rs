@@ -31,11 +31,14 @@ pub fn tracking_code(cells: &[u8]) -> String {
     let symbols: Vec<char> = (0..TRACKING_SYMBOLS)
         .map(|i| {
             let v = (bits >> (123 - 5 * i)) & 31;
-            char::from(crate::ballot::code::ALPHABET[v as usize])
+            char::from(CROCKFORD[v as usize])
         })
         .collect();
     group(&symbols)
 }
+
+/// Crockford's base32 alphabet (no I, L, O, U): the invitation codes' alphabet too.
+pub const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /// Sixteen symbols as four groups of four.
 pub fn group(symbols: &[char]) -> String {

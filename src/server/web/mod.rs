@@ -29,6 +29,8 @@ pub mod results;
 pub mod score;
 /// Starting and stopping the server.
 pub mod serve;
+/// The tellers' pages: key shares made and the count's shares computed in their browsers.
+pub mod teller;
 /// Request logging with codes redacted.
 pub mod trace;
 
@@ -119,6 +121,7 @@ pub fn router(state: AppState) -> Router {
         .merge(office::routes())
         .merge(plan::routes())
         .merge(results::routes())
+        .merge(teller::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -183,7 +183,13 @@ async fn teller_desk(state: &AppState, round: &Round) -> Result<Option<TellerDes
     let counted = crate::server::repo::count::record(&state.pool, round.id).await?;
     let threshold = t.threshold();
     let steps = t.board.progress();
+    let links = (0..t.names.len())
+        .map(|i| {
+            crate::server::service::teller_link::link(&state.secret, round.id, &t.board.context, i)
+        })
+        .collect();
     Ok(Some(TellerDesk {
+        links,
         lines: t
             .names
             .into_iter()

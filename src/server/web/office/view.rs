@@ -315,6 +315,9 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool) -> impl IntoView 
 pub struct TellerDesk {
     /// (name, ceremony steps posted, count share posted).
     pub lines: Vec<(String, usize, bool)>,
+    /// Each teller's page with their token (`/teller/{round}/{n}#TOKEN`), for the office to
+    /// hand to that teller alone.
+    pub links: Vec<String>,
     pub threshold: usize,
     pub solo: bool,
     /// Hex, once the ceremony is complete.
@@ -348,7 +351,8 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
         .iter()
         .cloned()
         .enumerate()
-        .map(|(i, (name, done, shared))| {
+        .zip(t.links.iter().cloned())
+        .map(|((i, (name, done, shared)), link)| {
             let keys = if done >= steps {
                 "已完成".to_string()
             } else {
@@ -359,6 +363,9 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                     <th scope="row">{format!("{}. {name}", i + 1)}</th>
                     <td>{keys}</td>
                     <td>{if shared { "已提交" } else { "—" }}</td>
+                    <td>
+                        <a class="teller-link" href=link.clone()>{format!("第{}位的页面", i + 1)}</a>
+                    </td>
                 </tr>
             }
         })
@@ -373,7 +380,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
     let key = match &t.joint_key {
         Some(k) => format!("联合公钥已生成：{}…", &k[..16.min(k.len())]),
         None => format!(
-            "联合公钥尚未生成：每位监票人运行 ceping tellers keygen --round {id} --teller N --key 文件 完成全部步骤后，测评才能开始。"
+            "联合公钥尚未生成：每位监票人打开自己的链接，在本机浏览器中生成密钥（或在自己的电脑上运行 ceping tellers keygen --round {id} --teller N --key 文件），全部完成后测评才能开始。"
         ),
     };
     let posted = t.lines.iter().filter(|l| l.2).count();
@@ -386,7 +393,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                 .join("、")
         )),
         (None, RoundState::Closed) => Some(format!(
-            "等待计票：已有 {posted}/{} 位监票人提交计票份额。监票人运行：ceping round count {id} --key 自己的密钥文件",
+            "等待计票：已有 {posted}/{} 位监票人提交计票份额。监票人打开自己的链接、载入密钥文件开启计票（或运行 ceping round count {id} --key 自己的密钥文件）。",
             t.threshold
         )),
         _ => None,
@@ -396,6 +403,9 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
             <h2>"监票人"</h2>
             {solo}
             <p>{format!("{n} 位监票人，任意 {} 位可开启计票。", t.threshold)}</p>
+            <p class="meta">
+                "请把每位监票人的页面链接单独交给本人（链接“#”之后是其凭证，不要转发给他人）。密钥在监票人自己的浏览器中生成，服务器只保存公开的部分。"
+            </p>
             <div class="table-wrap">
                 <table class="results">
                     <thead>
@@ -403,6 +413,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                             <th>"监票人"</th>
                             <th>"密钥"</th>
                             <th>"计票份额"</th>
+                            <th>"链接"</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>

@@ -1,0 +1,291 @@
+// The teller's page (/teller/{round}/{n}): this teller's key share, and later their part of
+// the count, are made here, in this browser, by the WASM module built from crates/teller. The
+// server is sent only what those functions return to post; the key file never leaves this
+// computer except as the file the teller downloads.
+import init, * as teller from "./ceping_teller.js";
+
+const root = document.getElementById("teller");
+const round = root.dataset.round;
+const n = Number(root.dataset.teller);
+const base = `/teller/${round}/${n}`;
+const STEPS = 4;
+const POLL_MS = 3000;
+
+// The link's token travels after "#" (never sent to the server by the browser); it is kept for
+// this tab only and taken off the address bar.
+const tokenKey = `ceping-teller-token-${round}-${n}`;
+if (location.hash.length > 1) {
+  sessionStorage.setItem(tokenKey, decodeURIComponent(location.hash.slice(1)));
+  history.replaceState(null, "", location.pathname);
+}
+const token = sessionStorage.getItem(tokenKey) || "";
+
+// The key file while the ceremony is under way is kept in this browser's storage, so that a
+// closed tab does not lose a step; it is removed once the finished file has been downloaded.
+const fileKey = `ceping-teller-file-${round}-${n}`;
+const savedKey = `ceping-teller-saved-${round}-${n}`;
+let file = localStorage.getItem(fileKey) || sessionStorage.getItem(fileKey);
+let pending = null; // the first step, posted once the file is downloaded
+let busy = false;
+let latest = null;
+
+const $ = (id) => document.getElementById(id);
+const show = (id, on) => { $(id).hidden = !on; };
+function say(text) { $("teller-status").textContent = text; show("teller-status", !!text); }
+function fail(text) { $("teller-error").textContent = text; show("teller-error", !!text); }
+
+function keepFile(text, { saved = false } = {}) {
+  file = text;
+  const info = JSON.parse(text);
+  const done = info.state && info.state.state === "done";
+  if (done && saved) {
+    localStorage.removeItem(fileKey);
+    sessionStorage.setItem(fileKey, text);
+  } else {
+    localStorage.setItem(fileKey, text);
+  }
+  sessionStorage.setItem(savedKey, saved ? text : (sessionStorage.getItem(savedKey) || ""));
+  $("paper-text").textContent = JSON.stringify(info, null, 1);
+}
+const isSaved = () => file && sessionStorage.getItem(savedKey) === file;
+
+async function post(path, fields) {
+  const body = new URLSearchParams({ token, ...fields });
+  const res = await fetch(base + path, { method: "POST", body });
+  if (res.ok) return res;
+  let message = `服务器拒绝了请求（${res.status}）。`;
+  try { message = (await res.json()).error || message; } catch (_) { /* a page, not JSON */ }
+  throw new Error(message);
+}
+
+async function getBoard() {
+  const res = await fetch(base + "/board", { cache: "no-store" });
+  if (!res.ok) {
+    let message = `无法读取本轮监票人的数据（${res.status}）。`;
+    try { message = (await res.json()).error || message; } catch (_) { /* not JSON */ }
+    throw new Error(message);
+  }
+  return res.json();
+}
+
+function download() {
+  const blob = new Blob([file], { type: "application/json" });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = `ceping-round${round}-teller${n}.json`;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  keepFile(file, { saved: true });
+}
+
+function waitingFor(b, mine) {
+  return b.progress
+    .map((steps, i) => [steps, i + 1])
+    .filter(([steps, who]) => who !== n && steps < mine)
+    .map(([, who]) => `第${who}位（${b.names[who - 1]}）`);
+}
+
+// One look at the board, and whatever this teller's file can do about it.
+async function refresh() {
+  if (busy) return;
+  busy = true;
+  try {
+    fail("");
+    const b = await getBoard();
+    latest = b;
+    const boardJson = JSON.stringify(b.board);
+    const mine = b.progress[n - 1];
+    if (!token) {
+      fail("这个地址缺少监票人凭证：请使用办公室交给您本人的完整链接打开本页。");
+    }
+    if (b.solo) {
+      fail("试用轮次：全部监票人密钥由一人生成，本轮选票不保密。");
+    }
+    show("teller-file", true);
+    if (b.round.counted) {
+      say("本轮已经计票，结果已公布。");
+      show("teller-count", true);
+      $("count-state").innerHTML = "";
+      const a = document.createElement("a");
+      a.href = `/results/${round}`;
+      a.textContent = "查看测评结果";
+      $("count-state").appendChild(a);
+      show("teller-count-go", false);
+      return;
+    }
+    if (!file) {
+      const canStart = mine === 0 && b.round.state === "draft";
+      show("teller-start", canStart && !!token);
+      $("file-state").textContent = canStart
+        ? "您还没有生成密钥。点击下面的按钮，在本机浏览器中生成。"
+        : "请载入您的密钥文件（生成密钥时下载的 .json 文件）。";
+      say("");
+      return;
+    }
+    show("teller-start", false);
+    let d;
+    try {
+      d = JSON.parse(teller.describe(file, boardJson));
+    } catch (e) {
+      file = null;
+      throw new Error(String(e));
+    }
+    if (d.index !== n - 1) {
+      file = null;
+      throw new Error(`这是第${d.index + 1}位监票人的密钥文件，不是您的。`);
+    }
+    $("file-state").textContent = d.done
+      ? `密钥已完成。本轮联合公钥：${(d.joint_key || "").slice(0, 16)}…`
+      : `密钥生成中：已完成 ${mine}/${STEPS} 步。`;
+    show("teller-save", true);
+    $("save-why").classList.toggle("alert-error", !isSaved());
+    if (pending) {
+      say("请先下载密钥文件（必须），然后本页会提交您的第一步。");
+      return;
+    }
+    if (!d.done) {
+      if (b.round.state !== "draft") {
+        say("测评已开始，密钥生成已经停止。");
+        return;
+      }
+      const out = JSON.parse(teller.step(file, boardJson));
+      if (JSON.stringify(JSON.parse(out.file)) !== JSON.stringify(JSON.parse(file))) {
+        keepFile(out.file);
+      }
+      if (out.fingerprint) {
+        $("fingerprint").textContent = out.fingerprint;
+        show("teller-fingerprint", true);
+        say("请与其他每位监票人核对校验码。");
+        return;
+      }
+      show("teller-fingerprint", false);
+      if (out.message) {
+        await post("/step", { message: JSON.stringify(out.message) });
+        busy = false;
+        return refresh();
+      }
+      const others = waitingFor(b, mine);
+      say(others.length
+        ? `等待其他监票人：${others.join("、")}。本页会自动继续，请不要关闭。`
+        : "等待其他监票人完成这一步。本页会自动继续，请不要关闭。");
+      return;
+    }
+    show("teller-fingerprint", false);
+    if (!isSaved()) {
+      say("密钥已完成。请下载密钥文件并妥善保存：没有它，您不能参加计票。");
+    } else if (b.round.state !== "closed") {
+      say("您的密钥已完成并已保存。测评结束后，请回到本页，载入密钥文件开启计票。");
+    }
+    if (b.round.state === "closed") {
+      show("teller-count", true);
+      const posted = b.shares_posted.length;
+      if (b.shares_posted.includes(n - 1)) {
+        $("count-state").textContent =
+          `您已提交计票份额。已有 ${posted}/${b.threshold} 位监票人提交，够数后结果自动公布。`;
+        show("teller-count-go", false);
+        if (isSaved()) say("");
+      } else {
+        $("count-state").textContent =
+          `测评已结束。已有 ${posted}/${b.threshold} 位监票人提交计票份额。本页会下载全部密封选票，在本机自行求和，再用您的密钥算出计票份额。`;
+        show("teller-count-go", true);
+        if (isSaved()) say("");
+      }
+    }
+  } catch (e) {
+    fail(e.message || String(e));
+  } finally {
+    busy = false;
+  }
+}
+
+async function start() {
+  fail("");
+  try {
+    const out = JSON.parse(teller.start(JSON.stringify(latest.board), n - 1));
+    keepFile(out.file);
+    pending = out.message;
+    show("teller-start", false);
+    show("teller-save", true);
+    say("密钥已在本机生成。请先下载密钥文件（必须），然后本页会提交您的第一步。");
+  } catch (e) {
+    fail(e.message || String(e));
+  }
+}
+
+async function saveThenGo() {
+  download();
+  if (pending) {
+    try {
+      await post("/step", { message: JSON.stringify(pending) });
+      pending = null;
+    } catch (e) {
+      fail(e.message || String(e));
+      return;
+    }
+  }
+  refresh();
+}
+
+async function confirm() {
+  try {
+    const fingerprint = $("fingerprint").textContent;
+    keepFile(teller.confirm(file, JSON.stringify(latest.board), fingerprint));
+    show("teller-fingerprint", false);
+    refresh();
+  } catch (e) {
+    fail(e.message || String(e));
+  }
+}
+
+async function count() {
+  fail("");
+  show("teller-count-go", false);
+  try {
+    say("正在下载全部密封选票……");
+    const res = await post("/ballots", {});
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    say("正在本机求和并计算计票份额……");
+    await new Promise((r) => setTimeout(r, 30));
+    const out = JSON.parse(teller.count(file, bytes));
+    keepFile(out.file);
+    say(`已在本机对 ${out.ballots} 张选票求和，正在提交计票份额……`);
+    const done = await (await post("/share", { share: JSON.stringify(out.share) })).json();
+    say(done.counted
+      ? `计票已开启：${done.ballots} 张选票。请下载更新后的密钥文件（它记下了这次计票）。`
+      : `计票份额已提交（${done.posted.length}/${done.needed}）。请下载更新后的密钥文件（它记下了这次计票）。`);
+  } catch (e) {
+    fail(e.message || String(e));
+  }
+  setTimeout(refresh, 300);
+}
+
+async function load(event) {
+  const chosen = event.target.files && event.target.files[0];
+  if (!chosen) return;
+  fail("");
+  try {
+    const text = await chosen.text();
+    const d = JSON.parse(teller.describe(text, latest ? JSON.stringify(latest.board) : ""));
+    if (d.index !== n - 1) {
+      throw new Error(`这是第${d.index + 1}位监票人的密钥文件，不是您的。`);
+    }
+    keepFile(text, { saved: true });
+    refresh();
+  } catch (e) {
+    fail(e.message || String(e));
+  }
+  event.target.value = "";
+}
+
+await init();
+$("teller-start").addEventListener("click", start);
+$("teller-download").addEventListener("click", saveThenGo);
+$("teller-print").addEventListener("click", () => window.print());
+$("teller-confirm").addEventListener("click", confirm);
+$("teller-count-go").addEventListener("click", count);
+$("teller-load").addEventListener("change", load);
+if (file) $("paper-text").textContent = JSON.stringify(JSON.parse(file), null, 1);
+await refresh();
+setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);

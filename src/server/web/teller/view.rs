@@ -1,0 +1,111 @@
+//! The teller's page: a frame with every part the script shows or hides. Without JavaScript it
+//! says why it needs it (the key is made in this browser, never on the server) and gives the
+//! command-line way.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn TellerPage(
+    round_id: i64,
+    round_name: String,
+    /// From 1.
+    n: usize,
+    name: String,
+    total: usize,
+    threshold: usize,
+) -> impl IntoView {
+    let id = round_id;
+    view! {
+        <header class="top">
+            <a class="brand" href="/">"测评"</a>
+            <span class="plan-name">"监票人"</span>
+        </header>
+        <main class="page teller-page" id="teller" data-round=id.to_string() data-teller=n.to_string()>
+            <h1>{format!("第{n}位监票人：{name}")}</h1>
+            <p class="lead-in">{round_name}</p>
+            <p>
+                {format!(
+                    "本轮共{total}位监票人，任意{threshold}位一起才能开启计票。您的密钥在本机浏览器中生成，只保存在您下载的密钥文件里；服务器只收到公开的部分，无法代您计票，也无法单独开启任何选票。",
+                )}
+            </p>
+            <noscript>
+                <div class="alert alert-error" role="alert">
+                    "本页需要启用 JavaScript：密钥在您的浏览器中生成，不经过服务器。也可以在自己的电脑上用命令行完成："
+                    <pre class="cli">
+                        {format!("ceping tellers keygen --round {id} --teller {n} --key 监票人{n}.json")}
+                    </pre>
+                </div>
+            </noscript>
+            <p id="teller-status" class="alert alert-review" role="status" aria-live="polite" hidden>
+                "正在读取……"
+            </p>
+            <p id="teller-error" class="alert alert-error" role="alert" hidden></p>
+
+            <section class="card" id="teller-file" hidden>
+                <h2>"我的密钥"</h2>
+                <p id="file-state" class="meta"></p>
+                <div class="actions">
+                    <button type="button" class="button primary" id="teller-start" hidden>
+                        "在本机生成我的密钥"
+                    </button>
+                    <label class="button secondary file-pick" id="teller-load-label">
+                        "载入我的密钥文件"
+                        <input type="file" id="teller-load" accept=".json,application/json" />
+                    </label>
+                </div>
+            </section>
+
+            <section class="card" id="teller-fingerprint" hidden>
+                <h2>"核对校验码"</h2>
+                <p>
+                    "每位监票人都已公布自己的部分。发送任何密钥份额之前，请与其他每位监票人（当面或电话）逐字核对下面这串校验码："
+                </p>
+                <p class="fingerprint">
+                    <code id="fingerprint"></code>
+                </p>
+                <div class="actions">
+                    <button type="button" class="button primary" id="teller-confirm">
+                        "与其他监票人核对一致，继续"
+                    </button>
+                </div>
+                <p class="meta">
+                    "如果有任何一位监票人看到的不同，请不要继续，并立即告知办公室和其他监票人：有人改动了监票人看到的数据。"
+                </p>
+            </section>
+
+            <section class="card" id="teller-save" hidden>
+                <h2>"保存密钥文件"</h2>
+                <p id="save-why">
+                    "密钥文件就是您的密钥：没有它，您不能参加计票；任何拿到它的人都可以代替您计票。请保存到只有您能接触的地方，并另存一份备份。"
+                </p>
+                <div class="actions">
+                    <button type="button" class="button primary" id="teller-download">
+                        "下载密钥文件"
+                    </button>
+                    <button type="button" class="button secondary" id="teller-print">
+                        "打印纸质备份"
+                    </button>
+                </div>
+            </section>
+
+            <section class="card" id="teller-count" hidden>
+                <h2>"计票"</h2>
+                <p id="count-state"></p>
+                <div class="actions">
+                    <button type="button" class="button primary" id="teller-count-go" hidden>
+                        "用我的密钥开启计票"
+                    </button>
+                </div>
+            </section>
+
+            <section class="paper-backup" id="teller-paper" aria-hidden="true">
+                <h2>{format!("测评系统 监票人密钥备份 · 第{n}位监票人 {name}")}</h2>
+                <p>
+                    "这是监票人密钥文件的全部内容。恢复时，把下面的文字原样保存为 .json 文件，在监票人页面载入。请像保管密码一样保管本页。"
+                </p>
+                <pre id="paper-text"></pre>
+            </section>
+        </main>
+        <script type="module" src="/pkg/teller/teller.js"></script>
+    }
+}

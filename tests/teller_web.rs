@@ -1,0 +1,339 @@
+//! The tellers' pages through the router: three tellers make their keys and two open the
+//! count, each "browser" played by the same functions the page's WASM runs (`ceping-teller`);
+//! then the ways an outsider, another teller or a replayed request would try to take a
+//! teller's place, all refused.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use axum::http::StatusCode;
+use ceping::server::repo::round::{self, RoundAction};
+use ceping::server::repo::tellers;
+use ceping::server::service::{count, teller_link};
+use common::{TestApp, complete_ballot, enc};
+use serde_json::Value;
+
+/// A draft round with three named tellers (any two count) and `n` codes; its id, codes and
+/// the tellers' tokens.
+async fn draft(t: &TestApp, n: usize) -> (common::Round, Vec<String>) {
+    let r = t
+        .round_with_codes(&common::round_settings("监票人页面"), n)
+        .await;
+    let names: Vec<String> = ["甲", "乙", "丙"].iter().map(|s| s.to_string()).collect();
+    let board = tellers::set(&t.pool, r.id, &names, 2, "test")
+        .await
+        .unwrap()
+        .board;
+    let secret = ceping::server::db::server_secret(&t.pool).await.unwrap();
+    let tokens = (0..3)
+        .map(|i| teller_link::token(&secret, &board.context, i))
+        .collect();
+    (r, tokens)
+}
+
+async fn board(t: &TestApp, r: i64) -> Value {
+    let res = t.get(&format!("/teller/{r}/1/board"), None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    serde_json::from_str(&res.body).unwrap()
+}
+
+async fn post_step(
+    t: &TestApp,
+    r: i64,
+    n: usize,
+    token: &str,
+    message: &Value,
+) -> (StatusCode, Value) {
+    let body = format!("token={}&message={}", enc(token), enc(&message.to_string()));
+    let res = t.post(&format!("/teller/{r}/{n}/step"), None, &body).await;
+    (
+        res.status,
+        serde_json::from_str(&res.body).unwrap_or(Value::Null),
+    )
+}
+
+/// Every teller's page, run until the board is complete; their files.
+async fn ceremony(t: &TestApp, r: i64, tokens: &[String]) -> Vec<String> {
+    let mut files = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let b = board(t, r).await;
+        let out: Value =
+            serde_json::from_str(&ceping_teller::start_json(&b["board"].to_string(), i).unwrap())
+                .unwrap();
+        let (status, _) = post_step(t, r, i + 1, token, &out["message"]).await;
+        assert_eq!(status, StatusCode::OK);
+        files.push(out["file"].to_string());
+    }
+    for _ in 0..6 {
+        for (i, file) in files.iter_mut().enumerate() {
+            let b = board(t, r).await;
+            let board_json = b["board"].to_string();
+            let out: Value =
+                serde_json::from_str(&ceping_teller::step_json(file, &board_json).unwrap())
+                    .unwrap();
+            *file = out["file"].to_string();
+            if let Some(print) = out["fingerprint"].as_str() {
+                // What every teller's page shows is the board's fingerprint.
+                assert_eq!(b["fingerprint"].as_str(), Some(print));
+                *file = ceping_teller::confirm_json(file, &board_json, print).unwrap();
+            } else if !out["message"].is_null() {
+                let (status, body) = post_step(t, r, i + 1, &tokens[i], &out["message"]).await;
+                assert_eq!(status, StatusCode::OK, "{body}");
+            }
+        }
+    }
+    let b = board(t, r).await;
+    assert!(b["joint_key"].is_string(), "the ceremony finished: {b}");
+    files
+}
+
+async fn ballots(t: &TestApp, r: i64, n: usize, token: &str) -> (StatusCode, Vec<u8>) {
+    let res = t
+        .post(
+            &format!("/teller/{r}/{n}/ballots"),
+            None,
+            &format!("token={}", enc(token)),
+        )
+        .await;
+    (res.status, res.bytes)
+}
+
+async fn post_share(
+    t: &TestApp,
+    r: i64,
+    n: usize,
+    token: &str,
+    share: &Value,
+) -> (StatusCode, Value) {
+    let body = format!("token={}&share={}", enc(token), enc(&share.to_string()));
+    let res = t.post(&format!("/teller/{r}/{n}/share"), None, &body).await;
+    (
+        res.status,
+        serde_json::from_str(&res.body).unwrap_or(Value::Null),
+    )
+}
+
+#[tokio::test]
+async fn three_tellers_make_keys_in_their_browsers_and_two_open_the_count() {
+    let t = TestApp::on_file().await;
+    let (r, tokens) = draft(&t, 6).await;
+    let page = t.get(&format!("/teller/{}/2", r.id), None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("第2位监票人：乙"), "{}", page.body);
+    assert!(page.body.contains("/pkg/teller/teller.js"));
+    assert!(
+        page.body.contains("<noscript>"),
+        "the page says why it needs JavaScript"
+    );
+
+    let files = ceremony(&t, r.id, &tokens).await;
+    // The board the server keeps, and serves to anyone, holds none of a file's secrets.
+    let public = board(&t, r.id).await.to_string();
+    for f in &files {
+        let f: Value = serde_json::from_str(f).unwrap();
+        let exchange = f["exchange"].to_string();
+        assert!(exchange.len() > 10 && !public.contains(exchange.trim_matches('"')));
+        let secret = f["state"]["p"]["secret_share"].to_string();
+        assert!(
+            secret.len() > 10 && !public.contains(secret.trim_matches('"')),
+            "{secret}"
+        );
+    }
+
+    round::transition(&t.pool, r.id, RoundAction::Open, "test", None)
+        .await
+        .unwrap();
+    for (k, code) in r.codes.iter().enumerate() {
+        let res = t
+            .vote(code, &complete_ballot(&r.items, &format!("W{k}")))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    // Before the close, no teller gets the ballots.
+    let (status, _) = ballots(&t, r.id, 1, &tokens[0]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    round::transition(&t.pool, r.id, RoundAction::Close, "test", None)
+        .await
+        .unwrap();
+
+    let mut progress = Vec::new();
+    for (i, file) in [(2usize, &files[2]), (0, &files[0])] {
+        let (status, bytes) = ballots(&t, r.id, i + 1, &tokens[i]).await;
+        assert_eq!(status, StatusCode::OK);
+        let out: Value =
+            serde_json::from_str(&ceping_teller::count_of(file, &bytes).unwrap()).unwrap();
+        assert_eq!(out["ballots"], 6, "the browser summed every stored ballot");
+        let (status, body) = post_share(&t, r.id, i + 1, &tokens[i], &out["share"]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        progress.push(body);
+    }
+    assert_eq!(progress[0]["counted"], false);
+    assert_eq!(progress[0]["needed"], 2);
+    assert_eq!(progress[1]["counted"], true, "{}", progress[1]);
+    assert_eq!(progress[1]["ballots"], 6);
+
+    // The count is what `ceping round verify` checks, and the results are out.
+    let v = count::verify(&t.pool, r.id).await.unwrap();
+    assert!(v.checks.iter().all(|c| c.ok), "{:?}", v.checks);
+    assert_eq!(v.tellers, vec![1, 3]);
+    // The big screen stops waiting for the count (it reloads itself only until then).
+    let screen = t.get(&format!("/screen/{}", r.id), None).await;
+    assert_eq!(screen.status, StatusCode::OK);
+    assert!(
+        !screen.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        screen.body
+    );
+    let b = board(&t, r.id).await;
+    assert_eq!(b["round"]["counted"], true);
+    // A counted round takes no more shares.
+    let (status, bytes) = ballots(&t, r.id, 2, &tokens[1]).await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+}
+
+#[tokio::test]
+async fn nobody_but_the_teller_with_their_link_takes_their_place() {
+    let t = TestApp::on_file().await;
+    let (r, tokens) = draft(&t, 6).await;
+    let id = r.id;
+    let b = board(&t, id).await;
+    let out: Value =
+        serde_json::from_str(&ceping_teller::start_json(&b["board"].to_string(), 0).unwrap())
+            .unwrap();
+    let first = &out["message"];
+    // No token, a wrong one, another teller's token, or teller 1's token on teller 2's path.
+    for (n, token) in [
+        (1, ""),
+        (1, "AAAAAAAAAAAAAAAAAAAA"),
+        (1, tokens[1].as_str()),
+        (2, tokens[0].as_str()),
+    ] {
+        let (status, body) = post_step(&t, id, n, token, first).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "teller {n} with {token:?}");
+        assert!(
+            body["error"].as_str().unwrap().contains("链接无效"),
+            "{body}"
+        );
+    }
+    assert_eq!(
+        board(&t, id).await["progress"],
+        serde_json::json!([0, 0, 0])
+    );
+    // A step that is not a message, or one out of turn.
+    let (status, body) =
+        post_step(&t, id, 1, &tokens[0], &Value::String("not a step".into())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    let (status, _) = post_step(&t, id, 1, &tokens[0], first).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = post_step(&t, id, 1, &tokens[0], first).await;
+    assert_eq!(status, StatusCode::CONFLICT, "the same step twice: {body}");
+    assert!(body["error"].is_string());
+    // No such teller, no such round.
+    let res = t.get(&format!("/teller/{id}/4"), None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = t.get(&format!("/teller/{id}/4/board"), None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = t.get("/teller/999/1", None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = t.get("/teller/999/1/board", None).await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // Ballots and shares: refused without the token, and before the round has closed.
+    let (status, _) = ballots(&t, id, 1, "").await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _) = ballots(&t, id, 1, &tokens[0]).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    // A cross-site post is refused before any handler, as every post is.
+    let res = t
+        .request(
+            axum::http::Method::POST,
+            &format!("/teller/{id}/1/step"),
+            None,
+            &[
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                ),
+                (
+                    axum::http::HeaderName::from_static("sec-fetch-site"),
+                    "cross-site",
+                ),
+            ],
+            format!(
+                "token={}&message={}",
+                enc(&tokens[0]),
+                enc(&first.to_string())
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_share_that_is_forged_or_of_another_teller_is_refused_and_nothing_is_stored() {
+    let t = TestApp::on_file().await;
+    let (r, tokens) = draft(&t, 5).await;
+    let files = ceremony(&t, r.id, &tokens).await;
+    round::transition(&t.pool, r.id, RoundAction::Open, "test", None)
+        .await
+        .unwrap();
+    for (k, code) in r.codes.iter().enumerate() {
+        let res = t
+            .vote(code, &complete_ballot(&r.items, &format!("F{k}")))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    round::transition(&t.pool, r.id, RoundAction::Close, "test", None)
+        .await
+        .unwrap();
+    let (_, bytes) = ballots(&t, r.id, 1, &tokens[0]).await;
+    let out: Value =
+        serde_json::from_str(&ceping_teller::count_of(&files[0], &bytes).unwrap()).unwrap();
+    let share = out["share"].clone();
+    // Teller 1's share posted on teller 2's page (with teller 2's token).
+    let (status, body) = post_share(&t, r.id, 2, &tokens[1], &share).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // One decryption share changed.
+    let mut forged = share.clone();
+    let first = forged["shares"][0].as_str().unwrap().to_string();
+    let flipped = if first.starts_with('0') { "1" } else { "0" };
+    forged["shares"][0] = Value::String(format!("{flipped}{}", &first[1..]));
+    let (status, body) = post_share(&t, r.id, 1, &tokens[0], &forged).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    // Shares of other sums (the browser summed a bundle missing the last ballot).
+    let fewer = {
+        let sealed: Vec<Vec<u8>> =
+            sqlx::query_scalar("SELECT cells FROM ballot WHERE round_id = ? ORDER BY id LIMIT 4")
+                .bind(r.id)
+                .fetch_all(&t.pool)
+                .await
+                .unwrap();
+        let none: [Vec<u8>; 0] = [];
+        ceping::seal::bundle::write(sealed[0].len() / ceping::seal::CELL_BYTES, &sealed, &none)
+    };
+    let other: Value =
+        serde_json::from_str(&ceping_teller::count_of(&files[1], &fewer).unwrap()).unwrap();
+    let (status, body) = post_share(&t, r.id, 2, &tokens[1], &other["share"]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(
+        common::scalar(&t.pool, "SELECT COUNT(*) FROM count_share").await,
+        0
+    );
+    // Not JSON at all.
+    let res = t
+        .post(
+            &format!("/teller/{}/1/share", r.id),
+            None,
+            &format!("token={}&share=%7B", enc(&tokens[0])),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    // The true share still goes in.
+    let (status, body) = post_share(&t, r.id, 1, &tokens[0], &share).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["counted"], false);
+}

@@ -32,7 +32,18 @@ let latest = null;
 const $ = (id) => document.getElementById(id);
 const show = (id, on) => { $(id).hidden = !on; };
 function say(text) { $("teller-status").textContent = text; show("teller-status", !!text); }
-function fail(text) { $("teller-error").textContent = text; show("teller-error", !!text); }
+// A refusal of what the teller did stays until their next action; one of the board's polls
+// until the next poll.
+const errors = { action: "", poll: "" };
+function showErrors() {
+  const text = errors.action || errors.poll;
+  $("teller-error").textContent = text;
+  show("teller-error", !!text);
+}
+function fail(text) { errors.action = text; showErrors(); }
+function pollFailed(text) { errors.poll = text; showErrors(); }
+// The WASM functions return JSON in which the file is an object; it is kept as text.
+const asText = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 
 function keepFile(text, { saved = false } = {}) {
   file = text;
@@ -92,16 +103,15 @@ async function refresh() {
   if (busy) return;
   busy = true;
   try {
-    fail("");
+    pollFailed("");
     const b = await getBoard();
     latest = b;
     const boardJson = JSON.stringify(b.board);
     const mine = b.progress[n - 1];
     if (!token) {
-      fail("这个地址缺少监票人凭证：请使用办公室交给您本人的完整链接打开本页。");
-    }
-    if (b.solo) {
-      fail("试用轮次：全部监票人密钥由一人生成，本轮选票不保密。");
+      pollFailed("这个地址缺少监票人凭证：请使用办公室交给您本人的完整链接打开本页。");
+    } else if (b.solo) {
+      pollFailed("试用轮次：全部监票人密钥由一人生成，本轮选票不保密。");
     }
     show("teller-file", true);
     if (b.round.counted) {
@@ -151,8 +161,8 @@ async function refresh() {
         return;
       }
       const out = JSON.parse(teller.step(file, boardJson));
-      if (JSON.stringify(JSON.parse(out.file)) !== JSON.stringify(JSON.parse(file))) {
-        keepFile(out.file);
+      if (asText(out.file) !== JSON.stringify(JSON.parse(file))) {
+        keepFile(asText(out.file));
       }
       if (out.fingerprint) {
         $("fingerprint").textContent = out.fingerprint;
@@ -194,7 +204,7 @@ async function refresh() {
       }
     }
   } catch (e) {
-    fail(e.message || String(e));
+    pollFailed(e.message || String(e));
   } finally {
     busy = false;
   }
@@ -204,9 +214,10 @@ async function start() {
   fail("");
   try {
     const out = JSON.parse(teller.start(JSON.stringify(latest.board), n - 1));
-    keepFile(out.file);
+    keepFile(asText(out.file));
     pending = out.message;
     show("teller-start", false);
+    $("file-state").textContent = "密钥已在本机生成，还没有提交第一步。";
     show("teller-save", true);
     say("密钥已在本机生成。请先下载密钥文件（必须），然后本页会提交您的第一步。");
   } catch (e) {
@@ -229,6 +240,7 @@ async function saveThenGo() {
 }
 
 async function confirm() {
+  fail("");
   try {
     const fingerprint = $("fingerprint").textContent;
     keepFile(teller.confirm(file, JSON.stringify(latest.board), fingerprint));
@@ -249,12 +261,15 @@ async function count() {
     say("正在本机求和并计算计票份额……");
     await new Promise((r) => setTimeout(r, 30));
     const out = JSON.parse(teller.count(file, bytes));
-    keepFile(out.file);
+    keepFile(asText(out.file));
     say(`已在本机对 ${out.ballots} 张选票求和，正在提交计票份额……`);
     const done = await (await post("/share", { share: JSON.stringify(out.share) })).json();
     say(done.counted
       ? `计票已开启：${done.ballots} 张选票。请下载更新后的密钥文件（它记下了这次计票）。`
       : `计票份额已提交（${done.posted.length}/${done.needed}）。请下载更新后的密钥文件（它记下了这次计票）。`);
+    $("count-state").textContent = done.counted
+      ? "计票已开启，结果已公布。"
+      : `您已提交计票份额。已有 ${done.posted.length}/${done.needed} 位监票人提交，够数后结果自动公布。`;
   } catch (e) {
     fail(e.message || String(e));
   }
@@ -280,6 +295,7 @@ async function load(event) {
 }
 
 await init();
+$("teller-nojs").remove();
 $("teller-start").addEventListener("click", start);
 $("teller-download").addEventListener("click", saveThenGo);
 $("teller-print").addEventListener("click", () => window.print());

@@ -5,7 +5,9 @@
 //! file (the only copy of their secret; keep it, and a copy, somewhere only they hold) and posts
 //! the public steps, waiting for the other tellers between steps. `keygen --solo` makes every
 //! teller's file in one go, for trying Ceping alone; the round then says one person holds
-//! every key.
+//! every key. `set` and `status` print each teller's page link (`/teller/{round}/{n}#TOKEN`),
+//! where a teller makes their key in their own browser instead: hand each link to its teller
+//! alone.
 
 use super::cli_actor;
 use crate::seal::TellerFile;
@@ -98,7 +100,9 @@ pub(super) fn load_key(path: &Path) -> anyhow::Result<TellerFile> {
     Ok(file)
 }
 
-fn print_status(t: &Tellers) {
+/// Where the ceremony stands; with the server's secret, each teller's page link (to hand to
+/// that teller alone: it lets whoever holds it post their steps).
+fn print_status(t: &Tellers, secret: Option<&[u8]>) {
     let n = t.names.len();
     println!(
         "round {}: {n} tellers, any {} of them open the count{}",
@@ -111,8 +115,16 @@ fn print_status(t: &Tellers) {
         }
     );
     for (i, (name, steps)) in t.names.iter().zip(t.board.progress()).enumerate() {
+        let link = secret
+            .map(|s| {
+                format!(
+                    "; page: {}",
+                    crate::server::service::teller_link::link(s, t.round_id, &t.board.context, i)
+                )
+            })
+            .unwrap_or_default();
         println!(
-            "  teller {}: {name}: {steps} of {} steps",
+            "  teller {}: {name}: {steps} of {} steps{link}",
             i + 1,
             crate::seal::ceremony::STEPS
         );
@@ -143,9 +155,13 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
                 .collect();
             let k = threshold.unwrap_or_else(|| default_threshold(names.len()));
             let t = tellers::set(pool, round, &names, k, &cli_actor()).await?;
-            print_status(&t);
+            let secret = crate::server::db::server_secret(pool).await?;
+            print_status(&t, Some(&secret));
         }
-        TellersCommand::Status { round } => print_status(&tellers_of(pool, round).await?),
+        TellersCommand::Status { round } => {
+            let secret = crate::server::db::server_secret(pool).await?;
+            print_status(&tellers_of(pool, round).await?, Some(&secret));
+        }
         TellersCommand::Keygen {
             round,
             solo: true,
@@ -171,7 +187,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
                 save_key(path, file, false)?;
                 println!("teller {}'s key: {}", file.index + 1, path.display());
             }
-            print_status(&tellers_of(pool, round).await?);
+            print_status(&tellers_of(pool, round).await?, None);
         }
         TellersCommand::Keygen {
             round,
@@ -258,7 +274,7 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
                             "your part is done; the joint key your file computed: {}",
                             file.joint_key().unwrap_or_default()
                         );
-                        print_status(&t);
+                        print_status(&t, None);
                         return Ok(());
                     }
                     None if std::time::Instant::now() < deadline => {

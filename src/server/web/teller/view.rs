@@ -1,5 +1,5 @@
-//! The teller's page: a frame with every part the script shows or hides. Without JavaScript it
-//! says why it needs it (the key is made in this browser, never on the server) and gives the
+//! The teller's page: a frame with every part the script shows or hides. Until the script runs
+//! it says why it needs JavaScript (the key is made in this browser, never on the server) and gives the
 //! command-line way.
 
 use leptos::prelude::*;
@@ -28,14 +28,14 @@ pub fn TellerPage(
                     "本轮共{total}位监票人，任意{threshold}位一起才能开启计票。您的密钥在本机浏览器中生成，只保存在您下载的密钥文件里；服务器只收到公开的部分，无法代您计票，也无法单独开启任何选票。",
                 )}
             </p>
-            <noscript>
-                <div class="alert alert-error" role="alert">
-                    "本页需要启用 JavaScript：密钥在您的浏览器中生成，不经过服务器。也可以在自己的电脑上用命令行完成："
-                    <pre class="cli">
-                        {format!("ceping tellers keygen --round {id} --teller {n} --key 监票人{n}.json")}
-                    </pre>
-                </div>
-            </noscript>
+            // Shown until the page's script starts (it removes it): without JavaScript, or in a
+            // browser too old for WebAssembly, this is what the teller reads.
+            <div class="alert alert-error" role="alert" id="teller-nojs">
+                "本页需要启用 JavaScript：密钥在您的浏览器中生成，不经过服务器。也可以在自己的电脑上用命令行完成："
+                <pre class="cli">
+                    {format!("ceping tellers keygen --round {id} --teller {n} --key 监票人{n}.json")}
+                </pre>
+            </div>
             <p id="teller-status" class="alert alert-review" role="status" aria-live="polite" hidden>
                 "正在读取……"
             </p>

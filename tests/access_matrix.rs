@@ -39,6 +39,9 @@ struct Fixture {
     ballot: String,
     /// A unit that is an item of the closed round.
     unit: i64,
+    /// Teller 1's page token, of the open round and of the closed (counted) round.
+    teller_open: String,
+    teller_closed: String,
 }
 
 /// The prepared database, a file kept open: each row gets a consistent copy of it (`VACUUM
@@ -73,12 +76,25 @@ async fn fixture() -> (TestApp, Fixture) {
     let (codes, items) = (&open.codes, &open.items);
     let res = t.vote(&codes[1], &complete_ballot(items, "USED1")).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
-    invite::revoke(&t.pool, open.id, &codes[2], false, "test")
+    invite::revoke(&t.pool, open.id, &codes[2], None, "test")
         .await
         .unwrap();
     let invitation = invite::list(&t.pool, open.id).await.unwrap()[0].id;
 
     let draft = t.round("2021年度满意度测评").await;
+    let secret = db::server_secret(&t.pool).await.unwrap();
+    let token = |round: i64| {
+        let (t, secret) = (t.clone(), secret.clone());
+        async move {
+            let board = ceping::server::repo::tellers::get(&t.pool, round)
+                .await
+                .unwrap()
+                .unwrap()
+                .board;
+            ceping::server::service::teller_link::token(&secret, &board.context, 0)
+        }
+    };
+    let (teller_open, teller_closed) = (token(open.id).await, token(closed.id).await);
 
     let fixture = Fixture {
         evaluator,
@@ -93,6 +109,8 @@ async fn fixture() -> (TestApp, Fixture) {
         item: items[0].clone(),
         ballot: complete_ballot(items, "MATRIX1"),
         unit,
+        teller_open,
+        teller_closed,
     };
     (t, fixture)
 }
@@ -203,6 +221,78 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "receipt=x",
             [400, 400, 400],
         ),
+        // A deputy reports a code used by someone else: only a used code has anything to report.
+        row("POST", format!("/v/{}/report", f.used), "", [200, 200, 200]),
+        row("POST", format!("/v/{}/report", f.free), "", [409, 409, 409]),
+        row(
+            "POST",
+            format!("/v/{}/report", f.revoked),
+            "",
+            [403, 403, 403],
+        ),
+        row(
+            "POST",
+            "/v/ABCDE-FGHJK-MNPQR-STVWX/report",
+            "",
+            [404, 404, 404],
+        ),
+        // The tellers' pages: anyone may read them; only the teller's token posts.
+        row("GET", format!("/teller/{open}/1"), "", [200, 200, 200]),
+        row(
+            "GET",
+            format!("/teller/{open}/1/board"),
+            "",
+            [200, 200, 200],
+        ),
+        row(
+            "GET",
+            format!("/teller/{open}/9/board"),
+            "",
+            [404, 404, 404],
+        ),
+        row("GET", "/teller/999/1", "", [404, 404, 404]),
+        row(
+            "POST",
+            format!("/teller/{open}/1/step"),
+            "token=AAAAAAAAAAAAAAAAAAAA&message=%7B%7D",
+            [403, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/teller/{open}/1/step"),
+            &format!("token={}&message=%7B%7D", f.teller_open),
+            [400, 400, 400],
+        ),
+        row(
+            "POST",
+            format!("/teller/{open}/2/step"),
+            &format!("token={}&message=%7B%7D", f.teller_open),
+            [403, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/teller/{open}/1/ballots"),
+            &format!("token={}", f.teller_open),
+            [409, 409, 409],
+        ),
+        row(
+            "POST",
+            format!("/teller/{closed}/1/ballots"),
+            "token=",
+            [403, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/teller/{closed}/1/ballots"),
+            &format!("token={}", f.teller_closed),
+            [409, 409, 409],
+        ),
+        row(
+            "POST",
+            format!("/teller/{closed}/1/share"),
+            &format!("token={}&share=%7B%7D", f.teller_closed),
+            [400, 400, 400],
+        ),
         // Signing in and out.
         row("GET", "/login", "", [200, 200, 200]),
         row(
@@ -272,10 +362,17 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "",
             [303, 403, 200],
         ),
+        // The round is open: codes made now need a reason.
         row(
             "POST",
             format!("/desk/rounds/{open}/invitations"),
             "count=2",
+            [303, 403, 400],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations"),
+            &format!("count=2&reason={}", enc("补选代表")),
             [303, 403, 200],
         ),
         row(
@@ -283,6 +380,18 @@ fn rows(f: &Fixture) -> Vec<Row> {
             format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
             "",
             [303, 403, 303],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
+            "reissue=1",
+            [303, 403, 400],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
+            &format!("reissue=1&reason={}", enc("邀请函遗失")),
+            [303, 403, 200],
         ),
         row("GET", "/desk/audit", "", [303, 403, 200]),
         row("GET", "/desk/plans/new", "", [303, 403, 200]),

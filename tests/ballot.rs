@@ -388,7 +388,7 @@ async fn every_refusal_has_its_page_and_status_and_stores_nothing() {
     let (h, r) = hall(4).await;
     let code = |i: usize| r.codes[i].as_str().to_string();
     // Revoked.
-    invite::revoke(&h.pool, r.id, &r.codes[0], false, "test")
+    invite::revoke(&h.pool, r.id, &r.codes[0], None, "test")
         .await
         .unwrap();
     // Used.
@@ -557,10 +557,18 @@ async fn the_review_step_counts_on_the_server_and_casts_nothing() {
 #[tokio::test]
 async fn a_reissued_code_replaces_the_revoked_one() {
     let (h, r) = hall(1).await;
-    let fresh = invite::revoke(&h.pool, r.id, &r.codes[0], true, "test")
-        .await
-        .unwrap()
-        .expect("a replacement code");
+    let fresh = invite::revoke(
+        &h.pool,
+        r.id,
+        &r.codes[0],
+        Some(invite::Reissue {
+            reason: Some("邀请函遗失"),
+        }),
+        "test",
+    )
+    .await
+    .unwrap()
+    .expect("a replacement code");
     assert_ne!(fresh.code.as_str(), r.codes[0].as_str());
     let (s, page) = h
         .get(&format!("/v/{}", r.codes[0].as_str()), None)
@@ -578,7 +586,7 @@ async fn a_reissued_code_replaces_the_revoked_one() {
     assert_eq!(s, StatusCode::OK, "{page}");
     // Revoking twice is an error; the label travels with the new code.
     assert!(
-        invite::revoke(&h.pool, r.id, &r.codes[0], false, "test")
+        invite::revoke(&h.pool, r.id, &r.codes[0], None, "test")
             .await
             .is_err()
     );

@@ -48,10 +48,20 @@ async fn busy_office(pool: &SqlitePool) -> i64 {
     .await
     .unwrap();
     let prepared = invite::prepare(&vec![Invitee::default(); 3]);
-    invite::issue(pool, r, &prepared, "office").await.unwrap();
-    invite::revoke(pool, r, &prepared[0].0, true, "office")
+    invite::issue(pool, r, &prepared, Some("补选代表"), "office")
         .await
         .unwrap();
+    invite::revoke(
+        pool,
+        r,
+        &prepared[0].0,
+        Some(invite::Reissue {
+            reason: Some("邀请函遗失"),
+        }),
+        "office",
+    )
+    .await
+    .unwrap();
     r
 }
 
@@ -84,7 +94,10 @@ async fn office_actions_are_recorded_in_an_unbroken_chain() {
     );
     let entries = audit::all(&pool).await.unwrap();
     assert_eq!(entries[0].actor, "system", "the seed import at first start");
-    assert_eq!(entries[6].detail, r#"{"count":3,"first_id":1,"last_id":3}"#);
+    assert_eq!(
+        entries[6].detail,
+        r#"{"after_opening":true,"count":3,"first_id":1,"last_id":3,"reason":"补选代表"}"#
+    );
     let head = audit::verify(&pool, None).await.unwrap().unwrap();
     assert_eq!(head, (8, entries[7].hash.clone()));
     // The same again with the head written down.

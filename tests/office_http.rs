@@ -283,8 +283,13 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         names.push_str(&format!("代表{i},江岸代表团\n"));
     }
     names.push_str("=HYPERLINK(\"x\"),武昌代表团\n王五，武昌代表团\n");
+    // The round is open: codes made now carry a reason.
     let res = t
-        .post(&path, Some(&o.office), &format!("names={}", enc(&names)))
+        .post(
+            &path,
+            Some(&o.office),
+            &format!("names={}&reason={}", enc(&names), enc("代表名单补充")),
+        )
         .await;
     assert_eq!(res.status, StatusCode::OK);
     let page = res.text();
@@ -351,13 +356,19 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         "the one who voted is not listed"
     );
 
-    // Revoke and reissue 代表6's code: the old one opens nothing, the new slip is shown.
+    // Revoke and reissue 代表6's code: the old one opens nothing, the new slip is shown. The
+    // round is open, so a reissue needs a reason, and without one changes nothing.
     let id6 = stored[5].id;
+    let refused = t
+        .post(&format!("{path}/{id6}/revoke"), Some(&o.office), "reissue=1")
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.text().contains("必须填写理由"));
     let res = t
         .post(
             &format!("{path}/{id6}/revoke"),
             Some(&o.office),
-            "reissue=1",
+            &format!("reissue=1&reason={}", enc("邀请函遗失")),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -406,7 +417,7 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     let (t, o) = office().await;
     let r = new_round(&t, &o).await;
     t.open(r).await;
-    let codes = t.codes(r, 23).await;
+    let codes = t.codes_with_reason(r, 23, "测试").await;
     let items = t.items(r).await;
     cast(&t, &codes[..21], &items).await;
     // Nothing leaves before the tellers' count, open or closed: no figure exists before it.
@@ -668,7 +679,11 @@ async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
     }
 
     // A form on another site posting here: refused before anything runs.
-    let names = format!("names={}", enc("<b>张三</b>,<script>alert(1)</script>"));
+    let names = format!(
+        "names={}&reason={}",
+        enc("<b>张三</b>,<script>alert(1)</script>"),
+        enc("<i>补发</i>")
+    );
     let invitations = format!("/desk/rounds/{r}/invitations");
     let form = (header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     let evil = [(header::ORIGIN, "https://evil.example"), form.clone()];

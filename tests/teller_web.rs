@@ -122,7 +122,7 @@ async fn three_tellers_make_keys_in_their_browsers_and_two_open_the_count() {
     assert!(page.body.contains("第2位监票人：乙"), "{}", page.body);
     assert!(page.body.contains("/pkg/teller/teller.js"));
     assert!(
-        page.body.contains("<noscript>"),
+        page.body.contains("本页需要启用 JavaScript"),
         "the page says why it needs JavaScript"
     );
 

@@ -86,8 +86,17 @@ test("a cast ballot is revised with its receipt, not without", async ({ page }, 
   const receipt = (await page.locator(".receipt-code").textContent())?.trim() ?? "";
   expect(receipt).toMatch(RECEIPT);
   if (info.project.name === "phone-js") {
-    // The confirmation's island keeps the receipt in the browser once it has woken up.
+    // The receipt is kept in this browser only if the deputy chooses to, after a warning.
     await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+    const keep = page.locator(".receipt-keep");
+    await expect(keep).toContainText("任何拿到这部手机的人都能用它修改您的测评");
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("ceping.receipt.")))).toEqual([]);
+    await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-receipt-keep.png`, fullPage: true });
+    await keep.getByRole("button", { name: "在本手机保存回执码" }).click();
+    await expect(keep).toContainText("回执码已保存在本手机的浏览器里");
+  } else {
+    // Without JavaScript there is nothing to keep it with, and nothing is offered.
+    await expect(page.locator(".receipt-keep")).toBeHidden();
   }
 
   await page.goto(`/v/${code}`);

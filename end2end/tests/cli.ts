@@ -20,9 +20,9 @@ export function trialRound(name: string, n: number): { id: string; codes: string
   const id = ceping("round", "create", "--name", name).match(/created round (\d+)/)![1];
   const keys = `../target/e2e/db/keys-${id}`;
   ceping("tellers", "keygen", "--round", id, "--solo", "--out-dir", keys);
-  ceping("round", "open", id);
   const out = `../target/e2e/db/codes-${id}.csv`;
   ceping("invite", "--round", id, "--count", String(n), "--out", out);
+  ceping("round", "open", id);
   const codes = readFileSync(out, "utf8")
     .replace(/^\uFEFF/, "")
     .trim()

@@ -95,9 +95,12 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   expect(ceping("tellers", "status", "--round", id)).toContain("joint key: ");
 
   // The round opens; deputies vote, with JavaScript and without.
-  ceping("round", "open", id);
   const out = `${dir}/codes-${id}.csv`;
   ceping("invite", "--round", id, "--count", "6", "--out", out);
+  ceping("round", "open", id);
+  // A code made now needs a reason, and is marked.
+  expect(() => ceping("invite", "--round", id, "--count", "1", "--out", `${dir}/late-${id}.csv`)).toThrow();
+  ceping("invite", "--round", id, "--count", "1", "--out", `${dir}/late-${id}.csv`, "--reason", "代表新增");
   const codes = readFileSync(out, "utf8").replace(/^\uFEFF/, "").trim().split("\n").slice(1)
     .map((line) => line.split(",")[0]);
   const withJs = await browserOf(browser, baseURL, true);

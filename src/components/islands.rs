@@ -285,22 +285,72 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
     }
 }
 
-/// After a ballot is cast: keeps the receipt in this browser (for a later revision) and drops
-/// the draft. Renders nothing.
+/// After a ballot is cast: drops the draft, and offers to keep the receipt in this browser
+/// (for a later revision) only if the deputy chooses to, with a warning: whoever holds the
+/// phone could then revise the ballot. Hidden without JavaScript (there is nothing to keep).
 #[island]
 pub fn ReceiptKeeper(round: i64, code: String, receipt: String) -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    let (kept, set_kept) = signal(false);
     #[cfg(not(feature = "hydrate"))]
-    let _ = (round, &code, &receipt);
-    Effect::new(move |_| {
+    let _ = (round, set_kept);
+    {
+        let (code, has_receipt) = (code.clone(), !receipt.is_empty());
+        Effect::new(move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(store) = browser::storage() {
+                let _ = store.remove_item(&draft_key(round, &code));
+                // Kept before (this page reloaded, or a revision of a kept receipt).
+                let before = store.get_item(&receipt_key(&code)).ok().flatten();
+                set_kept.set(before.is_some());
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = &code;
+            mark_hydrated();
+            set_ready.set(has_receipt);
+        });
+    }
+    let keep = {
+        let (code, receipt) = (code.clone(), receipt.clone());
+        move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(store) = browser::storage()
+                && store.set_item(&receipt_key(&code), &receipt).is_ok()
+            {
+                set_kept.set(true);
+            }
+            #[cfg(not(feature = "hydrate"))]
+            let _ = (&code, &receipt);
+        }
+    };
+    let forget = move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(store) = browser::storage() {
-            if !receipt.is_empty() {
-                let _ = store.set_item(&receipt_key(&code), &receipt);
-            }
-            let _ = store.remove_item(&draft_key(round, &code));
+            let _ = store.remove_item(&receipt_key(&code));
+            set_kept.set(false);
         }
-        mark_hydrated();
-    });
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &code;
+    };
+    view! {
+        <section class="card receipt-keep" hidden=move || !ready.get()>
+            <p hidden=move || kept.get()>
+                "也可以把回执码保存在这部手机的浏览器里，修改时自动填入。"
+            </p>
+            <p class="meta" hidden=move || kept.get()>
+                "注意：保存后，任何拿到这部手机的人都能用它修改您的测评（看不到您原来的选择）。不是您自己的手机，请不要保存。"
+            </p>
+            <button type="button" class="button secondary" hidden=move || kept.get() on:click=keep>
+                "在本手机保存回执码"
+            </button>
+            <p hidden=move || !kept.get()>
+                "回执码已保存在本手机的浏览器里。"
+                <button type="button" class="link-button" on:click=forget>
+                    "从本手机删除"
+                </button>
+            </p>
+        </section>
+    }
 }
 
 /// On the "already used" page: fills in the receipt this browser kept, if any.

@@ -74,6 +74,30 @@ pub fn BallotFrame(round_name: Option<String>, children: Children) -> impl IntoV
     }
 }
 
+/// After a deputy reported that their code was used by someone else: what happens now, and
+/// whom to tell in person.
+#[component]
+pub fn ReportedView(round_name: String, tellers: Option<String>) -> impl IntoView {
+    let tellers = tellers.map(|t| format!("，以及本轮的监票人（{t}）"));
+    view! {
+        <Title text="已记录您的报告" />
+        <BallotFrame round_name=Some(round_name)>
+            <section class="refusal reported">
+                <h1>"已记录您的报告"</h1>
+                <p>
+                    "您报告了这个邀请码在您没有提交的情况下显示“已提交”。报告已经记下（只记日期），办公室页面、测评结果和报告上都会显示此类报告的数量。"
+                </p>
+                <p>
+                    {format!(
+                        "请尽快当面或电话告知领导小组办公室{}。说明您没有投票即可，不必说明您的选择。",
+                        tellers.unwrap_or_default(),
+                    )}
+                </p>
+            </section>
+        </BallotFrame>
+    }
+}
+
 /// A page that explains why a code link does not open a ballot.
 #[component]
 pub fn RefusalView(
@@ -102,6 +126,15 @@ pub fn RefusalView(
             </form>
             <ReceiptFill code=code.clone() />
             <IslandScripts />
+            <section class="card not-mine">
+                <h2>"我没有提交过测评"</h2>
+                <p>
+                    "如果您从未用这个邀请码提交过，说明有人用了您的邀请码。请点下面的按钮报告（办公室和测评结果都会显示报告的数量），并尽快当面告知领导小组办公室和监票人。"
+                </p>
+                <form method="post" action=format!("/v/{code}/report")>
+                    <button class="button secondary" type="submit">"报告：我没有提交过"</button>
+                </form>
+            </section>
         }
     });
     view! {
@@ -390,8 +423,8 @@ pub fn ConfirmView(
                 <p>{format!("共评价 {rated}/{total} 项。感谢您的参与！")}</p>
             </section>
             {receipt_box}
-            {tracking_box}
             <ReceiptKeeper round=round_id code=code receipt=receipt.unwrap_or_default() />
+            {tracking_box}
             <IslandScripts />
         </BallotFrame>
     }

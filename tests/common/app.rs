@@ -135,7 +135,16 @@ impl TestApp {
     /// Issues `n` unlabelled codes for `round`.
     pub async fn codes(&self, round: i64, n: usize) -> Vec<InviteCode> {
         let prepared = invite::prepare(&vec![Invitee::default(); n]);
-        invite::issue(&self.pool, round, &prepared, "test")
+        invite::issue(&self.pool, round, &prepared, None, "test")
+            .await
+            .unwrap();
+        prepared.into_iter().map(|(c, _)| c).collect()
+    }
+
+    /// Issues `n` unlabelled codes for an open `round`, with the reason that needs.
+    pub async fn codes_with_reason(&self, round: i64, n: usize, reason: &str) -> Vec<InviteCode> {
+        let prepared = invite::prepare(&vec![Invitee::default(); n]);
+        invite::issue(&self.pool, round, &prepared, Some(reason), "test")
             .await
             .unwrap();
         prepared.into_iter().map(|(c, _)| c).collect()

@@ -26,6 +26,10 @@ pub struct InviteArgs {
     /// The site's public address, for the links in the CSV.
     #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
     pub base_url: String,
+    /// Why codes are made after the round opened (required then): kept with each code, marked
+    /// on the turnout page and in the audit trail, counted on the results and in the report.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -43,6 +47,9 @@ pub enum InviteAction {
         /// With --reissue: where to write the new code (CSV).
         #[arg(long)]
         out: Option<PathBuf>,
+        /// With --reissue after the round opened (required then): why.
+        #[arg(long, requires = "reissue")]
+        reason: Option<String>,
         #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
         base_url: String,
     },
@@ -111,6 +118,7 @@ async fn write_codes(
     )],
     out: &PathBuf,
     base_url: &str,
+    reason: Option<&str>,
 ) -> anyhow::Result<()> {
     if out.exists() {
         anyhow::bail!(
@@ -121,7 +129,7 @@ async fn write_codes(
     let tmp = out.with_extension("csv.partial");
     let _ = std::fs::remove_file(&tmp);
     write_code_csv(&tmp, prepared, base_url)?;
-    match repo::invite::issue(pool, round_id, prepared, &cli_actor()).await {
+    match repo::invite::issue(pool, round_id, prepared, reason, &cli_actor()).await {
         Ok(_) => {
             // A hard link, not a rename: it fails rather than replace a file made meanwhile.
             let placed = std::fs::hard_link(&tmp, out).with_context(|| {
@@ -153,6 +161,7 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             reissue,
             out,
             base_url,
+            reason,
         }) => {
             let code = crate::ballot::InviteCode::parse(&code)
                 .map_err(|e| anyhow::anyhow!("--code: {e}"))?;
@@ -165,7 +174,10 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
                 (Some(path), true) => Some((path, crate::server::db::create_private(path)?)),
                 _ => None,
             };
-            let fresh = match invite::revoke(pool, round, &code, reissue, &cli_actor()).await {
+            let again = reissue.then_some(invite::Reissue {
+                reason: reason.as_deref(),
+            });
+            let fresh = match invite::revoke(pool, round, &code, again, &cli_actor()).await {
                 Ok(fresh) => fresh,
                 Err(e) => {
                     if let Some((path, _)) = &file {
@@ -211,7 +223,15 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             }
             invitees.resize(count, Invitee::default());
             let prepared = invite::prepare(&invitees);
-            write_codes(pool, round, &prepared, &out, &args.base_url).await?;
+            write_codes(
+                pool,
+                round,
+                &prepared,
+                &out,
+                &args.base_url,
+                args.reason.as_deref(),
+            )
+            .await?;
             println!(
                 "{count} codes for round {round} written to {}",
                 out.display()

@@ -21,6 +21,9 @@ pub struct Invitee {
     pub delegation: Option<String>,
 }
 
+/// Longest reason for a code issued after opening.
+pub const MAX_REASON_CHARS: usize = 200;
+
 /// Wrong receipts allowed per code before revision is locked.
 pub const MAX_FAILED_RECEIPTS: i64 = 10;
 
@@ -36,6 +39,12 @@ pub enum InviteError {
     AlreadyRevoked,
     #[error("this deputy has voted already; the code cannot be revoked or reissued")]
     AlreadyUsed,
+    #[error(
+        "round {0} is open: a code issued or reissued now needs a reason (--reason TEXT, up to \
+         {MAX_REASON_CHARS} characters); it is marked on the turnout page and in the audit \
+         trail, and counted on the results"
+    )]
+    ReasonNeeded(i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -47,6 +56,9 @@ impl Bilingual for InviteError {
             InviteError::NoRound(_) | InviteError::UnknownCode(_) => "没有这个邀请码。".into(),
             InviteError::AlreadyRevoked => "这个邀请码已经作废。".into(),
             InviteError::AlreadyUsed => "这位代表已经投票，邀请码不能作废或补发。".into(),
+            InviteError::ReasonNeeded(_) => format!(
+                "测评已经开始：此时发放或补发邀请码必须填写理由（{MAX_REASON_CHARS}字以内）。这些邀请码会在投票情况页和审计日志中标出，数量印在测评结果和报告上。"
+            ),
             InviteError::Db(_) => "服务器暂时无法保存，请稍后重试。".into(),
         }
     }
@@ -99,12 +111,15 @@ pub struct InvitationRow {
     pub delegation: Option<String>,
     pub used: bool,
     pub revoked: bool,
+    /// Why it was made after the round opened (none for the codes made before).
+    pub late_reason: Option<String>,
 }
 
 /// A round's invitations in the order they were made.
 pub async fn list(pool: &SqlitePool, round_id: i64) -> Result<Vec<InvitationRow>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT id, label, delegation, used, revoked FROM invitation WHERE round_id = ? ORDER BY id",
+        "SELECT id, label, delegation, used, revoked, late_reason FROM invitation
+         WHERE round_id = ? ORDER BY id",
     )
     .bind(round_id)
     .fetch_all(pool)
@@ -126,9 +141,46 @@ pub async fn turnout_by_delegation(
     .await
 }
 
+/// What a round's codes say about who could have voted: codes issued or reissued after it
+/// opened (each with a reason), and deputies' reports that their code showed as used though
+/// they had not voted. Printed on the desk, the results and the report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CodeChecks {
+    pub late_codes: i64,
+    pub used_reports: i64,
+}
+
+impl CodeChecks {
+    /// The sentence the pages print.
+    pub fn zh(&self) -> String {
+        format!(
+            "测评开始后发放或补发的邀请码 {} 个；代表报告“没有投票却显示已提交” {} 起。",
+            self.late_codes, self.used_reports
+        )
+    }
+}
+
+pub async fn code_checks(pool: &SqlitePool, round_id: i64) -> Result<CodeChecks, sqlx::Error> {
+    let (late_codes, used_reports): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM invitation WHERE round_id = ?1 AND late_reason IS NOT NULL),
+                (SELECT COUNT(*) FROM code_report WHERE round_id = ?1)",
+    )
+    .bind(round_id)
+    .fetch_one(pool)
+    .await?;
+    Ok(CodeChecks {
+        late_codes,
+        used_reports,
+    })
+}
+
 use crate::clock::now_text as now;
 
-async fn check_round(conn: &mut sqlx::SqliteConnection, round_id: i64) -> Result<(), InviteError> {
+/// The round's state word; refused when there is no such round or it is closed.
+async fn check_round(
+    conn: &mut sqlx::SqliteConnection,
+    round_id: i64,
+) -> Result<String, InviteError> {
     let state: Option<(String,)> = sqlx::query_as("SELECT state FROM round WHERE id = ?")
         .bind(round_id)
         .fetch_optional(conn)
@@ -136,8 +188,25 @@ async fn check_round(conn: &mut sqlx::SqliteConnection, round_id: i64) -> Result
     match state {
         None => Err(InviteError::NoRound(round_id)),
         Some((s,)) if s == "closed" => Err(InviteError::Closed(round_id)),
-        _ => Ok(()),
+        Some((s,)) => Ok(s),
     }
+}
+
+/// The reason a code made now is kept with: none while the round is a draft; once it is open,
+/// a non-empty one of at most [`MAX_REASON_CHARS`] characters, or the code is refused.
+fn late_reason(
+    state: &str,
+    round_id: i64,
+    reason: Option<&str>,
+) -> Result<Option<String>, InviteError> {
+    if state != "open" {
+        return Ok(None);
+    }
+    let reason = reason.map(str::trim).unwrap_or("");
+    if reason.is_empty() || reason.chars().count() > MAX_REASON_CHARS {
+        return Err(InviteError::ReasonNeeded(round_id));
+    }
+    Ok(Some(reason.to_string()))
 }
 
 /// Fresh codes for the invitees, not yet stored (so they can be written out first).
@@ -148,27 +217,32 @@ pub fn prepare(invitees: &[Invitee]) -> Vec<(InviteCode, Invitee)> {
         .collect()
 }
 
-/// Stores prepared codes in one transaction; only the codes' hashes are stored.
+/// Stores prepared codes in one transaction; only the codes' hashes are stored. Once the round
+/// is open a `reason` is required, and kept with each code.
 pub async fn issue(
     pool: &SqlitePool,
     round_id: i64,
     prepared: &[(InviteCode, Invitee)],
+    reason: Option<&str>,
     actor: &str,
 ) -> Result<Vec<Issued>, InviteError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    check_round(&mut tx, round_id).await?;
+    let state = check_round(&mut tx, round_id).await?;
+    let late = late_reason(&state, round_id, reason)?;
     let mut out = Vec::with_capacity(prepared.len());
     for (code, who) in prepared {
         let code = code.clone();
         let id = sqlx::query(
-            "INSERT INTO invitation (round_id, code_hash, label, delegation, created_at)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO invitation (round_id, code_hash, label, delegation, created_at,
+                 late_reason)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(round_id)
         .bind(code.hash())
         .bind(&who.label)
         .bind(&who.delegation)
         .bind(now())
+        .bind(&late)
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
@@ -186,7 +260,13 @@ pub async fn issue(
         actor,
         "invite.issue",
         &format!("round {round_id}"),
-        serde_json::json!({ "count": out.len(), "first_id": first, "last_id": last }),
+        serde_json::json!({
+            "count": out.len(),
+            "first_id": first,
+            "last_id": last,
+            "after_opening": late.is_some(),
+            "reason": late,
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -194,12 +274,13 @@ pub async fn issue(
 }
 
 /// Revokes a code; with `reissue`, makes a fresh code for the same deputy in the same
-/// transaction. A revoked code that was already used keeps its ballot (it was cast legitimately).
+/// transaction (once the round is open, only with a reason). A revoked code that was already
+/// used keeps its ballot (it was cast legitimately).
 pub async fn revoke(
     pool: &SqlitePool,
     round_id: i64,
     code: &InviteCode,
-    reissue: bool,
+    reissue: Option<Reissue<'_>>,
     actor: &str,
 ) -> Result<Option<Issued>, InviteError> {
     let id: Option<(i64,)> =
@@ -215,18 +296,30 @@ pub async fn revoke(
     revoke_id(pool, round_id, id, reissue, actor).await
 }
 
+/// A fresh code in place of a revoked one, with the reason (required once the round is open).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reissue<'a> {
+    pub reason: Option<&'a str>,
+}
+
 /// [`revoke`] by the invitation's id, as the office's page knows it (the page never has codes).
 pub async fn revoke_id(
     pool: &SqlitePool,
     round_id: i64,
     invitation_id: i64,
-    reissue: bool,
+    reissue: Option<Reissue<'_>>,
     actor: &str,
 ) -> Result<Option<Issued>, InviteError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
-    check_round(&mut tx, round_id).await?;
+    // Revoking alone needs no reason (it adds no voter); reissuing does once the round is open.
+    let state = check_round(&mut tx, round_id).await?;
+    let late = match reissue {
+        Some(r) => late_reason(&state, round_id, r.reason)?,
+        None => None,
+    };
     let row: Option<InvitationRow> = sqlx::query_as(
-        "SELECT id, label, delegation, used, revoked FROM invitation WHERE id = ? AND round_id = ?",
+        "SELECT id, label, delegation, used, revoked, late_reason FROM invitation
+         WHERE id = ? AND round_id = ?",
     )
     .bind(invitation_id)
     .bind(round_id)
@@ -238,6 +331,7 @@ pub async fn revoke_id(
         delegation,
         used,
         revoked,
+        ..
     }) = row
     else {
         return Err(InviteError::UnknownCode(round_id));
@@ -253,11 +347,11 @@ pub async fn revoke_id(
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    let fresh = if reissue {
+    let fresh = if reissue.is_some() {
         let code = InviteCode::generate(&mut OsRng);
         let new_id = sqlx::query(
             "INSERT INTO invitation (round_id, code_hash, label, delegation, reissued_from,
-                 created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                 created_at, late_reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(round_id)
         .bind(code.hash())
@@ -265,6 +359,7 @@ pub async fn revoke_id(
         .bind(&delegation)
         .bind(id)
         .bind(now())
+        .bind(&late)
         .execute(&mut *tx)
         .await?
         .last_insert_rowid();
@@ -280,13 +375,18 @@ pub async fn revoke_id(
     crate::server::repo::audit::record(
         &mut tx,
         actor,
-        if reissue {
+        if reissue.is_some() {
             "invite.reissue"
         } else {
             "invite.revoke"
         },
         &format!("round {round_id}"),
-        serde_json::json!({ "invitation": id, "new_invitation": fresh.as_ref().map(|f| f.id) }),
+        serde_json::json!({
+            "invitation": id,
+            "new_invitation": fresh.as_ref().map(|f| f.id),
+            "after_opening": late.is_some(),
+            "reason": late,
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -324,6 +424,53 @@ pub async fn lookup(
         ),
         Some((round, false, false, _)) => (Some(round), CodeState::Fresh),
     })
+}
+
+/// A deputy reports that their code shows as used though they did not vote. Kept once per code,
+/// with the day only; `Ok(false)` when the code is not used (there is nothing to report).
+pub async fn report_used(
+    pool: &SqlitePool,
+    round_id: i64,
+    code: &InviteCode,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let id: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM invitation WHERE code_hash = ? AND round_id = ? AND used = 1 AND revoked = 0",
+    )
+    .bind(code.hash())
+    .bind(round_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((id,)) = id else {
+        return Ok(false);
+    };
+    let fresh = sqlx::query(
+        "INSERT INTO code_report (round_id, invitation_id, reported_on) VALUES (?, ?, ?)
+         ON CONFLICT (invitation_id) DO NOTHING",
+    )
+    .bind(round_id)
+    .bind(id)
+    .bind(
+        crate::clock::now()
+            .with_timezone(&crate::clock::beijing())
+            .date_naive()
+            .to_string(),
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if fresh > 0 {
+        crate::server::repo::audit::record(
+            &mut tx,
+            "deputy",
+            "invite.reported-used",
+            &format!("round {round_id}"),
+            serde_json::json!({ "invitation": id }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Counts a wrong receipt tried with a code (revision locks at `MAX_FAILED_RECEIPTS`).

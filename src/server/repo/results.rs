@@ -60,6 +60,8 @@ pub struct Report {
     pub links: BTreeMap<String, Vec<TaskLink>>,
     /// One person made every teller's key (a trial round): its ballots were not secret.
     pub trial: bool,
+    /// Codes issued after opening, and deputies' reports of a code used by someone else.
+    pub codes: crate::server::repo::invite::CodeChecks,
 }
 
 impl Report {
@@ -286,7 +288,9 @@ pub async fn load(pool: &SqlitePool, round_id: i64) -> Result<Report, ReportErro
     .bind(round_id)
     .fetch_one(pool)
     .await?;
+    let codes = crate::server::repo::invite::code_checks(pool, round_id).await?;
     Ok(Report {
+        codes,
         trial,
         round,
         plan_title,

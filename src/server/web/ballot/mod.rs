@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/v/{code}", post(post_ballot))
         .route("/v/{code}/revise", post(post_revise))
+        .route("/v/{code}/report", post(post_report))
         .route("/track/{round}", axum::routing::get(track::get_track))
 }
 
@@ -323,5 +324,39 @@ pub async fn post_revise(
     let code_text = code.as_str().to_string();
     render(&state, StatusCode::OK, "修改测评", move || {
         view! { <BallotDocument form code=code_text prefill review=None error=None /> }.into_any()
+    })
+}
+
+/// `POST /v/{code}/report`: the deputy says this code shows "已提交" though they never voted.
+/// The report is kept (once per code, the day only) and counted on the office's desk, the
+/// results and the report; the page tells them whom to tell in person as well.
+pub async fn post_report(State(state): State<AppState>, Path(raw_code): Path<String>) -> Response {
+    let (round, code) = match accept_post(&state, &raw_code).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let reported = match invite::report_used(&state.pool, round.id, &code).await {
+        Ok(r) => r,
+        Err(e) => {
+            tracing::error!(error = %e, "storing a deputy's report failed");
+            return server_error();
+        }
+    };
+    if !reported {
+        return problem_page(
+            StatusCode::CONFLICT,
+            "这个邀请码还没有提交过测评",
+            "这个邀请码尚未使用，可以直接打开链接参加测评。".into(),
+        );
+    }
+    let tellers = crate::server::repo::tellers::get(&state.pool, round.id)
+        .await
+        .ok()
+        .flatten()
+        .map(|t| t.names.join("、"))
+        .filter(|n| !n.is_empty());
+    let round_name = round.name.clone();
+    render(&state, StatusCode::OK, "已记录您的报告", move || {
+        view! { <crate::pages::ballot::ReportedView round_name tellers /> }.into_any()
     })
 }

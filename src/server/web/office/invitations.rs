@@ -40,6 +40,7 @@ fn status_of(e: &InviteError) -> StatusCode {
         InviteError::Closed(_) | InviteError::AlreadyRevoked | InviteError::AlreadyUsed => {
             StatusCode::CONFLICT
         }
+        InviteError::ReasonNeeded(_) => StatusCode::BAD_REQUEST,
         InviteError::NoRound(_) | InviteError::UnknownCode(_) => StatusCode::NOT_FOUND,
         InviteError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
     }
@@ -160,6 +161,7 @@ async fn invitations_page(
 ) -> Page {
     let rows = invite::list(&state.pool, round.id).await?;
     let closed = round.state == RoundState::Closed;
+    let open = round.state == RoundState::Open;
     Ok(render(state, status, "邀请码", move || {
         view! {
             <InvitationsPage
@@ -167,6 +169,7 @@ async fn invitations_page(
                 round_id=round.id
                 round_name=round.name
                 closed
+                open
                 rows
                 error
                 names
@@ -190,6 +193,8 @@ pub struct InvitationFields {
     /// One deputy per line, `name[,delegation]`.
     names: String,
     count: String,
+    /// Required once the round is open.
+    reason: String,
 }
 
 /// Who the codes are for: the pasted list, or a count of unnamed codes.
@@ -233,7 +238,8 @@ pub async fn post_invitations(
         }
     };
     let prepared = invite::prepare(&invitees);
-    if let Err(e) = invite::issue(&state.pool, round.id, &prepared, &who.login).await {
+    let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
+    if let Err(e) = invite::issue(&state.pool, round.id, &prepared, reason, &who.login).await {
         let (status, message) = (status_of(&e), e.zh());
         return invitations_page(&state, who, round, status, Some(message), f.names).await;
     }
@@ -256,6 +262,8 @@ fn slip_sheet(state: &AppState, who: Account, round: Round, slips: Vec<Slip>) ->
 #[serde(default)]
 pub struct RevokeFields {
     reissue: Option<String>,
+    /// Why, when reissuing after the round opened.
+    reason: String,
 }
 
 /// `POST /desk/rounds/{id}/invitations/{inv}/revoke` (with `reissue=1`: a new code for the
@@ -268,7 +276,9 @@ pub async fn post_revoke(
     WebForm(f): WebForm<RevokeFields>,
 ) -> Page {
     let id = round.id;
-    let reissue = f.reissue.as_deref() == Some("1");
+    let reissue = (f.reissue.as_deref() == Some("1")).then_some(invite::Reissue {
+        reason: Some(f.reason.as_str()).filter(|r| !r.trim().is_empty()),
+    });
     match invite::revoke_id(&state.pool, id, inv, reissue, &who.login).await {
         Ok(Some(fresh)) => {
             let who_is = Invitee {

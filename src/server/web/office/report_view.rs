@@ -137,6 +137,7 @@ pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String
             <p class="report-meta">{format!("{} · {}", report.round.name, today)}</p>
             <h2>"一、总体情况"</h2>
             <p>{summary}</p>
+            <p class="code-checks">{report.codes.zh()}</p>
             <p class="report-method">{method}</p>
             <h2>"二、工作任务测评结果"</h2>
             <figure class="report-chart">

@@ -163,9 +163,10 @@ async fn round_desk(
         .collect();
     let non_voters = invited - used;
     let tellers = teller_desk(state, &round).await?;
+    let codes = invite::code_checks(&state.pool, round.id).await?;
     Ok(render(state, status, &round.name.clone(), move || {
         view! {
-            <RoundDesk who round items turnout delegations non_voters tellers notice error />
+            <RoundDesk who round items turnout delegations non_voters codes tellers notice error />
         }
         .into_any()
     }))

@@ -117,6 +117,7 @@ pub fn RoundDesk(
     turnout: (i64, i64),
     delegations: Vec<DelegationLine>,
     non_voters: i64,
+    codes: crate::server::repo::invite::CodeChecks,
     tellers: Option<TellerDesk>,
     notice: Option<String>,
     error: Option<String>,
@@ -182,6 +183,9 @@ pub fn RoundDesk(
                 <h2>"投票情况"</h2>
                 <p class="big-number">
                     {format!("已投 {voted} / 应投 {invited}（{}）", pct(rate))}
+                </p>
+                <p class=if codes == Default::default() { "code-checks" } else { "code-checks alert alert-error" }>
+                    {codes.zh()}
                 </p>
                 <div class="table-wrap">
                     <table class="results delegations">
@@ -537,11 +541,14 @@ pub fn InvitationsPage(
     round_id: i64,
     round_name: String,
     closed: bool,
+    /// The round is open: codes made now need a reason.
+    open: bool,
     rows: Vec<InvitationRow>,
     error: Option<String>,
     names: String,
 ) -> impl IntoView {
     let total = rows.len();
+    let late = rows.iter().filter(|r| r.late_reason.is_some()).count();
     let list = rows
         .into_iter()
         .map(|r| {
@@ -552,11 +559,26 @@ pub fn InvitationsPage(
             } else {
                 "未投票"
             };
+            let late = r.late_reason.clone().map(|why| {
+                view! { <span class="late-code">{format!("开始后发放：{why}")}</span> }
+            });
             let actions = (!r.revoked && !r.used && !closed).then(|| {
                 let base = format!("/desk/rounds/{round_id}/invitations/{}", r.id);
+                let reason = open.then(|| {
+                    view! {
+                        <input
+                            name="reason"
+                            required
+                            maxlength=crate::server::repo::invite::MAX_REASON_CHARS.to_string()
+                            placeholder="补发理由（必填）"
+                            aria-label="补发理由"
+                        />
+                    }
+                });
                 view! {
                     <form method="post" action=format!("{base}/revoke") class="inline">
                         <input type="hidden" name="reissue" value="1" />
+                        {reason}
                         <button class="link-button" type="submit">"补发"</button>
                     </form>
                     " "
@@ -570,7 +592,7 @@ pub fn InvitationsPage(
                     <td class="num">{r.id}</td>
                     <td>{r.label.unwrap_or_default()}</td>
                     <td>{r.delegation.unwrap_or_default()}</td>
-                    <td>{state}</td>
+                    <td>{state} {late}</td>
                     <td>{actions}</td>
                 </tr>
             }
@@ -584,6 +606,21 @@ pub fn InvitationsPage(
                 <textarea id="names" name="names" rows="8">{textarea_text(&names)}</textarea>
                 <label for="count">"或只填数量（不记姓名）"</label>
                 <input id="count" name="count" inputmode="numeric" />
+                {open
+                    .then(|| {
+                        view! {
+                            <label for="reason">"发放理由（测评已开始，必填）"</label>
+                            <input
+                                id="reason"
+                                name="reason"
+                                required
+                                maxlength=crate::server::repo::invite::MAX_REASON_CHARS.to_string()
+                            />
+                            <p class="meta">
+                                "测评开始后发放或补发的邀请码会在本页和审计日志中标出，数量印在测评结果和报告上。"
+                            </p>
+                        }
+                    })}
                 <button class="button primary" type="submit">"生成并打印"</button>
             </form>
         }
@@ -598,6 +635,12 @@ pub fn InvitationsPage(
             {make}
             <section class="card">
                 <h2>{format!("已生成 {total} 个")}</h2>
+                {(late > 0)
+                    .then(|| {
+                        view! {
+                            <p class="late-codes">{format!("其中测评开始后发放或补发 {late} 个（理由见状态栏）。")}</p>
+                        }
+                    })}
                 <p class="meta">"“补发”作废原邀请码并为同一代表生成新码；已投的票仍然有效。"</p>
                 <div class="table-wrap">
                     <table class="results">

@@ -274,6 +274,7 @@ pub fn ResultsWithheld(who: Account, report: Report) -> impl IntoView {
             <section class="card">
                 <h2>"参与情况"</h2>
                 <p class="big-number">{turnout_line(&report)}</p>
+                <p class="code-checks">{report.codes.zh()}</p>
                 <p>{format!("已提交评分的评估人：{} 人", report.evaluators_submitted)}</p>
                 <Chart src=format!("/results/{id}/charts/turnout.svg") caption="代表投票情况".to_string() />
             </section>
@@ -377,6 +378,7 @@ pub fn ResultsOverview(
             <section class="card">
                 <h2>"参与情况"</h2>
                 <p class="big-number">{turnout_line(&report)}</p>
+                <p class="code-checks">{report.codes.zh()}</p>
                 <p>{format!("已提交评分的评估人：{} 人", report.evaluators_submitted)}</p>
                 <Chart src=format!("{charts}/turnout.svg") caption="代表投票情况".to_string() />
                 <p>

@@ -12,12 +12,13 @@ python3 scripts/check-layers.py
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
-echo "== cargo clippy (ssr, hydrate)"
-cargo clippy --all-targets --no-default-features --features ssr -- -D warnings
+echo "== cargo clippy (ssr, hydrate; the sealed-ballot crate; the tellers' bundle, native and wasm32)"
+cargo clippy --workspace --all-targets --no-default-features --features ssr -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features hydrate -- -D warnings
+cargo clippy -p ceping-teller --lib --target wasm32-unknown-unknown -- -D warnings
 
-echo "== cargo test (unit, integration on SQLite, HTTP through the router)"
-cargo test --no-default-features --features ssr
+echo "== cargo test (unit, integration on SQLite, HTTP through the router; crates/seal, crates/teller)"
+cargo test --workspace --no-default-features --features ssr
 
 echo "== release build"
 scripts/build.sh

@@ -360,7 +360,11 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
     // round is open, so a reissue needs a reason, and without one changes nothing.
     let id6 = stored[5].id;
     let refused = t
-        .post(&format!("{path}/{id6}/revoke"), Some(&o.office), "reissue=1")
+        .post(
+            &format!("{path}/{id6}/revoke"),
+            Some(&o.office),
+            "reissue=1",
+        )
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.text().contains("必须填写理由"));

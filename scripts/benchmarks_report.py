@@ -45,9 +45,9 @@ machine = [
 
 m = {}
 failed = []
-for name in ("measure", "phone", "hall-closed", "hall-open", "results", "seal"):
-    if name == "seal" and not os.path.exists(os.path.join(log, "seal.txt")):
-        continue  # logs of a run from before the sealed-ballot benchmark
+for name in ("measure", "phone", "hall-closed", "hall-open", "results", "seal", "teller"):
+    if name in ("seal", "teller") and not os.path.exists(os.path.join(log, name + ".txt")):
+        continue  # logs of a run from before that benchmark
     got = marks(name)
     failed += [f[0] for f in got.pop("failed", [])]
     m.update(got)
@@ -136,6 +136,15 @@ if "seal_count_s" in m:
     rows.append((f"… the arithmetic alone (`examples/seal.rs`, {int(n):,} ballots in memory)",
                  f"{float(secs):.1f} s (sum, decryption shares with proofs, their check, opening)", "—"))
 
+if "teller_first_visit_bytes" in m:
+    rows.append(("the teller's page, first visit (HTML, CSS, its script, the tellers' WASM), compressed",
+                 f"{one('teller_first_visit_bytes') / 1024:.1f} KB, of which the WASM {one('teller_wasm_bytes') / 1024:.1f} KB "
+                 "(loaded by the teller's page only; the ballot page is unchanged)", "—"))
+if "teller_count_ms" in m:
+    n, ms = m["teller_count_ms"][0]
+    rows.append((f"a teller's part of the count on their page, {int(n):,} ballots (download, sum and shares in Chromium, post)",
+                 f"{float(ms) / 1000:.1f} s from the click", "—"))
+
 md = ["# Benchmarks", "",
       "Written by `scripts/benchmarks.sh`; rerun it to measure again (about 35 minutes). "
       "Nothing here is asserted by the tests: the numbers are read, and compared between runs.", "",
@@ -170,7 +179,8 @@ for name, title in (("measure", "Start-up, memory and page weight (`scripts/meas
                     ("hall-closed", f"Hall, closed loop (`scripts/bench-ballots.sh {ballots} 500`)"),
                     ("hall-open", f"Hall, open loop (`scripts/bench-ballots.sh {ballots} 500 500`)"),
                     ("results", f"Results and exports (`scripts/bench-results.sh {results} 7 30`)"),
-                    ("seal", f"Sealed ballots (`scripts/bench-seal.sh {results}`)")):
+                    ("seal", f"Sealed ballots (`scripts/bench-seal.sh {results}`)"),
+                    ("teller", "The teller's page (`scripts/bench-teller.sh 500`)")):
     if not os.path.exists(os.path.join(log, name + ".txt")):
         continue
     body = "\n".join(l for l in text(name).splitlines() if not l.startswith("@ "))

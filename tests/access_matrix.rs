@@ -362,6 +362,18 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "",
             [303, 403, 200],
         ),
+        row(
+            "POST",
+            format!("/desk/rounds/{draft}/tellers"),
+            &format!("names={}", enc("甲,乙,丙")),
+            [303, 403, 303],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/tellers"),
+            &format!("names={}", enc("甲,乙,丙")),
+            [303, 403, 409],
+        ),
         // The round is open: codes made now need a reason.
         row(
             "POST",

@@ -337,3 +337,73 @@ async fn a_share_that_is_forged_or_of_another_teller_is_refused_and_nothing_is_s
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["counted"], false);
 }
+
+#[tokio::test]
+async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
+    let t = TestApp::on_file().await;
+    let office = t.office("office").await;
+    let r = t.round("监票人指定").await;
+    let path = format!("/desk/rounds/{r}/tellers");
+    // Refusals, each with the rule in Chinese, and nothing named.
+    for (body, says) in [
+        ("names=", "请填写1至9位监票人的姓名"),
+        (&*format!("names={}", enc("甲,甲,乙")), "不能为空或重复"),
+        (
+            &*format!("names={}&threshold=1", enc("甲,乙,丙")),
+            "超过监票人总数",
+        ),
+        (
+            &*format!("names={}&threshold=x", enc("甲,乙,丙")),
+            "应为正整数",
+        ),
+    ] {
+        let res = t.post(&path, Some(&office), body).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
+        assert!(res.body.contains(says), "{body}: {}", res.body);
+    }
+    assert!(tellers::get(&t.pool, r).await.unwrap().is_none());
+    // Three, a majority by default; the desk shows each teller's link.
+    let res = t
+        .post(
+            &path,
+            Some(&office),
+            &format!("names={}", enc("张三，李四、王五")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let named = tellers::get(&t.pool, r).await.unwrap().unwrap();
+    assert_eq!(named.names, ["张三", "李四", "王五"]);
+    assert_eq!(named.threshold(), 2);
+    let desk = t.get(&format!("/desk/rounds/{r}"), Some(&office)).await;
+    let secret = ceping::server::db::server_secret(&t.pool).await.unwrap();
+    for i in 0..3 {
+        let link = teller_link::link(&secret, r, &named.board.context, i);
+        assert!(desk.body.contains(&link), "{link}");
+    }
+    // Naming them again starts a new ceremony: every link changes.
+    let res = t
+        .post(
+            &path,
+            Some(&office),
+            &format!("names={}&threshold=3", enc("张三,李四,王五")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let again = tellers::get(&t.pool, r).await.unwrap().unwrap();
+    assert_ne!(again.board.context, named.board.context);
+    assert_eq!(again.threshold(), 3);
+    // Once the round is open they are fixed.
+    let o = t
+        .round_with_codes(&common::round_settings("已开始"), 1)
+        .await;
+    t.open(o.id).await;
+    let res = t
+        .post(
+            &format!("/desk/rounds/{}/tellers", o.id),
+            Some(&office),
+            "names=%E7%94%B2",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("测评已开始，监票人不能再更改"));
+}

@@ -54,9 +54,20 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   test.setTimeout(180_000);
   const baseURL = info.project.use.baseURL!;
   const id = ceping("round", "create", "--name", "监票人测评").match(/created round (\d+)/)![1];
-  const status = ceping("tellers", "set", "--round", id, "--names", "张监票,李监票,王监票");
-  const links = [...status.matchAll(/page: (\/teller\/\S+)/g)].map((m) => m[1]);
+  // The office names the tellers on the round's desk and reads each one's link there.
+  const office = await browserOf(browser, baseURL);
+  await office.goto(`/login?next=/desk/rounds/${id}`);
+  await office.locator("#login").fill("office");
+  await office.locator("#password").fill("e2e-office-secret");
+  await office.getByRole("button", { name: "登录" }).click();
+  await office.locator("#teller-names").fill("张监票,李监票,王监票");
+  await office.getByRole("button", { name: "指定监票人" }).click();
+  await expect(office.locator(".alert-review")).toContainText("监票人已指定");
+  const links = await office.locator("a.teller-link").evaluateAll((as) =>
+    as.map((a) => new URL((a as HTMLAnchorElement).href).pathname + new URL((a as HTMLAnchorElement).href).hash));
   expect(links).toHaveLength(3);
+  expect(links[0]).toMatch(new RegExp(`^/teller/${id}/1#[0-9A-Z]{20}$`));
+  await office.screenshot({ path: `${SHOTS}/teller-desk.png`, fullPage: true });
   const dir = "../target/e2e/db";
 
   // Each teller opens their own link in their own browser and makes their key there.

@@ -29,6 +29,7 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/rounds/{round}", get(rounds::get_round))
         .route("/desk/rounds/{round}/state", post(rounds::post_state))
         .route("/desk/rounds/{round}/settings", post(rounds::post_settings))
+        .route("/desk/rounds/{round}/tellers", post(rounds::post_tellers))
         .route(
             "/desk/rounds/{round}/non-voters.csv",
             get(invitations::get_non_voters),

@@ -226,6 +226,7 @@ pub async fn get_round(
         match d.as_str() {
             "created" => "测评轮次已建立。请设置评估指标和计算方法，再生成邀请码。",
             "settings" => "设置已保存。",
+            "tellers" => "监票人已指定。请把每位监票人的页面链接单独交给本人，由他们在自己的浏览器中生成密钥。",
             other => other
                 .parse::<RoundAction>()
                 .map(RoundAction::done_zh)
@@ -380,6 +381,52 @@ pub async fn post_settings(
             refused(&state, who, round, message).await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TellerFields {
+    /// Their names, separated by commas (`,` or `，`) or one per line.
+    names: String,
+    /// Any this many open the count; empty: a majority (the smallest).
+    threshold: String,
+}
+
+/// `POST /desk/rounds/{id}/tellers` (`names`, `threshold`): names a draft round's tellers and
+/// starts their key ceremony (again, if it had begun: every link changes).
+pub async fn post_tellers(
+    State(state): State<AppState>,
+    StaffRound { who, round, .. }: StaffRound<Office>,
+    WebForm(f): WebForm<TellerFields>,
+) -> Page {
+    use crate::server::repo::tellers::{self, TellerError};
+    let names: Vec<String> = f
+        .names
+        .split([',', '，', '、', '\n'])
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect();
+    let threshold = match f.threshold.trim() {
+        "" => names.len() / 2 + 1,
+        t => match t.parse::<usize>() {
+            Ok(k) => k,
+            Err(_) => {
+                let message = format!("开启计票所需人数“{t}”应为正整数。");
+                let status = StatusCode::BAD_REQUEST;
+                return round_desk(&state, who, round, status, None, Some(message)).await;
+            }
+        },
+    };
+    let id = round.id;
+    match tellers::set(&state.pool, id, &names, threshold, &who.login).await {
+        Ok(_) => Ok(see_other(&format!("/desk/rounds/{id}?done=tellers"))),
+        Err(e @ (TellerError::Db(_) | TellerError::Damaged(..))) => Err(Problem::unavailable(e)),
+        Err(e @ TellerError::NotDraft { .. }) => refused(&state, who, round, e.zh()).await,
+        Err(e) => {
+            let status = StatusCode::BAD_REQUEST;
+            round_desk(&state, who, round, status, None, Some(e.zh())).await
+        }
     }
 }
 

@@ -334,20 +334,37 @@ pub struct TellerDesk {
 #[component]
 fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) -> impl IntoView {
     let id = round_id;
+    // While the round is a draft, the office names (or renames) the tellers here.
+    let name_form = |again: bool| {
+        (state == RoundState::Draft).then(|| {
+            view! {
+                <form method="post" action=format!("/desk/rounds/{id}/tellers") class="office-form tellers-form">
+                    <label for="teller-names">
+                        {if again { "重新指定监票人（已生成的密钥和链接全部作废）" } else { "监票人姓名（用逗号分隔，默认3人）" }}
+                    </label>
+                    <input id="teller-names" name="names" required placeholder="张三,李四,王五" />
+                    <label for="teller-threshold">"开启计票所需人数（不填则为过半数）"</label>
+                    <input id="teller-threshold" name="threshold" inputmode="numeric" />
+                    <button class="button secondary" type="submit">
+                        {if again { "重新指定" } else { "指定监票人" }}
+                    </button>
+                </form>
+            }
+        })
+    };
     let Some(t) = tellers else {
         return view! {
             <section class="card tellers">
                 <h2>"监票人"</h2>
                 <p>"尚未指定监票人。选票在提交时即按监票人的联合公钥密封，只有足够多的监票人一起才能开启计票；没有监票人密钥，测评不能开始。"</p>
-                <p>"指定监票人（默认3人，任意2人可开启计票）："</p>
-                <pre class="cli">{format!("ceping tellers set --round {id} --names 甲,乙,丙")}</pre>
-                <p>"然后每位监票人在自己的设备上生成密钥："</p>
-                <pre class="cli">{format!("ceping tellers keygen --round {id} --teller 1 --key 监票人1.json")}</pre>
+                {name_form(false)}
+                <p class="meta">{format!("也可以用命令行：ceping tellers set --round {id} --names 甲,乙,丙")}</p>
                 <p class="meta">{format!("仅供试用（一人保管全部密钥，选票不保密）：ceping tellers keygen --round {id} --solo --out-dir 目录")}</p>
             </section>
         }
         .into_any();
     };
+    let again = name_form(true);
     let n = t.lines.len();
     let steps = crate::seal::ceremony::STEPS;
     let rows = t
@@ -425,6 +442,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
             </div>
             <p class="meta">{key}</p>
             {count.map(|c| view! { <p class="count-state">{c}</p> })}
+            {again}
         </section>
     }
     .into_any()

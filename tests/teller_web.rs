@@ -156,6 +156,21 @@ async fn three_tellers_make_keys_in_their_browsers_and_two_open_the_count() {
         .await
         .unwrap();
 
+    // The deputies' check page publishes the ballot list's fingerprint; what a teller's page
+    // shows for the ballots it was sent is the same.
+    let track = t.get(&format!("/track/{}", r.id), None).await;
+    assert!(
+        track.body.contains("本轮共保存 6 张密封选票"),
+        "{}",
+        track.body
+    );
+    let (_, sent) = ballots(&t, r.id, 1, &tokens[0]).await;
+    let seen: Value =
+        serde_json::from_str(&ceping_teller::inspect_of(&files[0], &sent).unwrap()).unwrap();
+    assert_eq!(seen["ballots"], 6);
+    let list = seen["list"].as_str().unwrap();
+    assert!(track.body.contains(list), "{list} not on {}", track.body);
+
     let mut progress = Vec::new();
     for (i, file) in [(2usize, &files[2]), (0, &files[0])] {
         let (status, bytes) = ballots(&t, r.id, i + 1, &tokens[i]).await;
@@ -276,7 +291,7 @@ async fn nobody_but_the_teller_with_their_link_takes_their_place() {
 #[tokio::test]
 async fn a_share_that_is_forged_or_of_another_teller_is_refused_and_nothing_is_stored() {
     let t = TestApp::on_file().await;
-    let (r, tokens) = draft(&t, 5).await;
+    let (r, tokens) = draft(&t, 6).await;
     let files = ceremony(&t, r.id, &tokens).await;
     round::transition(&t.pool, r.id, RoundAction::Open, "test", None)
         .await
@@ -304,10 +319,10 @@ async fn a_share_that_is_forged_or_of_another_teller_is_refused_and_nothing_is_s
     forged["shares"][0] = Value::String(format!("{flipped}{}", &first[1..]));
     let (status, body) = post_share(&t, r.id, 1, &tokens[0], &forged).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
-    // Shares of other sums (the browser summed a bundle missing the last ballot).
+    // Shares of other sums (the browser summed a bundle missing one ballot).
     let fewer = {
         let sealed: Vec<Vec<u8>> =
-            sqlx::query_scalar("SELECT cells FROM ballot WHERE round_id = ? ORDER BY id LIMIT 4")
+            sqlx::query_scalar("SELECT cells FROM ballot WHERE round_id = ? ORDER BY id LIMIT 5")
                 .bind(r.id)
                 .fetch_all(&t.pool)
                 .await

@@ -100,7 +100,7 @@ async fn three_tellers_make_their_keys_in_turns_and_any_two_open_a_count() {
                     .unwrap()
                     .trim()
                     .to_string();
-                assert_eq!(f.len(), 19, "{text}");
+                assert_eq!(f.len(), 39, "eight groups of four: {text}");
                 prints[teller - 1] = Some(f);
             }
         }

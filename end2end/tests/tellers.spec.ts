@@ -121,9 +121,23 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   }
   ceping("round", "close", id);
 
-  // Teller 1 counts on the page still open; teller 3 on a fresh browser, with their file.
+  // The deputies' check page publishes the closed round's ballot list: its fingerprint is what
+  // each teller's page must show for the ballots it sums.
+  const track = await browserOf(browser, baseURL);
+  await track.goto(`/track/${id}`);
+  await expect(track.locator(".ballot-list")).toContainText("本轮共保存 5 张密封选票");
+  const list = (await track.locator(".list-fingerprint").textContent())!.trim();
+  expect(list).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){7}$/);
+
+  // Teller 1 counts on the page still open: the page sums first and shows what it summed; the
+  // shares go only once the teller has compared.
   await expect(tellers[0].locator("#teller-count-go")).toBeVisible({ timeout: 15_000 });
   await tellers[0].getByRole("button", { name: "用我的密钥开启计票" }).click();
+  await expect(tellers[0].locator("#teller-check")).toBeVisible();
+  await expect(tellers[0].locator("#check-ballots")).toHaveText("5");
+  await expect(tellers[0].locator("#check-list")).toHaveText(list);
+  await tellers[0].screenshot({ path: `${SHOTS}/teller-check.png`, fullPage: true });
+  await tellers[0].getByRole("button", { name: "核对一致，提交我的计票份额" }).click();
   await expect(tellers[0].locator("#teller-status")).toContainText("计票份额已提交（1/2）");
   const third = await browserOf(browser, baseURL);
   await third.goto(links[2]);
@@ -134,6 +148,8 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   await third.locator("#teller-load").setInputFiles(`${dir}/browser-teller-${id}-3.json`);
   await expect(third.locator("#teller-count-go")).toBeVisible();
   await third.getByRole("button", { name: "用我的密钥开启计票" }).click();
+  await expect(third.locator("#check-list")).toHaveText(list);
+  await third.getByRole("button", { name: "核对一致，提交我的计票份额" }).click();
   await expect(third.locator("#teller-status")).toContainText("计票已开启：5 张选票");
   await third.screenshot({ path: `${SHOTS}/teller-counted.png`, fullPage: true });
 

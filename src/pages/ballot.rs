@@ -453,6 +453,8 @@ pub fn TrackView(
     closed: bool,
     counted: bool,
     ballots: u64,
+    /// Once closed: the fingerprint of every stored ballot's tracking code.
+    list: Option<String>,
     asked: String,
     found: TrackFound,
 ) -> impl IntoView {
@@ -499,6 +501,20 @@ pub fn TrackView(
                 <button class="button" type="submit">"核对"</button>
             </form>
             <p class="meta">"核对码由密封的选票计算得出，不显示您的选择；任何人都不能凭它知道您如何评价。"</p>
+            {list.map(|l| {
+                view! {
+                    <section class="card ballot-list">
+                        <h2>"选票清单"</h2>
+                        <p>{format!("本轮共保存 {ballots} 张密封选票。全部选票核对码的清单校验码：")}</p>
+                        <p class="fingerprint">
+                            <code class="list-fingerprint">{l}</code>
+                        </p>
+                        <p class="meta">
+                            "监票人计票时，监票人页面会显示它所汇总的选票张数和清单校验码，应与这里的完全一致：这样监票人开启的，正是代表们在这里核对过的这些选票。"
+                        </p>
+                    </section>
+                }
+            })}
         }
         .into_any()
     } else {

@@ -186,7 +186,8 @@ impl Board {
     }
 
     /// The fingerprint of what every teller committed to and published (steps 1 and 2, with the
-    /// ceremony and its parameters), once all have: 64 bits of SHA-256 as `XXXX-XXXX-XXXX-XXXX`.
+    /// ceremony and its parameters), once all have: 128 bits of SHA-256 as eight groups of four
+    /// hexadecimal digits (`XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX-XXXX`).
     ///
     /// The board's messages are not signed, so the server that relays them could show one
     /// teller another teller's exchange key replaced by its own and read the shares sealed to
@@ -209,14 +210,11 @@ impl Board {
                 h.update(&bytes);
             }
         }
-        let d = hex::encode_upper(&h.finalize()[..8]);
-        Some(format!(
-            "{}-{}-{}-{}",
-            &d[..4],
-            &d[4..8],
-            &d[8..12],
-            &d[12..]
-        ))
+        // 128 bits: the relay chooses the exchange keys it would swap in, so a shorter print
+        // could be made to collide between two tellers' views by a birthday search.
+        let d = hex::encode_upper(&h.finalize()[..16]);
+        let groups: Vec<&str> = (0..8).map(|i| &d[4 * i..4 * i + 4]).collect();
+        Some(groups.join("-"))
     }
 
     /// Checks a board read back from storage or from the server: its parameters, and every

@@ -10,6 +10,7 @@
 use super::SealError;
 use super::cell::{CELL_BYTES, Tally};
 use super::comment::SealedComment;
+use super::record::{list_fingerprint, tracking_code};
 
 const MAGIC: &[u8; 4] = b"CPB1";
 
@@ -65,32 +66,52 @@ fn damaged() -> SealError {
     SealError::BadBoard("the downloaded ballots are cut short or damaged".into())
 }
 
-/// Reads a bundle and sums it: the tally of its ballots and its comments, each comment's proof
-/// checked for this ceremony's `context`. Refused, whole, when any part is damaged.
-pub fn sum(context: &str, bytes: &[u8]) -> Result<(Tally, Vec<SealedComment>), SealError> {
+/// A bundle read and summed.
+#[derive(Debug)]
+pub struct Summed {
+    pub tally: Tally,
+    pub comments: Vec<SealedComment>,
+    /// [`list_fingerprint`] of the ballots summed: what the teller compares with the one
+    /// `/track/{round}` publishes before posting any share.
+    pub list: String,
+}
+
+/// Reads a bundle and sums it: the tally of its ballots, its comments (each comment's proof
+/// checked for this ceremony's `context`) and the fingerprint of its ballots' tracking codes.
+/// Refused, whole, when any part is damaged, when a ballot appears twice, or when its sizes
+/// do not fit its length (so a forged header cannot make the reader spin or allocate).
+pub fn sum(context: &str, bytes: &[u8]) -> Result<Summed, SealError> {
     let mut r = Reader { bytes, at: 0 };
     if r.take(4)? != MAGIC {
         return Err(damaged());
     }
     let cells = r.number()?;
-    if cells > MAX_CELLS {
+    if cells == 0 || cells > MAX_CELLS {
         return Err(damaged());
     }
     let ballots = r.number()?;
-    let mut tally = Tally::new(cells);
     let ballot_bytes = cells * CELL_BYTES;
+    if ballots > (bytes.len() - r.at) / ballot_bytes {
+        return Err(damaged());
+    }
+    let mut tally = Tally::new(cells);
     // A ballot stored twice is refused as the server's count refuses it (fresh randomness makes
     // a repeat impossible otherwise): copies would weigh one deputy's ballot more.
-    let mut firsts = std::collections::HashSet::with_capacity(ballots.min(1 << 20));
+    let mut firsts = std::collections::HashSet::with_capacity(ballots);
+    let mut codes = Vec::with_capacity(ballots);
     for _ in 0..ballots {
         let ballot = r.take(ballot_bytes)?;
-        if cells > 0 && !firsts.insert(&ballot[..32]) {
+        if !firsts.insert(&ballot[..32]) {
             return Err(SealError::BadBoard("a sealed ballot appears twice".into()));
         }
         tally.add(ballot)?;
+        codes.push(tracking_code(ballot));
     }
     let n = r.number()?;
-    let mut comments = Vec::with_capacity(n.min(bytes.len() / 4));
+    if n > (bytes.len() - r.at) / 4 {
+        return Err(damaged());
+    }
+    let mut comments = Vec::with_capacity(n);
     for _ in 0..n {
         let len = r.number()?;
         comments.push(SealedComment::read(context, r.take(len)?)?);
@@ -98,5 +119,38 @@ pub fn sum(context: &str, bytes: &[u8]) -> Result<(Tally, Vec<SealedComment>), S
     if r.at != bytes.len() {
         return Err(damaged());
     }
-    Ok((tally, comments))
+    Ok(Summed {
+        tally,
+        comments,
+        list: list_fingerprint(&codes),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forged_headers_are_refused_before_any_work() {
+        let header = |cells: u32, ballots: u32| {
+            let mut b = MAGIC.to_vec();
+            b.extend_from_slice(&cells.to_le_bytes());
+            b.extend_from_slice(&ballots.to_le_bytes());
+            b.extend_from_slice(&0u32.to_le_bytes());
+            b
+        };
+        for bad in [
+            header(0, u32::MAX),
+            header(2, u32::MAX),
+            header(u32::MAX, 1),
+            header(2, 1),
+        ] {
+            assert!(sum("c", &bad).is_err());
+        }
+        // No ballots at all is a bundle (a teller's page refuses to count it, not the reader).
+        let empty = write::<&[u8], &[u8]>(2, &[], &[]);
+        let s = sum("c", &empty).unwrap();
+        assert_eq!((s.tally.ballots, s.comments.len()), (0, 0));
+        assert_eq!(s.list, list_fingerprint::<&str>(&[]));
+    }
 }

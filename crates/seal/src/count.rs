@@ -18,6 +18,10 @@ use elastic_elgamal::{
 use rand::{CryptoRng, RngCore};
 use serde::{Deserialize, Serialize};
 
+/// Fewest ballots a round (other than a trial) is counted with: with fewer, the counts would
+/// all but show each deputy's choices.
+pub const MIN_BALLOTS: u64 = 5;
+
 /// Most ballots a count opens (the table of possible counts is built up to the ballots).
 pub const MAX_BALLOTS: u64 = 10_000_000;
 

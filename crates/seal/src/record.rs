@@ -37,6 +37,28 @@ pub fn tracking_code(cells: &[u8]) -> String {
     group(&symbols)
 }
 
+/// The fingerprint of a set of sealed ballots: SHA-256 over their tracking codes, sorted (so
+/// the order they are stored or sent in does not matter), as 128 bits in eight groups of four
+/// hexadecimal digits. `/track/{round}` publishes it for the stored ballots once the round
+/// closes, and a teller's page shows it for the ballots it summed: equal prints mean the
+/// tellers open the very ballots the deputies can check their tracking codes against.
+pub fn list_fingerprint<S: AsRef<str>>(tracking_codes: &[S]) -> String {
+    let mut codes: Vec<&str> = tracking_codes.iter().map(AsRef::as_ref).collect();
+    codes.sort_unstable();
+    let mut h = Sha256::new();
+    h.update(b"ceping ballot list v1\0");
+    h.update((codes.len() as u64).to_le_bytes());
+    for c in codes {
+        h.update(c.as_bytes());
+        h.update(b"\n");
+    }
+    let d = hex::encode_upper(&h.finalize()[..16]);
+    (0..8)
+        .map(|i| &d[4 * i..4 * i + 4])
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
 /// Crockford's base32 alphabet (no I, L, O, U): the invitation codes' alphabet too.
 pub const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 

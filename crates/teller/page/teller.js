@@ -20,12 +20,17 @@ if (location.hash.length > 1) {
 }
 const token = sessionStorage.getItem(tokenKey) || "";
 
-// The key file while the ceremony is under way is kept in this browser's storage, so that a
-// closed tab does not lose a step; it is removed once the finished file has been downloaded.
+// The key file while the ceremony is under way (and after a count, until downloaded again) is
+// kept in this browser's storage, so that a closed tab does not lose a step; it is removed once
+// the finished file has been downloaded, and once the round is counted. Which version was
+// downloaded is kept as a hash only.
 const fileKey = `ceping-teller-file-${round}-${n}`;
 const savedKey = `ceping-teller-saved-${round}-${n}`;
 let file = localStorage.getItem(fileKey) || sessionStorage.getItem(fileKey);
+let savedHash = sessionStorage.getItem(savedKey) || "";
 let pending = null; // the first step, posted once the file is downloaded
+let bundle = null; // the sealed ballots downloaded for the count, until the teller confirms
+let counting = false; // from the click on the count button until the shares are posted or not
 let busy = false;
 let latest = null;
 
@@ -45,20 +50,32 @@ function pollFailed(text) { errors.poll = text; showErrors(); }
 // The WASM functions return JSON in which the file is an object; it is kept as text.
 const asText = (v) => (typeof v === "string" ? v : JSON.stringify(v));
 
-function keepFile(text, { saved = false } = {}) {
+async function digest(text) {
+  const bytes = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+let currentHash = "";
+async function keepFile(text, { saved = false } = {}) {
   file = text;
+  currentHash = await digest(text);
   const info = JSON.parse(text);
   const done = info.state && info.state.state === "done";
+  if (saved) {
+    savedHash = currentHash;
+    sessionStorage.setItem(savedKey, savedHash);
+  }
   if (done && saved) {
     localStorage.removeItem(fileKey);
     sessionStorage.setItem(fileKey, text);
   } else {
     localStorage.setItem(fileKey, text);
   }
-  sessionStorage.setItem(savedKey, saved ? text : (sessionStorage.getItem(savedKey) || ""));
-  $("paper-text").textContent = JSON.stringify(info, null, 1);
 }
-const isSaved = () => file && sessionStorage.getItem(savedKey) === file;
+const isSaved = () => !!file && currentHash !== "" && savedHash === currentHash;
+function forgetStored() {
+  localStorage.removeItem(fileKey);
+}
 
 async function post(path, fields) {
   const body = new URLSearchParams({ token, ...fields });
@@ -88,7 +105,7 @@ function download() {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
-  keepFile(file, { saved: true });
+  return keepFile(file, { saved: true });
 }
 
 function waitingFor(b, mine) {
@@ -115,6 +132,8 @@ async function refresh() {
     }
     show("teller-file", true);
     if (b.round.counted) {
+      // Nothing more to do with the key here: no copy stays in this browser's storage.
+      forgetStored();
       say("本轮已经计票，结果已公布。");
       show("teller-count", true);
       $("count-state").innerHTML = "";
@@ -162,7 +181,7 @@ async function refresh() {
       }
       const out = JSON.parse(teller.step(file, boardJson));
       if (asText(out.file) !== JSON.stringify(JSON.parse(file))) {
-        keepFile(asText(out.file));
+        await keepFile(asText(out.file));
       }
       if (out.fingerprint) {
         $("fingerprint").textContent = out.fingerprint;
@@ -191,7 +210,9 @@ async function refresh() {
     if (b.round.state === "closed") {
       show("teller-count", true);
       const posted = b.shares_posted.length;
-      if (b.shares_posted.includes(n - 1)) {
+      if (bundle || counting) {
+        // Waiting for the teller to compare what was summed.
+      } else if (b.shares_posted.includes(n - 1)) {
         $("count-state").textContent =
           `您已提交计票份额。已有 ${posted}/${b.threshold} 位监票人提交，够数后结果自动公布。`;
         show("teller-count-go", false);
@@ -214,7 +235,7 @@ async function start() {
   fail("");
   try {
     const out = JSON.parse(teller.start(JSON.stringify(latest.board), n - 1));
-    keepFile(asText(out.file));
+    await keepFile(asText(out.file));
     pending = out.message;
     show("teller-start", false);
     $("file-state").textContent = "密钥已在本机生成，还没有提交第一步。";
@@ -226,7 +247,7 @@ async function start() {
 }
 
 async function saveThenGo() {
-  download();
+  await download();
   if (pending) {
     try {
       await post("/step", { message: JSON.stringify(pending) });
@@ -243,7 +264,7 @@ async function confirm() {
   fail("");
   try {
     const fingerprint = $("fingerprint").textContent;
-    keepFile(teller.confirm(file, JSON.stringify(latest.board), fingerprint));
+    await keepFile(teller.confirm(file, JSON.stringify(latest.board), fingerprint));
     show("teller-fingerprint", false);
     refresh();
   } catch (e) {
@@ -251,17 +272,46 @@ async function confirm() {
   }
 }
 
+// The count, in two steps: the page downloads and sums the sealed ballots and shows how many
+// and their list's fingerprint; only once the teller has compared them (with the turnout the
+// office announced, the fingerprint on /track/{round}, and the other tellers) does it make and
+// post the shares.
 async function count() {
   fail("");
+  counting = true;
   show("teller-count-go", false);
   try {
     say("正在下载全部密封选票……");
     const res = await post("/ballots", {});
     const bytes = new Uint8Array(await res.arrayBuffer());
-    say("正在本机求和并计算计票份额……");
+    say("正在本机汇总选票……");
+    await new Promise((r) => setTimeout(r, 30));
+    const seen = JSON.parse(teller.inspect(file, bytes));
+    bundle = bytes;
+    $("check-ballots").textContent = String(seen.ballots);
+    $("check-list").textContent = seen.list;
+    const track = $("check-track");
+    track.href = `/track/${round}`;
+    show("teller-check", true);
+    say(`本机汇总了 ${seen.ballots} 张密封选票。请核对后再提交计票份额。`);
+  } catch (e) {
+    counting = false;
+    fail(e.message || String(e));
+    show("teller-count-go", true);
+  }
+}
+
+async function share() {
+  fail("");
+  show("teller-check", false);
+  const bytes = bundle;
+  bundle = null;
+  try {
+    say("正在用您的密钥计算计票份额……");
     await new Promise((r) => setTimeout(r, 30));
     const out = JSON.parse(teller.count(file, bytes));
-    keepFile(asText(out.file));
+    // The file now remembers these sums: kept (and to be downloaded again) before posting.
+    await keepFile(asText(out.file));
     say(`已在本机对 ${out.ballots} 张选票求和，正在提交计票份额……`);
     const done = await (await post("/share", { share: JSON.stringify(out.share) })).json();
     say(done.counted
@@ -273,7 +323,16 @@ async function count() {
   } catch (e) {
     fail(e.message || String(e));
   }
+  counting = false;
   setTimeout(refresh, 300);
+}
+
+function doNotShare() {
+  bundle = null;
+  counting = false;
+  show("teller-check", false);
+  fail("您没有提交计票份额。请告知办公室和其他监票人：监票人页面汇总的选票与公布的不一致。");
+  show("teller-count-go", true);
 }
 
 async function load(event) {
@@ -281,12 +340,25 @@ async function load(event) {
   if (!chosen) return;
   fail("");
   try {
-    const text = await chosen.text();
+    let text = await chosen.text();
     const d = JSON.parse(teller.describe(text, latest ? JSON.stringify(latest.board) : ""));
     if (d.index !== n - 1) {
       throw new Error(`这是第${d.index + 1}位监票人的密钥文件，不是您的。`);
     }
-    keepFile(text, { saved: true });
+    // A file without the memory of a count this browser already made (an older copy, or the
+    // paper backup) gets that memory back: a teller opens one count, never a second of other
+    // ballots. A file that remembers another count than this browser is refused.
+    const chosenJson = JSON.parse(text);
+    const stored = file ? JSON.parse(file) : null;
+    if (stored && stored.decrypted && stored.context === chosenJson.context) {
+      if (!chosenJson.decrypted) {
+        chosenJson.decrypted = stored.decrypted;
+        text = JSON.stringify(chosenJson);
+      } else if (chosenJson.decrypted !== stored.decrypted) {
+        throw new Error("这个密钥文件记下的计票与本机记下的不同。请不要再提交，并告知办公室和其他监票人。");
+      }
+    }
+    await keepFile(text, { saved: text === (await chosen.text()) });
     refresh();
   } catch (e) {
     fail(e.message || String(e));
@@ -298,10 +370,17 @@ await init();
 $("teller-nojs").remove();
 $("teller-start").addEventListener("click", start);
 $("teller-download").addEventListener("click", saveThenGo);
-$("teller-print").addEventListener("click", () => window.print());
+// The paper backup holds the secret: its text is put in only for printing, and taken out after.
+$("teller-print").addEventListener("click", () => {
+  $("paper-text").textContent = JSON.stringify(JSON.parse(file), null, 1);
+  window.print();
+});
+window.addEventListener("afterprint", () => { $("paper-text").textContent = ""; });
+$("teller-share").addEventListener("click", share);
+$("teller-dont").addEventListener("click", doNotShare);
 $("teller-confirm").addEventListener("click", confirm);
 $("teller-count-go").addEventListener("click", count);
 $("teller-load").addEventListener("change", load);
-if (file) $("paper-text").textContent = JSON.stringify(JSON.parse(file), null, 1);
+if (file) currentHash = await digest(file);
 await refresh();
 setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);

@@ -9,6 +9,7 @@
 //! plain Rust underneath the `wasm_bindgen` attributes).
 
 use ceping_seal::ceremony::FILE_FORMAT;
+use ceping_seal::count::MIN_BALLOTS;
 use ceping_seal::{Board, SealError, TellerFile};
 use serde_json::{Value, json};
 use wasm_bindgen::prelude::*;
@@ -103,24 +104,47 @@ pub fn describe_json(file: &str, board: &str) -> Result<String, String> {
     Ok(describe_of(&file, board.as_ref()).to_string())
 }
 
+/// Sums `bundle` for teller `file` without touching the file: `{ballots, comments, list}`,
+/// where `list` is the fingerprint of the ballots' tracking codes. The page shows these for the
+/// teller to compare (the number with the announced turnout, the fingerprint with the one
+/// `/track/{round}` publishes and the other tellers see) before any share is made.
+pub fn inspect_of(file: &str, bundle: &[u8]) -> Result<String, String> {
+    let file = file_of(file, None)?;
+    let summed = ceping_seal::bundle::sum(&file.context, bundle).map_err(refusal)?;
+    Ok(json!({
+        "ballots": summed.tally.ballots,
+        "comments": summed.comments.len(),
+        "list": summed.list,
+    })
+    .to_string())
+}
+
 /// This teller's decryption shares of the round's sealed ballots and comments, summed here
 /// from `bundle` (as the server stores them, [`ceping_seal::bundle`]): `{file, share, ballots,
-/// comments}`. The file remembers the sums (it refuses other sums later): save it before
-/// posting the share.
+/// comments, list}`. Refused for fewer than [`MIN_BALLOTS`] ballots (the counts would all but
+/// show each choice; a trial round that small is counted with the command line). The file
+/// remembers the sums (it refuses other sums later): save it before posting the share.
 pub fn count_of(file: &str, bundle: &[u8]) -> Result<String, String> {
     let mut file = file_of(file, None)?;
     if !file.is_done() {
         return Err(refusal(SealError::NotReady));
     }
-    let (tally, comments) = ceping_seal::bundle::sum(&file.context, bundle).map_err(refusal)?;
+    let summed = ceping_seal::bundle::sum(&file.context, bundle).map_err(refusal)?;
+    if summed.tally.ballots < MIN_BALLOTS {
+        return Err(format!(
+            "只有{}张选票，少于{MIN_BALLOTS}张：计票会显示每位代表的选择，因此不在本页计票。",
+            summed.tally.ballots
+        ));
+    }
     let share = file
-        .count_share(&tally, &comments, &mut rand::rngs::OsRng)
+        .count_share(&summed.tally, &summed.comments, &mut rand::rngs::OsRng)
         .map_err(refusal)?;
     Ok(json!({
         "file": file_json(&file),
         "share": share,
-        "ballots": tally.ballots,
-        "comments": comments.len(),
+        "ballots": summed.tally.ballots,
+        "comments": summed.comments.len(),
+        "list": summed.list,
     })
     .to_string())
 }
@@ -144,6 +168,11 @@ pub fn confirm(file: &str, board: &str, fingerprint: &str) -> Result<String, JsV
 #[wasm_bindgen]
 pub fn describe(file: &str, board: &str) -> Result<String, JsValue> {
     describe_json(file, board).map_err(|e| JsValue::from_str(&e))
+}
+
+#[wasm_bindgen]
+pub fn inspect(file: &str, bundle: &[u8]) -> Result<String, JsValue> {
+    inspect_of(file, bundle).map_err(|e| JsValue::from_str(&e))
 }
 
 #[wasm_bindgen]

@@ -95,6 +95,37 @@ fn three_tellers_make_keys_and_two_open_the_count_through_the_pages_calls() {
         stored_comments.push(bytes);
     }
     let all = bundle::write(items * levels, &stored, &stored_comments);
+    // What the page shows before any share: the number of ballots and the fingerprint of their
+    // tracking codes, the same as `/track` computes from the stored ballots, whatever the order;
+    // one ballot swapped for another changes it.
+    let seen: Value = serde_json::from_str(&inspect_of(&files[0], &all).unwrap()).unwrap();
+    let codes: Vec<String> = stored
+        .iter()
+        .map(|c| ceping_seal::record::tracking_code(c))
+        .collect();
+    assert_eq!(seen["ballots"], 5);
+    assert_eq!(seen["list"], ceping_seal::record::list_fingerprint(&codes));
+    let reversed: Vec<Vec<u8>> = stored.iter().rev().cloned().collect();
+    let same: Value = serde_json::from_str(
+        &inspect_of(
+            &files[0],
+            &bundle::write(items * levels, &reversed, &stored_comments),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(same["list"], seen["list"]);
+    let mut swapped = stored.clone();
+    swapped[4] = sealer.seal(&choices[4], &mut r);
+    let other: Value = serde_json::from_str(
+        &inspect_of(
+            &files[0],
+            &bundle::write(items * levels, &swapped, &stored_comments),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_ne!(other["list"], seen["list"]);
 
     let mut verified = Vec::new();
     for t in [2, 0] {
@@ -106,9 +137,9 @@ fn three_tellers_make_keys_and_two_open_the_count_through_the_pages_calls() {
         let share = serde_json::from_value(out["share"].clone()).unwrap();
         // The share is of the sums the server computes from the same rows.
         verified.push(verify_share(&keys, &board.context, &tally, &comments, &share).unwrap());
-        // The file now remembers these sums: other ballots (one fewer) are refused.
-        let fewer = bundle::write(items * levels, &stored[1..], &stored_comments[1..]);
-        let again = count_of(&out["file"].to_string(), &fewer);
+        // The file now remembers these sums: other ballots (one swapped) are refused.
+        let other = bundle::write(items * levels, &swapped, &stored_comments);
+        let again = count_of(&out["file"].to_string(), &other);
         assert!(again.unwrap_err().contains("只开启一次计票"));
         // The same ballots again are not refused (a lost post can be made again).
         count_of(&out["file"].to_string(), &all).unwrap();
@@ -161,18 +192,24 @@ fn the_pages_calls_refuse_what_is_not_theirs() {
     let one = sealer.seal(&[Some(1)], &mut r);
     let two = sealer.seal(&[Some(0)], &mut r);
     let none: [Vec<u8>; 0] = [];
-    let good = bundle::write(2, &[&one, &two], &none);
+    let five: Vec<Vec<u8>> = (0..5)
+        .map(|i| sealer.seal(&[Some(i % 2)], &mut r))
+        .collect();
+    let good = bundle::write(2, &five, &none);
     count_of(&files[1], &good).unwrap();
+    // Fewer than five ballots are not counted on the page (each choice would all but show).
+    let err = count_of(&files[1], &bundle::write(2, &[&one, &two], &none)).unwrap_err();
+    assert!(err.contains("少于5张"), "{err}");
     for bad in [
         good[..good.len() - 1].to_vec(),
         [good.clone(), vec![0]].concat(),
-        bundle::write(2, &[&one, &one], &none),
+        bundle::write(2, &[&one, &one, &two, &five[0], &five[1]], &none),
     ] {
         let err = count_of(&files[1], &bad).unwrap_err();
         assert!(err.contains("损坏"), "{err}");
     }
     let elsewhere = sealer.seal_comments(&other.context, &Comments::default(), &mut r);
-    let err = count_of(&files[1], &bundle::write(2, &[&one], &[&elsewhere])).unwrap_err();
+    let err = count_of(&files[1], &bundle::write(2, &five, &[&elsewhere])).unwrap_err();
     assert!(err.contains("意见"), "{err}");
     // A file that has not finished its ceremony cannot count.
     let fresh = Board::new("round 7", 3, 2, &mut r).unwrap();

@@ -72,6 +72,18 @@ pub async fn by_tracking(
     ))
 }
 
+/// Every stored ballot's tracking code of a round (as stored with the ballot; a teller's page
+/// recomputes them from the cells it sums), for the round's ballot-list fingerprint.
+pub async fn tracking_codes(
+    pool: &sqlx::SqlitePool,
+    round_id: i64,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT tracking FROM ballot WHERE round_id = ? AND tracking IS NOT NULL")
+        .bind(round_id)
+        .fetch_all(pool)
+        .await
+}
+
 /// Up to `limit` sealed ballots of a round after ballot id `after`, in id order (random, not
 /// arrival): (id, cells).
 pub async fn sealed_after<'e>(

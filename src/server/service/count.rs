@@ -26,9 +26,9 @@ use sqlx::SqlitePool;
 /// Sealed ballots read and summed per page.
 const PAGE: i64 = 2000;
 
-/// Fewest ballots a round (other than a trial) is counted with: with fewer, the counts would
-/// all but show each deputy's choices (the rule the desk's turnout by delegation follows too).
-pub const MIN_BALLOTS: u64 = 5;
+/// Fewest ballots a round (other than a trial) is counted with (the rule the desk's turnout by
+/// delegation follows too; a teller's page applies it as well).
+pub use crate::seal::count::MIN_BALLOTS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CountError {
@@ -336,6 +336,13 @@ pub async fn post_share(
     let s = sealed_round(pool, id).await?;
     if share.context != s.context {
         return Err(CountError::OtherRound(id));
+    }
+    // A share of the wrong shape is refused before the ballots are summed for it.
+    if share.shares.len() != s.cells {
+        return Err(CountError::Seal(SealError::BadShare {
+            teller: share.teller,
+            why: format!("{} shares of cells, not {}", share.shares.len(), s.cells),
+        }));
     }
     let sums = sums(pool, &s).await?;
     verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share)?;

@@ -69,6 +69,15 @@ pub async fn get_track(
         }
     };
     let asked = canonical(&asked).unwrap_or(asked);
+    // Once closed, the ballots are final: their list's fingerprint is what the tellers' pages
+    // show for the ballots they sum, so tellers and deputies check the same set.
+    let list = if closed {
+        let codes = repo_ballot::tracking_codes(&state.pool, round_id).await?;
+        ballots = codes.len() as u64;
+        Some(crate::seal::record::list_fingerprint(&codes))
+    } else {
+        None
+    };
     let (name, counted) = (r.name.clone(), r.counted);
     Ok(render(&state, StatusCode::OK, "核对选票", move || {
         view! {
@@ -78,6 +87,7 @@ pub async fn get_track(
                 closed
                 counted
                 ballots
+                list
                 asked
                 found
             />

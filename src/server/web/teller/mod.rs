@@ -41,6 +41,10 @@ pub fn routes() -> Router<AppState> {
         .route("/teller/{round}/{n}/share", post(post_share))
 }
 
+/// The tellers' heavy calls (every sealed ballot read, summed or sent) one at a time: a token
+/// holder looping them cannot take the cores from the rest of the server.
+static HEAVY: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// A refusal as the page's script reads it.
 struct Refusal(StatusCode, String);
 
@@ -219,6 +223,7 @@ async fn post_ballots(
     WebForm(form): WebForm<TokenForm>,
 ) -> Result<Response, Refusal> {
     authorised(&state, round_id, n, &form.token).await?;
+    let _one_at_a_time = HEAVY.acquire().await.map_err(Refusal::unavailable)?;
     let bytes = count::bundle(&state.pool, round_id).await?;
     Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
 }
@@ -253,6 +258,7 @@ async fn post_share(
         .into());
     }
     let by = format!("teller:{n} (browser)");
+    let _one_at_a_time = HEAVY.acquire().await.map_err(Refusal::unavailable)?;
     let body = match count::post_share(&state.pool, round_id, &share, &by).await? {
         Progress::Waiting { posted, needed } => json!({
             "counted": false,

@@ -98,6 +98,30 @@ pub fn TellerPage(
                 </div>
             </section>
 
+            <section class="card" id="teller-check" hidden>
+                <h2>"提交前核对"</h2>
+                <p>"本机汇总了 " <b id="check-ballots"></b> " 张密封选票。选票清单校验码："</p>
+                <p class="fingerprint">
+                    <code id="check-list"></code>
+                </p>
+                <ul>
+                    <li>"张数应等于办公室公布的投票人数；"</li>
+                    <li>
+                        "校验码应与"
+                        <a id="check-track" href="/">"核对页面"</a>
+                        "上公布的完全一致（代表们在那里核对自己的选票），并与其他监票人电话核对。"
+                    </li>
+                </ul>
+                <div class="actions">
+                    <button type="button" class="button primary" id="teller-share">
+                        "核对一致，提交我的计票份额"
+                    </button>
+                    <button type="button" class="button secondary" id="teller-dont">
+                        "不一致，不提交"
+                    </button>
+                </div>
+            </section>
+
             <section class="paper-backup" id="teller-paper" aria-hidden="true">
                 <h2>{format!("测评系统 监票人密钥备份 · 第{n}位监票人 {name}")}</h2>
                 <p>

@@ -163,6 +163,9 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+    // The ballot box's writer keeps a connection of its own until its last sender goes; the
+    // pool's close below waits for every connection.
+    drop(ballot_box);
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
         "{cast} ballots sealed and cast in {secs:.1} s ({:.0} ballots/s on {threads} threads)",

@@ -23,7 +23,7 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 "$bin" round create --name "2020年度满意度测评" >/dev/null
 "$bin" tellers keygen --round 1 --solo --out-dir "$tmp/keys" >/dev/null
 "$bin" round open 1 >/dev/null
-target/release/examples/fill --db "$CEPING_DB" --round 1 --ballots "$n" --evaluators 0 2>&1 | grep -v '^$' | head -3
+target/release/examples/fill --db "$CEPING_DB" --round 1 --ballots "$n" --evaluators 0
 "$bin" round close 1 >/dev/null
 link=$("$bin" tellers status --round 1 | grep -oE 'page: /teller/1/1#[0-9A-Z]+' | cut -d' ' -f2)
 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --site-root target/site &

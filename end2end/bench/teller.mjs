@@ -29,11 +29,26 @@ const clicked = Date.now();
 await go.click();
 // The page sums first and shows what it summed; the teller compares and confirms.
 const confirm = page.getByRole("button", { name: "核对一致，提交我的计票份额" });
-await confirm.waitFor({ timeout: 600_000 });
+const refused = page.locator("#teller-error:not([hidden])");
+// A refusal on the page ends the run with what it said.
+async function or_refused(waiting) {
+  const which = await Promise.race([
+    waiting.then(() => "ok"),
+    refused.waitFor({ timeout: 600_000 }).then(() => "refused"),
+  ]);
+  if (which === "refused") {
+    console.log(`the page refused: ${(await refused.textContent()).trim()}`);
+    await browser.close();
+    process.exit(1);
+  }
+}
+await or_refused(confirm.waitFor({ timeout: 600_000 }));
 const summed = Date.now() - clicked;
 const confirmed = Date.now();
 await confirm.click();
-await page.locator("#teller-status").filter({ hasText: "计票份额已提交" }).waitFor({ timeout: 600_000 });
+await or_refused(
+  page.locator("#teller-status").filter({ hasText: "计票份额已提交" }).waitFor({ timeout: 600_000 }),
+);
 const shares = Date.now() - confirmed;
 const total = summed + shares;
 const download = await page.evaluate(() => {

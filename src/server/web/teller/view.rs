@@ -40,6 +40,9 @@ pub fn TellerPage(
                 "正在读取……"
             </p>
             <p id="teller-error" class="alert alert-error" role="alert" hidden></p>
+            <p id="teller-trial" class="alert alert-error" role="note" hidden>
+                "试用轮次：全部监票人密钥由一人生成，本轮选票不保密，不能用于正式测评。"
+            </p>
 
             <section class="card" id="teller-file" hidden>
                 <h2>"我的密钥"</h2>

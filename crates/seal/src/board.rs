@@ -212,9 +212,7 @@ impl Board {
         }
         // 128 bits: the relay chooses the exchange keys it would swap in, so a shorter print
         // could be made to collide between two tellers' views by a birthday search.
-        let d = hex::encode_upper(&h.finalize()[..16]);
-        let groups: Vec<&str> = (0..8).map(|i| &d[4 * i..4 * i + 4]).collect();
-        Some(groups.join("-"))
+        Some(super::record::grouped_hex(&h.finalize()))
     }
 
     /// Checks a board read back from storage or from the server: its parameters, and every

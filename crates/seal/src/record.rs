@@ -27,14 +27,28 @@ pub fn tracking_code(cells: &[u8]) -> String {
         .chain_update(b"ceping ballot tracking v1\0")
         .chain_update(cells)
         .finalize();
-    let bits = u128::from_be_bytes(digest[..16].try_into().expect("16 bytes"));
-    let symbols: Vec<char> = (0..TRACKING_SYMBOLS)
-        .map(|i| {
-            let v = (bits >> (123 - 5 * i)) & 31;
-            char::from(CROCKFORD[v as usize])
-        })
-        .collect();
+    let symbols: Vec<char> = crockford(&digest, TRACKING_SYMBOLS).chars().collect();
     group(&symbols)
+}
+
+/// The first `symbols` (at most 25) symbols of Crockford's base32 over `bytes` (at least 16),
+/// five bits each from the front: tracking codes here, the tellers' link tokens in the app.
+pub fn crockford(bytes: &[u8], symbols: usize) -> String {
+    assert!(symbols <= 25, "128 bits give 25 whole symbols");
+    let bits = u128::from_be_bytes(bytes[..16].try_into().expect("16 bytes"));
+    (0..symbols)
+        .map(|i| char::from(CROCKFORD[((bits >> (123 - 5 * i)) & 31) as usize]))
+        .collect()
+}
+
+/// The first 16 bytes of a digest as eight groups of four upper-case hexadecimal digits: the
+/// form of every fingerprint people read to each other (the ceremony's, the ballot list's).
+pub fn grouped_hex(digest: &[u8]) -> String {
+    let d = hex::encode_upper(&digest[..16]);
+    (0..8)
+        .map(|i| &d[4 * i..4 * i + 4])
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// The fingerprint of a set of sealed ballots: SHA-256 over their tracking codes, sorted (so
@@ -52,11 +66,7 @@ pub fn list_fingerprint<S: AsRef<str>>(tracking_codes: &[S]) -> String {
         h.update(c.as_bytes());
         h.update(b"\n");
     }
-    let d = hex::encode_upper(&h.finalize()[..16]);
-    (0..8)
-        .map(|i| &d[4 * i..4 * i + 4])
-        .collect::<Vec<_>>()
-        .join("-")
+    grouped_hex(&h.finalize())
 }
 
 /// Crockford's base32 alphabet (no I, L, O, U): the invitation codes' alphabet too.

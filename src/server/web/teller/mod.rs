@@ -16,7 +16,7 @@ mod view;
 
 use crate::message::Bilingual;
 use crate::seal::{CountShare, Message, SealError};
-use crate::server::repo::round::{self, RoundError, RoundState};
+use crate::server::repo::round::{self, RoundError};
 use crate::server::repo::tellers::{self, TellerError, Tellers};
 use crate::server::service::count::{self, CountError, Progress};
 use crate::server::service::teller_link;
@@ -249,14 +249,7 @@ async fn post_share(
             "这份计票份额属于另一位监票人。".into(),
         ));
     }
-    let r = round::get(&state.pool, round_id).await?;
-    if r.state != RoundState::Closed {
-        return Err(CountError::NotClosed {
-            id: round_id,
-            state: r.state,
-        }
-        .into());
-    }
+    // The service refuses a round that is not closed, or counted (409).
     let by = format!("teller:{n} (browser)");
     let _one_at_a_time = HEAVY.acquire().await.map_err(Refusal::unavailable)?;
     let body = match count::post_share(&state.pool, round_id, &share, &by).await? {

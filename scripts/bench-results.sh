@@ -53,7 +53,7 @@ until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do sleep 0.05; done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "server memory after start: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}')"
 jar="$tmp/cookies"
-curl -fsS -o /dev/null -c "$jar" --data "login=bench-office&password=evaluator-bench&next=/desk" "$base/login"
+curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" --data "login=bench-office&password=evaluator-bench&next=/desk" "$base/login"
 
 # p50 and p90 of R timed requests of one URL (after one warm-up request).
 time_url() {

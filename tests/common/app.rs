@@ -32,6 +32,8 @@ const HOST: &str = "rd.example.cn";
 pub struct TestApp {
     pub pool: SqlitePool,
     pub app: Router,
+    /// The server's state behind the router (its sign-in throttle, its secret).
+    pub state: http::AppState,
     /// The folder of a file database, removed when the last clone is dropped.
     dir: Option<Arc<tempfile::TempDir>>,
     /// The tellers' key files of the rounds this app opened (one person holds them all).
@@ -92,7 +94,8 @@ impl TestApp {
         let options = http::leptos_options("target/site".into(), "127.0.0.1:0".parse().unwrap());
         let state = http::AppState::new(pool.clone(), options).await.unwrap();
         TestApp {
-            app: http::router(state),
+            app: http::router(state.clone()),
+            state,
             pool,
             dir: None,
             keys: Arc::default(),
@@ -115,10 +118,10 @@ impl TestApp {
     }
 
     async fn signed_in(&self, login: &str, role: AccountRole) -> String {
-        account::create(&self.pool, login, role, PASSWORD)
+        let id = account::create(&self.pool, login, role, PASSWORD)
             .await
             .unwrap();
-        let (_, token) = account::sign_in(&self.pool, login, PASSWORD).await.unwrap();
+        let token = account::open_session(&self.pool, id).await.unwrap();
         format!("ceping_session={token}")
     }
 
@@ -244,8 +247,30 @@ impl TestApp {
     }
 
     /// A request as a browser on [`HOST`] sends it, with a session cookie if given and these
-    /// headers.
+    /// headers. A `POST` says where it comes from (`Origin: http://HOST`, as every browser that
+    /// signs in sends) unless `headers` name `Origin` or `Sec-Fetch-Site` themselves.
     pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        headers: &[(HeaderName, &str)],
+        body: impl Into<Body>,
+    ) -> Res {
+        let says = headers
+            .iter()
+            .any(|(name, _)| name == header::ORIGIN || name.as_str() == "sec-fetch-site");
+        let origin = format!("http://{HOST}");
+        let mut marked: Vec<(HeaderName, &str)> = headers.to_vec();
+        if method == Method::POST && !says {
+            marked.push((header::ORIGIN, &origin));
+        }
+        self.bare_request(method, path, cookie, &marked, body).await
+    }
+
+    /// [`TestApp::request`] with exactly these headers (and `Host`), as an old browser or a
+    /// script sends it.
+    pub async fn bare_request(
         &self,
         method: Method,
         path: &str,

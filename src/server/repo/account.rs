@@ -1,11 +1,10 @@
-//! Accounts of evaluators and the office: argon2id passwords, sign-in with a growing delay
-//! after failures, and sessions whose tokens are stored only as hashes.
+//! Accounts of evaluators and the office: argon2id passwords, and sessions whose tokens are
+//! stored only as hashes. (Signing in, with its throttle, is `service::signin`.)
 
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
-use std::time::Duration;
 
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
@@ -55,6 +54,8 @@ pub enum AccountError {
     Invalid,
     #[error("too many failed sign-ins; try again in {0} s")]
     TooSoon(i64),
+    #[error("too many sign-ins at once; try again shortly")]
+    Busy,
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]
@@ -69,19 +70,10 @@ impl crate::message::Bilingual for AccountError {
             AccountError::Exists => "这个账号已经存在。".into(),
             AccountError::Invalid => "账号或密码不正确。".into(),
             AccountError::TooSoon(secs) => format!("登录失败次数过多，请{secs}秒后再试。"),
+            AccountError::Busy => "同时登录的人太多，请稍后再试。".into(),
             AccountError::Hash(_) | AccountError::Db(_) => "服务器出错了，请稍后再试。".into(),
         }
     }
-}
-
-/// Wait before the next attempt after `failures` failed sign-ins in a row: 1 s, 2 s, 4 s, …
-/// up to 5 minutes. It slows guessing without locking the office out for good.
-pub fn signin_delay(failures: i64) -> Duration {
-    if failures <= 0 {
-        return Duration::ZERO;
-    }
-    let exp = u32::try_from(failures - 1).unwrap_or(u32::MAX).min(16);
-    Duration::from_secs((1u64 << exp).min(300))
 }
 
 use crate::clock::now;
@@ -94,7 +86,7 @@ fn valid_login(login: &str) -> bool {
 }
 
 /// Hashes a password with argon2id on a blocking thread (it takes ~50 ms of CPU on purpose).
-async fn hash_password(password: String) -> Result<String, AccountError> {
+pub async fn hash_password(password: String) -> Result<String, AccountError> {
     tokio::task::spawn_blocking(move || {
         use argon2::password_hash::{PasswordHasher, SaltString};
         let salt = SaltString::generate(&mut OsRng);
@@ -107,19 +99,24 @@ async fn hash_password(password: String) -> Result<String, AccountError> {
     .map_err(|e| AccountError::Hash(e.to_string()))?
 }
 
-async fn verify_password(password: String, hash: String) -> bool {
-    tokio::task::spawn_blocking(move || {
-        use argon2::password_hash::{PasswordHash, PasswordVerifier};
-        PasswordHash::new(&hash)
-            .map(|parsed| {
-                argon2::Argon2::default()
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
+/// Whether `password` matches the PHC string `hash` (argon2id: ~50 ms of CPU and ~19 MiB;
+/// call it on a blocking thread).
+pub fn password_matches(password: &str, hash: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            argon2::Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// [`password_matches`] on a blocking thread.
+pub async fn verify_password(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || password_matches(&password, &hash))
+        .await
+        .unwrap_or(false)
 }
 
 pub async fn create(
@@ -156,60 +153,61 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// Checks a login and password; on success opens a session and returns its token (for the
-/// cookie). Each failure makes the next attempt on this account wait longer.
-pub async fn sign_in(
+/// What a sign-in needs to know of an account.
+pub struct Credentials {
+    pub account: Account,
+    /// argon2id, PHC string.
+    pub password_hash: String,
+}
+
+/// The account a sign-in names, if there is one (logins compare without case).
+pub async fn credentials(
     pool: &SqlitePool,
     login: &str,
-    password: &str,
-) -> Result<(Account, String), AccountError> {
-    let row: Option<(i64, String, String, String, i64, Option<String>)> = sqlx::query_as(
-        "SELECT id, login, role, password_hash, failed_signins, next_attempt_at
-         FROM account WHERE login = ?",
-    )
-    .bind(login.trim())
-    .fetch_optional(pool)
-    .await?;
-    let Some((id, login, role, hash, failures, next_at)) = row else {
-        return Err(AccountError::Invalid);
-    };
-    if let Some(next) = next_at.and_then(|t| chrono::DateTime::parse_from_rfc3339(&t).ok()) {
-        let wait = (next.with_timezone(&chrono::Utc) - now()).num_seconds();
-        if wait > 0 {
-            return Err(AccountError::TooSoon(wait));
-        }
-    }
-    if !verify_password(password.to_string(), hash).await {
-        let failures = failures + 1;
-        let next = now() + chrono::Duration::from_std(signin_delay(failures)).unwrap_or_default();
-        sqlx::query("UPDATE account SET failed_signins = ?, next_attempt_at = ? WHERE id = ?")
-            .bind(failures)
-            .bind(next.to_rfc3339())
-            .bind(id)
-            .execute(pool)
+) -> Result<Option<Credentials>, sqlx::Error> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("SELECT id, login, role, password_hash FROM account WHERE login = ?")
+            .bind(login.trim())
+            .fetch_optional(pool)
             .await?;
-        return Err(AccountError::Invalid);
-    }
-    let role = AccountRole::parse(&role).ok_or(AccountError::Invalid)?;
+    Ok(row.and_then(|(id, login, role, password_hash)| {
+        AccountRole::parse(&role).map(|role| Credentials {
+            account: Account { id, login, role },
+            password_hash,
+        })
+    }))
+}
+
+/// Opens a session for `account_id`: its token, for the cookie.
+pub async fn open_session(pool: &SqlitePool, account_id: i64) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
-    let mut tx = pool.begin().await?;
-    sqlx::query("UPDATE account SET failed_signins = 0, next_attempt_at = NULL WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
     sqlx::query(
         "INSERT INTO session (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
     )
     .bind(token_hash(&token))
-    .bind(id)
+    .bind(account_id)
     .bind(now().to_rfc3339())
     .bind((now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339())
-    .execute(&mut *tx)
+    .execute(pool)
     .await?;
-    tx.commit().await?;
-    Ok((Account { id, login, role }, token))
+    Ok(token)
+}
+
+/// Whether `password` is the account's, without a session or any throttling: for the command
+/// line, which can read the database anyway. The web signs in through `service::signin`.
+pub async fn check_password(
+    pool: &SqlitePool,
+    login: &str,
+    password: &str,
+) -> Result<Option<Account>, sqlx::Error> {
+    let Some(c) = credentials(pool, login).await? else {
+        return Ok(None);
+    };
+    Ok(verify_password(password.to_string(), c.password_hash)
+        .await
+        .then_some(c.account))
 }
 
 /// The account of a session token, if the session exists and has not expired.
@@ -239,27 +237,6 @@ pub async fn sign_out(pool: &SqlitePool, token: &str) -> Result<(), sqlx::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_delay_grows_and_is_capped() {
-        let cases = [
-            (0, 0),
-            (1, 1),
-            (2, 2),
-            (3, 4),
-            (5, 16),
-            (9, 256),
-            (10, 300),
-            (1000, 300),
-        ];
-        for (failures, secs) in cases {
-            assert_eq!(
-                signin_delay(failures),
-                Duration::from_secs(secs),
-                "{failures}"
-            );
-        }
-    }
 
     #[test]
     fn logins_are_plain() {

@@ -9,11 +9,17 @@ pub mod ballot_gate;
 pub mod closer;
 /// The tellers' count: summing the sealed ballots, each teller's share, opening the count.
 pub mod count;
+/// The browser an account signed in from, for the sign-in throttle.
+pub mod device;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export;
 /// Each open round's sealer, and sealing a ballot as it arrives.
 pub mod sealing;
 /// Who is signed in: the session cookie.
 pub mod session;
+/// Signing in: a bound on password checks, the throttle, unknown logins alike.
+pub mod signin;
 /// Each teller's link to their page, with the token that lets them post their steps.
 pub mod teller_link;
+/// Growing waits after failed sign-ins, per login, browser and address.
+pub mod throttle;

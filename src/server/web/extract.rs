@@ -188,6 +188,45 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
     }
 }
 
+/// The address the request came from: the peer's, or, when the peer is this machine (a
+/// reverse proxy beside the server, as in the README), the last address the proxy added to
+/// `X-Forwarded-For`. A remote peer cannot choose its address this way.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        Ok(ClientAddr(client_addr(peer, &parts.headers)))
+    }
+}
+
+/// See [`ClientAddr`]. Without a known peer (a request built in a test) the forwarded address
+/// is taken as a local proxy's.
+pub fn client_addr(
+    peer: Option<std::net::IpAddr>,
+    headers: &axum::http::HeaderMap,
+) -> Option<std::net::IpAddr> {
+    let forwarded = || {
+        headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .next_back()
+            .and_then(|a| a.trim().parse().ok())
+    };
+    match peer {
+        Some(p) if !p.is_loopback() => Some(p),
+        Some(p) => forwarded().or(Some(p)),
+        None => forwarded(),
+    }
+}
+
 /// A 303 to `to` (after a form post, or to the sign-in page); never cached.
 pub fn see_other(to: &str) -> Response {
     let mut res = StatusCode::SEE_OTHER.into_response();

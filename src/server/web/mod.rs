@@ -38,6 +38,7 @@ use crate::app::{App, shell};
 use crate::server::service::ballot_box::BallotBox;
 use crate::server::service::ballot_gate::Gate;
 use crate::server::service::sealing::Sealers;
+use crate::server::service::signin::SignIns;
 use axum::Router;
 use axum::extract::FromRef;
 use axum::routing::get;
@@ -69,6 +70,8 @@ pub struct AppState {
     pub secret: Arc<Vec<u8>>,
     /// Each open round's sealer, built once.
     pub sealers: Arc<Sealers>,
+    /// Sign-ins: the bound on password checks and the throttle.
+    pub signins: Arc<SignIns>,
 }
 
 impl AppState {
@@ -82,6 +85,7 @@ impl AppState {
             gate: Arc::new(Gate::default()),
             secret: Arc::new(secret),
             sealers: Arc::new(Sealers::default()),
+            signins: Arc::new(SignIns::default()),
         })
     }
 }
@@ -128,6 +132,12 @@ pub fn router(state: AppState) -> Router {
             move || {
                 provide_context(context.pool.clone());
                 provide_context(context.gate.clone());
+                // The nonce the guard put in the answer's policy, for the islands' script.
+                if let Some(nonce) = use_context::<axum::http::request::Parts>()
+                    .and_then(|parts| parts.extensions.get::<guard::CspNonce>().cloned())
+                {
+                    provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+                }
             },
             move || shell(options.clone()),
         )

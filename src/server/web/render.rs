@@ -46,6 +46,11 @@ pub fn render_page(
         if let Some(options) = options {
             provide_context(options.clone());
         }
+        // The request's nonce, so that the islands' inline script carries it (the guard put
+        // the same nonce in the answer's policy).
+        if let Some(nonce) = crate::server::web::guard::CspNonce::current() {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
         leptos_meta::provide_meta_context();
         let body = body().to_html();
         crate::app::document_with(title, extra_head, &body)

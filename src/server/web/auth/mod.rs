@@ -5,9 +5,11 @@ use crate::message::Bilingual;
 use crate::model::nav::safe_next;
 use crate::pages::account::LoginForm;
 use crate::server::repo::account::{self, AccountError, SESSION_HOURS};
+use crate::server::service::device;
 use crate::server::service::session::{secure, session_cookie, session_token};
+use crate::server::service::signin::{Attempt, SignedIn};
 use crate::server::web::AppState;
-use crate::server::web::extract::{WebForm, see_other};
+use crate::server::web::extract::{ClientAddr, WebForm, see_other};
 use crate::server::web::render::render;
 use axum::Router;
 use axum::extract::State;
@@ -17,9 +19,17 @@ use axum::routing::post;
 use leptos::prelude::*;
 use serde::Deserialize;
 
+/// Largest sign-in form accepted.
+pub const MAX_SIGNIN_BYTES: usize = 4096;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/login", post(post_login))
+        // A sign-in form is a few hundred bytes; a storm of large ones must not fill the
+        // memory while they wait for a password check.
+        .route(
+            "/login",
+            post(post_login).layer(axum::extract::DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
+        )
         .route("/logout", post(post_logout))
 }
 
@@ -47,6 +57,7 @@ pub struct LoginFields {
 /// `POST /login` with `login`, `password` and `next`.
 pub async fn post_login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     headers: HeaderMap,
     WebForm(f): WebForm<LoginFields>,
 ) -> Response {
@@ -56,8 +67,23 @@ pub async fn post_login(
     if f.login.trim().is_empty() || f.password.is_empty() {
         return refuse(StatusCode::BAD_REQUEST, "请输入账号和密码。");
     }
-    match account::sign_in(&state.pool, &f.login, &f.password).await {
-        Ok((who, token)) => {
+    let device = device::from_headers(&headers);
+    let attempt = Attempt {
+        login: &f.login,
+        password: &f.password,
+        addr,
+        device: device.as_deref(),
+    };
+    match state
+        .signins
+        .sign_in(&state.pool, &state.secret, attempt)
+        .await
+    {
+        Ok(SignedIn {
+            account: who,
+            token,
+            device,
+        }) => {
             tracing::info!(login = %who.login, role = who.role.as_str(), "signed in");
             let logged = crate::server::repo::audit::log(
                 &state.pool,
@@ -71,18 +97,37 @@ pub async fn post_login(
                 tracing::error!(error = %e, "recording a sign-in failed");
             }
             let mut res = see_other(&next);
-            res.headers_mut().insert(
+            let cookies = res.headers_mut();
+            cookies.insert(
                 header::SET_COOKIE,
                 session_cookie(&token, SESSION_HOURS * 3600, secure(&headers)),
+            );
+            cookies.append(
+                header::SET_COOKIE,
+                device::cookie(&device, secure(&headers)),
             );
             res
         }
         Err(e @ AccountError::Invalid) => {
-            tracing::info!(login = %f.login, "failed sign-in");
+            tracing::info!(login = %f.login, addr = ?addr, "failed sign-in");
             // Not in the audit trail: anyone can post here, and the trail cannot be pruned.
             refuse(StatusCode::UNAUTHORIZED, &e.zh())
         }
-        Err(e @ AccountError::TooSoon(_)) => refuse(StatusCode::TOO_MANY_REQUESTS, &e.zh()),
+        Err(e @ AccountError::TooSoon(secs)) => {
+            tracing::info!(login = %f.login, addr = ?addr, "sign-in refused: too soon");
+            let mut res = refuse(StatusCode::TOO_MANY_REQUESTS, &e.zh());
+            res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            res
+        }
+        Err(e @ AccountError::Busy) => {
+            tracing::warn!(addr = ?addr, "sign-in refused: too many at once");
+            let mut res = refuse(StatusCode::SERVICE_UNAVAILABLE, &e.zh());
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+            res
+        }
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.zh())

@@ -8,6 +8,7 @@ use crate::server::repo::audit;
 use crate::server::service::export::{self, ExportFail, Format};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff};
+use crate::server::web::guard::NotCrossSite;
 use crate::server::web::problem::Problem;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
@@ -38,6 +39,7 @@ impl From<ExportFail> for Problem {
 }
 
 pub async fn get_export(
+    _: NotCrossSite,
     State(state): State<AppState>,
     // Who asks is checked first, so that nobody learns even which exports exist.
     staff: Staff<Office>,

@@ -13,6 +13,7 @@ use crate::server::repo::invite::{self, InviteError, Invitee};
 use crate::server::repo::round::{Round, RoundState};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, StaffRound, WebForm, see_other};
+use crate::server::web::guard::NotCrossSite;
 use crate::server::web::problem::Problem;
 use crate::server::web::render::render;
 use axum::extract::{Path, State};
@@ -49,6 +50,7 @@ fn status_of(e: &InviteError) -> StatusCode {
 /// `GET /desk/rounds/{id}/non-voters.csv`: who has not voted yet (name, delegation), to remind
 /// them. Never what anyone chose.
 pub async fn get_non_voters(
+    _: NotCrossSite,
     State(state): State<AppState>,
     StaffRound { who, round, .. }: StaffRound<Office>,
 ) -> Page {

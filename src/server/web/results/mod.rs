@@ -19,7 +19,7 @@ pub use charts::{CHARTS, draw};
 use crate::message::Bilingual;
 use crate::results::unit_view;
 use crate::server::repo::results::{self as repo_results, Report, ReportError};
-use crate::server::repo::round::RoundError;
+use crate::server::repo::round::{RoundError, RoundState};
 use crate::server::web::AppState;
 use crate::server::web::extract::{AnyStaff, Staff};
 use crate::server::web::problem::Problem;
@@ -170,7 +170,6 @@ pub async fn get_unit_result(
     item_page(state, staff, round_id, format!("u{id}")).await
 }
 
-/// `GET /screen/{round}`: no sign-in; reloads itself while the round is open.
 /// `GET /results/{round}/record.json`: a counted round's public record (`seal::record`), for
 /// anyone, no sign-in: the tellers' board, every sealed ballot with its tracking code, every
 /// teller's decryption shares and the counts. `ceping round verify --record FILE` checks it.
@@ -205,8 +204,15 @@ pub async fn get_record(
     }
 }
 
+/// `GET /screen/{round}`: no sign-in; reloads itself until the count is out. Never for a
+/// draft: its name and schedule are the office's own until it opens, so a draft is a 404, as
+/// a round that does not exist. (A closed round waiting for its tellers keeps its screen: the
+/// hall's screen must not turn into an error the moment voting ends.)
 pub async fn get_screen(State(state): State<AppState>, Path(round_id): Path<i64>) -> Page {
     let report = report_for(&state, round_id).await?;
+    if report.round.state == RoundState::Draft {
+        return Err(Problem::no_round());
+    }
     // Reloads until the count is out: turnout while open, then the results once counted.
     let head = if !report.published() {
         format!(r#"<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">"#)

@@ -1,0 +1,232 @@
+//! Signing in, made so that it cannot be turned into a weapon against the server or against
+//! an account's owner:
+//!
+//! - **A bound on password checks at once.** argon2id takes ~19 MiB and ~50 ms of CPU per
+//!   check; at most [`checks_at_once`] run together (one per core, at most four), at most
+//!   [`MAX_WAITING`] more wait for a turn, for at most [`MAX_WAIT`]; past that the answer is
+//!   503 "busy" at once. A storm of sign-ins cannot take the memory or the cores the ballots
+//!   need.
+//! - **An attempt reserved before the password is checked** (`service::throttle`): a burst
+//!   on one login gets one check, and every attempt is counted.
+//! - **Growing waits per login and per address, none a stranger can use against the owner:**
+//!   a browser that signed in to this account before (its device cookie, `service::device`)
+//!   is throttled by itself only.
+//! - **Unknown logins look like known ones:** the same throttle, a password check against a
+//!   dummy hash (so the answer takes as long), and the same answer.
+
+use crate::server::repo::account::{self, Account, AccountError};
+use crate::server::service::device;
+use crate::server::service::throttle::{Key, Refusal, Throttle};
+use sqlx::SqlitePool;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OnceCell, Semaphore};
+
+/// Most sign-ins waiting for a password check; more are told the server is busy.
+pub const MAX_WAITING: usize = 64;
+/// Longest wait for a password check.
+pub const MAX_WAIT: Duration = Duration::from_secs(10);
+
+/// Password checks that may run at once: one per core, at most four.
+pub fn checks_at_once() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 4)
+}
+
+/// How many sign-ins this server has seen, by outcome (every attempt is one of these).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Tally {
+    /// The password was checked (right or wrong).
+    pub checked: u64,
+    /// Refused unchecked: a key still had to wait.
+    pub too_soon: u64,
+    /// Refused unchecked: too many at once.
+    pub busy: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    checked: AtomicU64,
+    too_soon: AtomicU64,
+    busy: AtomicU64,
+}
+
+/// The server's sign-in state: the bound on checks and the throttle.
+pub struct SignIns {
+    counters: Counters,
+    checks: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    throttle: Mutex<Throttle>,
+    /// A hash of a random password, checked in place of an unknown login's.
+    dummy: OnceCell<String>,
+}
+
+impl Default for SignIns {
+    fn default() -> Self {
+        SignIns {
+            counters: Counters::default(),
+            checks: Arc::new(Semaphore::new(checks_at_once())),
+            waiting: AtomicUsize::new(0),
+            throttle: Mutex::default(),
+            dummy: OnceCell::new(),
+        }
+    }
+}
+
+/// Who is trying, as the request tells it.
+pub struct Attempt<'a> {
+    pub login: &'a str,
+    pub password: &'a str,
+    /// The source address (of the browser, through a trusted proxy), if known.
+    pub addr: Option<IpAddr>,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
+}
+
+/// A good sign-in.
+pub struct SignedIn {
+    pub account: Account,
+    /// The new session's token.
+    pub token: String,
+    /// The browser's device cookie: the one it had, or a new one.
+    pub device: String,
+}
+
+/// Counts an in-flight wait for a check, until dropped.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl SignIns {
+    /// Checks a login and password (see the module's description); on success opens a session.
+    pub async fn sign_in(
+        &self,
+        pool: &SqlitePool,
+        secret: &[u8],
+        attempt: Attempt<'_>,
+    ) -> Result<SignedIn, AccountError> {
+        let result = self.attempt(pool, secret, attempt).await;
+        let counter = match &result {
+            Err(AccountError::TooSoon(_)) => &self.counters.too_soon,
+            Err(AccountError::Busy) => &self.counters.busy,
+            _ => &self.counters.checked,
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        result
+    }
+
+    /// Sign-ins so far, by outcome.
+    pub fn tally(&self) -> Tally {
+        let c = &self.counters;
+        Tally {
+            checked: c.checked.load(Ordering::Relaxed),
+            too_soon: c.too_soon.load(Ordering::Relaxed),
+            busy: c.busy.load(Ordering::Relaxed),
+        }
+    }
+
+    async fn attempt(
+        &self,
+        pool: &SqlitePool,
+        secret: &[u8],
+        attempt: Attempt<'_>,
+    ) -> Result<SignedIn, AccountError> {
+        let login = attempt.login.trim();
+        let found = account::credentials(pool, login).await?;
+        let trusted = match (&found, attempt.device) {
+            (Some(c), Some(value)) => device::check(secret, c.account.id, value),
+            _ => None,
+        };
+        let keys: Vec<Key> = match &trusted {
+            Some(d) => vec![Key::Device(d.clone())],
+            None => std::iter::once(Key::Login(login.to_lowercase()))
+                .chain(attempt.addr.map(Key::Addr))
+                .collect(),
+        };
+        self.reserve(&keys)?;
+        let hash = match &found {
+            Some(c) => c.password_hash.clone(),
+            None => self.dummy_hash().await?,
+        };
+        let right = self.check(attempt.password.to_string(), hash).await?;
+        let Some(found) = found.filter(|_| right) else {
+            return Err(AccountError::Invalid);
+        };
+        self.lock().succeeded(&keys, Instant::now());
+        let token = account::open_session(pool, found.account.id).await?;
+        let device = match (trusted, attempt.device) {
+            (Some(_), Some(value)) => value.to_string(),
+            _ => device::issue(secret, found.account.id),
+        };
+        Ok(SignedIn {
+            account: found.account,
+            token,
+            device,
+        })
+    }
+
+    /// Failures counted under a login (for tests and the log).
+    pub fn failures_of_login(&self, login: &str) -> u32 {
+        self.lock()
+            .failures(&Key::Login(login.trim().to_lowercase()), Instant::now())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Throttle> {
+        // The throttle's state stays consistent even if a holder panicked (each change is
+        // one insert or remove).
+        self.throttle.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn reserve(&self, keys: &[Key]) -> Result<(), AccountError> {
+        match self.lock().reserve(keys, Instant::now()) {
+            Ok(()) => Ok(()),
+            Err(Refusal::Wait(d)) => Err(AccountError::TooSoon(
+                i64::try_from(d.as_secs() + u64::from(d.subsec_nanos() > 0)).unwrap_or(i64::MAX),
+            )),
+            Err(Refusal::Full) => Err(AccountError::Busy),
+        }
+    }
+
+    /// One password check, within the bound.
+    async fn check(&self, password: String, hash: String) -> Result<bool, AccountError> {
+        if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            return Err(AccountError::Busy);
+        }
+        let waiting = Waiting(&self.waiting);
+        let permit = tokio::time::timeout(MAX_WAIT, self.checks.clone().acquire_owned())
+            .await
+            .map_err(|_| AccountError::Busy)?
+            .map_err(|_| AccountError::Busy)?;
+        drop(waiting);
+        // The permit goes with the check: a request dropped mid-check (its client gone) does
+        // not free a place while the check still runs.
+        tokio::task::spawn_blocking(move || {
+            let right = account::password_matches(&password, &hash);
+            drop(permit);
+            right
+        })
+        .await
+        .map_err(|e| AccountError::Hash(e.to_string()))
+    }
+
+    async fn dummy_hash(&self) -> Result<String, AccountError> {
+        self.dummy
+            .get_or_try_init(|| async {
+                use rand::RngCore;
+                let mut bytes = [0u8; 24];
+                rand::rngs::OsRng.fill_bytes(&mut bytes);
+                account::hash_password(hex::encode(bytes)).await
+            })
+            .await
+            .cloned()
+    }
+}

@@ -23,7 +23,7 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 "$bin" round create --name "压力测试" >/dev/null
 # A trial round: one person holds every teller's key (made here, in the throw-away folder).
 "$bin" tellers keygen --round 1 --solo --out-dir "$tmp/keys" >/dev/null
-"$bin" invite --round 1 --count "$n" --out "$tmp/codes.csv" >/dev/null
+"$bin" invite --round 1 --count "$n" --out "$tmp/codes.csv" --base-url http://127.0.0.1:3000 >/dev/null
 "$bin" round open 1 >/dev/null
 RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --site-root target/site &
 pid=$!

@@ -22,7 +22,7 @@ base="http://127.0.0.1:$port"
 "$bin" round create --name "断电测试" >/dev/null
 # A trial round: one person holds every teller's key (made here, in the throw-away folder).
 "$bin" tellers keygen --round 1 --solo --out-dir "$tmp/keys" >/dev/null
-"$bin" invite --round 1 --count "$n" --out "$tmp/codes.csv" >/dev/null
+"$bin" invite --round 1 --count "$n" --out "$tmp/codes.csv" --base-url http://127.0.0.1:3000 >/dev/null
 "$bin" round open 1 >/dev/null
 
 start() {

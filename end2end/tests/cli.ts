@@ -4,10 +4,13 @@ import { readFileSync } from "node:fs";
 /** The database the e2e server runs on (see playwright.config.ts). */
 const DB = "../target/e2e/db/ceping.db";
 
+/** The e2e server's address, which the codes' links start with (told, not defaulted). */
+const BASE_URL = `http://127.0.0.1:${process.env.CEPING_E2E_PORT ?? 3100}`;
+
 /** Runs `ceping` on the e2e database, as the office or a teller would; its output. */
 export function ceping(...args: string[]): string {
   return execFileSync("../target/release/ceping", args, {
-    env: { ...process.env, CEPING_DB: DB },
+    env: { ...process.env, CEPING_DB: DB, CEPING_BASE_URL: BASE_URL },
     encoding: "utf8",
   });
 }

@@ -2,6 +2,7 @@
 //! WASM build. Nothing here does I/O; pages render these, repositories and services fill them.
 
 pub mod ballot;
+pub mod base_url;
 pub mod desk;
 pub mod nav;
 pub mod plan;

@@ -126,11 +126,33 @@ pub const SEED: &str = concat!(
     "/seed/wuhan-2020-proposal-3.txt"
 );
 
-/// Runs the `ceping` binary on the database `ceping.db` in `dir` (also its working folder):
-/// its exit status and what it printed, standard output then standard error.
+/// The public address the suites' commands write links with (`CEPING_BASE_URL`).
+#[allow(dead_code)]
+pub const BASE_URL: &str = "https://rd.example.cn";
+
+/// Runs the `ceping` binary on the database `ceping.db` in `dir` (also its working folder),
+/// with [`BASE_URL`] as the public address: its exit status and what it printed, standard
+/// output then standard error.
 #[allow(dead_code)]
 pub fn ceping(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
+    ceping_with(dir, args, &[("CEPING_BASE_URL", Some(BASE_URL))])
+}
+
+/// [`ceping`] with these environment variables set (`Some`) or removed (`None`).
+#[allow(dead_code)]
+pub fn ceping_with(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, Option<&str>)],
+) -> (bool, String) {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"));
+    for (name, value) in env {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    let out = cmd
         .arg("--db")
         .arg(dir.join("ceping.db"))
         .args(args)

@@ -23,9 +23,10 @@ pub struct InviteArgs {
     /// Where to write the codes (CSV, UTF-8 with BOM for Excel). Never overwritten.
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The site's public address, for the links in the CSV.
-    #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
-    pub base_url: String,
+    /// The site's public address, for the links in the CSV (default: the stored one, see
+    /// `ceping base-url`; there is no built-in default).
+    #[arg(long, env = "CEPING_BASE_URL")]
+    pub base_url: Option<String>,
     /// Why codes are made after the round opened (required then): kept with each code, marked
     /// on the turnout page and in the audit trail, counted on the results and in the report.
     #[arg(long)]
@@ -50,8 +51,9 @@ pub enum InviteAction {
         /// With --reissue after the round opened (required then): why.
         #[arg(long, requires = "reissue")]
         reason: Option<String>,
-        #[arg(long, env = "CEPING_BASE_URL", default_value = "http://127.0.0.1:3000")]
-        base_url: String,
+        /// With --reissue: the site's public address, for the new code's link.
+        #[arg(long, env = "CEPING_BASE_URL")]
+        base_url: Option<String>,
     },
 }
 
@@ -168,6 +170,13 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             if reissue && out.is_none() {
                 anyhow::bail!("--reissue needs --out FILE.csv for the new code");
             }
+            // Checked before anything changes.
+            let base = match reissue {
+                true => {
+                    Some(crate::server::service::links::required(pool, base_url.as_deref()).await?)
+                }
+                false => None,
+            };
             // The file is made before the code is revoked: a path that cannot be written
             // changes nothing.
             let file = match (&out, reissue) {
@@ -192,14 +201,14 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
             {
                 let _ = std::fs::remove_file(path);
             }
-            if let (Some(fresh), Some((out, file))) = (fresh, file) {
+            if let (Some(fresh), Some((out, file)), Some(base)) = (fresh, file, base) {
                 // The replacement is stored already; write it out (it is shown only here).
                 let who = Invitee {
                     label: fresh.label.clone(),
                     delegation: fresh.delegation.clone(),
                 };
                 let prepared = vec![(fresh.code, who)];
-                write_codes_to(file, &prepared, &base_url)?;
+                write_codes_to(file, &prepared, base.as_str())?;
                 println!("new code written to {}", out.display());
             }
             Ok(())
@@ -222,13 +231,15 @@ pub async fn run(pool: sqlx::SqlitePool, args: InviteArgs) -> anyhow::Result<()>
                 );
             }
             invitees.resize(count, Invitee::default());
+            let base =
+                crate::server::service::links::required(pool, args.base_url.as_deref()).await?;
             let prepared = invite::prepare(&invitees);
             write_codes(
                 pool,
                 round,
                 &prepared,
                 &out,
-                &args.base_url,
+                base.as_str(),
                 args.reason.as_deref(),
             )
             .await?;

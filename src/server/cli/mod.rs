@@ -79,6 +79,12 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+    /// The public address every link starts with: print it, or store URL (e.g.
+    /// https://rd.example.cn). `--base-url` and CEPING_BASE_URL override it.
+    BaseUrl {
+        /// The address to store; without it, the stored one is printed.
+        url: Option<String>,
+    },
     /// Copy the database to FILE, consistently, also while the server runs.
     Backup {
         /// Where the copy goes (must not exist yet).
@@ -94,6 +100,15 @@ pub struct ServeArgs {
     /// Folder with the built browser assets (pkg/ceping.js, .wasm, .css).
     #[arg(long, env = "CEPING_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Most connections held at once (lowered to fit the open-file limit).
+    #[arg(long, env = "CEPING_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Seconds a connection has to send a request's headers (and an idle one its next request).
+    #[arg(long, env = "CEPING_HEADER_TIMEOUT", default_value_t = 15)]
+    pub header_timeout: u64,
+    /// The public address every link starts with (slips, code CSVs); overrides the stored one.
+    #[arg(long, env = "CEPING_BASE_URL")]
+    pub base_url: Option<String>,
 }
 
 impl Default for ServeArgs {
@@ -125,7 +140,18 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = cli.db.as_path();
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
-            crate::server::web::serve::serve(db, args.addr, args.site_root).await
+            let limits = crate::server::web::listen::Limits {
+                max_connections: args.max_connections,
+                header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                ..Default::default()
+            };
+            let base_url = args
+                .base_url
+                .as_deref()
+                .map(crate::model::base_url::BaseUrl::parse)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--base-url: {e}"))?;
+            crate::server::web::serve::serve(db, args.addr, args.site_root, limits, base_url).await
         }
         Command::Plan(cmd) => plan::run(db, cmd).await,
         // A published record is checked on its own: no database is opened (or made).
@@ -146,7 +172,36 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             out,
         } => export::run(db, round, format, table, out).await,
         Command::Backup { file } => export::backup(db, &file).await,
+        Command::BaseUrl { url } => with_pool(db, |pool| base_url(pool, url)).await,
     }
+}
+
+/// `ceping base-url [URL]`.
+async fn base_url(pool: sqlx::SqlitePool, url: Option<String>) -> anyhow::Result<()> {
+    use crate::model::base_url::BaseUrl;
+    use crate::server::repo::setting;
+    let Some(url) = url else {
+        match setting::base_url(&pool).await? {
+            Some(b) => println!("{b}"),
+            None => println!("no public address stored; set one with `ceping base-url URL`"),
+        }
+        return Ok(());
+    };
+    let url = BaseUrl::parse(&url)?;
+    setting::set_base_url(&pool, &url).await?;
+    crate::server::repo::audit::log(
+        &pool,
+        &cli_actor(),
+        "setting.base-url",
+        "server",
+        serde_json::json!({ "base_url": url.as_str() }),
+    )
+    .await?;
+    if url.is_loopback() {
+        eprintln!("warning: {url} is this machine: phones cannot open links to it");
+    }
+    println!("public address: {url}");
+    Ok(())
 }
 
 /// Opens the database, runs `work` on it, and closes it whatever the outcome.

@@ -12,4 +12,5 @@ pub mod plan;
 pub mod results;
 pub mod round;
 pub mod score;
+pub mod setting;
 pub mod tellers;

@@ -13,6 +13,8 @@ pub mod count;
 pub mod device;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export;
+/// The public address every link starts with.
+pub mod links;
 /// Each open round's sealer, and sealing a ballot as it arrives.
 pub mod sealing;
 /// Who is signed in: the session cookie.

@@ -15,6 +15,8 @@ pub mod extract;
 pub mod frame;
 /// Security headers, no caching of personal pages, posts that no page here could send.
 pub mod guard;
+/// The accept loop: header deadlines, the connection cap, the graceful stop.
+pub mod listen;
 /// The office: rounds, settings, invitations and slips, exports, the report, the audit trail.
 pub mod office;
 /// Importing a plan from the browser.
@@ -35,6 +37,7 @@ pub mod teller;
 pub mod trace;
 
 use crate::app::{App, shell};
+use crate::model::base_url::BaseUrl;
 use crate::server::service::ballot_box::BallotBox;
 use crate::server::service::ballot_gate::Gate;
 use crate::server::service::sealing::Sealers;
@@ -72,6 +75,9 @@ pub struct AppState {
     pub sealers: Arc<Sealers>,
     /// Sign-ins: the bound on password checks and the throttle.
     pub signins: Arc<SignIns>,
+    /// The public address from `--base-url` or `CEPING_BASE_URL` (else the stored setting is
+    /// read when a link is written: `service::links`).
+    pub base_url: Option<Arc<BaseUrl>>,
 }
 
 impl AppState {
@@ -86,7 +92,16 @@ impl AppState {
             secret: Arc::new(secret),
             sealers: Arc::new(Sealers::default()),
             signins: Arc::new(SignIns::default()),
+            base_url: None,
         })
+    }
+
+    /// The same, with the public address given on the command line or in the environment.
+    pub fn with_base_url(self, base_url: Option<BaseUrl>) -> AppState {
+        AppState {
+            base_url: base_url.map(Arc::new),
+            ..self
+        }
     }
 }
 

@@ -1,7 +1,8 @@
-//! Starting and stopping the server: the pool, the listener, graceful shutdown with a deadline.
+//! Starting and stopping the server: the pool, the listener and its limits, graceful shutdown
+//! with a deadline.
 
 use crate::server::db;
-use crate::server::web::{AppState, leptos_options, router};
+use crate::server::web::{AppState, leptos_options, listen, router};
 use anyhow::Context;
 
 /// `ceping serve`: opens the database (loading the seed plan into an empty one), listens on
@@ -10,12 +11,16 @@ pub async fn serve(
     db_path: &std::path::Path,
     addr: std::net::SocketAddr,
     site_root: std::path::PathBuf,
+    limits: listen::Limits,
+    base_url: Option<crate::model::base_url::BaseUrl>,
 ) -> anyhow::Result<()> {
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
     }
-    let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr)).await?;
+    let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr))
+        .await?
+        .with_base_url(base_url);
     if !site_root.join("pkg").exists() {
         tracing::warn!(site_root = %site_root.display(),
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");
@@ -24,30 +29,19 @@ pub async fn serve(
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {}", addr))?;
-    tracing::info!(addr = %addr, db = %db_path.display(), "Ceping is listening");
-    // On Ctrl-C or SIGTERM: stop accepting, let requests in flight finish, close the database.
-    // A connection that never finishes (a stalled client) must not keep the server up: after
-    // SHUTDOWN_GRACE it stops anyway. Nothing acknowledged is at risk: a ballot is answered only
-    // after its batch has committed.
-    let (stopping, stop) = tokio::sync::watch::channel(false);
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            let _ = stopping.send(true);
-        })
-        .into_future();
-    let mut stop_seen = stop.clone();
-    let grace_over = async move {
-        let _ = stop_seen.wait_for(|s| *s).await;
-        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    let files = listen::raise_file_limit();
+    let limits = listen::Limits {
+        max_connections: listen::fit_connections(limits.max_connections, files),
+        grace: SHUTDOWN_GRACE,
+        ..limits
     };
-    tokio::select! {
-        served = server => served?,
-        _ = grace_over => tracing::warn!(
-            "requests still open {} s after the stop signal; stopping without them",
-            SHUTDOWN_GRACE.as_secs()
-        ),
-    }
+    tracing::info!(addr = %addr, db = %db_path.display(),
+        max_connections = limits.max_connections,
+        header_timeout_secs = limits.header_timeout.as_secs(), "Ceping is listening");
+    // On Ctrl-C or SIGTERM: stop accepting, let requests in flight finish (for SHUTDOWN_GRACE
+    // at most: a stalled client must not keep the server up), close the database. Nothing
+    // acknowledged is at risk: a ballot is answered only after its batch has committed.
+    listen::serve(listener, router(state), limits, shutdown_signal()).await;
     match tokio::time::timeout(SHUTDOWN_GRACE, pool.close()).await {
         Ok(()) => tracing::info!("stopped cleanly"),
         Err(_) => tracing::warn!("the database did not close in time; stopping anyway"),

@@ -11,13 +11,14 @@ use crate::server::repo::account::Account;
 use crate::server::repo::audit;
 use crate::server::repo::invite::{self, InviteError, Invitee};
 use crate::server::repo::round::{Round, RoundState};
+use crate::server::service::links;
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, StaffRound, WebForm, see_other};
 use crate::server::web::guard::NotCrossSite;
 use crate::server::web::problem::Problem;
 use crate::server::web::render::render;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -85,21 +86,35 @@ pub async fn get_non_voters(
     ))
 }
 
-/// The site's address as the browser reached it, for the links on the slips.
-pub fn base_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
+/// The site's address as the office's browser reached it (`X-Forwarded-Host` from a proxy,
+/// else `Host`), when it is a plain host name.
+pub fn base_url(headers: &HeaderMap) -> Option<String> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|h: &HeaderValue| h.to_str().ok())
+    };
+    let host = text(header::HeaderName::from_static("x-forwarded-host"))
+        .map(|h| h.split(',').next().unwrap_or("").trim())
+        .or_else(|| text(header::HOST))
         .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("127.0.0.1:3000");
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
+            !h.is_empty()
+                && h.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })?;
+    let https = text(header::HeaderName::from_static("x-forwarded-proto"))
         .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
+    Some(format!("{}://{host}", if https { "https" } else { "http" }))
+}
+
+/// The start of the links on the slips: the public address (`--base-url`, the environment or
+/// the stored setting), else the address the office's browser used.
+pub async fn slip_base(state: &AppState, headers: &HeaderMap) -> Result<String, sqlx::Error> {
+    let public = links::public_base(&state.pool, state.base_url.as_deref()).await?;
+    Ok(match public {
+        Some(b) => b.to_string(),
+        None => base_url(headers).unwrap_or_default(),
+    })
 }
 
 /// The QR code of `text` as SVG markup.
@@ -245,7 +260,7 @@ pub async fn post_invitations(
         let (status, message) = (status_of(&e), e.zh());
         return invitations_page(&state, who, round, status, Some(message), f.names).await;
     }
-    let base = base_url(&headers);
+    let base = slip_base(&state, &headers).await?;
     let slips: Vec<Slip> = prepared.iter().map(|(c, w)| slip(&base, c, w)).collect();
     Ok(slip_sheet(&state, who, round, slips))
 }
@@ -287,7 +302,7 @@ pub async fn post_revoke(
                 label: fresh.label.clone(),
                 delegation: fresh.delegation.clone(),
             };
-            let s = slip(&base_url(&headers), &fresh.code, &who_is);
+            let s = slip(&slip_base(&state, &headers).await?, &fresh.code, &who_is);
             Ok(slip_sheet(&state, who, round, vec![s]))
         }
         Ok(None) => Ok(see_other(&format!("/desk/rounds/{id}/invitations"))),
@@ -301,20 +316,24 @@ pub async fn post_revoke(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use axum::http::HeaderValue;
 
     #[test]
     fn hosts_that_are_not_host_names_are_not_trusted() {
         let mut h = HeaderMap::new();
         h.insert(header::HOST, HeaderValue::from_static("rd.example.cn:8443"));
-        assert_eq!(base_url(&h), "http://rd.example.cn:8443");
+        assert_eq!(base_url(&h).unwrap(), "http://rd.example.cn:8443");
         h.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        assert_eq!(base_url(&h), "https://rd.example.cn:8443");
+        assert_eq!(base_url(&h).unwrap(), "https://rd.example.cn:8443");
         h.insert(
             header::HOST,
             HeaderValue::from_static("evil.com/\"><script>"),
         );
-        assert_eq!(base_url(&h), "https://127.0.0.1:3000");
+        assert_eq!(base_url(&h), None);
+        h.insert(
+            "x-forwarded-host",
+            HeaderValue::from_static("rd.example.cn"),
+        );
+        assert_eq!(base_url(&h).unwrap(), "https://rd.example.cn");
     }
 
     #[test]

@@ -55,9 +55,66 @@ struct Counters {
     busy: AtomicU64,
 }
 
+/// One password check for a checker thread.
+struct Job {
+    password: String,
+    hash: String,
+    /// The place it holds, given back when the check is done.
+    permit: tokio::sync::OwnedSemaphorePermit,
+    done: tokio::sync::oneshot::Sender<bool>,
+}
+
+/// The threads that check passwords, one per place. Each keeps the ~19 MiB argon2 works in
+/// (allocators keep a freed block of that size in the thread's arena for reuse), so the
+/// memory checks take is bounded by the number of threads, not by how many threads Tokio's
+/// blocking pool happened to use.
+struct Checkers {
+    jobs: Mutex<std::sync::mpsc::Sender<Job>>,
+}
+
+impl Checkers {
+    fn start(threads: usize) -> Checkers {
+        let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+        let queue = Arc::new(Mutex::new(queue));
+        for i in 0..threads {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-check-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while waiting for the next job.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        let Ok(job) = job else { return };
+                        let right = account::password_matches(&job.password, &job.hash);
+                        drop(job.permit);
+                        let _ = job.done.send(right);
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password checker");
+            }
+        }
+        Checkers {
+            jobs: Mutex::new(jobs),
+        }
+    }
+
+    fn send(&self, job: Job) -> Result<(), AccountError> {
+        self.jobs
+            .lock()
+            .map_err(|_| AccountError::Hash("the password checkers are gone".into()))?
+            .send(job)
+            .map_err(|_| AccountError::Hash("the password checkers are gone".into()))
+    }
+}
+
 /// The server's sign-in state: the bound on checks and the throttle.
 pub struct SignIns {
     counters: Counters,
+    checkers: Checkers,
     checks: Arc<Semaphore>,
     waiting: AtomicUsize,
     throttle: Mutex<Throttle>,
@@ -69,6 +126,7 @@ impl Default for SignIns {
     fn default() -> Self {
         SignIns {
             counters: Counters::default(),
+            checkers: Checkers::start(checks_at_once()),
             checks: Arc::new(Semaphore::new(checks_at_once())),
             waiting: AtomicUsize::new(0),
             throttle: Mutex::default(),
@@ -209,13 +267,16 @@ impl SignIns {
         drop(waiting);
         // The permit goes with the check: a request dropped mid-check (its client gone) does
         // not free a place while the check still runs.
-        tokio::task::spawn_blocking(move || {
-            let right = account::password_matches(&password, &hash);
-            drop(permit);
-            right
-        })
-        .await
-        .map_err(|e| AccountError::Hash(e.to_string()))
+        let (done, answer) = tokio::sync::oneshot::channel();
+        self.checkers.send(Job {
+            password,
+            hash,
+            permit,
+            done,
+        })?;
+        answer
+            .await
+            .map_err(|_| AccountError::Hash("the password checker stopped".into()))
     }
 
     async fn dummy_hash(&self) -> Result<String, AccountError> {

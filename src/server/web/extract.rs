@@ -167,24 +167,36 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for WebForm<T> {
 
 /// A posted body as bytes, for the ballot's strict decoder. A body that grows past
 /// `MAX_BODY_BYTES` without announcing its length (the guard refuses those that announce it)
-/// is refused here with the same Chinese 413 page.
+/// is refused here with the same Chinese 413 page; one that stops coming (`listen`'s stall
+/// limit) with a 408.
 pub struct FormBody(pub Bytes);
 
 impl<S: Send + Sync> FromRequest<S> for FormBody {
     type Rejection = Problem;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
-        Bytes::from_request(req, state)
-            .await
-            .map(FormBody)
-            .map_err(|_| {
-                Problem::new(
+        use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+        match Bytes::from_request(req, state).await {
+            Ok(body) => Ok(FormBody(body)),
+            Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
+                Err(Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "提交的内容过多",
                     "一次提交的内容不能超过 1 MB。请删减后重新提交。",
                 )
-                .in_frame(crate::server::web::problem::Frame::Site)
-            })
+                .in_frame(crate::server::web::problem::Frame::Site))
+            }
+            // The body stopped coming (the stall limit) or the connection broke.
+            Err(e) => {
+                tracing::info!(error = %e, "a body that did not arrive");
+                Err(Problem::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "提交没有完成",
+                    "提交的内容没有完整送到，可能是网络不稳定。请回到上一页重新提交。",
+                )
+                .in_frame(crate::server::web::problem::Frame::Site))
+            }
+        }
     }
 }
 

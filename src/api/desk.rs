@@ -12,15 +12,21 @@ pub async fn get_desk() -> Result<DeskView, AppError> {
     use crate::model::desk::DeskRound;
     use crate::server::repo::account::AccountRole;
     use crate::server::repo::round;
-    use crate::server::service::session::current_account;
+    use crate::server::service::session::current;
     respond(async move {
         let pool = pool_from_context()?;
         let headers: axum::http::HeaderMap =
             leptos_axum::extract().await.map_err(AppError::internal)?;
-        let Some(who) = current_account(&pool, &headers).await else {
+        let Some(live) = current(&pool, &headers).await else {
             leptos_axum::redirect("/login?next=/desk");
             return Err(AppError::Unauthorized);
         };
+        // A password the office reset is changed first.
+        if live.must_change_password {
+            leptos_axum::redirect("/account?must=1");
+            return Err(AppError::Unauthorized);
+        }
+        let who = live.account;
         let is_office = who.role == AccountRole::Office;
         let mut rounds = Vec::new();
         for r in round::list(&pool).await.map_err(AppError::internal)? {

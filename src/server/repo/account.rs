@@ -1,13 +1,16 @@
 //! Accounts of evaluators and the office: argon2id passwords, and sessions whose tokens are
 //! stored only as hashes. (Signing in, with its throttle, is `service::signin`.)
 
+use crate::server::repo::audit;
 use rand::RngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
 use sqlx::SqlitePool;
 
-/// How long a session lasts.
+/// How long a session lasts at most.
 pub const SESSION_HOURS: i64 = 12;
+/// How long a session lasts without a request.
+pub const IDLE_MINUTES: i64 = 60;
 /// Shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
 
@@ -56,6 +59,14 @@ pub enum AccountError {
     TooSoon(i64),
     #[error("too many sign-ins at once; try again shortly")]
     Busy,
+    #[error("this account is disabled")]
+    Disabled,
+    #[error("no account has this login")]
+    NoSuchAccount,
+    #[error("this is the last office account that can sign in; enable or create another first")]
+    LastOffice,
+    #[error("the current password is not right")]
+    WrongCurrent,
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]
@@ -71,6 +82,13 @@ impl crate::message::Bilingual for AccountError {
             AccountError::Invalid => "账号或密码不正确。".into(),
             AccountError::TooSoon(secs) => format!("登录失败次数过多，请{secs}秒后再试。"),
             AccountError::Busy => "同时登录的人太多，请稍后再试。".into(),
+            AccountError::Disabled => "这个账号已停用，请联系领导小组办公室。".into(),
+            AccountError::NoSuchAccount => "没有这个账号。".into(),
+            AccountError::LastOffice => {
+                "这是最后一个可以登录的办公室账号，不能停用。请先启用或新建另一个办公室账号。"
+                    .into()
+            }
+            AccountError::WrongCurrent => "当前密码不正确。".into(),
             AccountError::Hash(_) | AccountError::Db(_) => "服务器出错了，请稍后再试。".into(),
         }
     }
@@ -125,6 +143,18 @@ pub async fn create(
     role: AccountRole,
     password: &str,
 ) -> Result<i64, AccountError> {
+    create_with(pool, login, role, password, false).await
+}
+
+/// [`create`]; with `must_change`, the holder must choose their own password at the first
+/// sign-in (an account the office made for someone).
+pub async fn create_with(
+    pool: &SqlitePool,
+    login: &str,
+    role: AccountRole,
+    password: &str,
+    must_change: bool,
+) -> Result<i64, AccountError> {
     let login = login.trim();
     if !valid_login(login) {
         return Err(AccountError::BadLogin);
@@ -134,12 +164,14 @@ pub async fn create(
     }
     let hash = hash_password(password.to_string()).await?;
     let res = sqlx::query(
-        "INSERT INTO account (login, role, password_hash, created_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO account (login, role, password_hash, created_at, must_change_password)
+         VALUES (?, ?, ?, ?, ?)",
     )
     .bind(login)
     .bind(role.as_str())
     .bind(hash)
     .bind(now().to_rfc3339())
+    .bind(must_change)
     .execute(pool)
     .await;
     match res {
@@ -158,6 +190,8 @@ pub struct Credentials {
     pub account: Account,
     /// argon2id, PHC string.
     pub password_hash: String,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
 }
 
 /// The account a sign-in names, if there is one (logins compare without case).
@@ -165,31 +199,47 @@ pub async fn credentials(
     pool: &SqlitePool,
     login: &str,
 ) -> Result<Option<Credentials>, sqlx::Error> {
-    let row: Option<(i64, String, String, String)> =
-        sqlx::query_as("SELECT id, login, role, password_hash FROM account WHERE login = ?")
-            .bind(login.trim())
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(id, login, role, password_hash)| {
+    let row: Option<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, login, role, password_hash, disabled_at FROM account WHERE login = ?",
+    )
+    .bind(login.trim())
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(id, login, role, password_hash, disabled)| {
         AccountRole::parse(&role).map(|role| Credentials {
             account: Account { id, login, role },
             password_hash,
+            disabled: disabled.is_some(),
         })
     }))
 }
 
 /// Opens a session for `account_id`: its token, for the cookie.
 pub async fn open_session(pool: &SqlitePool, account_id: i64) -> Result<String, sqlx::Error> {
+    open_session_from(pool, account_id, "").await
+}
+
+/// [`open_session`] from a browser that calls itself `agent` (its `User-Agent`, kept short,
+/// so that the holder can tell their sessions apart).
+pub async fn open_session_from(
+    pool: &SqlitePool,
+    account_id: i64,
+    agent: &str,
+) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
+    let at = now();
     sqlx::query(
-        "INSERT INTO session (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+        "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at, agent)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(token_hash(&token))
     .bind(account_id)
-    .bind(now().to_rfc3339())
-    .bind((now() + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339())
+    .bind(at.to_rfc3339())
+    .bind((at + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339())
+    .bind(at.to_rfc3339())
+    .bind(agent.chars().take(160).collect::<String>())
     .execute(pool)
     .await?;
     Ok(token)
@@ -210,19 +260,278 @@ pub async fn check_password(
         .then_some(c.account))
 }
 
-/// The account of a session token, if the session exists and has not expired.
-pub async fn from_session(pool: &SqlitePool, token: &str) -> Result<Option<Account>, sqlx::Error> {
-    let row: Option<(i64, String, String)> = sqlx::query_as(
-        "SELECT a.id, a.login, a.role FROM session s JOIN account a ON a.id = s.account_id
-         WHERE s.token_hash = ? AND s.expires_at > ?",
+/// A live session: whose it is, and whether its holder must first choose a new password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Live {
+    pub account: Account,
+    pub must_change_password: bool,
+}
+
+/// The account of a session token, if the session is live: not past its lifetime, used
+/// within [`IDLE_MINUTES`], and its account not disabled. Marks it used (at most once a
+/// minute, so that reading pages does not write on every request).
+pub async fn session(pool: &SqlitePool, token: &str) -> Result<Option<Live>, sqlx::Error> {
+    let at = now();
+    let idle_since = (at - chrono::Duration::minutes(IDLE_MINUTES)).to_rfc3339();
+    let hash = token_hash(token);
+    let row: Option<(i64, String, String, bool)> = sqlx::query_as(
+        "SELECT a.id, a.login, a.role, a.must_change_password
+         FROM session s JOIN account a ON a.id = s.account_id
+         WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
+           AND a.disabled_at IS NULL",
     )
-    .bind(token_hash(token))
-    .bind(now().to_rfc3339())
+    .bind(&hash)
+    .bind(at.to_rfc3339())
+    .bind(&idle_since)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|(id, login, role)| {
-        AccountRole::parse(&role).map(|role| Account { id, login, role })
+    let Some((id, login, role, must_change_password)) = row else {
+        return Ok(None);
+    };
+    sqlx::query("UPDATE session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?")
+        .bind(at.to_rfc3339())
+        .bind(&hash)
+        .bind((at - chrono::Duration::seconds(60)).to_rfc3339())
+        .execute(pool)
+        .await?;
+    Ok(AccountRole::parse(&role).map(|role| Live {
+        account: Account { id, login, role },
+        must_change_password,
     }))
+}
+
+/// The account of a session token, if the session is live ([`session`]).
+pub async fn from_session(pool: &SqlitePool, token: &str) -> Result<Option<Account>, sqlx::Error> {
+    Ok(session(pool, token).await?.map(|l| l.account))
+}
+
+/// One of an account's sessions, as its holder sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    /// A handle that names it in forms (a prefix of the token's hash; not the token).
+    pub handle: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub agent: String,
+    /// The session this list is shown in.
+    pub current: bool,
+}
+
+/// Characters of a session's handle.
+const HANDLE_CHARS: usize = 16;
+
+/// An account's live sessions, newest first; `current` marks the one asking.
+pub async fn sessions(
+    pool: &SqlitePool,
+    account_id: i64,
+    current: Option<&str>,
+) -> Result<Vec<SessionInfo>, sqlx::Error> {
+    let at = now();
+    let rows: Vec<(String, String, String, String)> = sqlx::query_as(
+        "SELECT token_hash, created_at, last_seen_at, agent FROM session
+         WHERE account_id = ? AND expires_at > ? AND last_seen_at > ?
+         ORDER BY created_at DESC",
+    )
+    .bind(account_id)
+    .bind(at.to_rfc3339())
+    .bind((at - chrono::Duration::minutes(IDLE_MINUTES)).to_rfc3339())
+    .fetch_all(pool)
+    .await?;
+    let current = current.map(token_hash);
+    Ok(rows
+        .into_iter()
+        .map(|(hash, created_at, last_seen_at, agent)| SessionInfo {
+            handle: hash[..HANDLE_CHARS].to_string(),
+            current: current.as_deref() == Some(hash.as_str()),
+            created_at,
+            last_seen_at,
+            agent,
+        })
+        .collect())
+}
+
+/// Ends `who`'s session named by `handle`, recorded in the audit trail as `actor`'s;
+/// whether there was one.
+pub async fn end_session(
+    pool: &SqlitePool,
+    who: &Account,
+    handle: &str,
+    actor: &str,
+) -> Result<bool, sqlx::Error> {
+    if handle.len() != HANDLE_CHARS || !handle.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Ok(false);
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done =
+        sqlx::query("DELETE FROM session WHERE account_id = ? AND substr(token_hash, 1, ?) = ?")
+            .bind(who.id)
+            .bind(HANDLE_CHARS as i64)
+            .bind(handle.to_ascii_lowercase())
+            .execute(&mut *tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let detail = serde_json::json!({ "session": handle });
+    audit::record(&mut tx, actor, "session.end", &who.login, detail).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Ends every session of `who` but `keep` (a token), recorded as `actor`'s: how many ended.
+pub async fn end_sessions(
+    pool: &SqlitePool,
+    who: &Account,
+    keep: Option<&str>,
+    actor: &str,
+) -> Result<u64, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done = sqlx::query("DELETE FROM session WHERE account_id = ? AND token_hash <> ?")
+        .bind(who.id)
+        .bind(keep.map(token_hash).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?;
+    let ended = done.rows_affected();
+    let detail = serde_json::json!({ "ended": ended, "kept_current": keep.is_some() });
+    audit::record(&mut tx, actor, "session.end-all", &who.login, detail).await?;
+    tx.commit().await?;
+    Ok(ended)
+}
+
+/// Sets `who`'s password, recorded as `actor`'s. `must_change`: the holder must choose
+/// another at the next sign-in (a reset by the office). Every session but `keep` ends.
+pub async fn set_password(
+    pool: &SqlitePool,
+    who: &Account,
+    password: &str,
+    must_change: bool,
+    keep: Option<&str>,
+    actor: &str,
+) -> Result<(), AccountError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(AccountError::WeakPassword);
+    }
+    let hash = hash_password(password.to_string()).await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let done =
+        sqlx::query("UPDATE account SET password_hash = ?, must_change_password = ? WHERE id = ?")
+            .bind(hash)
+            .bind(must_change)
+            .bind(who.id)
+            .execute(&mut *tx)
+            .await?;
+    if done.rows_affected() == 0 {
+        return Err(AccountError::NoSuchAccount);
+    }
+    let ended = sqlx::query("DELETE FROM session WHERE account_id = ? AND token_hash <> ?")
+        .bind(who.id)
+        .bind(keep.map(token_hash).unwrap_or_default())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let action = if must_change {
+        "account.reset-password"
+    } else {
+        "account.change-password"
+    };
+    let detail = serde_json::json!({ "sessions_ended": ended });
+    audit::record(&mut tx, actor, action, &who.login, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The account with this login.
+pub async fn by_login(pool: &SqlitePool, login: &str) -> Result<Account, AccountError> {
+    credentials(pool, login)
+        .await?
+        .map(|c| c.account)
+        .ok_or(AccountError::NoSuchAccount)
+}
+
+/// Disables (`true`) or enables an account. Disabling ends its sessions, and is refused for
+/// the last office account that can sign in (nobody could then run the office).
+pub async fn set_disabled(
+    pool: &SqlitePool,
+    login: &str,
+    disabled: bool,
+    actor: &str,
+) -> Result<Account, AccountError> {
+    let account = by_login(pool, login).await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    if disabled && account.role == AccountRole::Office {
+        let (others,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM account
+             WHERE role = 'office' AND disabled_at IS NULL AND id <> ?",
+        )
+        .bind(account.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if others == 0 {
+            return Err(AccountError::LastOffice);
+        }
+    }
+    sqlx::query("UPDATE account SET disabled_at = ? WHERE id = ?")
+        .bind(disabled.then(|| now().to_rfc3339()))
+        .bind(account.id)
+        .execute(&mut *tx)
+        .await?;
+    let mut ended = 0;
+    if disabled {
+        ended = sqlx::query("DELETE FROM session WHERE account_id = ?")
+            .bind(account.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    }
+    let action = if disabled {
+        "account.disable"
+    } else {
+        "account.enable"
+    };
+    let detail = serde_json::json!({ "sessions_ended": ended });
+    audit::record(&mut tx, actor, action, &account.login, detail).await?;
+    tx.commit().await?;
+    Ok(account)
+}
+
+/// An account as the office's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountSummary {
+    pub login: String,
+    pub role: AccountRole,
+    pub created_at: String,
+    pub disabled_at: Option<String>,
+    pub must_change_password: bool,
+    /// Live sessions.
+    pub sessions: i64,
+}
+
+/// Every account, by login.
+pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error> {
+    let at = now();
+    let rows: Vec<(String, String, String, Option<String>, bool, i64)> = sqlx::query_as(
+        "SELECT a.login, a.role, a.created_at, a.disabled_at, a.must_change_password,
+                (SELECT COUNT(*) FROM session s WHERE s.account_id = a.id
+                   AND s.expires_at > ? AND s.last_seen_at > ?)
+         FROM account a ORDER BY a.login",
+    )
+    .bind(at.to_rfc3339())
+    .bind((at - chrono::Duration::minutes(IDLE_MINUTES)).to_rfc3339())
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(login, role, created_at, disabled_at, must, sessions)| {
+            AccountRole::parse(&role).map(|role| AccountSummary {
+                login,
+                role,
+                created_at,
+                disabled_at,
+                must_change_password: must,
+                sessions,
+            })
+        })
+        .collect())
 }
 
 /// Ends a session (sign-out).

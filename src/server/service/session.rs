@@ -3,7 +3,7 @@
 //! The cookie is HttpOnly and SameSite=Lax, and Secure when the request came through a TLS
 //! proxy (`X-Forwarded-Proto: https`); its value is 32 random bytes in hex.
 
-use crate::server::repo::account::{self, Account};
+use crate::server::repo::account::{self, Account, Live};
 use axum::http::{HeaderMap, HeaderValue};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 
@@ -31,9 +31,26 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderVal
         .unwrap_or_else(|_| HeaderValue::from_static("ceping_session=; Path=/; Max-Age=0"))
 }
 
-/// Who is signed in, if anyone. A failed look-up is logged and counts as nobody.
+/// Who is signed in, if anyone. A failed look-up is logged and counts as nobody, and so does
+/// a session whose holder must first change their password.
 pub async fn current_account(pool: &sqlx::SqlitePool, headers: &HeaderMap) -> Option<Account> {
-    account_for_token(pool, &session_token(headers)?).await
+    current(pool, headers)
+        .await
+        .filter(|l| !l.must_change_password)
+        .map(|l| l.account)
+}
+
+/// The live session of the request, if any (with whether its holder must change their
+/// password first). A failed look-up is logged and counts as nobody.
+pub async fn current(pool: &sqlx::SqlitePool, headers: &HeaderMap) -> Option<Live> {
+    let token = session_token(headers)?;
+    match account::session(pool, &token).await {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a session failed");
+            None
+        }
+    }
 }
 
 /// The account a session token belongs to, if it is live. A failed look-up is logged and

@@ -143,6 +143,8 @@ pub struct Attempt<'a> {
     pub addr: Option<IpAddr>,
     /// The device cookie the browser sent, if any.
     pub device: Option<&'a str>,
+    /// The browser's `User-Agent`, kept with the session for its holder's list.
+    pub agent: &'a str,
 }
 
 /// A good sign-in.
@@ -219,7 +221,11 @@ impl SignIns {
             return Err(AccountError::Invalid);
         };
         self.lock().succeeded(&keys, Instant::now());
-        let token = account::open_session(pool, found.account.id).await?;
+        // Only whoever knows the password learns that the account is disabled.
+        if found.disabled {
+            return Err(AccountError::Disabled);
+        }
+        let token = account::open_session_from(pool, found.account.id, attempt.agent).await?;
         let device = match (trusted, attempt.device) {
             (Some(_), Some(value)) => value.to_string(),
             _ => device::issue(secret, found.account.id),
@@ -229,6 +235,30 @@ impl SignIns {
             token,
             device,
         })
+    }
+
+    /// Checks the signed-in `account`'s own password again (before it is changed), within the
+    /// same bound and throttle as a sign-in: a stolen session cannot be used to guess it.
+    pub async fn recheck(
+        &self,
+        pool: &SqlitePool,
+        who: &Account,
+        password: &str,
+    ) -> Result<(), AccountError> {
+        let keys = [Key::Login(who.login.to_lowercase())];
+        self.reserve(&keys)?;
+        let found = account::credentials(pool, &who.login)
+            .await?
+            .filter(|c| c.account.id == who.id)
+            .ok_or(AccountError::NoSuchAccount)?;
+        if !self
+            .check(password.to_string(), found.password_hash)
+            .await?
+        {
+            return Err(AccountError::WrongCurrent);
+        }
+        self.lock().succeeded(&keys, Instant::now());
+        Ok(())
     }
 
     /// Failures counted under a login (for tests and the log).

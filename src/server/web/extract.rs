@@ -59,12 +59,17 @@ impl<R: Roles> FromRequestParts<AppState> for Staff<R> {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let Some(who) =
-            crate::server::service::session::current_account(&state.pool, &parts.headers).await
+        let Some(live) =
+            crate::server::service::session::current(&state.pool, &parts.headers).await
         else {
             let back = return_path(&parts.method, parts.uri.path());
             return Err(see_other(&format!("/login?next={}", encode_next(&back))));
         };
+        // A password the office reset is changed before anything else is done.
+        if live.must_change_password && !parts.uri.path().starts_with("/account") {
+            return Err(see_other("/account?must=1"));
+        }
+        let who = live.account;
         if !R::ROLES.contains(&who.role) {
             let message = format!(
                 "此页面仅供{}使用。您当前登录的账号是“{}”。",

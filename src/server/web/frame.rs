@@ -19,6 +19,7 @@ pub fn StaffFrame(who: Option<Account>, children: Children) -> impl IntoView {
         .as_ref()
         .map(|w| format!("{} · {}", w.login, role_label(w.role)));
     let signed_in = who.is_some();
+    let office = who.as_ref().is_some_and(|w| w.role == AccountRole::Office);
     view! {
         <header class="top">
             <a class="brand" href="/desk">"测评"</a>
@@ -31,6 +32,8 @@ pub fn StaffFrame(who: Option<Account>, children: Children) -> impl IntoView {
                     view! {
                         <nav class="staff-nav">
                             <a href="/desk">"返回工作台"</a>
+                            <a href="/account">"我的账号"</a>
+                            {office.then(|| view! { <a href="/desk/accounts">"账号管理"</a> })}
                             <form method="post" action="/logout" class="inline">
                                 <button class="link-button" type="submit">"退出登录"</button>
                             </form>

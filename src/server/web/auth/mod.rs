@@ -1,10 +1,15 @@
-//! Sign-in and sign-out over plain form posts (they work with JavaScript off). The session
-//! cookie is read in `service::session`.
+//! Sign-in and sign-out over plain form posts (they work with JavaScript off), and one's own
+//! account (`account`). The session cookie is read in `service::session`.
+
+/// `/account`: one's password and sessions.
+mod account;
+/// The own-account page.
+pub mod view;
 
 use crate::message::Bilingual;
 use crate::model::nav::safe_next;
 use crate::pages::account::LoginForm;
-use crate::server::repo::account::{self, AccountError, SESSION_HOURS};
+use crate::server::repo::account::{AccountError, SESSION_HOURS};
 use crate::server::service::device;
 use crate::server::service::session::{secure, session_cookie, session_token};
 use crate::server::service::signin::{Attempt, SignedIn};
@@ -15,7 +20,7 @@ use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use serde::Deserialize;
 
@@ -31,6 +36,13 @@ pub fn routes() -> Router<AppState> {
             post(post_login).layer(axum::extract::DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
         )
         .route("/logout", post(post_logout))
+        .route("/account", get(account::get_account))
+        .route("/account/password", post(account::post_password))
+        .route("/account/sessions/end", post(account::post_end_session))
+        .route(
+            "/account/sessions/end-others",
+            post(account::post_end_others),
+        )
 }
 
 fn login_page(
@@ -73,6 +85,10 @@ pub async fn post_login(
         password: &f.password,
         addr,
         device: device.as_deref(),
+        agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
     };
     match state
         .signins
@@ -119,6 +135,10 @@ pub async fn post_login(
             res.headers_mut().insert(header::RETRY_AFTER, secs.into());
             res
         }
+        Err(e @ AccountError::Disabled) => {
+            tracing::info!(login = %f.login, "sign-in refused: account disabled");
+            refuse(StatusCode::FORBIDDEN, &e.zh())
+        }
         Err(e @ AccountError::Busy) => {
             tracing::warn!(addr = ?addr, "sign-in refused: too many at once");
             let mut res = refuse(StatusCode::SERVICE_UNAVAILABLE, &e.zh());
@@ -138,7 +158,7 @@ pub async fn post_login(
 /// `POST /logout`: ends the session and clears the cookie.
 pub async fn post_logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = session_token(&headers)
-        && let Err(e) = account::sign_out(&state.pool, &token).await
+        && let Err(e) = crate::server::repo::account::sign_out(&state.pool, &token).await
     {
         tracing::error!(error = %e, "signing out failed");
     }

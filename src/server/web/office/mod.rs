@@ -1,8 +1,11 @@
 //! The office's pages over plain form posts, office only: rounds and their settings
 //! (`rounds`), invitations and slips (`invitations`), exports (`exports`), the year-end report
-//! (`report`) and the audit trail (`audit`). Each action is recorded in the audit trail by the
+//! (`report`), the audit trail (`audit`) and staff accounts (`accounts`). Each action is recorded in the audit trail by the
 //! repository function that performs it, in the same transaction.
 
+mod accounts;
+/// The office's list of accounts.
+pub mod accounts_view;
 mod audit;
 mod exports;
 mod invitations;
@@ -43,6 +46,23 @@ pub fn routes() -> Router<AppState> {
             post(invitations::post_revoke),
         )
         .route("/desk/audit", get(audit::get_audit))
+        .route(
+            "/desk/accounts",
+            get(accounts::get_accounts).post(accounts::post_new_account),
+        )
+        .route(
+            "/desk/accounts/{login}/disable",
+            post(accounts::post_disable),
+        )
+        .route("/desk/accounts/{login}/enable", post(accounts::post_enable))
+        .route(
+            "/desk/accounts/{login}/reset-password",
+            post(accounts::post_reset),
+        )
+        .route(
+            "/desk/accounts/{login}/end-sessions",
+            post(accounts::post_end_sessions),
+        )
         .route("/desk/rounds/{round}/report", get(report::get_report))
         .route("/desk/rounds/{round}/{export}", get(exports::get_export))
 }

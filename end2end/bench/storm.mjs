@@ -1,0 +1,111 @@
+// Sign-in storms and slow clients against a running server (scripts/bench-signin.sh starts it).
+// Prints one JSON line per phase: the ballot page's latency (p50/p99, ms), the server's memory
+// (peak RSS, MiB, sampled every 20 ms from /proc) and open files; never asserts.
+// Usage: node storm.mjs BASE BALLOT_PATH SERVER_PID [attempts=500] [slow=1000] [slow_secs=20]
+import net from "node:net";
+import { readFileSync, readdirSync } from "node:fs";
+
+const [base, ballot, pid, attempts = "500", slowCount = "1000", slowSecs = "20"] = process.argv.slice(2);
+const url = new URL(base);
+
+const rssMiB = () => {
+  const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+)/);
+  return m ? Number(m[1]) / 1024 : 0;
+};
+const openFiles = () => readdirSync(`/proc/${pid}/fd`).length;
+const pct = (v, p) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil((s.length * p) / 100) - 1)];
+};
+
+async function ballotOnce() {
+  const t = performance.now();
+  const res = await fetch(base + ballot);
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`ballot page: ${res.status}`);
+  return performance.now() - t;
+}
+
+/** Loads the ballot page over and over until `until()` says stop; the latencies. */
+async function ballots(until, min = 50) {
+  const v = [];
+  while (!until() || v.length < min) v.push(await ballotOnce());
+  return v;
+}
+
+/** Samples memory and open files while `work` runs. */
+async function sampled(work) {
+  let peak = rssMiB(), files = openFiles();
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssMiB());
+    files = Math.max(files, openFiles());
+  }, 20);
+  try {
+    const result = await work();
+    return { ...result, peak_rss_mib: +peak.toFixed(1), peak_open_files: files };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const summary = (v) => ({ ballot_p50_ms: +pct(v, 50).toFixed(1), ballot_p99_ms: +pct(v, 99).toFixed(1), ballot_loads: v.length });
+
+function signIn(login, i) {
+  return fetch(base + "/login", {
+    method: "POST",
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      origin: base,
+      "x-forwarded-for": `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+    },
+    body: `login=${encodeURIComponent(login)}&password=wrong-password-${i}`,
+    redirect: "manual",
+  }).then(async (r) => { await r.arrayBuffer(); return r.status; }, () => 0);
+}
+
+async function storm(name, loginOf) {
+  return sampled(async () => {
+    const t = performance.now();
+    let done = false;
+    const all = Promise.all(Array.from({ length: Number(attempts) }, (_, i) => signIn(loginOf(i), i))).then((s) => { done = true; return s; });
+    const lat = await ballots(() => done);
+    const statuses = {};
+    for (const s of await all) statuses[s] = (statuses[s] ?? 0) + 1;
+    return { phase: name, attempts: Number(attempts), seconds: +((performance.now() - t) / 1000).toFixed(2), statuses, ...summary(lat) };
+  });
+}
+
+/** `n` clients that send half a request's headers and never finish; each reconnects when
+ * the server cuts it off, for `secs` seconds. */
+async function slowClients(n, secs) {
+  return sampled(async () => {
+    const end = Date.now() + secs * 1000;
+    let cut = 0, opened = 0;
+    const sockets = new Set();
+    const open = () => {
+      if (Date.now() >= end) return;
+      const s = net.connect(Number(url.port), url.hostname, () => {
+        s.write(`GET ${ballot} HTTP/1.1\r\nHost: ${url.host}\r\nX-Slow: `);
+      });
+      opened++;
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => { sockets.delete(s); cut++; open(); });
+    };
+    for (let i = 0; i < n; i++) open();
+    await new Promise((r) => setTimeout(r, 1000));
+    const lat = await ballots(() => Date.now() >= end);
+    for (const s of sockets) s.destroy();
+    return { phase: `${n} slow clients for ${secs} s`, connections_opened: opened, cut_by_server: cut - sockets.size, ...summary(lat) };
+  });
+}
+
+const idle = await sampled(async () => {
+  const lat = [];
+  for (let i = 0; i < 200; i++) lat.push(await ballotOnce());
+  return { phase: "idle", ...summary(lat) };
+});
+console.log(JSON.stringify(idle));
+console.log(JSON.stringify(await storm("wrong sign-ins, each on another login and address", (i) => `guess${i}`)));
+console.log(JSON.stringify(await storm("wrong sign-ins, all on one account", () => "bench-office")));
+console.log(JSON.stringify(await slowClients(Number(slowCount), Number(slowSecs))));

@@ -1,0 +1,95 @@
+//! The own-account page.
+
+use crate::components::format::human_time;
+use crate::server::repo::account::{Account, MIN_PASSWORD_CHARS, SessionInfo};
+use crate::server::web::frame::StaffFrame;
+use leptos::prelude::*;
+
+/// `/account`: change the password; the live sessions, each with a way to end it.
+#[component]
+pub fn OwnAccountPage(
+    who: Account,
+    must_change: bool,
+    sessions: Vec<SessionInfo>,
+    error: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let error = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let notice = notice.map(|n| view! { <div class="alert alert-review" role="status">{n}</div> });
+    let others = sessions.iter().filter(|s| !s.current).count();
+    let rows = sessions
+        .into_iter()
+        .map(|s| {
+            let end = if s.current {
+                view! { <span class="muted">"本次会话"</span> }.into_any()
+            } else {
+                view! {
+                    <form method="post" action="/account/sessions/end" class="inline">
+                        <input type="hidden" name="session" value=s.handle.clone() />
+                        <button class="link-button" type="submit">"结束"</button>
+                    </form>
+                }
+                .into_any()
+            };
+            let agent = if s.agent.is_empty() {
+                "（未知浏览器）".to_string()
+            } else {
+                s.agent
+            };
+            view! {
+                <tr>
+                    <td>{human_time(&s.created_at)}</td>
+                    <td>{human_time(&s.last_seen_at)}</td>
+                    <td class="detail">{agent}</td>
+                    <td>{end}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let end_others = (others > 0).then(|| {
+        view! {
+            <form method="post" action="/account/sessions/end-others">
+                <button class="button secondary" type="submit">"结束其他所有会话"</button>
+            </form>
+        }
+    });
+    let hint = format!("至少{MIN_PASSWORD_CHARS}个字符。修改后，其他设备上的登录会全部结束。");
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"我的账号"</h1>
+            {notice}
+            {error}
+            <section class="card">
+                <h2>{if must_change { "请设置新密码" } else { "修改密码" }}</h2>
+                <form method="post" action="/account/password" class="login-form">
+                    <label for="current">{if must_change { "办公室给您的临时密码" } else { "当前密码" }}</label>
+                    <input id="current" name="current" type="password" autocomplete="current-password" required />
+                    <label for="new">"新密码"</label>
+                    <input id="new" name="new" type="password" autocomplete="new-password" minlength=MIN_PASSWORD_CHARS.to_string() required />
+                    <label for="confirm">"再次输入新密码"</label>
+                    <input id="confirm" name="confirm" type="password" autocomplete="new-password" required />
+                    <p class="hint">{hint}</p>
+                    <button class="button primary" type="submit">"保存新密码"</button>
+                </form>
+            </section>
+            <section>
+                <h2>"登录中的会话"</h2>
+                <p class="hint">"每个会话最长12小时，60分钟不操作即结束。不认识的会话请结束，并修改密码。"</p>
+                <div class="table-wrap">
+                    <table class="results">
+                        <thead>
+                            <tr>
+                                <th>"登录时间"</th>
+                                <th>"最近使用"</th>
+                                <th>"浏览器"</th>
+                                <th></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+                {end_others}
+            </section>
+        </StaffFrame>
+    }
+}

@@ -1,0 +1,175 @@
+//! `/desk/accounts`: the office's list of staff accounts — create one, disable or enable it,
+//! reset its password (the holder must choose a new one at the next sign-in), end its
+//! sessions. Every action is recorded in the audit trail by the repository, in the same
+//! transaction.
+
+use super::accounts_view::AccountsPage;
+use crate::message::Bilingual;
+use crate::server::repo::account::{self, Account, AccountError, AccountRole};
+use crate::server::repo::audit;
+use crate::server::web::AppState;
+use crate::server::web::extract::{Office, Staff, WebForm, see_other};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::render;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+use serde::Deserialize;
+
+async fn page(
+    state: &AppState,
+    who: Account,
+    status: StatusCode,
+    error: Option<String>,
+    notice: Option<String>,
+) -> Result<Response, Problem> {
+    let accounts = account::list(&state.pool).await?;
+    Ok(render(state, status, "账号管理", move || {
+        view! { <AccountsPage who accounts error notice /> }.into_any()
+    }))
+}
+
+fn status_of(e: &AccountError) -> StatusCode {
+    match e {
+        AccountError::NoSuchAccount => StatusCode::NOT_FOUND,
+        AccountError::Exists | AccountError::LastOffice => StatusCode::CONFLICT,
+        AccountError::BadLogin | AccountError::WeakPassword => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An action's outcome: back to the list with a notice, or the list again with the refusal.
+async fn answer(
+    state: &AppState,
+    who: Account,
+    done: Result<String, AccountError>,
+) -> Result<Response, Problem> {
+    match done {
+        Ok(notice) => page(state, who, StatusCode::OK, None, Some(notice)).await,
+        Err(e @ (AccountError::Hash(_) | AccountError::Db(_))) => Err(Problem::unavailable(e)),
+        Err(e) => page(state, who, status_of(&e), Some(e.zh()), None).await,
+    }
+}
+
+/// `GET /desk/accounts`.
+pub async fn get_accounts(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+) -> Result<Response, Problem> {
+    page(&state, who, StatusCode::OK, None, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NewAccount {
+    login: String,
+    role: String,
+    password: String,
+}
+
+/// `POST /desk/accounts` with `login`, `role` (`office` or `evaluator`), `password` (a first
+/// password, which the holder must change at their first sign-in).
+pub async fn post_new_account(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    WebForm(f): WebForm<NewAccount>,
+) -> Result<Response, Problem> {
+    let Some(role) = AccountRole::parse(&f.role) else {
+        let message = "请选择账号类型：领导小组办公室或第三方评估。".to_string();
+        return page(&state, who, StatusCode::BAD_REQUEST, Some(message), None).await;
+    };
+    let done = async {
+        // The holder chooses their own password at the first sign-in.
+        let id = account::create_with(&state.pool, &f.login, role, &f.password, true).await?;
+        let created = account::by_login(&state.pool, &f.login).await?;
+        audit::log(
+            &state.pool,
+            &who.login,
+            "account.create",
+            &created.login,
+            serde_json::json!({ "role": role.as_str(), "id": id }),
+        )
+        .await?;
+        Ok(format!(
+            "已新建账号“{}”。首次登录时须修改密码。",
+            created.login
+        ))
+    }
+    .await;
+    answer(&state, who, done).await
+}
+
+/// `POST /desk/accounts/{login}/disable`: the account cannot sign in; its sessions end. Not
+/// one's own account, and not the last office account.
+pub async fn post_disable(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(login): Path<String>,
+) -> Result<Response, Problem> {
+    if login.eq_ignore_ascii_case(&who.login) {
+        let message = "不能停用自己正在使用的账号。".to_string();
+        return page(&state, who, StatusCode::CONFLICT, Some(message), None).await;
+    }
+    let done = account::set_disabled(&state.pool, &login, true, &who.login)
+        .await
+        .map(|a| format!("已停用账号“{}”，它的会话已全部结束。", a.login));
+    answer(&state, who, done).await
+}
+
+/// `POST /desk/accounts/{login}/enable`.
+pub async fn post_enable(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(login): Path<String>,
+) -> Result<Response, Problem> {
+    let done = account::set_disabled(&state.pool, &login, false, &who.login)
+        .await
+        .map(|a| format!("已启用账号“{}”。", a.login));
+    answer(&state, who, done).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ResetFields {
+    /// The temporary password to hand to the holder.
+    password: String,
+}
+
+/// `POST /desk/accounts/{login}/reset-password` with `password`: a temporary password, which
+/// the holder must change at the next sign-in; their sessions end.
+pub async fn post_reset(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(login): Path<String>,
+    WebForm(f): WebForm<ResetFields>,
+) -> Result<Response, Problem> {
+    let done = async {
+        let holder = account::by_login(&state.pool, &login).await?;
+        account::set_password(&state.pool, &holder, &f.password, true, None, &who.login).await?;
+        Ok(format!(
+            "已重置“{}”的密码。请把临时密码当面交给本人；下次登录时须修改。",
+            holder.login
+        ))
+    }
+    .await;
+    answer(&state, who, done).await
+}
+
+/// `POST /desk/accounts/{login}/end-sessions`: ends every session of the account.
+pub async fn post_end_sessions(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(login): Path<String>,
+) -> Result<Response, Problem> {
+    let done = async {
+        let holder = account::by_login(&state.pool, &login).await?;
+        let ended = account::end_sessions(&state.pool, &holder, None, &who.login).await?;
+        Ok(format!("已结束“{}”的 {ended} 个会话。", holder.login))
+    }
+    .await;
+    if login.eq_ignore_ascii_case(&who.login) && done.is_ok() {
+        return Ok(see_other("/login"));
+    }
+    answer(&state, who, done).await
+}

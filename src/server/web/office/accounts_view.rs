@@ -1,0 +1,91 @@
+//! The office's list of staff accounts.
+
+use crate::components::format::human_time;
+use crate::server::repo::account::{Account, AccountSummary, MIN_PASSWORD_CHARS};
+use crate::server::web::frame::{StaffFrame, role_label};
+use leptos::prelude::*;
+
+/// `/desk/accounts`.
+#[component]
+pub fn AccountsPage(
+    who: Account,
+    accounts: Vec<AccountSummary>,
+    error: Option<String>,
+    notice: Option<String>,
+) -> impl IntoView {
+    let error = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let notice = notice.map(|n| view! { <div class="alert alert-review" role="status">{n}</div> });
+    let min = MIN_PASSWORD_CHARS.to_string();
+    let cards = accounts
+        .into_iter()
+        .map(|a| {
+            let base = format!("/desk/accounts/{}", a.login);
+            let state = match (&a.disabled_at, a.must_change_password) {
+                (Some(at), _) => format!("已停用（{}）", human_time(at)),
+                (None, true) => "待本人修改密码".to_string(),
+                (None, false) => "正常".to_string(),
+            };
+            let toggle = if a.disabled_at.is_some() {
+                view! {
+                    <form method="post" action=format!("{base}/enable") class="inline">
+                        <button class="button secondary" type="submit">"启用"</button>
+                    </form>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <form method="post" action=format!("{base}/disable") class="inline">
+                        <button class="button secondary" type="submit">"停用"</button>
+                    </form>
+                }
+                .into_any()
+            };
+            let id = format!("reset-{}", a.login);
+            view! {
+                <li class="card account" data-login=a.login.clone()>
+                    <h3>{a.login.clone()}</h3>
+                    <p>
+                        {role_label(a.role)}" · "{state}" · 创建于 "{human_time(&a.created_at)}
+                        " · 会话 "{a.sessions}" 个"
+                    </p>
+                    <div class="actions">
+                        {toggle}
+                        <form method="post" action=format!("{base}/end-sessions") class="inline">
+                            <button class="button secondary" type="submit">"结束全部会话"</button>
+                        </form>
+                    </div>
+                    <form method="post" action=format!("{base}/reset-password") class="inline-form">
+                        <label for=id.clone()>"重置密码（临时密码）"</label>
+                        <input id=id name="password" type="text" autocomplete="off" minlength=min.clone() required />
+                        <button class="button secondary" type="submit">"重置"</button>
+                    </form>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"账号管理"</h1>
+            {notice}
+            {error}
+            <p class="hint">"停用的账号不能登录，已登录的会话立即结束。重置密码后，本人下次登录须先修改密码。以上操作都记入审计日志。"</p>
+            <ul class="plain accounts">{cards}</ul>
+            <section class="card">
+                <h2>"新建账号"</h2>
+                <form method="post" action="/desk/accounts" class="login-form">
+                    <label for="new-login">"账号"</label>
+                    <input id="new-login" name="login" autocapitalize="off" autocomplete="off" required />
+                    <label for="new-role">"类型"</label>
+                    <select id="new-role" name="role">
+                        <option value="evaluator">"第三方评估"</option>
+                        <option value="office">"领导小组办公室"</option>
+                    </select>
+                    <label for="new-password">"初始密码"</label>
+                    <input id="new-password" name="password" type="text" autocomplete="off" minlength=min required />
+                    <p class="hint">"首次登录时本人须修改密码。"</p>
+                    <button class="button primary" type="submit">"新建"</button>
+                </form>
+            </section>
+        </StaffFrame>
+    }
+}

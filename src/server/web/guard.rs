@@ -19,6 +19,7 @@
 //!   page in Chinese, before any handler runs. (A body without a length that grows past the
 //!   limit is cut off by the body-limit layer, also with 413.)
 
+use crate::server::web::nonce::{CspNonce, NONCE};
 use crate::server::web::problem::{Frame, Problem};
 use axum::body::Body;
 use axum::extract::Request;
@@ -44,30 +45,6 @@ pub fn csp_with_nonce(nonce: &str) -> String {
 /// `Strict-Transport-Security` for answers that went out over TLS: a year, subdomains not
 /// included (the congress's other sites are not ours to pin).
 pub const HSTS: &str = "max-age=31536000";
-
-/// This request's nonce for inline scripts, in the request's extensions (where the Leptos
-/// routes read it from the request parts) and for the rest of the request's task (where
-/// [`render`](crate::server::web::render) reads it).
-#[derive(Debug, Clone)]
-pub struct CspNonce(pub std::sync::Arc<str>);
-
-tokio::task_local! {
-    pub static NONCE: CspNonce;
-}
-
-impl CspNonce {
-    fn fresh() -> CspNonce {
-        use rand::RngCore;
-        let mut bytes = [0u8; 16];
-        rand::thread_rng().fill_bytes(&mut bytes);
-        CspNonce(hex::encode(bytes).into())
-    }
-
-    /// The current request's nonce, if a request is being answered on this task.
-    pub fn current() -> Option<CspNonce> {
-        NONCE.try_with(Clone::clone).ok()
-    }
-}
 
 /// Whether a request comes from another site. Browsers say so in `Sec-Fetch-Site`, which a
 /// proxy does not touch; without it (older browsers) `Origin` is compared, scheme and host,

@@ -17,6 +17,8 @@ pub mod frame;
 pub mod guard;
 /// The accept loop: header deadlines, the connection cap, the graceful stop.
 pub mod listen;
+/// The nonce of each answer's inline scripts.
+pub mod nonce;
 /// The office: rounds, settings, invitations and slips, exports, the report, the audit trail.
 pub mod office;
 /// Importing a plan from the browser.
@@ -149,7 +151,7 @@ pub fn router(state: AppState) -> Router {
                 provide_context(context.gate.clone());
                 // The nonce the guard put in the answer's policy, for the islands' script.
                 if let Some(nonce) = use_context::<axum::http::request::Parts>()
-                    .and_then(|parts| parts.extensions.get::<guard::CspNonce>().cloned())
+                    .and_then(|parts| parts.extensions.get::<nonce::CspNonce>().cloned())
                 {
                     provide_context(leptos::nonce::Nonce::from_value(nonce.0));
                 }

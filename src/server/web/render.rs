@@ -48,7 +48,7 @@ pub fn render_page(
         }
         // The request's nonce, so that the islands' inline script carries it (the guard put
         // the same nonce in the answer's policy).
-        if let Some(nonce) = crate::server::web::guard::CspNonce::current() {
+        if let Some(nonce) = crate::server::web::nonce::CspNonce::current() {
             provide_context(leptos::nonce::Nonce::from_value(nonce.0));
         }
         leptos_meta::provide_meta_context();

@@ -26,4 +26,3 @@ impl CspNonce {
         NONCE.try_with(Clone::clone).ok()
     }
 }
-

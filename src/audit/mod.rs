@@ -6,6 +6,9 @@
 //! a shorter valid chain: that is caught by comparing the head (last sequence number and hash)
 //! with one written down earlier — `ceping audit verify` prints it, and `--expect-head` checks it.
 
+/// A head signed with the server's audit key.
+pub mod signed;
+
 use sha2::{Digest, Sha256};
 
 /// The hash before the first entry.

@@ -102,6 +102,17 @@ impl TestApp {
         }
     }
 
+    /// The same database behind a router over `state` (the server's state with something
+    /// added, such as an audit key).
+    #[allow(dead_code)]
+    pub fn with_state(self, state: http::AppState) -> TestApp {
+        TestApp {
+            app: http::router(state.clone()),
+            state,
+            ..self
+        }
+    }
+
     /// The folder of the database file (of [`TestApp::on_file`]), for other files beside it.
     pub fn dir(&self) -> &Path {
         self.dir.as_ref().expect("a file database").path()

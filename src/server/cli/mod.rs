@@ -39,6 +39,11 @@ pub struct Cli {
     )]
     pub db: PathBuf,
 
+    /// The audit key (signs the audit trail's head), kept outside the database; made at the
+    /// server's first start. Default: audit.key in the database's folder.
+    #[arg(long, global = true, env = "CEPING_AUDIT_KEY")]
+    pub audit_key: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -138,6 +143,10 @@ fn read_text(file: &PathBuf) -> anyhow::Result<String> {
 /// Runs the command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let db = cli.db.as_path();
+    let audit_key = cli
+        .audit_key
+        .clone()
+        .unwrap_or_else(|| crate::server::service::audit_key::default_path(db));
     match cli.command.unwrap_or(Command::Serve(ServeArgs::default())) {
         Command::Serve(args) => {
             let limits = crate::server::web::listen::Limits {
@@ -151,7 +160,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 .map(crate::model::base_url::BaseUrl::parse)
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--base-url: {e}"))?;
-            crate::server::web::serve::serve(db, args.addr, args.site_root, limits, base_url).await
+            let site = crate::server::web::serve::Site {
+                addr: args.addr,
+                site_root: args.site_root,
+                limits,
+                base_url,
+                audit_key,
+            };
+            crate::server::web::serve::serve(db, site).await
         }
         Command::Plan(cmd) => plan::run(db, cmd).await,
         // A published record is checked on its own: no database is opened (or made).
@@ -164,7 +180,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user::run(db, cmd).await,
         Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd)).await,
         Command::Invite(args) => with_pool(db, |pool| invite::run(pool, args)).await,
-        Command::Audit(cmd) => with_pool(db, |pool| audit::run(pool, cmd)).await,
+        Command::Audit(cmd) => with_pool(db, |pool| audit::run(pool, cmd, &audit_key)).await,
         Command::Export {
             round,
             format,

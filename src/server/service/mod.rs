@@ -1,6 +1,8 @@
 //! Services: work that sits above single queries and is shared by the web, the server
 //! functions and the CLI.
 
+/// The audit key, kept in a file outside the database.
+pub mod audit_key;
 /// The single writer of ballots: batched transactions, one savepoint per ballot.
 pub mod ballot_box;
 /// Who may open a ballot: code checks, the failed-look-up cap, each round's form.

@@ -37,9 +37,14 @@ pub fn checks_at_once() -> usize {
         .clamp(1, 4)
 }
 
-/// How many sign-ins this server has seen, by outcome (every attempt is one of these).
+/// How many sign-ins this server has seen, by outcome (every attempt is one of these), and
+/// the most password checks that ever ran, and waited, at once.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Tally {
+    /// Most checks running at once.
+    pub peak_running: u64,
+    /// Most attempts waiting for a check at once.
+    pub peak_waiting: u64,
     /// The password was checked (right or wrong).
     pub checked: u64,
     /// Refused unchecked: a key still had to wait.
@@ -50,6 +55,9 @@ pub struct Tally {
 
 #[derive(Default)]
 struct Counters {
+    running: Arc<AtomicU64>,
+    peak_running: Arc<AtomicU64>,
+    peak_waiting: AtomicU64,
     checked: AtomicU64,
     too_soon: AtomicU64,
     busy: AtomicU64,
@@ -62,6 +70,9 @@ struct Job {
     /// The place it holds, given back when the check is done.
     permit: tokio::sync::OwnedSemaphorePermit,
     done: tokio::sync::oneshot::Sender<bool>,
+    /// Checks running now, and the most ever (measured where the work is done).
+    running: Arc<AtomicU64>,
+    peak: Arc<AtomicU64>,
 }
 
 /// The threads that check passwords, one per place. Each keeps the ~19 MiB argon2 works in
@@ -88,7 +99,10 @@ impl Checkers {
                             Err(_) => return,
                         };
                         let Ok(job) = job else { return };
+                        let now = job.running.fetch_add(1, Ordering::SeqCst) + 1;
+                        job.peak.fetch_max(now, Ordering::SeqCst);
                         let right = account::password_matches(&job.password, &job.hash);
+                        job.running.fetch_sub(1, Ordering::SeqCst);
                         drop(job.permit);
                         let _ = job.done.send(right);
                     }
@@ -187,6 +201,8 @@ impl SignIns {
     pub fn tally(&self) -> Tally {
         let c = &self.counters;
         Tally {
+            peak_running: c.peak_running.load(Ordering::Relaxed),
+            peak_waiting: c.peak_waiting.load(Ordering::Relaxed),
             checked: c.checked.load(Ordering::Relaxed),
             too_soon: c.too_soon.load(Ordering::Relaxed),
             busy: c.busy.load(Ordering::Relaxed),
@@ -285,10 +301,14 @@ impl SignIns {
 
     /// One password check, within the bound.
     async fn check(&self, password: String, hash: String) -> Result<bool, AccountError> {
-        if self.waiting.fetch_add(1, Ordering::SeqCst) >= MAX_WAITING {
+        let before = self.waiting.fetch_add(1, Ordering::SeqCst);
+        if before >= MAX_WAITING {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
             return Err(AccountError::Busy);
         }
+        self.counters
+            .peak_waiting
+            .fetch_max(before as u64 + 1, Ordering::Relaxed);
         let waiting = Waiting(&self.waiting);
         let permit = tokio::time::timeout(MAX_WAIT, self.checks.clone().acquire_owned())
             .await
@@ -303,6 +323,8 @@ impl SignIns {
             hash,
             permit,
             done,
+            running: self.counters.running.clone(),
+            peak: self.counters.peak_running.clone(),
         })?;
         answer
             .await

@@ -2,8 +2,8 @@
 //!
 //! - A Content-Security-Policy: scripts, styles, images and connections from this site only,
 //!   WebAssembly allowed (`'wasm-unsafe-eval'`); no plugins, no framing, forms post only here.
-//!   Inline scripts stay allowed because Leptos wakes the islands with a small inline module
-//!   script; every page's HTML is escaped by Leptos, which is what stops injected markup.
+//!   No inline script runs without the answer's own nonce (`web::nonce`), which Leptos puts on
+//!   the small module script that wakes the islands.
 //! - No referrer (a ballot link carries its code), no framing, no sniffing, no powerful
 //!   features, and pages never cached unless they are built assets under `/pkg`.
 //! - A `POST` whose `Origin` is another site (scheme and host), or that the browser marks

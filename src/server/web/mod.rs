@@ -80,6 +80,8 @@ pub struct AppState {
     /// The public address from `--base-url` or `CEPING_BASE_URL` (else the stored setting is
     /// read when a link is written: `service::links`).
     pub base_url: Option<Arc<BaseUrl>>,
+    /// The audit key (from its file outside the database), to show the signed head.
+    pub audit_key: Option<Arc<ed25519_dalek::SigningKey>>,
 }
 
 impl AppState {
@@ -95,7 +97,16 @@ impl AppState {
             sealers: Arc::new(Sealers::default()),
             signins: Arc::new(SignIns::default()),
             base_url: None,
+            audit_key: None,
         })
+    }
+
+    /// The same, with the audit key.
+    pub fn with_audit_key(self, key: ed25519_dalek::SigningKey) -> AppState {
+        AppState {
+            audit_key: Some(Arc::new(key)),
+            ..self
+        }
     }
 
     /// The same, with the public address given on the command line or in the environment.

@@ -7,20 +7,37 @@ use anyhow::Context;
 
 /// `ceping serve`: opens the database (loading the seed plan into an empty one), listens on
 /// `addr`, serves the built assets under `site_root`, and stops cleanly on Ctrl-C or SIGTERM.
-pub async fn serve(
-    db_path: &std::path::Path,
-    addr: std::net::SocketAddr,
-    site_root: std::path::PathBuf,
-    limits: listen::Limits,
-    base_url: Option<crate::model::base_url::BaseUrl>,
-) -> anyhow::Result<()> {
+/// What `ceping serve` is told besides the database.
+pub struct Site {
+    pub addr: std::net::SocketAddr,
+    /// The built assets.
+    pub site_root: std::path::PathBuf,
+    pub limits: listen::Limits,
+    /// The public address from the command line or the environment.
+    pub base_url: Option<crate::model::base_url::BaseUrl>,
+    /// The audit key's file (made here if missing).
+    pub audit_key: std::path::PathBuf,
+}
+
+pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> {
+    let Site {
+        addr,
+        site_root,
+        limits,
+        base_url,
+        audit_key,
+    } = site;
+    let key = crate::server::service::audit_key::load_or_create(&audit_key)?;
+    tracing::info!(path = %audit_key.display(),
+        key = %crate::audit::signed::key_text(&key.verifying_key()), "audit key");
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
     }
     let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr))
         .await?
-        .with_base_url(base_url);
+        .with_base_url(base_url)
+        .with_audit_key(key);
     if !site_root.join("pkg").exists() {
         tracing::warn!(site_root = %site_root.display(),
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");

@@ -19,7 +19,14 @@ pub async fn get_audit(
     let status = audit::verify(&state.pool, None)
         .await?
         .map_err(|b| b.to_string());
+    // The head signed with the audit key, to copy and hand over (as `ceping audit head`).
+    let signed = match (&status, &state.audit_key) {
+        (Ok((seq, hash)), Some(key)) => {
+            Some(crate::audit::signed::sign(key, *seq, hash).to_string())
+        }
+        _ => None,
+    };
     Ok(render(&state, StatusCode::OK, "审计日志", move || {
-        view! { <AuditPage who entries status /> }.into_any()
+        view! { <AuditPage who entries status signed /> }.into_any()
     }))
 }

@@ -685,7 +685,15 @@ pub fn AuditPage(
     who: Account,
     entries: Vec<crate::audit::Entry>,
     status: Result<(i64, String), String>,
+    signed: Option<String>,
 ) -> impl IntoView {
+    let signed = signed.map(|line| {
+        view! {
+            <p class="hint">"签名链头（交人大常委会或第三方评估机构留存；日后用 "
+                <code>"ceping audit verify --expect-head"</code>" 核对）："</p>
+            <p><code class="signed-head">{line}</code></p>
+        }
+    });
     let status = match status {
         Ok((seq, hash)) => view! {
             <div class="alert alert-review" role="status">
@@ -717,6 +725,7 @@ pub fn AuditPage(
         <StaffFrame who=Some(who)>
             <h1>"审计日志"</h1>
             {status}
+            {signed}
             <div class="table-wrap">
                 <table class="results">
                     <thead>

@@ -47,7 +47,7 @@ export default defineConfig({
       "../target/release/ceping plan import ../seed/wuhan-2020-proposal-3.txt 2>/dev/null",
       "../target/release/ceping round create --name 2020年度满意度测评 --closes 2099-12-31T18:00:00+08:00",
       "../target/release/ceping tellers keygen --round 1 --solo --out-dir ../target/e2e/db/keys-1 >/dev/null",
-      "../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv",
+      `../target/release/ceping invite --round 1 --count 20 --out ../target/e2e/db/codes.csv --base-url http://127.0.0.1:${port}`,
       "../target/release/ceping round open 1",
       "echo e2e-office-secret | ../target/release/ceping user add --role office --login office",
       // One evaluator per project, so each can submit its own sheets.

@@ -239,7 +239,8 @@ async fn a_strangers_failures_do_not_keep_the_owner_out_of_their_own_browser() {
     let borrowed = sign_in(&t, "other", PASSWORD, "192.0.2.10", Some(&device)).await;
     assert_eq!(borrowed.status, StatusCode::TOO_MANY_REQUESTS);
     let mut forged = device.clone();
-    forged.replace_range(15..16, if &device[15..16] == "0" { "1" } else { "0" });
+    // (A hex digit of the device id, past "ceping_device=".)
+    forged.replace_range(20..21, if &device[20..21] == "0" { "1" } else { "0" });
     let forged = sign_in(&t, "office", PASSWORD, "192.0.2.10", Some(&forged)).await;
     assert_eq!(forged.status, StatusCode::TOO_MANY_REQUESTS);
     // …and a wrong password from the owner's browser slows that browser alone.

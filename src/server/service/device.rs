@@ -1,6 +1,6 @@
 //! The browser an account signed in from: after a good sign-in the browser gets a device
-//! cookie, `ceping_device`, that names the account and a random device id under a keyed hash
-//! of the server's secret. Its only use is the sign-in throttle (`service::throttle`): a
+//! cookie, `ceping_device`: a random device id and a keyed hash, under the server's secret, of
+//! the id and the login (lower-cased), so that it is checked without the database. Its only use is the sign-in throttle (`service::throttle`): a
 //! browser holding a valid one for the account being signed in to is throttled by itself, so
 //! a stranger's failed guesses on the login cannot keep the owner out. It grants nothing else:
 //! the password is still checked.
@@ -17,32 +17,32 @@ pub const COOKIE: &str = "ceping_device";
 /// How long a browser stays known without signing in again.
 pub const DAYS: i64 = 180;
 
-fn mac(secret: &[u8], account_id: i64, device: &str) -> Hmac<Sha256> {
+fn mac(secret: &[u8], login: &str, device: &str) -> Hmac<Sha256> {
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).expect("HMAC takes any key");
-    mac.update(b"ceping device v1\0");
-    mac.update(&account_id.to_le_bytes());
+    mac.update(b"ceping device v2\0");
     mac.update(device.as_bytes());
+    mac.update(b"\0");
+    mac.update(login.trim().to_lowercase().as_bytes());
     mac
 }
 
-/// A fresh device cookie's value for `account_id`: `ACCOUNT.DEVICE.MAC`.
-pub fn issue(secret: &[u8], account_id: i64) -> String {
+/// A fresh device cookie's value for `login`: `DEVICE.MAC`.
+pub fn issue(secret: &[u8], login: &str) -> String {
     let mut bytes = [0u8; 16];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let device = hex::encode(bytes);
-    let tag = hex::encode(mac(secret, account_id, &device).finalize().into_bytes());
-    format!("{account_id}.{device}.{tag}")
+    let tag = hex::encode(mac(secret, login, &device).finalize().into_bytes());
+    format!("{device}.{tag}")
 }
 
-/// The device id in `value`, if it is a valid cookie for `account_id`.
-pub fn check(secret: &[u8], account_id: i64, value: &str) -> Option<String> {
-    let mut parts = value.split('.');
-    let (id, device, tag) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || id.parse::<i64>().ok()? != account_id || device.len() != 32 {
+/// The device id in `value`, if it is a valid cookie for `login` (case aside).
+pub fn check(secret: &[u8], login: &str, value: &str) -> Option<String> {
+    let (device, tag) = value.split_once('.')?;
+    if device.len() != 32 || !device.chars().all(|c| c.is_ascii_hexdigit()) {
         return None;
     }
     let tag = hex::decode(tag).ok()?;
-    mac(secret, account_id, device)
+    mac(secret, login, device)
         .verify_slice(&tag)
         .ok()
         .map(|()| device.to_string())
@@ -76,20 +76,24 @@ mod tests {
     #[test]
     fn a_cookie_is_valid_for_its_account_only_and_cannot_be_forged() {
         let secret = b"server secret";
-        let value = issue(secret, 7);
-        let device = check(secret, 7, &value).expect("valid");
+        let value = issue(secret, "Office");
+        let device = check(secret, "office", &value).expect("valid, case aside");
         assert_eq!(device.len(), 32);
-        assert_eq!(check(secret, 8, &value), None, "another account");
-        assert_eq!(check(b"other secret", 7, &value), None, "another server");
-        let moved = value.replacen("7.", "8.", 1);
-        assert_eq!(check(secret, 8, &moved), None, "renamed account");
+        assert_eq!(check(secret, "expert", &value), None, "another account");
+        assert_eq!(
+            check(b"other secret", "office", &value),
+            None,
+            "another server"
+        );
         let mut forged = value.clone();
         forged.pop();
         forged.push(if value.ends_with('0') { '1' } else { '0' });
-        assert_eq!(check(secret, 7, &forged), None, "changed tag");
-        for junk in ["", "7", "7..", "7.x.y", &format!("{value}.extra")] {
-            assert_eq!(check(secret, 7, junk), None, "{junk}");
+        assert_eq!(check(secret, "office", &forged), None, "changed tag");
+        let other_id = format!("{}{}", "0".repeat(32), &value[32..]);
+        assert_eq!(check(secret, "office", &other_id), None, "changed id");
+        for junk in ["", "7", "x.y", ".", &format!("{value}.extra")] {
+            assert_eq!(check(secret, "office", junk), None, "{junk}");
         }
-        assert_ne!(issue(secret, 7), value, "each browser its own id");
+        assert_ne!(issue(secret, "office"), value, "each browser its own id");
     }
 }

@@ -5,7 +5,8 @@
 //!   check; at most [`checks_at_once`] run together (one per core, at most four), at most
 //!   [`MAX_WAITING`] more wait for a turn, for at most [`MAX_WAIT`]; past that the answer is
 //!   503 "busy" at once. A storm of sign-ins cannot take the memory or the cores the ballots
-//!   need.
+//!   need; and since the throttle and the queue are decided before the database is asked
+//!   anything, nor the database connections.
 //! - **An attempt reserved before the password is checked** (`service::throttle`): a burst
 //!   on one login gets one check, and every attempt is counted.
 //! - **Growing waits per login and per address, none a stranger can use against the owner:**
@@ -216,11 +217,11 @@ impl SignIns {
         attempt: Attempt<'_>,
     ) -> Result<SignedIn, AccountError> {
         let login = attempt.login.trim();
-        let found = account::credentials(pool, login).await?;
-        let trusted = match (&found, attempt.device) {
-            (Some(c), Some(value)) => device::check(secret, c.account.id, value),
-            _ => None,
-        };
+        // Everything up to the place in the queue is decided without the database, so that a
+        // storm of refused attempts never queues for a connection the ballots need.
+        let trusted = attempt
+            .device
+            .and_then(|value| device::check(secret, login, value));
         let keys: Vec<Key> = match &trusted {
             Some(d) => vec![Key::Device(d.clone())],
             None => std::iter::once(Key::Login(login.to_lowercase()))
@@ -228,11 +229,15 @@ impl SignIns {
                 .collect(),
         };
         self.reserve(&keys)?;
+        let place = self.queue()?;
+        let found = account::credentials(pool, login).await?;
         let hash = match &found {
             Some(c) => c.password_hash.clone(),
             None => self.dummy_hash().await?,
         };
-        let right = self.check(attempt.password.to_string(), hash).await?;
+        let right = self
+            .check(place, attempt.password.to_string(), hash)
+            .await?;
         let Some(found) = found.filter(|_| right) else {
             return Err(AccountError::Invalid);
         };
@@ -244,7 +249,7 @@ impl SignIns {
         let token = account::open_session_from(pool, found.account.id, attempt.agent).await?;
         let device = match (trusted, attempt.device) {
             (Some(_), Some(value)) => value.to_string(),
-            _ => device::issue(secret, found.account.id),
+            _ => device::issue(secret, &found.account.login),
         };
         Ok(SignedIn {
             account: found.account,
@@ -263,12 +268,13 @@ impl SignIns {
     ) -> Result<(), AccountError> {
         let keys = [Key::Login(who.login.to_lowercase())];
         self.reserve(&keys)?;
+        let place = self.queue()?;
         let found = account::credentials(pool, &who.login)
             .await?
             .filter(|c| c.account.id == who.id)
             .ok_or(AccountError::NoSuchAccount)?;
         if !self
-            .check(password.to_string(), found.password_hash)
+            .check(place, password.to_string(), found.password_hash)
             .await?
         {
             return Err(AccountError::WrongCurrent);
@@ -299,8 +305,8 @@ impl SignIns {
         }
     }
 
-    /// One password check, within the bound.
-    async fn check(&self, password: String, hash: String) -> Result<bool, AccountError> {
+    /// A place among those waiting for a check, or "busy" if all [`MAX_WAITING`] are taken.
+    fn queue(&self) -> Result<Waiting<'_>, AccountError> {
         let before = self.waiting.fetch_add(1, Ordering::SeqCst);
         if before >= MAX_WAITING {
             self.waiting.fetch_sub(1, Ordering::SeqCst);
@@ -309,7 +315,16 @@ impl SignIns {
         self.counters
             .peak_waiting
             .fetch_max(before as u64 + 1, Ordering::Relaxed);
-        let waiting = Waiting(&self.waiting);
+        Ok(Waiting(&self.waiting))
+    }
+
+    /// One password check, within the bound, from a place in the queue.
+    async fn check(
+        &self,
+        waiting: Waiting<'_>,
+        password: String,
+        hash: String,
+    ) -> Result<bool, AccountError> {
         let permit = tokio::time::timeout(MAX_WAIT, self.checks.clone().acquire_owned())
             .await
             .map_err(|_| AccountError::Busy)?

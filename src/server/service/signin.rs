@@ -2,7 +2,7 @@
 //! an account's owner:
 //!
 //! - **A bound on password checks at once.** argon2id takes ~19 MiB and ~50 ms of CPU per
-//!   check; at most [`checks_at_once`] run together (one per core, at most four), at most
+//!   check; at most [`checks_at_once`] run together (one per core but one, at most four), at most
 //!   [`MAX_WAITING`] more wait for a turn, for at most [`MAX_WAIT`]; past that the answer is
 //!   503 "busy" at once. A storm of sign-ins cannot take the memory or the cores the ballots
 //!   need; and since the throttle and the queue are decided before the database is asked
@@ -27,14 +27,19 @@ use tokio::sync::{OnceCell, Semaphore};
 
 /// Most sign-ins waiting for a password check; more are told the server is busy.
 pub const MAX_WAITING: usize = 64;
+/// Most sign-in requests handled at once (their pages rendered); more get a fixed "busy"
+/// page at once. Far above what an office ever sends, far below what a storm does.
+pub const MAX_HANDLED: usize = 16;
 /// Longest wait for a password check.
 pub const MAX_WAIT: Duration = Duration::from_secs(10);
 
-/// Password checks that may run at once: one per core, at most four.
+/// Password checks that may run at once: one per core but one (which stays for the
+/// ballots), at least one, at most four.
 pub fn checks_at_once() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
-        .unwrap_or(1)
+        .unwrap_or(2)
+        .saturating_sub(1)
         .clamp(1, 4)
 }
 
@@ -129,6 +134,7 @@ impl Checkers {
 /// The server's sign-in state: the bound on checks and the throttle.
 pub struct SignIns {
     counters: Counters,
+    handled: Arc<Semaphore>,
     checkers: Checkers,
     checks: Arc<Semaphore>,
     waiting: AtomicUsize,
@@ -141,6 +147,7 @@ impl Default for SignIns {
     fn default() -> Self {
         SignIns {
             counters: Counters::default(),
+            handled: Arc::new(Semaphore::new(MAX_HANDLED)),
             checkers: Checkers::start(checks_at_once()),
             checks: Arc::new(Semaphore::new(checks_at_once())),
             waiting: AtomicUsize::new(0),
@@ -196,6 +203,16 @@ impl SignIns {
         };
         counter.fetch_add(1, Ordering::Relaxed);
         result
+    }
+
+    /// Room to handle one more sign-in request, if there is any (see [`MAX_HANDLED`]); when
+    /// there is none, the attempt is counted as busy.
+    pub fn enter(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let room = self.handled.clone().try_acquire_owned().ok();
+        if room.is_none() {
+            self.counters.busy.fetch_add(1, Ordering::Relaxed);
+        }
+        room
     }
 
     /// Sign-ins so far, by outcome.

@@ -19,7 +19,7 @@ use crate::server::web::render::render;
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use leptos::prelude::*;
 use serde::Deserialize;
@@ -73,6 +73,11 @@ pub async fn post_login(
     headers: HeaderMap,
     WebForm(f): WebForm<LoginFields>,
 ) -> Response {
+    // A storm of sign-ins is answered from a fixed page, without rendering, so that it cannot
+    // take the cores the ballots need: only a few sign-ins are handled at once.
+    let Some(_handling) = state.signins.enter() else {
+        return busy_page();
+    };
     let next = safe_next(f.next.as_deref());
     let refuse =
         |status, message: &str| login_page(&state, status, next.clone(), message, f.login.clone());
@@ -153,6 +158,25 @@ pub async fn post_login(
             refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.zh())
         }
     }
+}
+
+/// The answer to a sign-in while [`SignIns::enter`] has no room: a fixed page (no rendering),
+/// 503 with `Retry-After`.
+///
+/// [`SignIns::enter`]: crate::server::service::signin::SignIns::enter
+fn busy_page() -> Response {
+    const PAGE: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+        <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+        <link rel=\"stylesheet\" href=\"/pkg/ceping.css\"><title>请稍后再试 · 测评</title></head>\
+        <body><main class=\"page narrow\"><h1>请稍后再试</h1>\
+        <div class=\"alert alert-error\" role=\"alert\">同时登录的人太多，请稍后再试。</div>\
+        <p><a href=\"/login\">返回登录</a></p></main></body></html>";
+    let mut res = (StatusCode::SERVICE_UNAVAILABLE, axum::response::Html(PAGE)).into_response();
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    res
 }
 
 /// `POST /logout`: ends the session and clears the cookie.

@@ -38,14 +38,6 @@ const pct = (v, p) => {
   return s[Math.min(s.length - 1, Math.ceil((s.length * p) / 100) - 1)];
 };
 
-async function ballotOnce() {
-  const t = performance.now();
-  const res = await fetch(base + ballot);
-  await res.arrayBuffer();
-  if (res.status !== 200) throw new Error(`ballot page: ${res.status}`);
-  return performance.now() - t;
-}
-
 /** Loads the ballot page over and over, from its own thread, until `until()` says stop (and
  * for at least `minMs`); the latencies. */
 async function ballots(until, minMs = 1000) {
@@ -124,9 +116,9 @@ async function slowClients(n, secs) {
   });
 }
 
+// Idle: the same prober, for 3 s, with nothing else going on.
 const idle = await sampled(async () => {
-  const lat = [];
-  for (let i = 0; i < 200; i++) lat.push(await ballotOnce());
+  const lat = await ballots(() => true, 3000);
   return { phase: "idle", ...summary(lat) };
 });
 console.log(JSON.stringify(idle));

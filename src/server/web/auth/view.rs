@@ -5,6 +5,43 @@ use crate::server::repo::account::{Account, MIN_PASSWORD_CHARS, SessionInfo};
 use crate::server::web::frame::StaffFrame;
 use leptos::prelude::*;
 
+/// A browser as a person names it, from its `User-Agent`: "微信 · Android", "Chrome ·
+/// Windows", … (the full string stays in the cell's `title`).
+pub fn browser_label(agent: &str) -> String {
+    let has = |s: &str| agent.contains(s);
+    let browser = if has("MicroMessenger") {
+        "微信"
+    } else if has("Edg/") {
+        "Edge"
+    } else if has("Firefox/") {
+        "Firefox"
+    } else if has("Chrome/") || has("CriOS/") {
+        "Chrome"
+    } else if has("Safari/") {
+        "Safari"
+    } else {
+        "浏览器"
+    };
+    let system = if has("Android") {
+        "Android"
+    } else if has("iPhone") || has("iPad") {
+        "iOS"
+    } else if has("Windows") {
+        "Windows"
+    } else if has("Mac OS X") || has("Macintosh") {
+        "macOS"
+    } else if has("Linux") {
+        "Linux"
+    } else {
+        ""
+    };
+    match (agent.is_empty(), system.is_empty()) {
+        (true, _) => "未知浏览器".into(),
+        (false, true) => browser.into(),
+        (false, false) => format!("{browser} · {system}"),
+    }
+}
+
 /// `/account`: change the password; the live sessions, each with a way to end it.
 #[component]
 pub fn OwnAccountPage(
@@ -21,7 +58,7 @@ pub fn OwnAccountPage(
         .into_iter()
         .map(|s| {
             let end = if s.current {
-                view! { <span class="muted">"本次会话"</span> }.into_any()
+                view! { <span class="current">"本次会话"</span> }.into_any()
             } else {
                 view! {
                     <form method="post" action="/account/sessions/end" class="inline">
@@ -31,16 +68,13 @@ pub fn OwnAccountPage(
                 }
                 .into_any()
             };
-            let agent = if s.agent.is_empty() {
-                "（未知浏览器）".to_string()
-            } else {
-                s.agent
-            };
+            let agent = browser_label(&s.agent);
+            let full = s.agent;
             view! {
                 <tr>
                     <td>{human_time(&s.created_at)}</td>
                     <td>{human_time(&s.last_seen_at)}</td>
-                    <td class="detail">{agent}</td>
+                    <td title=full>{agent}</td>
                     <td>{end}</td>
                 </tr>
             }
@@ -76,7 +110,7 @@ pub fn OwnAccountPage(
                 <h2>"登录中的会话"</h2>
                 <p class="hint">"每个会话最长12小时，60分钟不操作即结束。不认识的会话请结束，并修改密码。"</p>
                 <div class="table-wrap">
-                    <table class="results">
+                    <table class="results sessions">
                         <thead>
                             <tr>
                                 <th>"登录时间"</th>
@@ -91,5 +125,41 @@ pub fn OwnAccountPage(
                 {end_others}
             </section>
         </StaffFrame>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_label;
+
+    #[test]
+    fn browsers_get_short_names() {
+        let cases = [
+            (
+                "Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 Chrome/116.0 Mobile Safari/537.36 MicroMessenger/8.0.42",
+                "微信 · Android",
+            ),
+            (
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/120.0 Safari/537.36 Edg/120.0",
+                "Edge · Windows",
+            ),
+            (
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1",
+                "Safari · iOS",
+            ),
+            (
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.0.0 Safari/537.36",
+                "Chrome · Linux",
+            ),
+            (
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 14.0; rv:121.0) Gecko/20100101 Firefox/121.0",
+                "Firefox · macOS",
+            ),
+            ("curl/8.5", "浏览器"),
+            ("", "未知浏览器"),
+        ];
+        for (agent, label) in cases {
+            assert_eq!(browser_label(agent), label, "{agent}");
+        }
     }
 }

@@ -9,7 +9,7 @@
 //! byte for byte as SQL sees it.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{TestApp, complete_ballot, enc, round_settings};
 

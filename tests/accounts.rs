@@ -2,7 +2,7 @@
 //! expired sessions, sign-out.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Res, TestApp};
 

@@ -3,7 +3,7 @@
 //! signed earlier with the key outside the database catches it; nor can they sign a new one.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use ceping::server::repo::audit;
 use ceping::server::service::audit_key;

@@ -2,7 +2,7 @@
 //! rows, one ballot per code under concurrency, retries, revision, every refusal, bad posts.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Round, TestApp, complete_ballot, receipt_of, scalar};
 

@@ -4,7 +4,7 @@
 //! public see it. Tried as the office would try to slip a code past, and as a deputy would.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use ceping::server::repo::invite::{self, InviteError, Invitee, Reissue};

@@ -3,7 +3,7 @@
 //! foreign key files, and a count before the round has closed.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use ceping::server::service::count::{self, CountError, Progress};

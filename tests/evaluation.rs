@@ -3,7 +3,7 @@
 //! ballots, charts and the big screen.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{Round, TestApp, enc, scalar};
 

@@ -4,7 +4,7 @@
 //! and leaves the database exactly as it was.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp, contents, enc};
 

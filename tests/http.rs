@@ -1,7 +1,7 @@
 //! HTTP through the router, as `ceping serve` builds it: pages, the JSON API, 404s, bad requests.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::TestApp;
 

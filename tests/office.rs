@@ -2,7 +2,7 @@
 //! caught), and a backup taken while the database is in use, restored and checked.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use ceping::audit::Broken;
 use ceping::server::db;

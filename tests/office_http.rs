@@ -3,7 +3,7 @@
 //! invitations and slips, turnout, the non-voters list, exports checked against the engine.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, TestApp, enc};
 

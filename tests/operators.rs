@@ -3,7 +3,7 @@
 //! closing time and closes itself; the files the server writes are readable by their owner
 //! only. (That no log line carries a code is `tests/logs.rs`, alone in its binary.)
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use ceping::server::repo::round::{self, NewRound};

@@ -1,7 +1,7 @@
 //! The plan on a real SQLite database: import, read back, import again, never half-stored.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use ceping::plan::parse_plan;
 use ceping::server::db::{self, SEED_PLAN};

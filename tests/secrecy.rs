@@ -5,7 +5,7 @@
 //! ballot.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{TestApp, enc, scalar};

@@ -3,7 +3,7 @@
 //! own sessions listed and ended; idle and absolute lifetimes; each action in the audit trail.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, Res, TestApp, enc};
 

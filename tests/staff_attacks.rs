@@ -5,7 +5,7 @@
 //! test log; what is asserted is what must hold whatever the machine's speed.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use common::{PASSWORD, Res, TestApp, enc};
 

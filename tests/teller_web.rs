@@ -4,7 +4,7 @@
 //! teller's place, all refused.
 #![cfg(feature = "ssr")]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use ceping::server::repo::round::{self, RoundAction};

@@ -2,7 +2,7 @@
 //! their keys in turns, the board the server keeps holds nothing secret, any two of the key
 //! files open a count, and steps out of turn, foreign files and late changes are refused.
 
-mod common;
+use crate::common;
 
 use ceping::seal::ceremony::STEPS;
 use ceping::seal::count::{open, verify_share};

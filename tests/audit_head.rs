@@ -99,6 +99,12 @@ async fn a_rechained_trail_is_caught_by_the_signed_head() {
     assert!(ok, "the chain alone verifies again: {out}");
     let (ok, _, err) = ceping(d, &["audit", "verify", "--expect-head", &head]);
     assert!(!ok && err.contains("audit trail broken"), "{err}");
+    // …and the server will not sign the forgery: the chain lost the head it signed last.
+    let (ok, out, err) = ceping(d, &["audit", "head"]);
+    assert!(
+        !ok && out.is_empty() && err.contains("nothing signed") && err.contains("signed last"),
+        "{out}{err}"
+    );
 
     // A head for the rewritten chain: signed with another key, or the old signature on the
     // new hash — neither passes.
@@ -138,7 +144,9 @@ async fn a_rechained_trail_is_caught_by_the_signed_head() {
 async fn the_server_makes_its_key_at_first_start_and_shows_the_signed_head() {
     let t = common::TestApp::new().await;
     let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]);
-    let state = t.state.clone().with_audit_key(key.clone());
+    let anchor = tempfile::tempdir().unwrap();
+    let signer = audit_key::AuditSigner::new(key.clone(), anchor.path().join("audit.key.head"));
+    let state = t.state.clone().with_audit_key(signer);
     let t = t.with_state(state);
     let office = t.office("office").await;
     audit::log(

@@ -548,6 +548,7 @@ async fn slow_clients_are_cut_off_and_ballots_still_go_through() {
         max_connections: 64,
         header_timeout: Duration::from_secs(1),
         grace: Duration::from_secs(1),
+        ..Default::default()
     };
     let (addr, stop) = listening(&t, limits).await;
     // 200 clients send half a request each and then nothing (three times the cap).
@@ -626,4 +627,74 @@ async fn a_body_that_stops_coming_is_cut_off() {
         started.elapsed().as_secs_f64()
     ));
     let _ = stop.send(());
+}
+
+#[tokio::test]
+async fn made_up_logins_fill_nothing_and_cost_no_password_check() {
+    let t = TestApp::new().await;
+    let before = t.state.signins.tally();
+    // Logins no account can have: 3,000 characters, or a line break in the middle.
+    let long = "x".repeat(3000);
+    let mut statuses = Vec::new();
+    for i in 0..12 {
+        let login = if i % 2 == 0 { long.clone() } else { format!("of\nfice{i}") };
+        let res = sign_in(&t, &login, "wrong password", "203.0.113.50", None).await;
+        statuses.push(res.status.as_u16());
+    }
+    let free = ceping::server::service::throttle::FREE_ADDR_FAILURES as usize;
+    assert!(statuses[..=free].iter().all(|s| *s == 401), "{statuses:?}");
+    assert_eq!(statuses[free + 1], 429, "the address still counts them");
+    let after = t.state.signins.tally();
+    assert_eq!(after.checked, before.checked, "no password was checked");
+    assert_eq!(after.malformed, before.malformed + free as u64 + 1);
+    assert_eq!(
+        t.state.signins.remembered_keys(),
+        1,
+        "the address is the only key"
+    );
+    // Thousands of addresses (an IPv6 /64 each address of it) are one key too.
+    for i in 0..300 {
+        let addr = format!("2001:db8:5:6::{i:x}");
+        sign_in(&t, &long, "wrong password", &addr, None).await;
+    }
+    assert_eq!(t.state.signins.remembered_keys(), 2);
+}
+
+#[tokio::test]
+async fn a_stranger_cannot_stop_the_owner_changing_their_password() {
+    let t = TestApp::new().await;
+    let cookie = t.office("office").await;
+    for _ in 0..4 {
+        let res = sign_in(&t, "office", "guess guess", "198.51.100.7", None).await;
+        assert!([StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS].contains(&res.status));
+    }
+    let res = t
+        .post(
+            "/account/password",
+            Some(&cookie),
+            &format!(
+                "current={}&new=brand-new-pass&confirm=brand-new-pass",
+                enc(PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn an_office_member_cannot_disable_themselves_by_spelling_the_login_otherwise() {
+    let t = TestApp::new().await;
+    let cookie = t.office("office").await;
+    account::create(&t.pool, "other", AccountRole::Office, PASSWORD)
+        .await
+        .unwrap();
+    for path in ["office", "%20office", "OFFICE", "office%20"] {
+        let res = t
+            .post(&format!("/desk/accounts/{path}/disable"), Some(&cookie), "")
+            .await;
+        assert_eq!(res.status, StatusCode::CONFLICT, "{path}");
+        assert!(res.body.contains("不能停用自己"), "{path}: {}", res.body);
+    }
+    let res = t.get("/desk", Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "still signed in");
 }

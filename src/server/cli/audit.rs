@@ -45,6 +45,12 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: AuditCommand, key_path: &Path) -> 
                 .map(ExpectedHead::parse)
                 .transpose()
                 .map_err(|e| anyhow::anyhow!("--expect-head: {e}"))?;
+            if expected.as_ref().is_some_and(|h| h.signature.is_none()) {
+                eprintln!(
+                    "warning: the expected head carries no signature; it proves only what you \
+                     wrote down yourself (`ceping audit head` prints a signed one)"
+                );
+            }
             if let Some(head) = expected.as_ref().filter(|h| h.signature.is_some()) {
                 let key = match &public_key {
                     Some(text) => signed::parse_key(text).ok_or_else(|| {
@@ -69,19 +75,20 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: AuditCommand, key_path: &Path) -> 
             }
         }
         AuditCommand::Head => {
-            let key = audit_key::load(key_path)?;
-            match repo::audit::verify(pool, None).await? {
-                Ok((seq, hash)) => {
-                    println!("{}", signed::sign(&key, seq, &hash));
+            let signer = audit_key::AuditSigner::open(key_path)?;
+            match signer.sign_head(pool).await? {
+                Ok(head) => {
+                    println!("{head}");
                     eprintln!(
-                        "the audit trail's head after {seq} entries, signed by {} ({}); \
+                        "the audit trail's head after {} entries, signed by {} ({}); \
                          `ceping audit verify --expect-head LINE` checks it later",
-                        signed::key_text(&key.verifying_key()),
+                        head.seq,
+                        signed::key_text(&signer.key().verifying_key()),
                         key_path.display()
                     );
                     Ok(())
                 }
-                Err(broken) => anyhow::bail!("audit trail broken, nothing signed: {broken}"),
+                Err(why) => anyhow::bail!("audit trail broken, nothing signed: {why}"),
             }
         }
         AuditCommand::List { limit, json } => {

@@ -114,6 +114,20 @@ pub struct ServeArgs {
     /// The public address every link starts with (slips, code CSVs); overrides the stored one.
     #[arg(long, env = "CEPING_BASE_URL")]
     pub base_url: Option<String>,
+    /// Addresses or ranges (CIDR) of reverse proxies whose `X-Forwarded-For` is believed,
+    /// besides this machine's own (loopback), e.g. `172.17.0.0/16` for a proxy in Docker.
+    /// Repeat the option, or separate them with commas.
+    #[arg(long = "trusted-proxy", env = "CEPING_TRUSTED_PROXIES", value_delimiter = ',',
+          value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+}
+
+/// An address range, or one address (a range of one).
+fn parse_proxy(text: &str) -> Result<ipnet::IpNet, String> {
+    let text = text.trim();
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("{text:?} is not an address or a range like 10.0.0.0/8"))
 }
 
 impl Default for ServeArgs {
@@ -152,6 +166,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let limits = crate::server::web::listen::Limits {
                 max_connections: args.max_connections,
                 header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
+                trusted_proxies: args.trusted_proxies.into(),
                 ..Default::default()
             };
             let base_url = args

@@ -73,17 +73,8 @@ pub async fn run(db_path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
         RoleChoice::Office => AccountRole::Office,
     };
     let pool = db::open(db_path).await?;
-    let result = account::create(&pool, &login, role, password).await;
-    if result.is_ok() {
-        repo::audit::log(
-            &pool,
-            &cli_actor(),
-            "account.create",
-            &login,
-            serde_json::json!({ "role": role.as_str() }),
-        )
-        .await?;
-    }
+    let actor = cli_actor();
+    let result = account::create_with(&pool, &login, role, password, false, Some(&actor)).await;
     pool.close().await;
     let id = result?;
     println!("created {} account {login} (id {id})", role.as_str());

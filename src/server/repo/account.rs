@@ -96,7 +96,7 @@ impl crate::message::Bilingual for AccountError {
 
 use crate::clock::now;
 
-fn valid_login(login: &str) -> bool {
+pub fn valid_login(login: &str) -> bool {
     (1..=64).contains(&login.len())
         && login
             .chars()
@@ -143,17 +143,19 @@ pub async fn create(
     role: AccountRole,
     password: &str,
 ) -> Result<i64, AccountError> {
-    create_with(pool, login, role, password, false).await
+    create_with(pool, login, role, password, false, None).await
 }
 
 /// [`create`]; with `must_change`, the holder must choose their own password at the first
-/// sign-in (an account the office made for someone).
+/// sign-in (an account the office made for someone). With an `actor`, the creation is
+/// recorded in the audit trail as theirs, in the same transaction.
 pub async fn create_with(
     pool: &SqlitePool,
     login: &str,
     role: AccountRole,
     password: &str,
     must_change: bool,
+    actor: Option<&str>,
 ) -> Result<i64, AccountError> {
     let login = login.trim();
     if !valid_login(login) {
@@ -163,6 +165,7 @@ pub async fn create_with(
         return Err(AccountError::WeakPassword);
     }
     let hash = hash_password(password.to_string()).await?;
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let res = sqlx::query(
         "INSERT INTO account (login, role, password_hash, created_at, must_change_password)
          VALUES (?, ?, ?, ?, ?)",
@@ -172,13 +175,21 @@ pub async fn create_with(
     .bind(hash)
     .bind(now().to_rfc3339())
     .bind(must_change)
-    .execute(pool)
+    .execute(&mut *tx)
     .await;
-    match res {
-        Ok(r) => Ok(r.last_insert_rowid()),
-        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(AccountError::Exists),
-        Err(e) => Err(e.into()),
+    let id = match res {
+        Ok(r) => r.last_insert_rowid(),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(AccountError::Exists);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(actor) = actor {
+        let detail = serde_json::json!({ "role": role.as_str(), "id": id });
+        audit::record(&mut tx, actor, "account.create", login, detail).await?;
     }
+    tx.commit().await?;
+    Ok(id)
 }
 
 fn token_hash(token: &str) -> String {

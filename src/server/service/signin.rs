@@ -11,13 +11,16 @@
 //!   on one login gets one check, and every attempt is counted.
 //! - **Growing waits per login and per address, none a stranger can use against the owner:**
 //!   a browser that signed in to this account before (its device cookie, `service::device`)
-//!   is throttled by itself only.
+//!   is throttled by itself and the account's other trusted browsers only. A login no
+//!   account can have (see `repo::account::valid_login`) is refused before the throttle, so a
+//!   spray of long made-up logins fills nothing; an attempt the server was too busy to check
+//!   is not counted against anyone.
 //! - **Unknown logins look like known ones:** the same throttle, a password check against a
 //!   dummy hash (so the answer takes as long), and the same answer.
 
 use crate::server::repo::account::{self, Account, AccountError};
 use crate::server::service::device;
-use crate::server::service::throttle::{Key, Refusal, Throttle};
+use crate::server::service::throttle::{Key, Refusal, Throttle, addr_key};
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -57,6 +60,8 @@ pub struct Tally {
     pub too_soon: u64,
     /// Refused unchecked: too many at once.
     pub busy: u64,
+    /// Refused unchecked: no account can have the login (too long, or odd characters).
+    pub malformed: u64,
 }
 
 #[derive(Default)]
@@ -67,6 +72,7 @@ struct Counters {
     checked: AtomicU64,
     too_soon: AtomicU64,
     busy: AtomicU64,
+    malformed: AtomicU64,
 }
 
 /// One password check for a checker thread.
@@ -107,7 +113,14 @@ impl Checkers {
                         let Ok(job) = job else { return };
                         let now = job.running.fetch_add(1, Ordering::SeqCst) + 1;
                         job.peak.fetch_max(now, Ordering::SeqCst);
-                        let right = account::password_matches(&job.password, &job.hash);
+                        // A panic must not take a checker away for good.
+                        let right = std::panic::catch_unwind(|| {
+                            account::password_matches(&job.password, &job.hash)
+                        })
+                        .unwrap_or_else(|_| {
+                            tracing::error!("a password check panicked");
+                            false
+                        });
                         job.running.fetch_sub(1, Ordering::SeqCst);
                         drop(job.permit);
                         let _ = job.done.send(right);
@@ -192,13 +205,24 @@ impl SignIns {
     pub async fn sign_in(
         &self,
         pool: &SqlitePool,
-        secret: &[u8],
+        device_key: &[u8],
         attempt: Attempt<'_>,
     ) -> Result<SignedIn, AccountError> {
-        let result = self.attempt(pool, secret, attempt).await;
+        let login = attempt.login.trim();
+        let well_formed = account::valid_login(login);
+        let result = if well_formed {
+            self.attempt(pool, device_key, attempt).await
+        } else {
+            // No account can have this login: nothing to check, and no key for it (a spray
+            // of made-up 4 KB logins must not fill the throttle). The address still counts it.
+            let addr = attempt.addr.map(|a| Key::Addr(addr_key(a)));
+            self.reserve(&Vec::from_iter(addr))
+                .and(Err(AccountError::Invalid))
+        };
         let counter = match &result {
             Err(AccountError::TooSoon(_)) => &self.counters.too_soon,
             Err(AccountError::Busy) => &self.counters.busy,
+            _ if !well_formed => &self.counters.malformed,
             _ => &self.counters.checked,
         };
         counter.fetch_add(1, Ordering::Relaxed);
@@ -224,37 +248,45 @@ impl SignIns {
             checked: c.checked.load(Ordering::Relaxed),
             too_soon: c.too_soon.load(Ordering::Relaxed),
             busy: c.busy.load(Ordering::Relaxed),
+            malformed: c.malformed.load(Ordering::Relaxed),
         }
+    }
+
+    /// How many throttle keys are remembered now.
+    pub fn remembered_keys(&self) -> usize {
+        self.lock().len()
     }
 
     async fn attempt(
         &self,
         pool: &SqlitePool,
-        secret: &[u8],
+        device_key: &[u8],
         attempt: Attempt<'_>,
     ) -> Result<SignedIn, AccountError> {
         let login = attempt.login.trim();
+        let addr = attempt.addr.map(|a| Key::Addr(addr_key(a)));
         // Everything up to the place in the queue is decided without the database, so that a
         // storm of refused attempts never queues for a connection the ballots need.
         let trusted = attempt
             .device
-            .and_then(|value| device::check(secret, login, value));
+            .and_then(|value| device::check(device_key, login, value, device::today()));
         let keys: Vec<Key> = match &trusted {
-            Some(d) => vec![Key::Device(d.clone())],
+            Some(d) => vec![Key::Device(d.clone()), Key::Trusted(login.to_lowercase())],
             None => std::iter::once(Key::Login(login.to_lowercase()))
-                .chain(attempt.addr.map(Key::Addr))
+                .chain(addr)
                 .collect(),
         };
         self.reserve(&keys)?;
-        let place = self.queue()?;
-        let found = account::credentials(pool, login).await?;
-        let hash = match &found {
-            Some(c) => c.password_hash.clone(),
-            None => self.dummy_hash().await?,
+        let right = match self.lookup_and_check(pool, login, attempt.password).await {
+            Ok(checked) => checked,
+            Err(e) => {
+                if matches!(e, AccountError::Busy) {
+                    self.lock().release(&keys, Instant::now());
+                }
+                return Err(e);
+            }
         };
-        let right = self
-            .check(place, attempt.password.to_string(), hash)
-            .await?;
+        let (found, right) = right;
         let Some(found) = found.filter(|_| right) else {
             return Err(AccountError::Invalid);
         };
@@ -266,7 +298,7 @@ impl SignIns {
         let token = account::open_session_from(pool, found.account.id, attempt.agent).await?;
         let device = match (trusted, attempt.device) {
             (Some(_), Some(value)) => value.to_string(),
-            _ => device::issue(secret, &found.account.login),
+            _ => device::issue(device_key, &found.account.login, device::today()),
         };
         Ok(SignedIn {
             account: found.account,
@@ -275,29 +307,59 @@ impl SignIns {
         })
     }
 
+    /// The account for `login`, if any, and whether `password` is its password (checked
+    /// against a dummy hash when there is no account, so that it takes as long).
+    async fn lookup_and_check(
+        &self,
+        pool: &SqlitePool,
+        login: &str,
+        password: &str,
+    ) -> Result<(Option<account::Credentials>, bool), AccountError> {
+        let place = self.queue()?;
+        let found = account::credentials(pool, login).await?;
+        let hash = match &found {
+            Some(c) => c.password_hash.clone(),
+            None => self.dummy_hash().await?,
+        };
+        let right = self.check(place, password.to_string(), hash).await?;
+        Ok((found, right))
+    }
+
     /// Checks the signed-in `account`'s own password again (before it is changed), within the
-    /// same bound and throttle as a sign-in: a stolen session cannot be used to guess it.
+    /// same bound as a sign-in and throttled by the account itself: a stolen session cannot be
+    /// used to guess it, and a stranger's failures on the login cannot stop the owner.
     pub async fn recheck(
         &self,
         pool: &SqlitePool,
         who: &Account,
         password: &str,
     ) -> Result<(), AccountError> {
-        let keys = [Key::Login(who.login.to_lowercase())];
+        let keys = [Key::Own(who.id)];
         self.reserve(&keys)?;
-        let place = self.queue()?;
-        let found = account::credentials(pool, &who.login)
-            .await?
-            .filter(|c| c.account.id == who.id)
-            .ok_or(AccountError::NoSuchAccount)?;
-        if !self
-            .check(place, password.to_string(), found.password_hash)
-            .await?
-        {
+        let checked = self.lookup_and_check(pool, &who.login, password).await;
+        let (found, right) = match checked {
+            Ok(c) => c,
+            Err(e) => {
+                if matches!(e, AccountError::Busy) {
+                    self.lock().release(&keys, Instant::now());
+                }
+                return Err(e);
+            }
+        };
+        if found.is_none_or(|c| c.account.id != who.id) {
+            return Err(AccountError::NoSuchAccount);
+        }
+        if !right {
             return Err(AccountError::WrongCurrent);
         }
         self.lock().succeeded(&keys, Instant::now());
         Ok(())
+    }
+
+    /// Makes the dummy hash now (at the server's start), so that the first unknown login
+    /// takes no longer than a known one.
+    pub async fn warm(&self) -> Result<(), AccountError> {
+        self.dummy_hash().await.map(|_| ())
     }
 
     /// Failures counted under a login (for tests and the log).

@@ -9,11 +9,19 @@
 //!
 //! The keys are chosen by the caller (`service::signin`):
 //! - a browser that once signed in to this account (it holds a device cookie, see
-//!   `service::device`) is throttled by that browser alone, so a stranger's failures on the
-//!   login do not keep the owner out;
+//!   `service::device`) is throttled by that browser and by all the account's trusted
+//!   browsers together (which allow more failures before they wait), so a stranger's failures
+//!   on the login do not keep the owner out, and many collected cookies are not many lanes
+//!   for guessing;
 //! - any other browser by the login (whether or not an account has it: unknown logins wait
-//!   exactly as known ones do) and by its source address, which allows more failures before
-//!   it waits because an office shares one address.
+//!   exactly as known ones do) and by its source address ([`addr_key`]: an IPv6 address by its
+//!   /64, which one subscriber gets whole), which allows more failures before it waits
+//!   because an office shares one address;
+//! - checking one's own password again before changing it, by the account itself.
+//!
+//! The map is bounded: logins are at most 64 bytes (others are refused before reaching it),
+//! keys are forgotten after [`FORGET_AFTER`] (swept at least every [`SWEEP_EVERY`]), and past
+//! [`MAX_KEYS`] new keys are refused, with a little room kept for trusted browsers.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -26,17 +34,41 @@ pub enum Key {
     Login(String),
     /// A trusted browser, by its device id.
     Device(String),
-    /// A source address.
+    /// All the trusted browsers of a login (lower-cased) together.
+    Trusted(String),
+    /// A source address ([`addr_key`]).
     Addr(IpAddr),
+    /// An account checking its own password again, by its id.
+    Own(i64),
+}
+
+/// The address an attempt from `addr` is counted under: IPv4 (also when written as an
+/// IPv4-mapped IPv6 address) as it is; IPv6 by its /64, since a subscriber is given a whole
+/// /64 and could otherwise take a fresh address for every guess.
+pub fn addr_key(addr: IpAddr) -> IpAddr {
+    match addr.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+        v4 => v4,
+    }
 }
 
 /// How long failures are remembered without a new one.
 pub const FORGET_AFTER: Duration = Duration::from_secs(30 * 60);
 /// Failures from one address before it has to wait at all.
 pub const FREE_ADDR_FAILURES: u32 = 10;
-/// Most keys kept at once (about 100 bytes each); past it, attempts under new keys other
-/// than trusted browsers are refused until old ones are forgotten.
+/// Failures from all of a login's trusted browsers together before they wait.
+pub const FREE_TRUSTED_FAILURES: u32 = 10;
+/// Most keys kept at once (at most ~200 bytes each: a login is at most 64 bytes), about
+/// 20 MB at most; past it, attempts under new keys are refused until old ones are forgotten.
 pub const MAX_KEYS: usize = 100_000;
+/// Room above [`MAX_KEYS`] kept for trusted browsers (whose cookies only a good sign-in
+/// gives), so that a spray of strangers' keys does not keep the owners out.
+pub const TRUSTED_ROOM: usize = 10_000;
+/// Forgotten keys are swept out at least this often.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Wait before the next attempt after `failures` failed sign-ins in a row: 1 s, 2 s, 4 s, …
 /// up to 5 minutes. It slows guessing without locking anyone out for good.
@@ -52,7 +84,8 @@ pub fn delay(failures: u32) -> Duration {
 fn delay_of(key: &Key, failures: u32) -> Duration {
     match key {
         Key::Addr(_) => delay(failures.saturating_sub(FREE_ADDR_FAILURES)),
-        Key::Login(_) | Key::Device(_) => delay(failures),
+        Key::Trusted(_) => delay(failures.saturating_sub(FREE_TRUSTED_FAILURES)),
+        Key::Login(_) | Key::Device(_) | Key::Own(_) => delay(failures),
     }
 }
 
@@ -69,6 +102,8 @@ struct Entry {
 #[derive(Debug, Default)]
 pub struct Throttle {
     entries: HashMap<Key, Entry>,
+    /// When forgotten keys were last swept out.
+    swept: Option<Instant>,
 }
 
 /// Why an attempt was refused.
@@ -83,20 +118,34 @@ pub enum Refusal {
 impl Throttle {
     /// Reserves an attempt under `keys` at `now` (see the module's description).
     pub fn reserve(&mut self, keys: &[Key], now: Instant) -> Result<(), Refusal> {
+        if self
+            .swept
+            .is_none_or(|t| now.saturating_duration_since(t) >= SWEEP_EVERY)
+        {
+            self.forget_old(now);
+            self.swept = Some(now);
+        }
         let mut wait = Duration::ZERO;
         let mut new_keys = 0;
+        let mut trusted = true;
         for key in keys {
+            trusted &= matches!(key, Key::Device(_) | Key::Trusted(_));
             match self.live(key, now) {
                 Some(e) => wait = wait.max(e.next.saturating_duration_since(now)),
-                None => new_keys += usize::from(!matches!(key, Key::Device(_))),
+                None => new_keys += 1,
             }
         }
         if !wait.is_zero() {
             return Err(Refusal::Wait(wait));
         }
-        if new_keys > 0 && self.entries.len() + new_keys > MAX_KEYS {
+        let room = if trusted {
+            MAX_KEYS + TRUSTED_ROOM
+        } else {
+            MAX_KEYS
+        };
+        if new_keys > 0 && self.entries.len() + new_keys > room {
             self.forget_old(now);
-            if self.entries.len() + new_keys > MAX_KEYS {
+            if self.entries.len() + new_keys > room {
                 return Err(Refusal::Full);
             }
         }
@@ -120,14 +169,31 @@ impl Throttle {
     pub fn succeeded(&mut self, keys: &[Key], now: Instant) {
         for key in keys {
             match key {
-                Key::Login(_) | Key::Device(_) => {
+                Key::Login(_) | Key::Device(_) | Key::Own(_) => {
                     self.entries.remove(key);
                 }
-                Key::Addr(_) => {
+                // Like an address: one good browser must not clear the failures of the
+                // others (cookies collected while the password was known).
+                Key::Trusted(_) | Key::Addr(_) => {
                     if let Some(e) = self.entries.get_mut(key) {
                         e.failures = e.failures.saturating_sub(1);
                         e.next = e.next.min(now + delay_of(key, e.failures));
                     }
+                }
+            }
+        }
+    }
+
+    /// The attempt reserved under `keys` was never checked (the server was busy): its
+    /// reservation is taken back whole, since the caller is not to blame.
+    pub fn release(&mut self, keys: &[Key], now: Instant) {
+        for key in keys {
+            if let Some(e) = self.entries.get_mut(key) {
+                e.failures = e.failures.saturating_sub(1);
+                // The reservation passed, so no wait was running before it.
+                e.next = now;
+                if e.failures == 0 {
+                    self.entries.remove(key);
                 }
             }
         }
@@ -233,16 +299,67 @@ mod tests {
         ));
     }
 
+    fn trusted(device: &str) -> [Key; 2] {
+        [Key::Device(device.into()), Key::Trusted("office".into())]
+    }
+
     #[test]
     fn a_trusted_browser_is_not_held_up_by_the_logins_failures() {
         let mut t = Throttle::default();
         let now = Instant::now();
         t.reserve(&[login("office")], now).unwrap();
         assert!(t.reserve(&[login("office")], now).is_err());
-        let device = [Key::Device("d1".into())];
-        assert!(t.reserve(&device, now).is_ok());
+        assert!(t.reserve(&trusted("d1"), now).is_ok());
         // …but its own failures slow it down.
-        assert!(t.reserve(&device, now).is_err());
+        assert!(t.reserve(&trusted("d1"), now).is_err());
+    }
+
+    #[test]
+    fn many_collected_cookies_are_not_many_lanes_for_guessing() {
+        let mut t = Throttle::default();
+        let now = Instant::now();
+        // Cookies from sign-ins while the password was known: each a fresh device, but all
+        // of one login's trusted browsers share one budget.
+        let passed = (0..1000)
+            .filter(|i| t.reserve(&trusted(&format!("d{i}")), now).is_ok())
+            .count();
+        assert_eq!(passed, FREE_TRUSTED_FAILURES as usize + 1);
+        // A success from one of them clears its own failures only, not the shared ones.
+        t.succeeded(&trusted("d0"), now);
+        assert_eq!(t.failures(&Key::Device("d0".into()), now), 0);
+        assert_eq!(
+            t.failures(&Key::Trusted("office".into()), now),
+            FREE_TRUSTED_FAILURES
+        );
+    }
+
+    #[test]
+    fn a_busy_server_takes_the_reservation_back() {
+        let mut t = Throttle::default();
+        let now = Instant::now();
+        let keys = [login("office"), Key::Addr("10.0.0.7".parse().unwrap())];
+        t.reserve(&keys, now).unwrap();
+        t.release(&keys, now);
+        assert_eq!(t.failures(&keys[0], now), 0);
+        assert!(t.is_empty());
+        // A key with earlier failures keeps those, and no wait starts.
+        t.reserve(&keys, now).unwrap();
+        let later = now + Duration::from_secs(1);
+        t.reserve(&keys, later).unwrap();
+        t.release(&keys, later);
+        assert_eq!(t.failures(&keys[0], later), 1);
+        assert!(t.reserve(&keys, later).is_ok());
+    }
+
+    #[test]
+    fn addresses_are_keyed_by_what_one_subscriber_holds() {
+        let a = |s: &str| addr_key(s.parse().unwrap());
+        assert_eq!(a("10.0.0.7"), a("10.0.0.7"));
+        assert_ne!(a("10.0.0.7"), a("10.0.0.8"));
+        assert_eq!(a("::ffff:10.0.0.7"), a("10.0.0.7"), "IPv4-mapped");
+        assert_eq!(a("2001:db8:1:2::1"), a("2001:db8:1:2:ffff:ffff:ffff:ffff"));
+        assert_eq!(a("2001:db8:1:2::1").to_string(), "2001:db8:1:2::");
+        assert_ne!(a("2001:db8:1:2::1"), a("2001:db8:1:3::1"));
     }
 
     #[test]
@@ -267,8 +384,14 @@ mod tests {
             t.reserve(&[login(&i.to_string())], now).unwrap();
         }
         assert_eq!(t.reserve(&[login("one-more")], now), Err(Refusal::Full));
-        // A trusted browser still gets in, and old keys make room once forgotten.
-        assert!(t.reserve(&[Key::Device("d".into())], now).is_ok());
+        // A trusted browser still gets in, within its own room…
+        assert!(t.reserve(&trusted("d"), now).is_ok());
+        for i in 0..TRUSTED_ROOM {
+            let _ = t.reserve(&[Key::Device(i.to_string())], now);
+        }
+        assert_eq!(t.len(), MAX_KEYS + TRUSTED_ROOM, "device keys are counted too");
+        assert_eq!(t.reserve(&trusted("e"), now), Err(Refusal::Full));
+        // …and old keys are swept out once forgotten, without waiting for the map to fill.
         let later = now + FORGET_AFTER + Duration::from_secs(1);
         assert!(t.reserve(&[login("one-more")], later).is_ok());
         assert!(t.len() < 10);

@@ -205,10 +205,15 @@ impl<S: Send + Sync> FromRequest<S> for FormBody {
     }
 }
 
-/// The address the request came from: the peer's, or, when the peer is this machine (a
-/// reverse proxy beside the server, as in the README), the last address the proxy added to
-/// `X-Forwarded-For`. A remote peer cannot choose its address this way.
+/// The address the request came from: the peer's, or, when the peer is a trusted reverse
+/// proxy (this machine, as in the README, or one given with `--trusted-proxy`), the last
+/// address the proxy added to `X-Forwarded-For`. A remote peer cannot choose its address
+/// this way.
 pub struct ClientAddr(pub Option<std::net::IpAddr>);
+
+/// Marks a request whose peer is a trusted proxy other than loopback (set by `web::listen`).
+#[derive(Debug, Clone, Copy)]
+pub struct TrustedProxy;
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
@@ -217,15 +222,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
-        Ok(ClientAddr(client_addr(peer, &parts.headers)))
+            .map(|c| c.0.ip().to_canonical());
+        let trusted = parts.extensions.get::<TrustedProxy>().is_some();
+        Ok(ClientAddr(client_addr(peer, trusted, &parts.headers)))
     }
 }
 
-/// See [`ClientAddr`]. Without a known peer (a request built in a test) the forwarded address
-/// is taken as a local proxy's.
+/// See [`ClientAddr`]: `trusted` says the peer is a trusted proxy (loopback always is).
+/// Without a known peer (a request built in a test) the forwarded address is taken as a
+/// local proxy's.
 pub fn client_addr(
     peer: Option<std::net::IpAddr>,
+    trusted: bool,
     headers: &axum::http::HeaderMap,
 ) -> Option<std::net::IpAddr> {
     let forwarded = || {
@@ -238,7 +246,7 @@ pub fn client_addr(
             .and_then(|a| a.trim().parse().ok())
     };
     match peer {
-        Some(p) if !p.is_loopback() => Some(p),
+        Some(p) if !trusted && !p.is_loopback() => Some(p),
         Some(p) => forwarded().or(Some(p)),
         None => forwarded(),
     }

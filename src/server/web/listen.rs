@@ -12,7 +12,12 @@
 //! - **connections**: at most [`Limits::max_connections`] at once; past that the listener
 //!   stops accepting until one closes (new ones wait in the kernel's queue), so the process
 //!   never runs out of file descriptors for its database. Slow clients leave within the
-//!   header deadline and ballots get their turn.
+//!   header deadline and ballots get their turn. One address (an IPv6 one by its /64) holds
+//!   at most a quarter of them ([`per_addr_cap`]); a trusted proxy is not capped (everyone
+//!   is behind it);
+//! - **answers**: a client that stops reading what it is sent (a zero TCP window on a large
+//!   bundle) is cut off once sent data stays unacknowledged for [`SEND_STALL`]
+//!   (`TCP_USER_TIMEOUT`).
 
 use axum::Router;
 use axum::body::Body;
@@ -21,7 +26,11 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use std::sync::Arc;
+use crate::server::service::throttle::addr_key;
+use crate::server::web::extract::TrustedProxy;
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
@@ -29,9 +38,17 @@ use tower::ServiceExt;
 
 /// Longest pause between two pieces of a request body.
 pub const BODY_STALL: Duration = Duration::from_secs(10);
+/// Longest time data sent to a client may stay unacknowledged.
+pub const SEND_STALL: Duration = Duration::from_secs(30);
+
+/// Most connections one address may hold: a quarter of all (a hall behind one NAT address
+/// still fits), so that no single client can take every place.
+pub fn per_addr_cap(max_connections: usize) -> usize {
+    (max_connections / 4).max(1)
+}
 
 /// What one connection may take.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Limits {
     /// Connections held at once.
     pub max_connections: usize,
@@ -39,6 +56,48 @@ pub struct Limits {
     pub header_timeout: Duration,
     /// After the stop signal, how long requests in flight may take.
     pub grace: Duration,
+    /// Reverse proxies besides loopback whose `X-Forwarded-For` is believed (and which no
+    /// per-address cap applies to).
+    pub trusted_proxies: Arc<[ipnet::IpNet]>,
+}
+
+impl Limits {
+    /// Whether `peer` is a proxy whose forwarded address is believed.
+    pub fn trusts(&self, peer: IpAddr) -> bool {
+        let peer = peer.to_canonical();
+        peer.is_loopback() || self.trusted_proxies.iter().any(|n| n.contains(&peer))
+    }
+}
+
+/// Connections held per address (the untrusted ones), given back when each closes.
+#[derive(Clone, Default)]
+struct PerAddr(Arc<Mutex<HashMap<IpAddr, usize>>>);
+
+/// One connection's place in [`PerAddr`].
+struct AddrPlace(PerAddr, IpAddr);
+
+impl PerAddr {
+    fn take(&self, addr: IpAddr, cap: usize) -> Option<AddrPlace> {
+        let mut map = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let held = map.entry(addr).or_insert(0);
+        if *held >= cap {
+            return None;
+        }
+        *held += 1;
+        Some(AddrPlace(self.clone(), addr))
+    }
+}
+
+impl Drop for AddrPlace {
+    fn drop(&mut self) {
+        let mut map = (self.0).0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(held) = map.get_mut(&self.1) {
+            *held -= 1;
+            if *held == 0 {
+                map.remove(&self.1);
+            }
+        }
+    }
 }
 
 impl Default for Limits {
@@ -47,6 +106,7 @@ impl Default for Limits {
             max_connections: 4096,
             header_timeout: Duration::from_secs(15),
             grace: Duration::from_secs(10),
+            trusted_proxies: Arc::new([]),
         }
     }
 }
@@ -102,6 +162,8 @@ pub async fn serve(
     stop: impl std::future::Future<Output = ()>,
 ) {
     let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let per_addr = PerAddr::default();
+    let cap = per_addr_cap(limits.max_connections);
     let (closing, closing_seen) = watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -131,9 +193,25 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
+        let trusted = limits.trusts(peer.ip());
+        let place = if trusted {
+            None
+        } else {
+            match per_addr.take(addr_key(peer.ip()), cap) {
+                Some(place) => Some(place),
+                None => {
+                    tracing::debug!(addr = %addr_key(peer.ip()), "too many connections from one address");
+                    continue;
+                }
+            }
+        };
         let _ = stream.set_nodelay(true);
+        let _ = socket2::SockRef::from(&stream).set_tcp_user_timeout(Some(SEND_STALL));
         let service = app.clone().map_request(move |mut req: Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
+            if trusted {
+                req.extensions_mut().insert(TrustedProxy);
+            }
             req.map(Body::new)
         });
         let conn = http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
@@ -152,6 +230,7 @@ pub async fn serve(
                 }
             }
             drop(permit);
+            drop(place);
         });
     }
     let _ = closing.send(true);
@@ -185,6 +264,37 @@ async fn accept_failed(e: &std::io::Error) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_address_holds_a_quarter_of_the_places_and_gets_them_back() {
+        assert_eq!(per_addr_cap(4096), 1024);
+        assert_eq!(per_addr_cap(2), 1);
+        let held = PerAddr::default();
+        let a: IpAddr = "203.0.113.7".parse().unwrap();
+        let b: IpAddr = "203.0.113.8".parse().unwrap();
+        let places: Vec<_> = (0..3).filter_map(|_| held.take(a, 2)).collect();
+        assert_eq!(places.len(), 2, "the cap");
+        assert!(held.take(b, 2).is_some(), "another address has its own");
+        drop(places);
+        assert!(held.take(a, 2).is_some(), "closed connections give their places back");
+        assert!(held.0.lock().unwrap().get(&b).is_none(), "and nothing stays behind");
+    }
+
+    #[test]
+    fn loopback_and_the_given_ranges_are_trusted_proxies() {
+        let limits = Limits {
+            trusted_proxies: vec!["172.17.0.0/16".parse().unwrap()].into(),
+            ..Limits::default()
+        };
+        let trusts = |s: &str| limits.trusts(s.parse().unwrap());
+        assert!(trusts("127.0.0.1"));
+        assert!(trusts("::1"));
+        assert!(trusts("::ffff:127.0.0.1"), "IPv4-mapped loopback");
+        assert!(trusts("172.17.0.2"));
+        assert!(trusts("::ffff:172.17.0.2"));
+        assert!(!trusts("172.18.0.2"));
+        assert!(!trusts("203.0.113.7"));
+    }
 
     #[test]
     fn the_cap_leaves_room_for_the_database() {

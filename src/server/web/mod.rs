@@ -43,6 +43,7 @@ use crate::model::base_url::BaseUrl;
 use crate::server::service::ballot_box::BallotBox;
 use crate::server::service::ballot_gate::Gate;
 use crate::server::service::sealing::Sealers;
+use crate::server::service::audit_key;
 use crate::server::service::signin::SignIns;
 use axum::Router;
 use axum::extract::FromRef;
@@ -81,7 +82,11 @@ pub struct AppState {
     /// read when a link is written: `service::links`).
     pub base_url: Option<Arc<BaseUrl>>,
     /// The audit key (from its file outside the database), to show the signed head.
-    pub audit_key: Option<Arc<ed25519_dalek::SigningKey>>,
+    pub audit_key: Option<Arc<audit_key::AuditSigner>>,
+    /// The key of device cookies (`service::device`): derived from the audit key, so kept
+    /// outside the database; from the database's secret only while there is no audit key (a
+    /// test's state).
+    pub device_key: Arc<[u8; 32]>,
 }
 
 impl AppState {
@@ -93,18 +98,21 @@ impl AppState {
             ballot_box: BallotBox::start(pool.clone()),
             pool,
             gate: Arc::new(Gate::default()),
-            secret: Arc::new(secret),
             sealers: Arc::new(Sealers::default()),
             signins: Arc::new(SignIns::default()),
             base_url: None,
             audit_key: None,
+            device_key: Arc::new(audit_key::derive(&secret, audit_key::DEVICE_COOKIES)),
+            secret: Arc::new(secret),
         })
     }
 
     /// The same, with the audit key.
-    pub fn with_audit_key(self, key: ed25519_dalek::SigningKey) -> AppState {
+    pub fn with_audit_key(self, signer: audit_key::AuditSigner) -> AppState {
+        let root = signer.key().as_bytes();
         AppState {
-            audit_key: Some(Arc::new(key)),
+            device_key: Arc::new(audit_key::derive(root, audit_key::DEVICE_COOKIES)),
+            audit_key: Some(Arc::new(signer)),
             ..self
         }
     }

@@ -27,22 +27,34 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
         base_url,
         audit_key,
     } = site;
-    let key = crate::server::service::audit_key::load_or_create(&audit_key)?;
-    tracing::info!(path = %audit_key.display(),
-        key = %crate::audit::signed::key_text(&key.verifying_key()), "audit key");
+    use crate::server::service::audit_key;
+    let (key, made) = audit_key::load_or_create_telling(&audit_key)?;
+    let public = crate::audit::signed::key_text(&key.verifying_key());
+    tracing::info!(path = %audit_key.display(), key = %public, "audit key");
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
     }
+    if made {
+        // Every key the trail's heads are signed with is in the trail itself.
+        let detail = serde_json::json!({ "path": audit_key.display().to_string() });
+        crate::server::repo::audit::log(&pool, "server", "audit-key.create", &public, detail)
+            .await?;
+    }
     let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr))
         .await?
         .with_base_url(base_url)
-        .with_audit_key(key);
+        .with_audit_key(audit_key::AuditSigner::new(
+            key,
+            audit_key::anchor_path(&audit_key),
+        ));
     if !site_root.join("pkg").exists() {
         tracing::warn!(site_root = %site_root.display(),
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");
     }
     crate::server::service::closer::start(pool.clone());
+    // The first unknown login must take as long as a known one.
+    state.signins.warm().await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {}", addr))?;

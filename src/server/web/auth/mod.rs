@@ -85,6 +85,9 @@ pub async fn post_login(
         return refuse(StatusCode::BAD_REQUEST, "请输入账号和密码。");
     }
     let device = device::from_headers(&headers);
+    // What is logged of the login: anyone can post anything here (newlines, 4 KB, a password
+    // typed in the wrong field), so it is cut short and escaped.
+    let logged_login = format!("{:?}", f.login.chars().take(64).collect::<String>());
     let attempt = Attempt {
         login: &f.login,
         password: &f.password,
@@ -97,7 +100,7 @@ pub async fn post_login(
     };
     match state
         .signins
-        .sign_in(&state.pool, &state.secret, attempt)
+        .sign_in(&state.pool, &state.device_key[..], attempt)
         .await
     {
         Ok(SignedIn {
@@ -130,18 +133,18 @@ pub async fn post_login(
             res
         }
         Err(e @ AccountError::Invalid) => {
-            tracing::info!(login = %f.login, addr = ?addr, "failed sign-in");
+            tracing::info!(login = %logged_login, addr = ?addr, "failed sign-in");
             // Not in the audit trail: anyone can post here, and the trail cannot be pruned.
             refuse(StatusCode::UNAUTHORIZED, &e.zh())
         }
         Err(e @ AccountError::TooSoon(secs)) => {
-            tracing::info!(login = %f.login, addr = ?addr, "sign-in refused: too soon");
+            tracing::info!(login = %logged_login, addr = ?addr, "sign-in refused: too soon");
             let mut res = refuse(StatusCode::TOO_MANY_REQUESTS, &e.zh());
             res.headers_mut().insert(header::RETRY_AFTER, secs.into());
             res
         }
         Err(e @ AccountError::Disabled) => {
-            tracing::info!(login = %f.login, "sign-in refused: account disabled");
+            tracing::info!(login = %logged_login, "sign-in refused: account disabled");
             refuse(StatusCode::FORBIDDEN, &e.zh())
         }
         Err(e @ AccountError::Busy) => {

@@ -81,16 +81,9 @@ pub async fn post_new_account(
     };
     let done = async {
         // The holder chooses their own password at the first sign-in.
-        let id = account::create_with(&state.pool, &f.login, role, &f.password, true).await?;
+        let (login, password) = (&f.login, &f.password);
+        account::create_with(&state.pool, login, role, password, true, Some(&who.login)).await?;
         let created = account::by_login(&state.pool, &f.login).await?;
-        audit::log(
-            &state.pool,
-            &who.login,
-            "account.create",
-            &created.login,
-            serde_json::json!({ "role": role.as_str(), "id": id }),
-        )
-        .await?;
         Ok(format!(
             "已新建账号“{}”。首次登录时须修改密码。",
             created.login
@@ -107,7 +100,11 @@ pub async fn post_disable(
     Staff { who, .. }: Staff<Office>,
     Path(login): Path<String>,
 ) -> Result<Response, Problem> {
-    if login.eq_ignore_ascii_case(&who.login) {
+    // By the account, not by how its login is written (`%20office` finds "office" too).
+    let own = account::by_login(&state.pool, &login)
+        .await
+        .is_ok_and(|a| a.id == who.id);
+    if own {
         let message = "不能停用自己正在使用的账号。".to_string();
         return page(&state, who, StatusCode::CONFLICT, Some(message), None).await;
     }
@@ -165,11 +162,12 @@ pub async fn post_end_sessions(
     let done = async {
         let holder = account::by_login(&state.pool, &login).await?;
         let ended = account::end_sessions(&state.pool, &holder, None, &who.login).await?;
-        Ok(format!("已结束“{}”的 {ended} 个会话。", holder.login))
+        Ok((holder.id, format!("已结束“{}”的 {ended} 个会话。", holder.login)))
     }
     .await;
-    if login.eq_ignore_ascii_case(&who.login) && done.is_ok() {
+    if done.as_ref().is_ok_and(|(id, _)| *id == who.id) {
         return Ok(see_other("/login"));
     }
+    let done = done.map(|(_, message)| message);
     answer(&state, who, done).await
 }

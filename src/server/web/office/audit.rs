@@ -16,16 +16,18 @@ pub async fn get_audit(
     Staff { who, .. }: Staff<Office>,
 ) -> Result<Response, Problem> {
     let entries = audit::latest(&state.pool, 200).await?;
-    let status = audit::verify(&state.pool, None)
+    let mut status = audit::verify(&state.pool, None)
         .await?
         .map_err(|b| b.to_string());
-    // The head signed with the audit key, to copy and hand over (as `ceping audit head`).
-    let signed = match (&status, &state.audit_key) {
-        (Ok((seq, hash)), Some(key)) => {
-            Some(crate::audit::signed::sign(key, *seq, hash).to_string())
+    // The head signed with the audit key, to copy and hand over (as `ceping audit head`); not
+    // if the chain lost the head the key signed last (it was re-chained).
+    let mut signed = None;
+    if let (Ok(_), Some(signer)) = (&status, &state.audit_key) {
+        match signer.sign_head(&state.pool).await? {
+            Ok(head) => signed = Some(head.to_string()),
+            Err(why) => status = Err(why),
         }
-        _ => None,
-    };
+    }
     Ok(render(&state, StatusCode::OK, "审计日志", move || {
         view! { <AuditPage who entries status signed /> }.into_any()
     }))

@@ -28,7 +28,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 LAYERS = [
     ("core", ["crate::plan", "crate::ballot", "crate::results", "crate::charts",
               "crate::export", "crate::audit", "crate::clock", "crate::message",
-              "crate::seal"]),
+              "crate::seal", "crate::totp"]),
     ("model", ["crate::model", "crate::error"]),
     ("repo", ["crate::server::repo", "crate::server::db"]),
     ("service", ["crate::server::service"]),

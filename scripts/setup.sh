@@ -30,8 +30,9 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-# 3. npm packages: @playwright/test (uses Debian's Chromium, downloads no browser) and
-#    binaryen, whose wasm-opt works (Debian's binaryen 108 breaks the WASM).
+# 3. npm packages: @playwright/test (uses Debian's Chromium, downloads no browser),
+#    binaryen, whose wasm-opt works (Debian's binaryen 108 breaks the WASM), and jsqr and pngjs
+#    (the e2e tests read the enrolment QR code as a phone's camera would).
 if [ ! -x end2end/node_modules/.bin/wasm-opt ] || [ ! -d end2end/node_modules/@playwright/test ] ||
   [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing npm packages in end2end/"

@@ -28,6 +28,10 @@ pub mod results;
 #[cfg(feature = "ssr")]
 pub mod audit;
 
+/// Two factors: one-time codes (RFC 6238), recovery codes, sealed secrets. Pure (server only).
+#[cfg(feature = "ssr")]
+pub mod totp;
+
 /// Export writers: CSV for Excel (BOM, formula-neutralised) and XLSX in constant memory. Pure.
 #[cfg(feature = "ssr")]
 pub mod export;

@@ -26,3 +26,4 @@ mod staff_accounts;
 mod staff_attacks;
 mod teller_web;
 mod tellers;
+mod two_factor;

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { signInOffice } from "./staff";
 
 test("the desk asks for a sign-in, and a wrong one is refused", async ({ page }, info) => {
   // The desk needs a session: the browser is sent to the sign-in page.
@@ -16,10 +17,7 @@ test("the desk asks for a sign-in, and a wrong one is refused", async ({ page },
 });
 
 test("the office signs in, sees the rounds with turnout, and signs out", async ({ page }, info) => {
-  await page.goto("/login?next=/desk");
-  await page.locator("#login").fill("office");
-  await page.locator("#password").fill("e2e-office-secret");
-  await page.getByRole("button", { name: "登录" }).click();
+  await signInOffice(page, "/desk");
   await expect(page).toHaveURL(/\/desk$/);
   await expect(page.locator("h1")).toHaveText("工作台");
   await expect(page.locator("table.rounds")).toContainText("2020年度满意度测评");
@@ -33,10 +31,7 @@ test("the office signs in, sees the rounds with turnout, and signs out", async (
 
 test("the office makes an account; its holder must choose a password, then sees their sessions", async ({ page, browser }, info) => {
   const login = `expert-${info.project.name}`;
-  await page.goto("/login?next=/desk/accounts");
-  await page.locator("#login").fill("office");
-  await page.locator("#password").fill("e2e-office-secret");
-  await page.getByRole("button", { name: "登录" }).click();
+  await signInOffice(page, "/desk/accounts");
   await expect(page).toHaveURL(/\/desk\/accounts$/);
   await expect(page.locator("h1")).toHaveText("账号管理");
   await page.locator("#new-login").fill(login);

@@ -1,12 +1,10 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { ceping } from "./cli";
+import { signInOffice } from "./staff";
 
 test("the office runs a round: create, codes, tellers' keys, a vote, close, the count, exports", async ({ page }, info) => {
-  await page.goto("/login?next=/desk");
-  await page.locator("#login").fill("office");
-  await page.locator("#password").fill("e2e-office-secret");
-  await page.getByRole("button", { name: "登录" }).click();
+  await signInOffice(page, "/desk");
   await expect(page).toHaveURL(/\/desk$/);
 
   // A new round.

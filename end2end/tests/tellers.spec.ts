@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { type Browser, expect, type Page, test } from "@playwright/test";
 import { ceping } from "./cli";
+import { signInOffice } from "./staff";
 
 const SHOTS = "../target/e2e/shots";
 
@@ -56,10 +57,7 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   const id = ceping("round", "create", "--name", "监票人测评").match(/created round (\d+)/)![1];
   // The office names the tellers on the round's desk and reads each one's link there.
   const office = await browserOf(browser, baseURL);
-  await office.goto(`/login?next=/desk/rounds/${id}`);
-  await office.locator("#login").fill("office");
-  await office.locator("#password").fill("e2e-office-secret");
-  await office.getByRole("button", { name: "登录" }).click();
+  await signInOffice(office, `/desk/rounds/${id}`);
   await office.locator("#teller-names").fill("张监票,李监票,王监票");
   await office.getByRole("button", { name: "指定监票人" }).click();
   await expect(office.locator(".alert-review")).toContainText("监票人已指定");

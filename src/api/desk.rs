@@ -21,9 +21,9 @@ pub async fn get_desk() -> Result<DeskView, AppError> {
             leptos_axum::redirect("/login?next=/desk");
             return Err(AppError::Unauthorized);
         };
-        // A password the office reset is changed first.
-        if live.must_change_password {
-            leptos_axum::redirect("/account?must=1");
+        // A password the office reset is changed, and a required second factor set up, first.
+        if let Some(first) = live.first_step() {
+            leptos_axum::redirect(first);
             return Err(AppError::Unauthorized);
         }
         let who = live.account;

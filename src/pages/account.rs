@@ -31,6 +31,33 @@ pub fn LoginForm(next: String, error: Option<String>, login: String) -> impl Int
     }
 }
 
+/// The second step of a sign-in: the one-time code from the authenticator app (or a recovery
+/// code), posted to `/login/code` with the token the right password gave.
+#[component]
+pub fn LoginCodeForm(next: String, error: Option<String>, pending: String, login: String) -> impl IntoView {
+    let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    view! {
+        <Title text="动态验证码" />
+        <header class="top">
+            <a class="brand" href="/">"测评"</a>
+        </header>
+        <main class="page narrow">
+            <h1>"两步验证"</h1>
+            <p class="lead-in">{format!("账号“{login}”的密码正确。请打开手机上的验证器应用，输入“测评”显示的六位数字。")}</p>
+            {alert}
+            <form method="post" action="/login/code" class="card login-form">
+                <input type="hidden" name="next" value=next />
+                <input type="hidden" name="pending" value=pending />
+                <label for="code">"动态验证码"</label>
+                <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" autocapitalize="off" maxlength="14" required />
+                <button class="button primary" type="submit">"验证并登录"</button>
+                <p class="hint">"手机不在身边：输入一个未用过的恢复码（形如 ABCD-EFGH-JK），每个只能用一次。"</p>
+            </form>
+            <p><a href="/login">"重新登录"</a></p>
+        </main>
+    }
+}
+
 /// `/login?next=…`
 #[component]
 pub fn LoginPage() -> impl IntoView {

@@ -118,9 +118,25 @@ impl TestApp {
         self.dir.as_ref().expect("a file database").path()
     }
 
-    /// Creates an office account and signs it in: its session cookie.
+    /// Creates an office account with a second factor (office accounts must have one) and
+    /// signs it in: its session cookie.
     pub async fn office(&self, login: &str) -> String {
-        self.signed_in(login, AccountRole::Office).await
+        let cookie = self.signed_in(login, AccountRole::Office).await;
+        self.give_totp(login).await;
+        cookie
+    }
+
+    /// Gives the account `login` a second factor, as its enrolment would: its secret.
+    pub async fn give_totp(&self, login: &str) -> Vec<u8> {
+        use ceping::totp::{self, Purpose};
+        let who = account::by_login(&self.pool, login).await.unwrap();
+        let secret = totp::new_secret();
+        let sealed = totp::seal(&self.state.totp_key, Purpose::Stored, who.id, 0, &secret);
+        let enabled = ceping::server::repo::two_factor::enable(&self.pool, &who, &sealed, 0, &[])
+            .await
+            .unwrap();
+        assert!(enabled, "{login} had a second factor already");
+        secret
     }
 
     /// Creates an evaluator's account and signs it in: its session cookie.

@@ -1,5 +1,6 @@
 //! `ceping user …`: accounts of evaluators and the office — add, list, disable, enable, reset
-//! a password, end sessions. Each change is in the audit trail as the terminal user's.
+//! a password, end sessions, reset a second factor, require second factors of all. Each
+//! change is in the audit trail as the terminal user's.
 
 use super::cli_actor;
 use crate::server::{db, repo};
@@ -39,6 +40,24 @@ pub enum UserCommand {
         #[arg(long)]
         login: String,
     },
+    /// Remove an account's second factor (a lost phone) and end its sessions; where one is
+    /// required, the holder sets up a new one at the next sign-in.
+    ResetTotp {
+        #[arg(long)]
+        login: String,
+    },
+    /// Require a second factor of every account (`all`), or of office accounts only
+    /// (`office`, the default); without a value, print which.
+    RequireTotp {
+        #[arg(value_enum)]
+        of: Option<RequireChoice>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RequireChoice {
+    All,
+    Office,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -94,8 +113,9 @@ async fn lifecycle(pool: &sqlx::SqlitePool, cmd: UserCommand) -> anyhow::Result<
                     (None, true) => "must change password".into(),
                     (None, false) => "active".into(),
                 };
+                let factor = if a.totp { "totp" } else { "password only" };
                 println!(
-                    "{}\t{}\t{state}\t{} sessions",
+                    "{}\t{}\t{state}\t{factor}\t{} sessions",
                     a.login,
                     a.role.as_str(),
                     a.sessions
@@ -123,6 +143,28 @@ async fn lifecycle(pool: &sqlx::SqlitePool, cmd: UserCommand) -> anyhow::Result<
             let holder = account::by_login(pool, &login).await?;
             let ended = account::end_sessions(pool, &holder, None, &actor).await?;
             println!("ended {ended} sessions of {}", holder.login);
+        }
+        UserCommand::ResetTotp { login } => {
+            let holder = account::by_login(pool, &login).await?;
+            if repo::two_factor::remove(pool, &holder, &actor, true).await? {
+                println!(
+                    "removed the second factor of {}; its sessions ended",
+                    holder.login
+                );
+            } else {
+                println!("{} has no second factor; nothing changed", holder.login);
+            }
+        }
+        UserCommand::RequireTotp { of } => {
+            if let Some(of) = of {
+                let all = matches!(of, RequireChoice::All);
+                repo::two_factor::set_required_of_all(pool, all, &actor).await?;
+            }
+            let all = repo::two_factor::required_of_all(pool).await?;
+            println!(
+                "a second factor is required of {}",
+                if all { "every account" } else { "office accounts" }
+            );
         }
     }
     Ok(())

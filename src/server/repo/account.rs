@@ -67,6 +67,10 @@ pub enum AccountError {
     LastOffice,
     #[error("the current password is not right")]
     WrongCurrent,
+    #[error("the one-time code is not right (or was used already)")]
+    WrongCode,
+    #[error("the sign-in took too long; sign in again")]
+    CodeExpired,
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]
@@ -89,6 +93,11 @@ impl crate::message::Bilingual for AccountError {
                     .into()
             }
             AccountError::WrongCurrent => "当前密码不正确。".into(),
+            AccountError::WrongCode => {
+                "动态验证码不正确或已经用过。请输入验证器应用中当前显示的六位数字，或一个未用过的恢复码。"
+                    .into()
+            }
+            AccountError::CodeExpired => "登录已超时，请重新输入账号和密码。".into(),
             AccountError::Hash(_) | AccountError::Db(_) => "服务器出错了，请稍后再试。".into(),
         }
     }
@@ -276,6 +285,23 @@ pub async fn check_password(
 pub struct Live {
     pub account: Account,
     pub must_change_password: bool,
+    /// A second factor is required of the account and it has none yet: it sets one up
+    /// before anything else (`/account/totp`).
+    pub must_enrol_totp: bool,
+}
+
+impl Live {
+    /// Where the holder must go before anything else, if anywhere: a password the office
+    /// reset is changed first, then a required second factor is set up.
+    pub fn first_step(&self) -> Option<&'static str> {
+        if self.must_change_password {
+            Some("/account?must=1")
+        } else if self.must_enrol_totp {
+            Some("/account/totp?must=1")
+        } else {
+            None
+        }
+    }
 }
 
 /// The account of a session token, if the session is live: not past its lifetime, used
@@ -285,8 +311,10 @@ pub async fn session(pool: &SqlitePool, token: &str) -> Result<Option<Live>, sql
     let at = now();
     let idle_since = (at - chrono::Duration::minutes(IDLE_MINUTES)).to_rfc3339();
     let hash = token_hash(token);
-    let row: Option<(i64, String, String, bool)> = sqlx::query_as(
-        "SELECT a.id, a.login, a.role, a.must_change_password
+    let row: Option<(i64, String, String, bool, bool)> = sqlx::query_as(
+        "SELECT a.id, a.login, a.role, a.must_change_password,
+                a.totp_secret IS NULL AND (a.role = 'office' OR EXISTS (
+                    SELECT 1 FROM setting WHERE name = 'totp.required' AND value = 'all'))
          FROM session s JOIN account a ON a.id = s.account_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
            AND a.disabled_at IS NULL",
@@ -296,7 +324,7 @@ pub async fn session(pool: &SqlitePool, token: &str) -> Result<Option<Live>, sql
     .bind(&idle_since)
     .fetch_optional(pool)
     .await?;
-    let Some((id, login, role, must_change_password)) = row else {
+    let Some((id, login, role, must_change_password, must_enrol_totp)) = row else {
         return Ok(None);
     };
     sqlx::query("UPDATE session SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?")
@@ -308,6 +336,7 @@ pub async fn session(pool: &SqlitePool, token: &str) -> Result<Option<Live>, sql
     Ok(AccountRole::parse(&role).map(|role| Live {
         account: Account { id, login, role },
         must_change_password,
+        must_enrol_totp,
     }))
 }
 
@@ -515,15 +544,19 @@ pub struct AccountSummary {
     pub must_change_password: bool,
     /// Live sessions.
     pub sessions: i64,
+    /// It has a second factor.
+    pub totp: bool,
 }
 
 /// Every account, by login.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error> {
     let at = now();
-    let rows: Vec<(String, String, String, Option<String>, bool, i64)> = sqlx::query_as(
+    type Row = (String, String, String, Option<String>, bool, i64, bool);
+    let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.login, a.role, a.created_at, a.disabled_at, a.must_change_password,
                 (SELECT COUNT(*) FROM session s WHERE s.account_id = a.id
-                   AND s.expires_at > ? AND s.last_seen_at > ?)
+                   AND s.expires_at > ? AND s.last_seen_at > ?),
+                a.totp_secret IS NOT NULL
          FROM account a ORDER BY a.login",
     )
     .bind(at.to_rfc3339())
@@ -532,7 +565,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error>
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(login, role, created_at, disabled_at, must, sessions)| {
+        .filter_map(|(login, role, created_at, disabled_at, must, sessions, totp)| {
             AccountRole::parse(&role).map(|role| AccountSummary {
                 login,
                 role,
@@ -540,6 +573,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error>
                 disabled_at,
                 must_change_password: must,
                 sessions,
+                totp,
             })
         })
         .collect())

@@ -14,3 +14,4 @@ pub mod round;
 pub mod score;
 pub mod setting;
 pub mod tellers;
+pub mod two_factor;

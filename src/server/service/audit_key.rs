@@ -25,6 +25,8 @@ const HEADER: &str = "ceping audit key v1";
 
 /// What a key derived from the audit key is for (see [`derive`]).
 pub const DEVICE_COOKIES: &str = "device cookies v3";
+/// What a key derived from the audit key is for: sealing second factors (`crate::totp`).
+pub const TOTP_SECRETS: &str = "totp secrets v1";
 
 /// A 32-byte key for `purpose`, derived from `root` (the audit key's secret bytes): secrets
 /// the server needs that a copy of the database must not give away live in the key file too,

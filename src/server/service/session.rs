@@ -32,11 +32,11 @@ pub fn session_cookie(token: &str, max_age_secs: i64, secure: bool) -> HeaderVal
 }
 
 /// Who is signed in, if anyone. A failed look-up is logged and counts as nobody, and so does
-/// a session whose holder must first change their password.
+/// a session whose holder must first change their password or set up a second factor.
 pub async fn current_account(pool: &sqlx::SqlitePool, headers: &HeaderMap) -> Option<Account> {
     current(pool, headers)
         .await
-        .filter(|l| !l.must_change_password)
+        .filter(|l| l.first_step().is_none())
         .map(|l| l.account)
 }
 

@@ -17,9 +17,15 @@
 //!   is not counted against anyone.
 //! - **Unknown logins look like known ones:** the same throttle, a password check against a
 //!   dummy hash (so the answer takes as long), and the same answer.
+//! - **A second factor** (`crate::totp`): for an account that has one, the right password
+//!   opens no session but gives a sealed token, good for [`PENDING_SECS`], with which
+//!   [`SignIns::second_step`] takes a one-time code or a recovery code. Codes are throttled per
+//!   account, and each is accepted once.
 
 use crate::server::repo::account::{self, Account, AccountError};
+use crate::server::repo::two_factor;
 use crate::server::service::device;
+use crate::totp::{self, Purpose};
 use crate::server::service::throttle::{Key, Refusal, Throttle, addr_key};
 use sqlx::SqlitePool;
 use std::net::IpAddr;
@@ -35,6 +41,42 @@ pub const MAX_WAITING: usize = 64;
 pub const MAX_HANDLED: usize = 16;
 /// Longest wait for a password check.
 pub const MAX_WAIT: Duration = Duration::from_secs(10);
+/// How long after the right password its one-time code may be given.
+pub const PENDING_SECS: u64 = 300;
+
+/// The keys a sign-in needs, both kept outside the database.
+#[derive(Clone, Copy)]
+pub struct Keys<'a> {
+    /// Device cookies' (`service::device`).
+    pub device: &'a [u8],
+    /// Sealing TOTP secrets and pending sign-ins (`crate::totp`).
+    pub totp: &'a [u8; 32],
+}
+
+/// Where a sign-in stands after its password.
+pub enum Outcome {
+    /// Signed in.
+    SignedIn(SignedIn),
+    /// The password was right; the account's one-time code comes next, with `pending`.
+    NeedsCode { login: String, pending: String },
+}
+
+/// A one-time code (or recovery code) posted after the password.
+pub struct CodeAttempt<'a> {
+    /// The token the password gave ([`Outcome::NeedsCode`]).
+    pub pending: &'a str,
+    pub code: &'a str,
+    /// The device cookie the browser sent, if any.
+    pub device: Option<&'a str>,
+    pub agent: &'a str,
+}
+
+/// Seconds since 1970 now.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
 
 /// Password checks that may run at once: one per core but one (which stays for the
 /// ballots), at least one, at most four.
@@ -191,6 +233,28 @@ pub struct SignedIn {
     pub device: String,
 }
 
+/// Opens a session for `who`, with the browser's device cookie: the one it sent, if valid for
+/// this account, or a new one.
+async fn open_session(
+    pool: &SqlitePool,
+    device_key: &[u8],
+    who: Account,
+    sent: Option<&str>,
+    agent: &str,
+) -> Result<SignedIn, AccountError> {
+    let token = account::open_session_from(pool, who.id, agent).await?;
+    let kept = sent.filter(|v| device::check(device_key, &who.login, v, device::today()).is_some());
+    let device = match kept {
+        Some(value) => value.to_string(),
+        None => device::issue(device_key, &who.login, device::today()),
+    };
+    Ok(SignedIn {
+        account: who,
+        token,
+        device,
+    })
+}
+
 /// Counts an in-flight wait for a check, until dropped.
 struct Waiting<'a>(&'a AtomicUsize);
 
@@ -205,13 +269,13 @@ impl SignIns {
     pub async fn sign_in(
         &self,
         pool: &SqlitePool,
-        device_key: &[u8],
+        keys: Keys<'_>,
         attempt: Attempt<'_>,
-    ) -> Result<SignedIn, AccountError> {
+    ) -> Result<Outcome, AccountError> {
         let login = attempt.login.trim();
         let well_formed = account::valid_login(login);
         let result = if well_formed {
-            self.attempt(pool, device_key, attempt).await
+            self.attempt(pool, keys, attempt).await
         } else {
             // No account can have this login: nothing to check, and no key for it (a spray
             // of made-up 4 KB logins must not fill the throttle). The address still counts it.
@@ -260,9 +324,10 @@ impl SignIns {
     async fn attempt(
         &self,
         pool: &SqlitePool,
-        device_key: &[u8],
+        secrets: Keys<'_>,
         attempt: Attempt<'_>,
-    ) -> Result<SignedIn, AccountError> {
+    ) -> Result<Outcome, AccountError> {
+        let device_key = secrets.device;
         let login = attempt.login.trim();
         let addr = attempt.addr.map(|a| Key::Addr(addr_key(a)));
         // Everything up to the place in the queue is decided without the database, so that a
@@ -295,16 +360,65 @@ impl SignIns {
         if found.disabled {
             return Err(AccountError::Disabled);
         }
-        let token = account::open_session_from(pool, found.account.id, attempt.agent).await?;
-        let device = match (trusted, attempt.device) {
-            (Some(_), Some(value)) => value.to_string(),
-            _ => device::issue(device_key, &found.account.login, device::today()),
+        if two_factor::factor(pool, found.account.id).await?.is_some() {
+            let until = unix_now() + PENDING_SECS;
+            let id = found.account.id;
+            let sealed = totp::seal(secrets.totp, Purpose::Pending, id, until, b"");
+            return Ok(Outcome::NeedsCode {
+                login: found.account.login,
+                pending: format!("{id}:{sealed}"),
+            });
+        }
+        let signed = open_session(pool, device_key, found.account, attempt.device, attempt.agent);
+        Ok(Outcome::SignedIn(signed.await?))
+    }
+
+    /// The one-time code after the right password (see the module's description).
+    pub async fn second_step(
+        &self,
+        pool: &SqlitePool,
+        secrets: Keys<'_>,
+        attempt: CodeAttempt<'_>,
+    ) -> Result<SignedIn, AccountError> {
+        let now = unix_now();
+        let id = attempt
+            .pending
+            .split_once(':')
+            .and_then(|(id, sealed)| {
+                let id: i64 = id.parse().ok()?;
+                totp::open(secrets.totp, Purpose::Pending, id, now, sealed).map(|_| id)
+            })
+            .ok_or(AccountError::CodeExpired)?;
+        let keys = [Key::Code(id)];
+        self.reserve(&keys)?;
+        let (who, disabled) = two_factor::account(pool, id)
+            .await?
+            .ok_or(AccountError::CodeExpired)?;
+        if disabled {
+            return Err(AccountError::Disabled);
+        }
+        let factor = two_factor::factor(pool, id)
+            .await?
+            .ok_or(AccountError::CodeExpired)?;
+        let right = if totp::is_recovery_code(attempt.code) {
+            let hash = totp::recovery_hash(attempt.code);
+            two_factor::use_recovery_code(pool, &who, &hash).await?
+        } else {
+            let secret = totp::open(secrets.totp, Purpose::Stored, id, now, &factor.sealed_secret)
+                .ok_or_else(|| {
+                    AccountError::Hash("the second factor's secret cannot be opened".into())
+                })?;
+            match totp::check_code(&secret, attempt.code, now, factor.last_step) {
+                // Taken atomically: of two requests with one code, one gets in.
+                Some(step) => two_factor::use_step(pool, id, step).await?,
+                None => false,
+            }
         };
-        Ok(SignedIn {
-            account: found.account,
-            token,
-            device,
-        })
+        if !right {
+            return Err(AccountError::WrongCode);
+        }
+        self.lock().succeeded(&keys, Instant::now());
+        open_session(pool, secrets.device, who, attempt.device, attempt.agent).await
     }
 
     /// The account for `login`, if any, and whether `password` is its password (checked

@@ -40,6 +40,8 @@ pub enum Key {
     Addr(IpAddr),
     /// An account checking its own password again, by its id.
     Own(i64),
+    /// One-time codes tried for an account (after its right password), by its id.
+    Code(i64),
 }
 
 /// The address an attempt from `addr` is counted under: IPv4 (also when written as an
@@ -85,7 +87,7 @@ fn delay_of(key: &Key, failures: u32) -> Duration {
     match key {
         Key::Addr(_) => delay(failures.saturating_sub(FREE_ADDR_FAILURES)),
         Key::Trusted(_) => delay(failures.saturating_sub(FREE_TRUSTED_FAILURES)),
-        Key::Login(_) | Key::Device(_) | Key::Own(_) => delay(failures),
+        Key::Login(_) | Key::Device(_) | Key::Own(_) | Key::Code(_) => delay(failures),
     }
 }
 
@@ -169,7 +171,7 @@ impl Throttle {
     pub fn succeeded(&mut self, keys: &[Key], now: Instant) {
         for key in keys {
             match key {
-                Key::Login(_) | Key::Device(_) | Key::Own(_) => {
+                Key::Login(_) | Key::Device(_) | Key::Own(_) | Key::Code(_) => {
                     self.entries.remove(key);
                 }
                 // Like an address: one good browser must not clear the failures of the

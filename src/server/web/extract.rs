@@ -65,9 +65,12 @@ impl<R: Roles> FromRequestParts<AppState> for Staff<R> {
             let back = return_path(&parts.method, parts.uri.path());
             return Err(see_other(&format!("/login?next={}", encode_next(&back))));
         };
-        // A password the office reset is changed before anything else is done.
-        if live.must_change_password && !parts.uri.path().starts_with("/account") {
-            return Err(see_other("/account?must=1"));
+        // A password the office reset is changed, and a required second factor set up,
+        // before anything else is done.
+        if let Some(first) = live.first_step()
+            && !parts.uri.path().starts_with("/account")
+        {
+            return Err(see_other(first));
         }
         let who = live.account;
         if !R::ROLES.contains(&who.role) {

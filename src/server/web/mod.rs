@@ -25,6 +25,8 @@ pub mod office;
 pub mod plan;
 /// One problem type and its page.
 pub mod problem;
+/// QR codes as SVG.
+pub mod qr;
 /// Rendering whole pages outside the Leptos router.
 pub mod render;
 /// Results pages, charts and the venue's big screen.
@@ -87,6 +89,9 @@ pub struct AppState {
     /// outside the database; from the database's secret only while there is no audit key (a
     /// test's state).
     pub device_key: Arc<[u8; 32]>,
+    /// The key that seals second factors' secrets and pending sign-ins (`crate::totp`):
+    /// derived from the audit key too.
+    pub totp_key: Arc<[u8; 32]>,
 }
 
 impl AppState {
@@ -103,6 +108,7 @@ impl AppState {
             base_url: None,
             audit_key: None,
             device_key: Arc::new(audit_key::derive(&secret, audit_key::DEVICE_COOKIES)),
+            totp_key: Arc::new(audit_key::derive(&secret, audit_key::TOTP_SECRETS)),
             secret: Arc::new(secret),
         })
     }
@@ -112,8 +118,17 @@ impl AppState {
         let root = signer.key().as_bytes();
         AppState {
             device_key: Arc::new(audit_key::derive(root, audit_key::DEVICE_COOKIES)),
+            totp_key: Arc::new(audit_key::derive(root, audit_key::TOTP_SECRETS)),
             audit_key: Some(Arc::new(signer)),
             ..self
+        }
+    }
+
+    /// The keys a sign-in needs.
+    pub fn signin_keys(&self) -> crate::server::service::signin::Keys<'_> {
+        crate::server::service::signin::Keys {
+            device: &self.device_key[..],
+            totp: &self.totp_key,
         }
     }
 

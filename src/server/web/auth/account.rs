@@ -2,7 +2,9 @@
 //! when the office reset it), see every live session with its browser, end one or all others.
 //! Plain form posts; each action is in the audit trail.
 
-use super::view::OwnAccountPage;
+use super::view::{FactorStatus, OwnAccountPage, RecoveryCodesPage, TotpEnrolPage};
+use crate::server::repo::two_factor;
+use crate::totp::{self, Purpose};
 use crate::message::Bilingual;
 use crate::server::repo::account::{self, AccountError, MIN_PASSWORD_CHARS};
 use crate::server::service::session::session_token;
@@ -25,6 +27,8 @@ pub struct Notice {
     changed: Option<String>,
     /// How many sessions were just ended.
     ended: Option<u64>,
+    /// The second factor was just turned off.
+    factor_off: Option<String>,
 }
 
 async fn page(
@@ -41,8 +45,13 @@ async fn page(
         .filter(|l| l.account.id == who.id);
     let must_change = live.is_some_and(|l| l.must_change_password);
     let sessions = account::sessions(&state.pool, who.id, token.as_deref()).await?;
+    let factor = FactorStatus {
+        on: two_factor::factor(&state.pool, who.id).await?.is_some(),
+        required: two_factor::required(&state.pool, &who).await?,
+        recovery_left: two_factor::recovery_codes_left(&state.pool, who.id).await?,
+    };
     Ok(render(state, status, "我的账号", move || {
-        view! { <OwnAccountPage who must_change sessions error notice /> }.into_any()
+        view! { <OwnAccountPage who must_change factor sessions error notice /> }.into_any()
     }))
 }
 
@@ -57,6 +66,8 @@ pub async fn get_account(
         Some("密码已修改，其他设备上的登录已全部结束。".to_string())
     } else if let Some(k) = n.ended {
         Some(format!("已结束 {k} 个会话。"))
+    } else if n.factor_off.is_some() {
+        Some("两步验证已关闭。".to_string())
     } else {
         n.must
             .map(|_| "您的密码已由领导小组办公室重置，请先设置新密码再继续使用。".to_string())
@@ -157,4 +168,136 @@ pub async fn post_end_others(
     let token = session_token(&headers);
     let ended = account::end_sessions(&state.pool, &who, token.as_deref(), &who.login).await?;
     Ok(see_other(&format!("/account?ended={ended}")))
+}
+
+/// How long an enrolment page's secret may be confirmed.
+const ENROL_SECS: u64 = 15 * 60;
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+async fn enrol_page(
+    state: &AppState,
+    who: account::Account,
+    status: StatusCode,
+    error: Option<String>,
+) -> Result<Response, Problem> {
+    let must = two_factor::required(&state.pool, &who).await?;
+    // A fresh secret each time the page is shown; it travels sealed in the form, for this
+    // account, until it is confirmed: nothing half-done is stored.
+    let secret = totp::new_secret();
+    let sealed = totp::seal(
+        &state.totp_key,
+        Purpose::Enrolling,
+        who.id,
+        unix_now() + ENROL_SECS,
+        &secret,
+    );
+    let qr = crate::server::web::qr::qr_svg(&totp::otpauth_uri(&secret, &who.login));
+    let secret = totp::secret_text(&secret);
+    Ok(render(state, status, "开启两步验证", move || {
+        view! { <TotpEnrolPage who must qr secret sealed error /> }.into_any()
+    }))
+}
+
+/// `GET /account/totp`: set up a second factor (the account's page if it has one already).
+pub async fn get_totp(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<AnyStaff>,
+) -> Result<Response, Problem> {
+    if two_factor::factor(&state.pool, who.id).await?.is_some() {
+        return Ok(see_other("/account#two-factor"));
+    }
+    enrol_page(&state, who, StatusCode::OK, None).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct EnrolFields {
+    /// The secret the page showed, sealed for this account.
+    sealed: String,
+    code: String,
+}
+
+/// `POST /account/totp` with `sealed` and `code`: the first code confirms the secret; the
+/// second factor is on, and the recovery codes are shown once.
+pub async fn post_totp(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<AnyStaff>,
+    WebForm(f): WebForm<EnrolFields>,
+) -> Result<Response, Problem> {
+    let now = unix_now();
+    let Some(secret) = totp::open(&state.totp_key, Purpose::Enrolling, who.id, now, &f.sealed)
+    else {
+        let message = "这个二维码已过期。请用下面的新二维码重新添加，并输入新的验证码。";
+        return enrol_page(&state, who, StatusCode::BAD_REQUEST, Some(message.into())).await;
+    };
+    let Some(step) = totp::check_code(&secret, &f.code, now, 0) else {
+        // The same secret again, so that what the app already added still works.
+        let message = "验证码不正确。请确认手机时间准确，输入应用中当前显示的六位数字。";
+        let must = two_factor::required(&state.pool, &who).await?;
+        let qr = crate::server::web::qr::qr_svg(&totp::otpauth_uri(&secret, &who.login));
+        let text = totp::secret_text(&secret);
+        let sealed = f.sealed.clone();
+        let error = Some(message.to_string());
+        return Ok(render(&state, StatusCode::BAD_REQUEST, "开启两步验证", move || {
+            view! { <TotpEnrolPage who must qr secret=text sealed error /> }.into_any()
+        }));
+    };
+    let stored = totp::seal(&state.totp_key, Purpose::Stored, who.id, 0, &secret);
+    let codes = totp::new_recovery_codes();
+    let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
+    if !two_factor::enable(&state.pool, &who, &stored, step, &hashes).await? {
+        return Ok(see_other("/account#two-factor"));
+    }
+    let mut res = render(&state, StatusCode::OK, "两步验证已开启", move || {
+        view! { <RecoveryCodesPage who codes /> }.into_any()
+    });
+    // The codes are shown once: never from a cache or the back button.
+    res.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(res)
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct OffFields {
+    password: String,
+}
+
+/// `POST /account/totp/off` with `password`: turns an optional second factor off (the
+/// password is checked, throttled like a change of password). Refused (409) where one is
+/// required.
+pub async fn post_totp_off(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<AnyStaff>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<OffFields>,
+) -> Result<Response, Problem> {
+    if two_factor::required(&state.pool, &who).await? {
+        let message = "您的账号必须开启两步验证，不能关闭。手机丢失请联系领导小组办公室重置。";
+        return page(&state, &headers, who, StatusCode::CONFLICT, Some(message.into()), None).await;
+    }
+    match state.signins.recheck(&state.pool, &who, &f.password).await {
+        Ok(()) => {}
+        Err(e @ AccountError::TooSoon(_)) => {
+            return page(&state, &headers, who, StatusCode::TOO_MANY_REQUESTS, Some(e.zh()), None)
+                .await;
+        }
+        Err(e @ (AccountError::WrongCurrent | AccountError::Busy)) => {
+            let status = match e {
+                AccountError::Busy => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return page(&state, &headers, who, status, Some(e.zh()), None).await;
+        }
+        Err(e) => return Err(Problem::unavailable(e)),
+    }
+    two_factor::remove(&state.pool, &who, &who.login, false).await?;
+    Ok(see_other("/account?factor_off=1"))
 }

@@ -8,11 +8,11 @@ pub mod view;
 
 use crate::message::Bilingual;
 use crate::model::nav::safe_next;
-use crate::pages::account::LoginForm;
+use crate::pages::account::{LoginCodeForm, LoginForm};
 use crate::server::repo::account::{AccountError, SESSION_HOURS};
 use crate::server::service::device;
 use crate::server::service::session::{secure, session_cookie, session_token};
-use crate::server::service::signin::{Attempt, SignedIn};
+use crate::server::service::signin::{Attempt, CodeAttempt, Outcome, SignedIn};
 use crate::server::web::AppState;
 use crate::server::web::extract::{ClientAddr, WebForm, see_other};
 use crate::server::web::render::render;
@@ -35,7 +35,13 @@ pub fn routes() -> Router<AppState> {
             "/login",
             post(post_login).layer(axum::extract::DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
         )
+        .route(
+            "/login/code",
+            post(post_login_code).layer(axum::extract::DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
+        )
         .route("/logout", post(post_logout))
+        .route("/account/totp", get(account::get_totp).post(account::post_totp))
+        .route("/account/totp/off", post(account::post_totp_off))
         .route("/account", get(account::get_account))
         .route("/account/password", post(account::post_password))
         .route("/account/sessions/end", post(account::post_end_session))
@@ -100,37 +106,13 @@ pub async fn post_login(
     };
     match state
         .signins
-        .sign_in(&state.pool, &state.device_key[..], attempt)
+        .sign_in(&state.pool, state.signin_keys(), attempt)
         .await
     {
-        Ok(SignedIn {
-            account: who,
-            token,
-            device,
-        }) => {
-            tracing::info!(login = %who.login, role = who.role.as_str(), "signed in");
-            let logged = crate::server::repo::audit::log(
-                &state.pool,
-                &who.login,
-                "sign-in",
-                &who.login,
-                serde_json::json!({ "role": who.role.as_str() }),
-            )
-            .await;
-            if let Err(e) = logged {
-                tracing::error!(error = %e, "recording a sign-in failed");
-            }
-            let mut res = see_other(&next);
-            let cookies = res.headers_mut();
-            cookies.insert(
-                header::SET_COOKIE,
-                session_cookie(&token, SESSION_HOURS * 3600, secure(&headers)),
-            );
-            cookies.append(
-                header::SET_COOKIE,
-                device::cookie(&device, secure(&headers)),
-            );
-            res
+        Ok(Outcome::SignedIn(signed)) => signed_in(&state, &headers, &next, signed, "password").await,
+        Ok(Outcome::NeedsCode { login, pending }) => {
+            tracing::info!(login = %login, "right password; waiting for the one-time code");
+            code_page(&state, StatusCode::OK, next.clone(), None, pending, login)
         }
         Err(e @ AccountError::Invalid) => {
             tracing::info!(login = %logged_login, addr = ?addr, "failed sign-in");
@@ -159,6 +141,144 @@ pub async fn post_login(
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
             refuse(StatusCode::INTERNAL_SERVER_ERROR, &e.zh())
+        }
+    }
+}
+
+/// A session opened: recorded, and the browser given its cookies and sent on.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    next: &str,
+    signed: SignedIn,
+    factors: &str,
+) -> Response {
+    let SignedIn {
+        account: who,
+        token,
+        device,
+    } = signed;
+    tracing::info!(login = %who.login, role = who.role.as_str(), factors, "signed in");
+    let logged = crate::server::repo::audit::log(
+        &state.pool,
+        &who.login,
+        "sign-in",
+        &who.login,
+        serde_json::json!({ "role": who.role.as_str(), "with": factors }),
+    )
+    .await;
+    if let Err(e) = logged {
+        tracing::error!(error = %e, "recording a sign-in failed");
+    }
+    let mut res = see_other(next);
+    let cookies = res.headers_mut();
+    cookies.insert(
+        header::SET_COOKIE,
+        session_cookie(&token, SESSION_HOURS * 3600, secure(headers)),
+    );
+    cookies.append(
+        header::SET_COOKIE,
+        device::cookie(&device, secure(headers)),
+    );
+    res
+}
+
+fn code_page(
+    state: &AppState,
+    status: StatusCode,
+    next: String,
+    error: Option<String>,
+    pending: String,
+    login: String,
+) -> Response {
+    render(state, status, "两步验证", move || {
+        view! { <LoginCodeForm next error pending login /> }.into_any()
+    })
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct CodeFields {
+    pending: String,
+    code: String,
+    next: Option<String>,
+}
+
+/// `POST /login/code` with `pending` (from the password step), `code` (six digits, or a
+/// recovery code) and `next`.
+pub async fn post_login_code(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    WebForm(f): WebForm<CodeFields>,
+) -> Response {
+    let Some(_handling) = state.signins.enter() else {
+        return busy_page();
+    };
+    let next = safe_next(f.next.as_deref());
+    let device = device::from_headers(&headers);
+    let attempt = CodeAttempt {
+        pending: &f.pending,
+        code: &f.code,
+        device: device.as_deref(),
+        agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    };
+    let factors = if crate::totp::is_recovery_code(&f.code) {
+        "password+recovery-code"
+    } else {
+        "password+totp"
+    };
+    match state
+        .signins
+        .second_step(&state.pool, state.signin_keys(), attempt)
+        .await
+    {
+        Ok(signed) => signed_in(&state, &headers, &next, signed, factors).await,
+        Err(e @ (AccountError::WrongCode | AccountError::TooSoon(_))) => {
+            // The token was sealed for this account, so its id is the account's.
+            let id = f.pending.split_once(':').and_then(|(id, _)| id.parse().ok());
+            let login = match id {
+                Some(id) => crate::server::repo::two_factor::account(&state.pool, id)
+                    .await
+                    .ok()
+                    .flatten()
+                    .map(|(a, _)| a.login)
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            tracing::info!(login = %login, "one-time code refused");
+            let status = if matches!(e, AccountError::WrongCode) {
+                StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            let mut res = code_page(&state, status, next, Some(e.zh()), f.pending.clone(), login);
+            if let AccountError::TooSoon(secs) = e {
+                res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+            }
+            res
+        }
+        Err(e @ (AccountError::CodeExpired | AccountError::Disabled)) => {
+            let status = if matches!(e, AccountError::Disabled) {
+                StatusCode::FORBIDDEN
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            login_page(&state, status, next, &e.zh(), String::new())
+        }
+        Err(e @ AccountError::Busy) => {
+            let mut res = login_page(&state, StatusCode::SERVICE_UNAVAILABLE, next, &e.zh(), String::new());
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                axum::http::HeaderValue::from_static("5"),
+            );
+            res
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the one-time code step failed");
+            login_page(&state, StatusCode::INTERNAL_SERVER_ERROR, next, &e.zh(), String::new())
         }
     }
 }

@@ -42,11 +42,125 @@ pub fn browser_label(agent: &str) -> String {
     }
 }
 
-/// `/account`: change the password; the live sessions, each with a way to end it.
+/// An account's second factor as its page shows it.
+#[derive(Debug, Clone, Copy)]
+pub struct FactorStatus {
+    pub on: bool,
+    /// The account must have one (office accounts; all when the office requires it).
+    pub required: bool,
+    pub recovery_left: i64,
+}
+
+/// The "两步验证" card of `/account`.
+fn factor_card(f: FactorStatus) -> impl IntoView {
+    let body = if f.on {
+        let off = (!f.required).then(|| {
+            view! {
+                <form method="post" action="/account/totp/off" class="login-form">
+                    <label for="off-password">"关闭两步验证需输入当前密码"</label>
+                    <input id="off-password" name="password" type="password" autocomplete="current-password" required />
+                    <button class="button secondary" type="submit">"关闭两步验证"</button>
+                </form>
+            }
+        });
+        view! {
+            <p class="factor-state">{format!("已开启。登录时需输入验证器应用中的动态验证码。剩余恢复码 {} 个。", f.recovery_left)}</p>
+            {off}
+        }
+        .into_any()
+    } else {
+        let why = if f.required {
+            "您的账号必须开启两步验证。"
+        } else {
+            "未开启。开启后，登录时除密码外还需输入手机验证器应用中的动态验证码。"
+        };
+        view! {
+            <p class="factor-state">{why}</p>
+            <p><a class="button primary" href="/account/totp">"开启两步验证"</a></p>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card" id="two-factor">
+            <h2>"两步验证"</h2>
+            {body}
+        </section>
+    }
+}
+
+/// `/account/totp`: set up a second factor — the QR code for an authenticator app (and the
+/// secret to type in by hand), and the first code to confirm it.
+#[component]
+pub fn TotpEnrolPage(
+    who: Account,
+    must: bool,
+    qr: String,
+    secret: String,
+    sealed: String,
+    error: Option<String>,
+) -> impl IntoView {
+    let error = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let must = must.then(|| {
+        view! {
+            <div class="alert alert-review" role="status">
+                "您的账号必须开启两步验证，完成后才能继续使用。"
+            </div>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"开启两步验证"</h1>
+            {must}
+            {error}
+            <section class="card">
+                <ol class="steps">
+                    <li>"在手机上打开验证器应用（如微信小程序“腾讯身份验证器”、Google Authenticator、Microsoft Authenticator）。"</li>
+                    <li>"扫描下面的二维码；不能扫码时，手动输入密钥。"</li>
+                    <li>"输入应用中“测评”显示的六位数字。"</li>
+                </ol>
+                <div class="totp-qr" inner_html=qr></div>
+                <p class="hint">"密钥（手动输入时使用）"</p>
+                <p><code class="totp-secret">{secret}</code></p>
+                <form method="post" action="/account/totp" class="login-form">
+                    <input type="hidden" name="sealed" value=sealed />
+                    <label for="code">"六位动态验证码"</label>
+                    <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" required />
+                    <button class="button primary" type="submit">"确认开启"</button>
+                </form>
+                <p class="hint">"本页二维码15分钟内有效；过期请刷新页面。"</p>
+            </section>
+        </StaffFrame>
+    }
+}
+
+/// The recovery codes, shown once right after a second factor is set up.
+#[component]
+pub fn RecoveryCodesPage(who: Account, codes: Vec<String>) -> impl IntoView {
+    let codes = codes
+        .into_iter()
+        .map(|c| view! { <li><code>{c}</code></li> })
+        .collect_view();
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"两步验证已开启"</h1>
+            <div class="alert alert-review" role="status">
+                "请立即抄下或打印这些恢复码，放在安全的地方。手机丢失时，每个恢复码可代替动态验证码登录一次。它们只显示这一次。"
+            </div>
+            <section class="card">
+                <ul class="recovery-codes">{codes}</ul>
+            </section>
+            <p><a class="button primary" href="/desk">"我已保存，继续"</a></p>
+        </StaffFrame>
+    }
+}
+
+/// `/account`: change the password; the second factor; the live sessions, each with a way to
+/// end it.
 #[component]
 pub fn OwnAccountPage(
     who: Account,
     must_change: bool,
+    factor: FactorStatus,
     sessions: Vec<SessionInfo>,
     error: Option<String>,
     notice: Option<String>,
@@ -106,6 +220,7 @@ pub fn OwnAccountPage(
                     <button class="button primary" type="submit">"保存新密码"</button>
                 </form>
             </section>
+            {factor_card(factor)}
             <section>
                 <h2>"登录中的会话"</h2>
                 <p class="hint">"每个会话最长12小时，60分钟不操作即结束。不认识的会话请结束，并修改密码。"</p>

@@ -6,7 +6,7 @@
 use super::accounts_view::AccountsPage;
 use crate::message::Bilingual;
 use crate::server::repo::account::{self, Account, AccountError, AccountRole};
-use crate::server::repo::audit;
+use crate::server::repo::two_factor;
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff, WebForm, see_other};
 use crate::server::web::problem::Problem;
@@ -25,8 +25,9 @@ async fn page(
     notice: Option<String>,
 ) -> Result<Response, Problem> {
     let accounts = account::list(&state.pool).await?;
+    let required_of_all = two_factor::required_of_all(&state.pool).await?;
     Ok(render(state, status, "账号管理", move || {
-        view! { <AccountsPage who accounts error notice /> }.into_any()
+        view! { <AccountsPage who accounts required_of_all error notice /> }.into_any()
     }))
 }
 
@@ -170,4 +171,63 @@ pub async fn post_end_sessions(
     }
     let done = done.map(|(_, message)| message);
     answer(&state, who, done).await
+}
+
+/// `POST /desk/accounts/{login}/reset-totp`: removes the account's second factor (a lost
+/// phone) and ends its sessions; where one is required, the holder sets up a new one at the
+/// next sign-in.
+pub async fn post_reset_totp(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(login): Path<String>,
+) -> Result<Response, Problem> {
+    let done = async {
+        let holder = account::by_login(&state.pool, &login).await?;
+        if !two_factor::remove(&state.pool, &holder, &who.login, true).await? {
+            return Ok((holder.id, format!("“{}”没有开启两步验证。", holder.login)));
+        }
+        Ok((
+            holder.id,
+            format!(
+                "已重置“{}”的两步验证，其会话已全部结束。本人下次登录时须重新设置。",
+                holder.login
+            ),
+        ))
+    }
+    .await;
+    if done.as_ref().is_ok_and(|(id, _)| *id == who.id) {
+        return Ok(see_other("/login"));
+    }
+    answer(&state, who, done.map(|(_, m)| m)).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct RequireFields {
+    /// "1": of every account; "0": of office accounts only.
+    all: String,
+}
+
+/// `POST /desk/accounts/require-totp` with `all` (`1` or `0`): whether every account must
+/// have a second factor, or only the office's.
+pub async fn post_require_totp(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    WebForm(f): WebForm<RequireFields>,
+) -> Result<Response, Problem> {
+    let all = match f.all.as_str() {
+        "1" => true,
+        "0" => false,
+        _ => {
+            let message = "请选择要求所有账号还是仅办公室账号开启两步验证。".to_string();
+            return page(&state, who, StatusCode::BAD_REQUEST, Some(message), None).await;
+        }
+    };
+    two_factor::set_required_of_all(&state.pool, all, &who.login).await?;
+    let notice = if all {
+        "现在所有账号都必须开启两步验证；未开启的账号下次使用时须先设置。"
+    } else {
+        "现在仅办公室账号必须开启两步验证。"
+    };
+    page(&state, who, StatusCode::OK, None, Some(notice.to_string())).await
 }

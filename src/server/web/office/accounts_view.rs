@@ -10,6 +10,8 @@ use leptos::prelude::*;
 pub fn AccountsPage(
     who: Account,
     accounts: Vec<AccountSummary>,
+    /// A second factor is required of every account, not only the office's.
+    required_of_all: bool,
     error: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
@@ -41,15 +43,24 @@ pub fn AccountsPage(
                 .into_any()
             };
             let id = format!("reset-{}", a.login);
+            let factor = if a.totp { "两步验证已开启" } else { "未开启两步验证" };
+            let reset_factor = a.totp.then(|| {
+                view! {
+                    <form method="post" action=format!("{base}/reset-totp") class="inline">
+                        <button class="button secondary" type="submit">"重置两步验证"</button>
+                    </form>
+                }
+            });
             view! {
                 <li class="card account" data-login=a.login.clone()>
                     <h3>{a.login.clone()}</h3>
                     <p>
-                        {role_label(a.role)}" · "{state}" · 创建于 "{human_time(&a.created_at)}
-                        " · 会话 "{a.sessions}" 个"
+                        {role_label(a.role)}" · "{state}" · "{factor}" · 创建于 "
+                        {human_time(&a.created_at)}" · 会话 "{a.sessions}" 个"
                     </p>
                     <div class="actions">
                         {toggle}
+                        {reset_factor}
                         <form method="post" action=format!("{base}/end-sessions") class="inline">
                             <button class="button secondary" type="submit">"结束全部会话"</button>
                         </form>
@@ -70,6 +81,24 @@ pub fn AccountsPage(
             {error}
             <p class="hint">"停用的账号不能登录，已登录的会话立即结束。重置密码后，本人下次登录须先修改密码。以上操作都记入审计日志。"</p>
             <ul class="plain accounts">{cards}</ul>
+            <section class="card" id="require-totp">
+                <h2>"两步验证"</h2>
+                <p class="hint">
+                    "办公室账号必须开启两步验证（登录时输入手机验证器应用的动态验证码）。"
+                    {if required_of_all {
+                        "现在所有账号都必须开启。"
+                    } else {
+                        "第三方评估等其他账号可自愿开启。"
+                    }}
+                    "手机丢失时，“重置两步验证”后本人下次登录时重新设置。"
+                </p>
+                <form method="post" action="/desk/accounts/require-totp">
+                    <input type="hidden" name="all" value=if required_of_all { "0" } else { "1" } />
+                    <button class="button secondary" type="submit">
+                        {if required_of_all { "改为仅要求办公室账号" } else { "要求所有账号开启" }}
+                    </button>
+                </form>
+            </section>
             <section class="card">
                 <h2>"新建账号"</h2>
                 <form method="post" action="/desk/accounts" class="login-form">

@@ -117,17 +117,7 @@ pub async fn slip_base(state: &AppState, headers: &HeaderMap) -> Result<String, 
     })
 }
 
-/// The QR code of `text` as SVG markup.
-pub fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(160, 160)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
+pub use crate::server::web::qr::qr_svg;
 
 fn slip(base: &str, code: &InviteCode, who: &Invitee) -> Slip {
     let link = format!("{base}{}", code.link_path());

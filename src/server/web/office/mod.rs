@@ -63,6 +63,14 @@ pub fn routes() -> Router<AppState> {
             "/desk/accounts/{login}/end-sessions",
             post(accounts::post_end_sessions),
         )
+        .route(
+            "/desk/accounts/{login}/reset-totp",
+            post(accounts::post_reset_totp),
+        )
+        .route(
+            "/desk/accounts/require-totp",
+            post(accounts::post_require_totp),
+        )
         .route("/desk/rounds/{round}/report", get(report::get_report))
         .route("/desk/rounds/{round}/{export}", get(exports::get_export))
 }

@@ -205,7 +205,13 @@ pub fn seal(key: &[u8; 32], purpose: Purpose, account: i64, until: u64, plain: &
 
 /// Opens what [`seal`] made for `account` and `purpose`, if it is whole and not past its
 /// deadline at `unix`.
-pub fn open(key: &[u8; 32], purpose: Purpose, account: i64, unix: u64, text: &str) -> Option<Vec<u8>> {
+pub fn open(
+    key: &[u8; 32],
+    purpose: Purpose,
+    account: i64,
+    unix: u64,
+    text: &str,
+) -> Option<Vec<u8>> {
     use base64ct::{Base64UrlUnpadded, Encoding};
     let (until, b64) = text.split_once('.')?;
     let until: u64 = until.parse().ok()?;
@@ -280,10 +286,16 @@ mod tests {
     fn the_enrolment_link_and_text_carry_the_secret() {
         let uri = otpauth_uri(RFC, "office.li");
         assert!(uri.starts_with("otpauth://totp/%E6%B5%8B%E8%AF%84:office%2Eli?secret="));
-        assert!(uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&"), "{uri}");
+        assert!(
+            uri.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&"),
+            "{uri}"
+        );
         assert!(uri.ends_with("&algorithm=SHA1&digits=6&period=30"), "{uri}");
         assert_eq!(secret_text(RFC), "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ");
-        assert_eq!(parse_secret_text("gezd gnbv GY3T QOJQ GEZDGNBVGY3TQOJQ").as_deref(), Some(RFC));
+        assert_eq!(
+            parse_secret_text("gezd gnbv GY3T QOJQ GEZDGNBVGY3TQOJQ").as_deref(),
+            Some(RFC)
+        );
         assert_eq!(parse_secret_text("not base32!"), None);
     }
 
@@ -311,14 +323,37 @@ mod tests {
             open(&key, Purpose::Enrolling, 3, 999, &sealed).as_deref(),
             Some(&b"secret"[..])
         );
-        assert_eq!(open(&key, Purpose::Enrolling, 3, 1001, &sealed), None, "late");
-        assert_eq!(open(&key, Purpose::Enrolling, 4, 999, &sealed), None, "other account");
-        assert_eq!(open(&key, Purpose::Pending, 3, 999, &sealed), None, "other purpose");
-        assert_eq!(open(&[8u8; 32], Purpose::Enrolling, 3, 999, &sealed), None, "other key");
+        assert_eq!(
+            open(&key, Purpose::Enrolling, 3, 1001, &sealed),
+            None,
+            "late"
+        );
+        assert_eq!(
+            open(&key, Purpose::Enrolling, 4, 999, &sealed),
+            None,
+            "other account"
+        );
+        assert_eq!(
+            open(&key, Purpose::Pending, 3, 999, &sealed),
+            None,
+            "other purpose"
+        );
+        assert_eq!(
+            open(&[8u8; 32], Purpose::Enrolling, 3, 999, &sealed),
+            None,
+            "other key"
+        );
         let extended = sealed.replacen("1000.", "9999.", 1);
-        assert_eq!(open(&key, Purpose::Enrolling, 3, 1001, &extended), None, "deadline moved");
+        assert_eq!(
+            open(&key, Purpose::Enrolling, 3, 1001, &extended),
+            None,
+            "deadline moved"
+        );
         let stored = seal(&key, Purpose::Stored, 3, 0, b"s");
-        assert!(open(&key, Purpose::Stored, 3, u64::MAX, &stored).is_some(), "no deadline");
+        assert!(
+            open(&key, Purpose::Stored, 3, u64::MAX, &stored).is_some(),
+            "no deadline"
+        );
         for junk in ["", ".", "1000.", "x.abc", "1000.AAAA"] {
             assert_eq!(open(&key, Purpose::Enrolling, 3, 0, junk), None, "{junk}");
         }

@@ -417,9 +417,19 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "sealed=1.AAAA&code=123456",
             [303, 400, 400],
         ),
-        row("POST", "/account/totp/off", "password=wrong-password", [303, 400, 409]),
+        row(
+            "POST",
+            "/account/totp/off",
+            "password=wrong-password",
+            [303, 400, 409],
+        ),
         // The code step of a sign-in takes no session, only its token.
-        row("POST", "/login/code", "pending=1%3A2.AAAA&code=123456", [401, 401, 401]),
+        row(
+            "POST",
+            "/login/code",
+            "pending=1%3A2.AAAA&code=123456",
+            [401, 401, 401],
+        ),
         // Staff accounts, the office only.
         row("GET", "/desk/accounts", "", [303, 403, 200]),
         row(
@@ -442,10 +452,30 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "",
             [303, 403, 200],
         ),
-        row("POST", "/desk/accounts/expert/reset-totp", "", [303, 403, 200]),
-        row("POST", "/desk/accounts/require-totp", "all=0", [303, 403, 200]),
-        row("POST", "/desk/accounts/require-totp", "all=2", [303, 403, 400]),
-        row("POST", "/desk/accounts/nobody/reset-totp", "", [303, 403, 404]),
+        row(
+            "POST",
+            "/desk/accounts/expert/reset-totp",
+            "",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            "/desk/accounts/require-totp",
+            "all=0",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            "/desk/accounts/require-totp",
+            "all=2",
+            [303, 403, 400],
+        ),
+        row(
+            "POST",
+            "/desk/accounts/nobody/reset-totp",
+            "",
+            [303, 403, 404],
+        ),
         row("POST", "/desk/accounts/nobody/disable", "", [303, 403, 404]),
         row("POST", "/desk/accounts/office/disable", "", [303, 403, 409]),
         row("GET", "/desk/plans/new", "", [303, 403, 200]),

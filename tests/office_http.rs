@@ -234,6 +234,7 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     assert_eq!(
         mine,
         [
+            "totp.enable",
             "round.create",
             "round.configure",
             "round.open",

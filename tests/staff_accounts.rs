@@ -348,7 +348,12 @@ async fn the_command_line_runs_the_same_lifecycle() {
         assert!(ok, "{args:?}: {text}");
         text
     };
-    assert!(ok(&["user", "list"]).contains("expert\tevaluator\tactive\t1 sessions"));
+    assert!(ok(&["user", "list"]).contains("expert\tevaluator\tactive\tpassword only\t1 sessions"));
+    // Second factors: required of the office only, then of all; a reset with none to reset.
+    assert!(ok(&["user", "require-totp"]).contains("required of office accounts"));
+    assert!(ok(&["user", "require-totp", "all"]).contains("required of every account"));
+    assert!(ok(&["user", "require-totp", "office"]).contains("required of office accounts"));
+    assert!(ok(&["user", "reset-totp", "--login", "expert"]).contains("has no second factor"));
     assert!(ok(&["user", "end-sessions", "--login", "expert"]).contains("ended 1 sessions"));
     ok(&["user", "disable", "--login", "expert"]);
     assert!(ok(&["user", "list"]).contains("expert\tevaluator\tdisabled since"));

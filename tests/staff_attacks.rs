@@ -637,7 +637,11 @@ async fn made_up_logins_fill_nothing_and_cost_no_password_check() {
     let long = "x".repeat(3000);
     let mut statuses = Vec::new();
     for i in 0..12 {
-        let login = if i % 2 == 0 { long.clone() } else { format!("of\nfice{i}") };
+        let login = if i % 2 == 0 {
+            long.clone()
+        } else {
+            format!("of\nfice{i}")
+        };
         let res = sign_in(&t, &login, "wrong password", "203.0.113.50", None).await;
         statuses.push(res.status.as_u16());
     }

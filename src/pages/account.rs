@@ -34,7 +34,12 @@ pub fn LoginForm(next: String, error: Option<String>, login: String) -> impl Int
 /// The second step of a sign-in: the one-time code from the authenticator app (or a recovery
 /// code), posted to `/login/code` with the token the right password gave.
 #[component]
-pub fn LoginCodeForm(next: String, error: Option<String>, pending: String, login: String) -> impl IntoView {
+pub fn LoginCodeForm(
+    next: String,
+    error: Option<String>,
+    pending: String,
+    login: String,
+) -> impl IntoView {
     let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
     view! {
         <Title text="动态验证码" />

@@ -163,7 +163,11 @@ async fn lifecycle(pool: &sqlx::SqlitePool, cmd: UserCommand) -> anyhow::Result<
             let all = repo::two_factor::required_of_all(pool).await?;
             println!(
                 "a second factor is required of {}",
-                if all { "every account" } else { "office accounts" }
+                if all {
+                    "every account"
+                } else {
+                    "office accounts"
+                }
             );
         }
     }

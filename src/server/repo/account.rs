@@ -565,17 +565,19 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error>
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(login, role, created_at, disabled_at, must, sessions, totp)| {
-            AccountRole::parse(&role).map(|role| AccountSummary {
-                login,
-                role,
-                created_at,
-                disabled_at,
-                must_change_password: must,
-                sessions,
-                totp,
-            })
-        })
+        .filter_map(
+            |(login, role, created_at, disabled_at, must, sessions, totp)| {
+                AccountRole::parse(&role).map(|role| AccountSummary {
+                    login,
+                    role,
+                    created_at,
+                    disabled_at,
+                    must_change_password: must,
+                    sessions,
+                    totp,
+                })
+            },
+        )
         .collect())
 }
 

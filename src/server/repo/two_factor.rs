@@ -164,7 +164,14 @@ pub async fn use_recovery_code(
     .fetch_one(&mut *tx)
     .await?;
     let detail = serde_json::json!({ "left": left });
-    audit::record(&mut tx, &who.login, "totp.recovery-used", &who.login, detail).await?;
+    audit::record(
+        &mut tx,
+        &who.login,
+        "totp.recovery-used",
+        &who.login,
+        detail,
+    )
+    .await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -33,8 +33,7 @@ pub const TOTP_SECRETS: &str = "totp secrets v1";
 /// without more files to keep.
 pub fn derive(root: &[u8], purpose: &str) -> [u8; 32] {
     use hmac::{Hmac, Mac};
-    let mut mac =
-        <Hmac<sha2::Sha256> as Mac>::new_from_slice(root).expect("HMAC takes any key");
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(root).expect("HMAC takes any key");
     mac.update(b"ceping derived key\0");
     mac.update(purpose.as_bytes());
     mac.finalize().into_bytes().into()
@@ -137,8 +136,7 @@ impl AuditSigner {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot read {}", self.anchor.display()));
+                return Err(e).with_context(|| format!("cannot read {}", self.anchor.display()));
             }
         };
         let head = ExpectedHead::parse(text.trim())

@@ -133,6 +133,10 @@ mod tests {
         let value = issue(key, "office", 20_000);
         assert!(check(key, "office", &value, 20_000 + DAYS as u32).is_some());
         assert_eq!(check(key, "office", &value, 20_001 + DAYS as u32), None);
-        assert_eq!(check(key, "office", &value, 19_999), None, "from the future");
+        assert_eq!(
+            check(key, "office", &value, 19_999),
+            None,
+            "from the future"
+        );
     }
 }

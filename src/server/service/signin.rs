@@ -25,8 +25,8 @@
 use crate::server::repo::account::{self, Account, AccountError};
 use crate::server::repo::two_factor;
 use crate::server::service::device;
-use crate::totp::{self, Purpose};
 use crate::server::service::throttle::{Key, Refusal, Throttle, addr_key};
+use crate::totp::{self, Purpose};
 use sqlx::SqlitePool;
 use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -369,7 +369,13 @@ impl SignIns {
                 pending: format!("{id}:{sealed}"),
             });
         }
-        let signed = open_session(pool, device_key, found.account, attempt.device, attempt.agent);
+        let signed = open_session(
+            pool,
+            device_key,
+            found.account,
+            attempt.device,
+            attempt.agent,
+        );
         Ok(Outcome::SignedIn(signed.await?))
     }
 
@@ -404,10 +410,16 @@ impl SignIns {
             let hash = totp::recovery_hash(attempt.code);
             two_factor::use_recovery_code(pool, &who, &hash).await?
         } else {
-            let secret = totp::open(secrets.totp, Purpose::Stored, id, now, &factor.sealed_secret)
-                .ok_or_else(|| {
-                    AccountError::Hash("the second factor's secret cannot be opened".into())
-                })?;
+            let secret = totp::open(
+                secrets.totp,
+                Purpose::Stored,
+                id,
+                now,
+                &factor.sealed_secret,
+            )
+            .ok_or_else(|| {
+                AccountError::Hash("the second factor's secret cannot be opened".into())
+            })?;
             match totp::check_code(&secret, attempt.code, now, factor.last_step) {
                 // Taken atomically: of two requests with one code, one gets in.
                 Some(step) => two_factor::use_step(pool, id, step).await?,

@@ -391,7 +391,11 @@ mod tests {
         for i in 0..TRUSTED_ROOM {
             let _ = t.reserve(&[Key::Device(i.to_string())], now);
         }
-        assert_eq!(t.len(), MAX_KEYS + TRUSTED_ROOM, "device keys are counted too");
+        assert_eq!(
+            t.len(),
+            MAX_KEYS + TRUSTED_ROOM,
+            "device keys are counted too"
+        );
         assert_eq!(t.reserve(&trusted("e"), now), Err(Refusal::Full));
         // …and old keys are swept out once forgotten, without waiting for the map to fill.
         let later = now + FORGET_AFTER + Duration::from_secs(1);

@@ -19,6 +19,8 @@
 //!   bundle) is cut off once sent data stays unacknowledged for [`SEND_STALL`]
 //!   (`TCP_USER_TIMEOUT`).
 
+use crate::server::service::throttle::addr_key;
+use crate::server::web::extract::TrustedProxy;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
@@ -26,8 +28,6 @@ use axum::http::Request;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
-use crate::server::service::throttle::addr_key;
-use crate::server::web::extract::TrustedProxy;
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
@@ -276,8 +276,14 @@ mod tests {
         assert_eq!(places.len(), 2, "the cap");
         assert!(held.take(b, 2).is_some(), "another address has its own");
         drop(places);
-        assert!(held.take(a, 2).is_some(), "closed connections give their places back");
-        assert!(held.0.lock().unwrap().get(&b).is_none(), "and nothing stays behind");
+        assert!(
+            held.take(a, 2).is_some(),
+            "closed connections give their places back"
+        );
+        assert!(
+            held.0.lock().unwrap().get(&b).is_none(),
+            "and nothing stays behind"
+        );
     }
 
     #[test]

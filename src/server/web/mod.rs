@@ -42,10 +42,10 @@ pub mod trace;
 
 use crate::app::{App, shell};
 use crate::model::base_url::BaseUrl;
+use crate::server::service::audit_key;
 use crate::server::service::ballot_box::BallotBox;
 use crate::server::service::ballot_gate::Gate;
 use crate::server::service::sealing::Sealers;
-use crate::server::service::audit_key;
 use crate::server::service::signin::SignIns;
 use axum::Router;
 use axum::extract::FromRef;
@@ -88,9 +88,11 @@ pub struct AppState {
     /// The key of device cookies (`service::device`): derived from the audit key, so kept
     /// outside the database; from the database's secret only while there is no audit key (a
     /// test's state).
+    #[from_ref(skip)]
     pub device_key: Arc<[u8; 32]>,
     /// The key that seals second factors' secrets and pending sign-ins (`crate::totp`):
     /// derived from the audit key too.
+    #[from_ref(skip)]
     pub totp_key: Arc<[u8; 32]>,
 }
 

@@ -3,15 +3,15 @@
 //! Plain form posts; each action is in the audit trail.
 
 use super::view::{FactorStatus, OwnAccountPage, RecoveryCodesPage, TotpEnrolPage};
-use crate::server::repo::two_factor;
-use crate::totp::{self, Purpose};
 use crate::message::Bilingual;
 use crate::server::repo::account::{self, AccountError, MIN_PASSWORD_CHARS};
+use crate::server::repo::two_factor;
 use crate::server::service::session::session_token;
 use crate::server::web::AppState;
 use crate::server::web::extract::{AnyStaff, Staff, WebForm, see_other};
 use crate::server::web::problem::Problem;
 use crate::server::web::render::render;
+use crate::totp::{self, Purpose};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
@@ -243,9 +243,12 @@ pub async fn post_totp(
         let text = totp::secret_text(&secret);
         let sealed = f.sealed.clone();
         let error = Some(message.to_string());
-        return Ok(render(&state, StatusCode::BAD_REQUEST, "开启两步验证", move || {
-            view! { <TotpEnrolPage who must qr secret=text sealed error /> }.into_any()
-        }));
+        return Ok(render(
+            &state,
+            StatusCode::BAD_REQUEST,
+            "开启两步验证",
+            move || view! { <TotpEnrolPage who must qr secret=text sealed error /> }.into_any(),
+        ));
     };
     let stored = totp::seal(&state.totp_key, Purpose::Stored, who.id, 0, &secret);
     let codes = totp::new_recovery_codes();
@@ -281,13 +284,28 @@ pub async fn post_totp_off(
 ) -> Result<Response, Problem> {
     if two_factor::required(&state.pool, &who).await? {
         let message = "您的账号必须开启两步验证，不能关闭。手机丢失请联系领导小组办公室重置。";
-        return page(&state, &headers, who, StatusCode::CONFLICT, Some(message.into()), None).await;
+        return page(
+            &state,
+            &headers,
+            who,
+            StatusCode::CONFLICT,
+            Some(message.into()),
+            None,
+        )
+        .await;
     }
     match state.signins.recheck(&state.pool, &who, &f.password).await {
         Ok(()) => {}
         Err(e @ AccountError::TooSoon(_)) => {
-            return page(&state, &headers, who, StatusCode::TOO_MANY_REQUESTS, Some(e.zh()), None)
-                .await;
+            return page(
+                &state,
+                &headers,
+                who,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(e.zh()),
+                None,
+            )
+            .await;
         }
         Err(e @ (AccountError::WrongCurrent | AccountError::Busy)) => {
             let status = match e {

@@ -40,7 +40,10 @@ pub fn routes() -> Router<AppState> {
             post(post_login_code).layer(axum::extract::DefaultBodyLimit::max(MAX_SIGNIN_BYTES)),
         )
         .route("/logout", post(post_logout))
-        .route("/account/totp", get(account::get_totp).post(account::post_totp))
+        .route(
+            "/account/totp",
+            get(account::get_totp).post(account::post_totp),
+        )
         .route("/account/totp/off", post(account::post_totp_off))
         .route("/account", get(account::get_account))
         .route("/account/password", post(account::post_password))
@@ -109,7 +112,9 @@ pub async fn post_login(
         .sign_in(&state.pool, state.signin_keys(), attempt)
         .await
     {
-        Ok(Outcome::SignedIn(signed)) => signed_in(&state, &headers, &next, signed, "password").await,
+        Ok(Outcome::SignedIn(signed)) => {
+            signed_in(&state, &headers, &next, signed, "password").await
+        }
         Ok(Outcome::NeedsCode { login, pending }) => {
             tracing::info!(login = %login, "right password; waiting for the one-time code");
             code_page(&state, StatusCode::OK, next.clone(), None, pending, login)
@@ -176,10 +181,7 @@ async fn signed_in(
         header::SET_COOKIE,
         session_cookie(&token, SESSION_HOURS * 3600, secure(headers)),
     );
-    cookies.append(
-        header::SET_COOKIE,
-        device::cookie(&device, secure(headers)),
-    );
+    cookies.append(header::SET_COOKIE, device::cookie(&device, secure(headers)));
     res
 }
 
@@ -238,7 +240,10 @@ pub async fn post_login_code(
         Ok(signed) => signed_in(&state, &headers, &next, signed, factors).await,
         Err(e @ (AccountError::WrongCode | AccountError::TooSoon(_))) => {
             // The token was sealed for this account, so its id is the account's.
-            let id = f.pending.split_once(':').and_then(|(id, _)| id.parse().ok());
+            let id = f
+                .pending
+                .split_once(':')
+                .and_then(|(id, _)| id.parse().ok());
             let login = match id {
                 Some(id) => crate::server::repo::two_factor::account(&state.pool, id)
                     .await
@@ -269,7 +274,13 @@ pub async fn post_login_code(
             login_page(&state, status, next, &e.zh(), String::new())
         }
         Err(e @ AccountError::Busy) => {
-            let mut res = login_page(&state, StatusCode::SERVICE_UNAVAILABLE, next, &e.zh(), String::new());
+            let mut res = login_page(
+                &state,
+                StatusCode::SERVICE_UNAVAILABLE,
+                next,
+                &e.zh(),
+                String::new(),
+            );
             res.headers_mut().insert(
                 header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("5"),
@@ -278,7 +289,13 @@ pub async fn post_login_code(
         }
         Err(e) => {
             tracing::error!(error = %e, "the one-time code step failed");
-            login_page(&state, StatusCode::INTERNAL_SERVER_ERROR, next, &e.zh(), String::new())
+            login_page(
+                &state,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                next,
+                &e.zh(),
+                String::new(),
+            )
         }
     }
 }

@@ -163,7 +163,10 @@ pub async fn post_end_sessions(
     let done = async {
         let holder = account::by_login(&state.pool, &login).await?;
         let ended = account::end_sessions(&state.pool, &holder, None, &who.login).await?;
-        Ok((holder.id, format!("已结束“{}”的 {ended} 个会话。", holder.login)))
+        Ok((
+            holder.id,
+            format!("已结束“{}”的 {ended} 个会话。", holder.login),
+        ))
     }
     .await;
     if done.as_ref().is_ok_and(|(id, _)| *id == who.id) {

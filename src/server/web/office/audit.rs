@@ -23,7 +23,8 @@ pub async fn get_audit(
     // if the chain lost the head the key signed last (it was re-chained).
     let mut signed = None;
     if let (Ok(_), Some(signer)) = (&status, &state.audit_key) {
-        match signer.sign_head(&state.pool).await? {
+        let head = signer.sign_head(&state.pool).await;
+        match head.map_err(Problem::unavailable)? {
             Ok(head) => signed = Some(head.to_string()),
             Err(why) => status = Err(why),
         }

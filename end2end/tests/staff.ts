@@ -68,6 +68,7 @@ export async function signInOffice(page: Page, next: string): Promise<void> {
   if (new URL(page.url()).pathname === "/account/totp") {
     // The authenticator app scans the QR code: an otpauth link with the secret, which is also
     // shown for typing by hand.
+    await page.screenshot({ path: "../target/e2e/shots/totp-enrol.png", fullPage: true });
     const link = new URL(await readQr(page, ".totp-qr svg"));
     expect(decodeURIComponent(link.href)).toMatch(/^otpauth:\/\/totp\/测评:office\?/);
     const text = (await page.locator(".totp-secret").textContent())!;
@@ -76,10 +77,12 @@ export async function signInOffice(page: Page, next: string): Promise<void> {
     await page.locator("#code").fill(totpCode(base32(link.searchParams.get("secret")!), await freshStep()));
     await page.getByRole("button", { name: "确认开启" }).click();
     await expect(page.locator("ul.recovery-codes li")).toHaveCount(10);
+    await page.screenshot({ path: "../target/e2e/shots/totp-recovery-codes.png", fullPage: true });
     await page.goto(next);
     return;
   }
   await expect(page.locator("h1")).toHaveText("两步验证");
+  await page.screenshot({ path: "../target/e2e/shots/totp-code.png", fullPage: true });
   const secret = base32(readFileSync(SECRET, "utf8"));
   await page.locator("#code").fill(totpCode(secret, await freshStep()));
   await page.getByRole("button", { name: "验证并登录" }).click();

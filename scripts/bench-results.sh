@@ -70,7 +70,7 @@ enrol=$(curl -fsS -b "$jar" "$base/account/totp")
 secret=$(sed -n 's/.*class="totp-secret">\([^<]*\)<.*/\1/p' <<<"$enrol")
 sealed=$(sed -n 's/.*name="sealed" value="\([^"]*\)".*/\1/p' <<<"$enrol")
 curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" --data-urlencode "sealed=$sealed" \
-  --data "code=$(totp_code "$secret")" "$base/account/totp"
+  --data "code=$(totp_code "$secret")&password=evaluator-bench" "$base/account/totp"
 
 # p50 and p90 of R timed requests of one URL (after one warm-up request).
 time_url() {

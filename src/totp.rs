@@ -8,7 +8,7 @@
 //! - **No replay.** A code is accepted only for a step later than the last one accepted for
 //!   the account ([`check_code`] returns the step to keep), so a code seen over a shoulder
 //!   is worth nothing once used.
-//! - **Recovery codes** are ten random codes shown once at enrolment (`XXXX-XXXX-XX`, 50 bits
+//! - **Recovery codes** are ten random codes shown once at enrolment (`XXXX-XXXX-XX`, 49.5 bits
 //!   each); only their SHA-256 is kept (they are random, so no slow hash is needed), and each
 //!   works once.
 //! - **Sealed secrets.** A TOTP secret is kept sealed (ChaCha20-Poly1305) with a key the
@@ -124,12 +124,15 @@ pub fn new_recovery_codes() -> Vec<String> {
     const ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     (0..RECOVERY_CODES)
         .map(|_| {
-            let mut bytes = [0u8; 10];
-            rand::rngs::OsRng.fill_bytes(&mut bytes);
-            let chars: String = bytes
-                .iter()
-                .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
-                .collect();
+            // Each character from a byte below 248 (8 × 31), so that every one is as likely.
+            let mut chars = String::with_capacity(10);
+            while chars.len() < 10 {
+                let mut byte = [0u8; 1];
+                rand::rngs::OsRng.fill_bytes(&mut byte);
+                if usize::from(byte[0]) < 248 {
+                    chars.push(ALPHABET[usize::from(byte[0]) % ALPHABET.len()] as char);
+                }
+            }
             format!("{}-{}-{}", &chars[..4], &chars[4..8], &chars[8..])
         })
         .collect()

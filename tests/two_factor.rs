@@ -75,24 +75,19 @@ async fn enrol(t: &TestApp, cookie: &str) -> (Vec<u8>, Vec<String>) {
     let sealed = hidden(&page.body, "sealed");
     // A wrong code first: refused, and the same secret is offered again.
     let wrong = code_not_of(&secret);
-    let res = t
-        .post(
-            "/account/totp",
-            Some(cookie),
-            &format!("sealed={}&code={wrong}", enc(&sealed)),
+    let form = |code: &str| {
+        format!(
+            "sealed={}&code={code}&password={}",
+            enc(&sealed),
+            enc(PASSWORD)
         )
-        .await;
+    };
+    let res = t.post("/account/totp", Some(cookie), &form(&wrong)).await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
     assert!(res.body.contains("验证码不正确"));
     assert_eq!(hidden(&res.body, "sealed"), sealed);
     let right = totp::code_at(&secret, totp::step_of(now()));
-    let res = t
-        .post(
-            "/account/totp",
-            Some(cookie),
-            &format!("sealed={}&code={right}", enc(&sealed)),
-        )
-        .await;
+    let res = t.post("/account/totp", Some(cookie), &form(&right)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.body);
     assert_eq!(res.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
     let codes: Vec<String> = res
@@ -127,6 +122,8 @@ async fn an_office_account_sets_up_its_second_factor_before_anything_else() {
     let res = password(&t, "office").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let cookie = session_of(&res).expect("a session");
+    // The same password in another browser (an attacker's, say) gets such a session too.
+    let other = session_of(&password(&t, "office").await).expect("another session");
     for path in ["/desk", "/desk/accounts", "/desk/audit", "/results/1"] {
         let res = t.get(path, Some(&cookie)).await;
         assert_eq!(
@@ -139,9 +136,30 @@ async fn an_office_account_sets_up_its_second_factor_before_anything_else() {
     assert!(!api.status.is_success(), "the JSON API too: {}", api.status);
     let must = t.get("/account/totp?must=1", Some(&cookie)).await;
     assert!(must.body.contains("必须开启两步验证"), "{}", must.body);
+    // Setting it up takes the current password, not the session alone.
+    let sealed = hidden(&must.body, "sealed");
+    let res = t
+        .post(
+            "/account/totp",
+            Some(&cookie),
+            &format!(
+                "sealed={}&code=123456&password=not-the-password",
+                enc(&sealed)
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("当前密码不正确"), "{}", res.body);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let (secret, _) = enrol(&t, &cookie).await;
     let res = t.get("/desk", Some(&cookie)).await;
     assert_eq!(res.status, StatusCode::OK, "set up, the desk opens");
+    // …and the other browser's password-only session ended with it: it never passed a code.
+    let res = t.get("/desk", Some(&other)).await;
+    assert!(
+        res.location.unwrap().starts_with("/login"),
+        "the other session is gone"
+    );
     let account = t.get("/account", Some(&cookie)).await;
     assert!(
         account.body.contains("剩余恢复码 10 个"),
@@ -156,7 +174,7 @@ async fn an_office_account_sets_up_its_second_factor_before_anything_else() {
         .post(
             "/account/totp/off",
             Some(&cookie),
-            &format!("password={}", enc(PASSWORD)),
+            &format!("password={}&code=123456", enc(PASSWORD)),
         )
         .await;
     assert_eq!(off.status, StatusCode::CONFLICT);
@@ -212,6 +230,7 @@ async fn the_code_comes_after_the_password_within_one_step_and_once_only() {
     let far = code(&t, &pending, &totp::code_at(&secret, step + 3)).await;
     assert_eq!(far.status, StatusCode::UNAUTHORIZED);
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    let other = hidden(&password(&t, "office").await.body, "pending");
     let next = code(&t, &pending, &totp::code_at(&secret, step + 1)).await;
     assert_eq!(
         next.status,
@@ -219,6 +238,141 @@ async fn the_code_comes_after_the_password_within_one_step_and_once_only() {
         "one step ahead: {}",
         next.body
     );
+    // A code was accepted since `other` was given: it is spent, whatever code comes with it.
+    let spent = code(&t, &other, &totp::code_at(&secret, step + 1)).await;
+    assert_eq!(spent.status, StatusCode::UNAUTHORIZED);
+    assert!(spent.body.contains("登录已超时"), "{}", spent.body);
+}
+#[tokio::test]
+async fn ten_wrong_codes_close_the_code_step_until_the_password_is_set_again() {
+    let t = TestApp::new().await;
+    account::create(&t.pool, "office", AccountRole::Office, PASSWORD)
+        .await
+        .unwrap();
+    let secret = t.give_totp("office").await;
+    // Nine wrong codes already (their growing waits are tested above and in the throttle's
+    // unit tests); the tenth closes the step.
+    sqlx::query("UPDATE account SET totp_failures = 9 WHERE login = 'office'")
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let pending = hidden(&password(&t, "office").await.body, "pending");
+    let res = code(&t, &pending, &code_not_of(&secret)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert!(res.body.contains("连续错误次数过多"));
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let right = code(&t, &pending, &totp::code_at(&secret, totp::step_of(now()))).await;
+    assert_eq!(right.status, StatusCode::FORBIDDEN, "even the right code");
+    let audit: Vec<(String, String)> =
+        sqlx::query_as("SELECT action, detail FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_all(&t.pool)
+            .await
+            .unwrap();
+    assert_eq!(audit[0].0, "sign-in.code-failed");
+    assert!(audit[0].1.contains(r#""closed":true"#), "{:?}", audit[0]);
+    // The office sets a new password: the step opens again.
+    let office = t.office("head").await;
+    let res = t
+        .post(
+            "/desk/accounts/office/reset-password",
+            Some(&office),
+            "password=temporary-pass-9",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let body = "login=office&password=temporary-pass-9&next=%2Fdesk".to_string();
+    let res = post_form(&t, "/login", None, body, "192.0.2.21").await;
+    let pending = hidden(&res.body, "pending");
+    let step = totp::step_of(now());
+    let res = code(&t, &pending, &totp::code_at(&secret, step + 1)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn with_another_audit_key_the_secret_is_unreadable_and_a_recovery_code_still_works() {
+    use ceping::server::repo::two_factor;
+    use ceping::server::service::audit_key::AuditSigner;
+    let t = TestApp::new().await;
+    account::create(&t.pool, "office", AccountRole::Office, PASSWORD)
+        .await
+        .unwrap();
+    let who = account::by_login(&t.pool, "office").await.unwrap();
+    let secret = totp::new_secret();
+    let sealed = totp::seal(&t.state.totp_key, totp::Purpose::Stored, who.id, 0, &secret);
+    let recovery = "ABCD-EFGH-JK";
+    let hashes = [totp::recovery_hash(recovery)];
+    let enabled = two_factor::enable(&t.pool, &who, &sealed, 0, &hashes, None).await;
+    assert!(enabled.unwrap());
+    // The server now runs with another audit key (the file was lost and made anew).
+    let dir = tempfile::tempdir().unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let signer = AuditSigner::new(key, dir.path().join("audit.key.head"));
+    let state = t.state.clone().with_audit_key(signer);
+    let t = t.with_state(state);
+    let pending = hidden(&password(&t, "office").await.body, "pending");
+    // (The pending token is sealed with the new key, so it opens.)
+    let res = code(&t, &pending, &totp::code_at(&secret, totp::step_of(now()))).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+    assert!(res.body.contains("无法读取"), "{}", res.body);
+    // Not the holder's doing: no wait, and the recovery code gets in.
+    let res = code(&t, &pending, recovery).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn the_server_will_not_start_without_the_key_its_second_factors_are_sealed_with() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pool = common::seeded_file_pool(&d.join("ceping.db")).await;
+    let id = account::create(&pool, "office", AccountRole::Office, PASSWORD)
+        .await
+        .unwrap();
+    let who = account::by_login(&pool, "office").await.unwrap();
+    let sealed = totp::seal(
+        &[1; 32],
+        totp::Purpose::Stored,
+        id,
+        0,
+        b"12345678901234567890",
+    );
+    ceping::server::repo::two_factor::enable(&pool, &who, &sealed, 0, &[], None)
+        .await
+        .unwrap();
+    pool.close().await;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
+        .arg("--db")
+        .arg(d.join("ceping.db"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--base-url",
+            "https://rd.example.cn",
+        ])
+        .current_dir(d)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("the server started without the audit key");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    assert!(!status.success());
+    assert!(
+        err.contains("audit key") && err.contains("reset-totp"),
+        "{err}"
+    );
+    assert!(!d.join("audit.key").exists(), "no new key was made");
 }
 
 #[tokio::test]
@@ -305,6 +459,26 @@ async fn a_recovery_code_signs_in_once_and_the_office_resets_a_lost_phone() {
     for c in &codes {
         assert!(db.iter().all(|(h,)| !h.contains(&c.replace('-', ""))));
     }
+    // Turning it off takes the password and a code: a wrong one is refused.
+    let off = t
+        .post(
+            "/account/totp/off",
+            Some(&holder),
+            &format!("password={}&code=000000", enc(PASSWORD)),
+        )
+        .await;
+    assert_eq!(
+        off.status,
+        StatusCode::BAD_REQUEST,
+        "a wrong code: {}",
+        off.body
+    );
+    assert!(
+        t.get("/account", Some(&holder))
+            .await
+            .body
+            .contains("剩余恢复码 9 个")
+    );
     // The office resets the phone: the holder's sessions end, and they sign in with the
     // password alone again (optional for an evaluator).
     let res = t
@@ -334,12 +508,14 @@ async fn a_recovery_code_signs_in_once_and_the_office_resets_a_lost_phone() {
         .post("/desk/accounts/require-totp", Some(&office), "all=maybe")
         .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    let (_, _) = enrol(&t, &cookie).await;
+    let (_, codes) = enrol(&t, &cookie).await;
+    let with =
+        |password: &str, code: &str| format!("password={}&code={}", enc(password), enc(code));
     let off = t
         .post(
             "/account/totp/off",
             Some(&cookie),
-            &format!("password={}", enc(PASSWORD)),
+            &with(PASSWORD, &codes[0]),
         )
         .await;
     assert_eq!(
@@ -353,7 +529,7 @@ async fn a_recovery_code_signs_in_once_and_the_office_resets_a_lost_phone() {
         .post(
             "/account/totp/off",
             Some(&cookie),
-            "password=wrong-password",
+            &with("wrong-password", &codes[0]),
         )
         .await;
     assert_eq!(off.status, StatusCode::BAD_REQUEST);
@@ -362,7 +538,7 @@ async fn a_recovery_code_signs_in_once_and_the_office_resets_a_lost_phone() {
         .post(
             "/account/totp/off",
             Some(&cookie),
-            &format!("password={}", enc(PASSWORD)),
+            &with(PASSWORD, &codes[0]),
         )
         .await;
     assert_eq!(off.status, StatusCode::SEE_OTHER, "{}", off.body);

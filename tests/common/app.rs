@@ -121,20 +121,33 @@ impl TestApp {
     /// Creates an office account with a second factor (office accounts must have one) and
     /// signs it in: its session cookie.
     pub async fn office(&self, login: &str) -> String {
-        let cookie = self.signed_in(login, AccountRole::Office).await;
+        account::create(&self.pool, login, AccountRole::Office, PASSWORD)
+            .await
+            .unwrap();
         self.give_totp(login).await;
-        cookie
+        self.passed_session(login).await
     }
 
-    /// Gives the account `login` a second factor, as its enrolment would: its secret.
+    /// A session of `login` that passed its second factor (as after a right code): its cookie.
+    pub async fn passed_session(&self, login: &str) -> String {
+        let who = account::by_login(&self.pool, login).await.unwrap();
+        let token = account::open_session_from(&self.pool, who.id, "", true)
+            .await
+            .unwrap();
+        format!("ceping_session={token}")
+    }
+
+    /// Gives the account `login` a second factor, as its enrolment in another browser would
+    /// (its sessions end): its secret.
     pub async fn give_totp(&self, login: &str) -> Vec<u8> {
         use ceping::totp::{self, Purpose};
         let who = account::by_login(&self.pool, login).await.unwrap();
         let secret = totp::new_secret();
         let sealed = totp::seal(&self.state.totp_key, Purpose::Stored, who.id, 0, &secret);
-        let enabled = ceping::server::repo::two_factor::enable(&self.pool, &who, &sealed, 0, &[])
-            .await
-            .unwrap();
+        let enabled =
+            ceping::server::repo::two_factor::enable(&self.pool, &who, &sealed, 0, &[], None)
+                .await
+                .unwrap();
         assert!(enabled, "{login} had a second factor already");
         secret
     }

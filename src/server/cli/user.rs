@@ -146,7 +146,7 @@ async fn lifecycle(pool: &sqlx::SqlitePool, cmd: UserCommand) -> anyhow::Result<
         }
         UserCommand::ResetTotp { login } => {
             let holder = account::by_login(pool, &login).await?;
-            if repo::two_factor::remove(pool, &holder, &actor, true).await? {
+            if repo::two_factor::remove(pool, &holder, &actor, true, None).await? {
                 println!(
                     "removed the second factor of {}; its sessions ended",
                     holder.login

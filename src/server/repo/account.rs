@@ -71,6 +71,10 @@ pub enum AccountError {
     WrongCode,
     #[error("the sign-in took too long; sign in again")]
     CodeExpired,
+    #[error("too many wrong one-time codes: the office must set a new password first")]
+    CodeLocked,
+    #[error("the second factor cannot be read with this server's audit key")]
+    FactorUnreadable,
     #[error("password hashing failed: {0}")]
     Hash(String),
     #[error(transparent)]
@@ -98,6 +102,14 @@ impl crate::message::Bilingual for AccountError {
                     .into()
             }
             AccountError::CodeExpired => "登录已超时，请重新输入账号和密码。".into(),
+            AccountError::CodeLocked => {
+                "动态验证码连续错误次数过多，这个账号暂时不能登录。请联系领导小组办公室重置密码。"
+                    .into()
+            }
+            AccountError::FactorUnreadable => {
+                "服务器无法读取这个账号的两步验证密钥（服务器的审计密钥可能已更换）。请输入一个恢复码，或联系领导小组办公室重置两步验证。"
+                    .into()
+            }
             AccountError::Hash(_) | AccountError::Db(_) => "服务器出错了，请稍后再试。".into(),
         }
     }
@@ -201,7 +213,7 @@ pub async fn create_with(
     Ok(id)
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -236,23 +248,25 @@ pub async fn credentials(
 
 /// Opens a session for `account_id`: its token, for the cookie.
 pub async fn open_session(pool: &SqlitePool, account_id: i64) -> Result<String, sqlx::Error> {
-    open_session_from(pool, account_id, "").await
+    open_session_from(pool, account_id, "", false).await
 }
 
 /// [`open_session`] from a browser that calls itself `agent` (its `User-Agent`, kept short,
-/// so that the holder can tell their sessions apart).
+/// so that the holder can tell their sessions apart); `second_factor`: it passed the code.
 pub async fn open_session_from(
     pool: &SqlitePool,
     account_id: i64,
     agent: &str,
+    second_factor: bool,
 ) -> Result<String, sqlx::Error> {
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let at = now();
     sqlx::query(
-        "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at, agent)
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO session
+           (token_hash, account_id, created_at, expires_at, last_seen_at, agent, second_factor)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(token_hash(&token))
     .bind(account_id)
@@ -260,6 +274,7 @@ pub async fn open_session_from(
     .bind((at + chrono::Duration::hours(SESSION_HOURS)).to_rfc3339())
     .bind(at.to_rfc3339())
     .bind(agent.chars().take(160).collect::<String>())
+    .bind(second_factor)
     .execute(pool)
     .await?;
     Ok(token)
@@ -317,7 +332,8 @@ pub async fn session(pool: &SqlitePool, token: &str) -> Result<Option<Live>, sql
                     SELECT 1 FROM setting WHERE name = 'totp.required' AND value = 'all'))
          FROM session s JOIN account a ON a.id = s.account_id
          WHERE s.token_hash = ? AND s.expires_at > ? AND s.last_seen_at > ?
-           AND a.disabled_at IS NULL",
+           AND a.disabled_at IS NULL
+           AND (a.totp_secret IS NULL OR s.second_factor)",
     )
     .bind(&hash)
     .bind(at.to_rfc3339())
@@ -454,7 +470,11 @@ pub async fn set_password(
     let hash = hash_password(password.to_string()).await?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done =
-        sqlx::query("UPDATE account SET password_hash = ?, must_change_password = ? WHERE id = ?")
+        // A new password reopens a code step closed by wrong codes.
+        sqlx::query(
+            "UPDATE account SET password_hash = ?, must_change_password = ?, totp_failures = 0
+             WHERE id = ?",
+        )
             .bind(hash)
             .bind(must_change)
             .bind(who.id)

@@ -4,7 +4,7 @@
 //! the same transaction.
 
 use crate::clock::now;
-use crate::server::repo::account::{Account, AccountRole};
+use crate::server::repo::account::{Account, AccountRole, token_hash};
 use crate::server::repo::audit;
 use sqlx::SqlitePool;
 
@@ -27,21 +27,72 @@ pub struct Factor {
     pub sealed_secret: String,
     /// The step of the last code accepted.
     pub last_step: u64,
+    /// Wrong codes in a row.
+    pub failures: i64,
 }
+
+/// Wrong codes in a row after which the code step is closed until the password is set again:
+/// whoever has the password gets at most this many guesses at a six-digit code (three right
+/// ones in each window), however long they take.
+pub const MAX_CODE_FAILURES: i64 = 10;
 
 /// The account's second factor, if it has one.
 pub async fn factor(pool: &SqlitePool, account_id: i64) -> Result<Option<Factor>, sqlx::Error> {
-    let row: Option<(Option<String>, i64)> =
-        sqlx::query_as("SELECT totp_secret, totp_last_step FROM account WHERE id = ?")
-            .bind(account_id)
-            .fetch_optional(pool)
-            .await?;
-    Ok(row.and_then(|(secret, step)| {
+    let row: Option<(Option<String>, i64, i64)> = sqlx::query_as(
+        "SELECT totp_secret, totp_last_step, totp_failures FROM account WHERE id = ?",
+    )
+    .bind(account_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.and_then(|(secret, step, failures)| {
         secret.map(|sealed_secret| Factor {
             sealed_secret,
             last_step: u64::try_from(step).unwrap_or(0),
+            failures,
         })
     }))
+}
+
+/// How many accounts have a second factor.
+pub async fn enrolled(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM account WHERE totp_secret IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
+    Ok(n)
+}
+
+/// Counts a wrong code for `who` (recorded in the audit trail: only a holder of the password
+/// gets this far); how many in a row now.
+pub async fn code_failed(pool: &SqlitePool, who: &Account) -> Result<i64, sqlx::Error> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (failures,): (i64,) = sqlx::query_as(
+        "UPDATE account SET totp_failures = totp_failures + 1 WHERE id = ?
+         RETURNING totp_failures",
+    )
+    .bind(who.id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let detail =
+        serde_json::json!({ "in_a_row": failures, "closed": failures >= MAX_CODE_FAILURES });
+    audit::record(
+        &mut tx,
+        &who.login,
+        "sign-in.code-failed",
+        &who.login,
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(failures)
+}
+
+/// A right code: the wrong ones in a row are forgotten.
+pub async fn code_passed(pool: &SqlitePool, account_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE account SET totp_failures = 0 WHERE id = ? AND totp_failures <> 0")
+        .bind(account_id)
+        .execute(pool)
+        .await?;
+    Ok(())
 }
 
 /// Whether the account must have a second factor: every office account, and every account
@@ -81,18 +132,21 @@ pub async fn set_required_of_all(
 
 /// Turns the second factor on for `who`: its sealed secret, the step of the code that
 /// confirmed it (so that code cannot be used again), and new recovery codes (replacing any).
-/// Refused (false) if the account has one already: a second enrolment from a stale page must
-/// not replace the first.
+/// The session `current` (its token) passed the factor; every other session of the account
+/// ends, since none of them did. Refused (false) if the account has one already: a second
+/// enrolment from a stale page must not replace the first.
 pub async fn enable(
     pool: &SqlitePool,
     who: &Account,
     sealed_secret: &str,
     step: u64,
     recovery_hashes: &[String],
+    current: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query(
-        "UPDATE account SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = ?
+        "UPDATE account SET totp_secret = ?, totp_enabled_at = ?, totp_last_step = ?,
+                            totp_failures = 0
          WHERE id = ? AND totp_secret IS NULL",
     )
     .bind(sealed_secret)
@@ -104,6 +158,18 @@ pub async fn enable(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    let current = current.map(token_hash).unwrap_or_default();
+    sqlx::query("UPDATE session SET second_factor = 1 WHERE account_id = ? AND token_hash = ?")
+        .bind(who.id)
+        .bind(&current)
+        .execute(&mut *tx)
+        .await?;
+    let ended = sqlx::query("DELETE FROM session WHERE account_id = ? AND token_hash <> ?")
+        .bind(who.id)
+        .bind(&current)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     sqlx::query("DELETE FROM recovery_code WHERE account_id = ?")
         .bind(who.id)
         .execute(&mut *tx)
@@ -115,7 +181,10 @@ pub async fn enable(
             .execute(&mut *tx)
             .await?;
     }
-    let detail = serde_json::json!({ "recovery_codes": recovery_hashes.len() });
+    let detail = serde_json::json!({
+        "recovery_codes": recovery_hashes.len(),
+        "other_sessions_ended": ended,
+    });
     audit::record(&mut tx, &who.login, "totp.enable", &who.login, detail).await?;
     tx.commit().await?;
     Ok(true)
@@ -138,11 +207,13 @@ pub async fn use_step(pool: &SqlitePool, account_id: i64, step: u64) -> Result<b
 }
 
 /// Uses up the recovery code with `hash`, if the account has it unused (recorded in the
-/// audit trail, with how many are left).
+/// audit trail, with how many are left). It counts as a code of `step`: sign-ins waiting for a
+/// code from before it are spent.
 pub async fn use_recovery_code(
     pool: &SqlitePool,
     who: &Account,
     hash: &str,
+    step: u64,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query(
@@ -157,6 +228,11 @@ pub async fn use_recovery_code(
     if done.rows_affected() == 0 {
         return Ok(false);
     }
+    sqlx::query("UPDATE account SET totp_last_step = MAX(totp_last_step, ?) WHERE id = ?")
+        .bind(i64::try_from(step).unwrap_or(i64::MAX))
+        .bind(who.id)
+        .execute(&mut *tx)
+        .await?;
     let (left,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM recovery_code WHERE account_id = ? AND used_at IS NULL",
     )
@@ -189,17 +265,18 @@ pub async fn recovery_codes_left(pool: &SqlitePool, account_id: i64) -> Result<i
 
 /// Removes `who`'s second factor and recovery codes, recorded as `actor`'s: the holder lost
 /// the phone (the office resets it, and with `end_sessions` their sessions end), or turns an
-/// optional one off. If it is required, the holder sets up a new one before anything else at
-/// the next sign-in. False: there was none to remove.
+/// optional one off (every session but `keep` ends). If it is required, the holder sets up a
+/// new one before anything else at the next sign-in. False: there was none to remove.
 pub async fn remove(
     pool: &SqlitePool,
     who: &Account,
     actor: &str,
     end_sessions: bool,
+    keep: Option<&str>,
 ) -> Result<bool, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let done = sqlx::query(
-        "UPDATE account SET totp_secret = NULL, totp_enabled_at = NULL
+        "UPDATE account SET totp_secret = NULL, totp_enabled_at = NULL, totp_failures = 0
          WHERE id = ? AND totp_secret IS NOT NULL",
     )
     .bind(who.id)
@@ -213,8 +290,9 @@ pub async fn remove(
         .execute(&mut *tx)
         .await?;
     let ended = if end_sessions {
-        sqlx::query("DELETE FROM session WHERE account_id = ?")
+        sqlx::query("DELETE FROM session WHERE account_id = ? AND token_hash <> ?")
             .bind(who.id)
+            .bind(keep.map(token_hash).unwrap_or_default())
             .execute(&mut *tx)
             .await?
             .rows_affected()

@@ -241,8 +241,9 @@ async fn open_session(
     who: Account,
     sent: Option<&str>,
     agent: &str,
+    second_factor: bool,
 ) -> Result<SignedIn, AccountError> {
-    let token = account::open_session_from(pool, who.id, agent).await?;
+    let token = account::open_session_from(pool, who.id, agent, second_factor).await?;
     let kept = sent.filter(|v| device::check(device_key, &who.login, v, device::today()).is_some());
     let device = match kept {
         Some(value) => value.to_string(),
@@ -360,22 +361,20 @@ impl SignIns {
         if found.disabled {
             return Err(AccountError::Disabled);
         }
-        if two_factor::factor(pool, found.account.id).await?.is_some() {
+        if let Some(factor) = two_factor::factor(pool, found.account.id).await? {
             let until = unix_now() + PENDING_SECS;
             let id = found.account.id;
-            let sealed = totp::seal(secrets.totp, Purpose::Pending, id, until, b"");
+            // The token holds the step of the last accepted code: once any code is accepted
+            // for the account, this token is spent.
+            let last = factor.last_step.to_be_bytes();
+            let sealed = totp::seal(secrets.totp, Purpose::Pending, id, until, &last);
             return Ok(Outcome::NeedsCode {
                 login: found.account.login,
                 pending: format!("{id}:{sealed}"),
             });
         }
-        let signed = open_session(
-            pool,
-            device_key,
-            found.account,
-            attempt.device,
-            attempt.agent,
-        );
+        let (who, device) = (found.account, attempt.device);
+        let signed = open_session(pool, device_key, who, device, attempt.agent, false);
         Ok(Outcome::SignedIn(signed.await?))
     }
 
@@ -387,12 +386,13 @@ impl SignIns {
         attempt: CodeAttempt<'_>,
     ) -> Result<SignedIn, AccountError> {
         let now = unix_now();
-        let id = attempt
+        let (id, issued_at_step) = attempt
             .pending
             .split_once(':')
             .and_then(|(id, sealed)| {
                 let id: i64 = id.parse().ok()?;
-                totp::open(secrets.totp, Purpose::Pending, id, now, sealed).map(|_| id)
+                let last = totp::open(secrets.totp, Purpose::Pending, id, now, sealed)?;
+                Some((id, u64::from_be_bytes(last.try_into().ok()?)))
             })
             .ok_or(AccountError::CodeExpired)?;
         let keys = [Key::Code(id)];
@@ -405,21 +405,25 @@ impl SignIns {
         }
         let factor = two_factor::factor(pool, id)
             .await?
+            .filter(|f| f.last_step == issued_at_step)
             .ok_or(AccountError::CodeExpired)?;
+        if factor.failures >= two_factor::MAX_CODE_FAILURES {
+            // Closed until a new password: nothing was tried, so nothing is counted.
+            self.lock().release(&keys, Instant::now());
+            return Err(AccountError::CodeLocked);
+        }
         let right = if totp::is_recovery_code(attempt.code) {
             let hash = totp::recovery_hash(attempt.code);
-            two_factor::use_recovery_code(pool, &who, &hash).await?
+            two_factor::use_recovery_code(pool, &who, &hash, totp::step_of(now)).await?
         } else {
-            let secret = totp::open(
-                secrets.totp,
-                Purpose::Stored,
-                id,
-                now,
-                &factor.sealed_secret,
-            )
-            .ok_or_else(|| {
-                AccountError::Hash("the second factor's secret cannot be opened".into())
-            })?;
+            let sealed = &factor.sealed_secret;
+            let Some(secret) = totp::open(secrets.totp, Purpose::Stored, id, now, sealed) else {
+                // Not the holder's doing: the audit key changed. Recovery codes still work.
+                self.lock().release(&keys, Instant::now());
+                tracing::error!(login = %who.login,
+                    "a second factor cannot be opened with this audit key");
+                return Err(AccountError::FactorUnreadable);
+            };
             match totp::check_code(&secret, attempt.code, now, factor.last_step) {
                 // Taken atomically: of two requests with one code, one gets in.
                 Some(step) => two_factor::use_step(pool, id, step).await?,
@@ -427,10 +431,24 @@ impl SignIns {
             }
         };
         if !right {
-            return Err(AccountError::WrongCode);
+            let failures = two_factor::code_failed(pool, &who).await?;
+            return Err(if failures >= two_factor::MAX_CODE_FAILURES {
+                AccountError::CodeLocked
+            } else {
+                AccountError::WrongCode
+            });
         }
+        two_factor::code_passed(pool, id).await?;
         self.lock().succeeded(&keys, Instant::now());
-        open_session(pool, secrets.device, who, attempt.device, attempt.agent).await
+        open_session(
+            pool,
+            secrets.device,
+            who,
+            attempt.device,
+            attempt.agent,
+            true,
+        )
+        .await
     }
 
     /// The account for `login`, if any, and whether `password` is its password (checked

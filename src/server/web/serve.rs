@@ -28,13 +28,26 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
         audit_key,
     } = site;
     use crate::server::service::audit_key;
-    let (key, made) = audit_key::load_or_create_telling(&audit_key)?;
-    let public = crate::audit::signed::key_text(&key.verifying_key());
-    tracing::info!(path = %audit_key.display(), key = %public, "audit key");
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
     }
+    // Second factors are sealed with a key derived from the audit key: without it they cannot
+    // be read, so a missing key is a wrong path (or a lost file), not a first start.
+    let enrolled = crate::server::repo::two_factor::enrolled(&pool).await?;
+    if enrolled > 0 && !audit_key.exists() {
+        pool.close().await;
+        anyhow::bail!(
+            "the audit key {} is missing, but {enrolled} accounts have second factors sealed \
+             with it: give --audit-key PATH (or CEPING_AUDIT_KEY) where it is. If it is lost, \
+             run `ceping user reset-totp --login L` for each of them (`ceping user list` shows \
+             which); the server then makes a new key",
+            audit_key.display()
+        );
+    }
+    let (key, made) = audit_key::load_or_create_telling(&audit_key)?;
+    let public = crate::audit::signed::key_text(&key.verifying_key());
+    tracing::info!(path = %audit_key.display(), key = %public, "audit key");
     if made {
         // Every key the trail's heads are signed with is in the trail itself.
         let detail = serde_json::json!({ "path": audit_key.display().to_string() });

@@ -220,13 +220,46 @@ pub struct EnrolFields {
     /// The secret the page showed, sealed for this account.
     sealed: String,
     code: String,
+    /// The current password: a session alone (left open, or stolen) cannot set a factor up.
+    password: String,
 }
 
-/// `POST /account/totp` with `sealed` and `code`: the first code confirms the secret; the
-/// second factor is on, and the recovery codes are shown once.
+/// The enrolment page again with the same secret (what the app already added keeps working),
+/// and why the last try was refused.
+fn enrol_again(
+    state: &AppState,
+    who: account::Account,
+    must: bool,
+    secret: &[u8],
+    sealed: String,
+    status: StatusCode,
+    message: String,
+) -> Response {
+    let qr = crate::server::web::qr::qr_svg(&totp::otpauth_uri(secret, &who.login));
+    let text = totp::secret_text(secret);
+    let error = Some(message);
+    render(state, status, "开启两步验证", move || {
+        view! { <TotpEnrolPage who must qr secret=text sealed error /> }.into_any()
+    })
+}
+
+/// Why a recheck of the password refused, as a status and a message; `None`: a server error.
+fn refusal(e: &AccountError) -> Option<StatusCode> {
+    match e {
+        AccountError::TooSoon(_) => Some(StatusCode::TOO_MANY_REQUESTS),
+        AccountError::Busy => Some(StatusCode::SERVICE_UNAVAILABLE),
+        AccountError::WrongCurrent => Some(StatusCode::BAD_REQUEST),
+        _ => None,
+    }
+}
+
+/// `POST /account/totp` with `sealed`, `code` and `password`: the current password and the
+/// first code confirm the secret; the second factor is on, this session counts as having
+/// passed it, every other session of the account ends, and the recovery codes are shown once.
 pub async fn post_totp(
     State(state): State<AppState>,
     Staff { who, .. }: Staff<AnyStaff>,
+    headers: HeaderMap,
     WebForm(f): WebForm<EnrolFields>,
 ) -> Result<Response, Problem> {
     let now = unix_now();
@@ -235,25 +268,48 @@ pub async fn post_totp(
         let message = "这个二维码已过期。请用下面的新二维码重新添加，并输入新的验证码。";
         return enrol_page(&state, who, StatusCode::BAD_REQUEST, Some(message.into())).await;
     };
-    let Some(step) = totp::check_code(&secret, &f.code, now, 0) else {
-        // The same secret again, so that what the app already added still works.
-        let message = "验证码不正确。请确认手机时间准确，输入应用中当前显示的六位数字。";
-        let must = two_factor::required(&state.pool, &who).await?;
-        let qr = crate::server::web::qr::qr_svg(&totp::otpauth_uri(&secret, &who.login));
-        let text = totp::secret_text(&secret);
-        let sealed = f.sealed.clone();
-        let error = Some(message.to_string());
-        return Ok(render(
+    let must = two_factor::required(&state.pool, &who).await?;
+    if let Err(e) = state.signins.recheck(&state.pool, &who, &f.password).await {
+        let Some(status) = refusal(&e) else {
+            return Err(Problem::unavailable(e));
+        };
+        return Ok(enrol_again(
             &state,
-            StatusCode::BAD_REQUEST,
-            "开启两步验证",
-            move || view! { <TotpEnrolPage who must qr secret=text sealed error /> }.into_any(),
+            who,
+            must,
+            &secret,
+            f.sealed,
+            status,
+            e.zh(),
+        ));
+    }
+    let Some(step) = totp::check_code(&secret, &f.code, now, 0) else {
+        let message = "验证码不正确。请确认手机时间准确，输入应用中当前显示的六位数字。";
+        let status = StatusCode::BAD_REQUEST;
+        return Ok(enrol_again(
+            &state,
+            who,
+            must,
+            &secret,
+            f.sealed,
+            status,
+            message.into(),
         ));
     };
     let stored = totp::seal(&state.totp_key, Purpose::Stored, who.id, 0, &secret);
     let codes = totp::new_recovery_codes();
     let hashes: Vec<String> = codes.iter().map(|c| totp::recovery_hash(c)).collect();
-    if !two_factor::enable(&state.pool, &who, &stored, step, &hashes).await? {
+    let current = session_token(&headers);
+    let enabled = two_factor::enable(
+        &state.pool,
+        &who,
+        &stored,
+        step,
+        &hashes,
+        current.as_deref(),
+    )
+    .await?;
+    if !enabled {
         return Ok(see_other("/account#two-factor"));
     }
     let mut res = render(&state, StatusCode::OK, "两步验证已开启", move || {
@@ -271,51 +327,53 @@ pub async fn post_totp(
 #[serde(default)]
 pub struct OffFields {
     password: String,
+    /// A current code from the app, or a recovery code.
+    code: String,
 }
 
-/// `POST /account/totp/off` with `password`: turns an optional second factor off (the
-/// password is checked, throttled like a change of password). Refused (409) where one is
-/// required.
+/// `POST /account/totp/off` with `password` and `code`: turns an optional second factor off
+/// (the password is checked, throttled like a change of password, and a current code or a
+/// recovery code); every other session ends. Refused (409) where one is required.
 pub async fn post_totp_off(
     State(state): State<AppState>,
     Staff { who, .. }: Staff<AnyStaff>,
     headers: HeaderMap,
     WebForm(f): WebForm<OffFields>,
 ) -> Result<Response, Problem> {
+    let refuse = |status, message: String| {
+        let (state, headers, who) = (state.clone(), headers.clone(), who.clone());
+        async move { page(&state, &headers, who, status, Some(message), None).await }
+    };
     if two_factor::required(&state.pool, &who).await? {
         let message = "您的账号必须开启两步验证，不能关闭。手机丢失请联系领导小组办公室重置。";
-        return page(
-            &state,
-            &headers,
-            who,
-            StatusCode::CONFLICT,
-            Some(message.into()),
-            None,
-        )
-        .await;
+        return refuse(StatusCode::CONFLICT, message.into()).await;
     }
-    match state.signins.recheck(&state.pool, &who, &f.password).await {
-        Ok(()) => {}
-        Err(e @ AccountError::TooSoon(_)) => {
-            return page(
-                &state,
-                &headers,
-                who,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(e.zh()),
-                None,
-            )
-            .await;
-        }
-        Err(e @ (AccountError::WrongCurrent | AccountError::Busy)) => {
-            let status = match e {
-                AccountError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            return page(&state, &headers, who, status, Some(e.zh()), None).await;
-        }
-        Err(e) => return Err(Problem::unavailable(e)),
+    let Some(factor) = two_factor::factor(&state.pool, who.id).await? else {
+        return Ok(see_other("/account#two-factor"));
+    };
+    if let Err(e) = state.signins.recheck(&state.pool, &who, &f.password).await {
+        let Some(status) = refusal(&e) else {
+            return Err(Problem::unavailable(e));
+        };
+        return refuse(status, e.zh()).await;
     }
-    two_factor::remove(&state.pool, &who, &who.login, false).await?;
+    let now = unix_now();
+    let right = if totp::is_recovery_code(&f.code) {
+        let hash = totp::recovery_hash(&f.code);
+        two_factor::use_recovery_code(&state.pool, &who, &hash, totp::step_of(now)).await?
+    } else {
+        let sealed = &factor.sealed_secret;
+        match totp::open(&state.totp_key, Purpose::Stored, who.id, now, sealed)
+            .and_then(|secret| totp::check_code(&secret, &f.code, now, factor.last_step))
+        {
+            Some(step) => two_factor::use_step(&state.pool, who.id, step).await?,
+            None => false,
+        }
+    };
+    if !right {
+        return refuse(StatusCode::BAD_REQUEST, AccountError::WrongCode.zh()).await;
+    }
+    let current = session_token(&headers);
+    two_factor::remove(&state.pool, &who, &who.login, true, current.as_deref()).await?;
     Ok(see_other("/account?factor_off=1"))
 }

@@ -238,7 +238,11 @@ pub async fn post_login_code(
         .await
     {
         Ok(signed) => signed_in(&state, &headers, &next, signed, factors).await,
-        Err(e @ (AccountError::WrongCode | AccountError::TooSoon(_))) => {
+        Err(
+            e @ (AccountError::WrongCode
+            | AccountError::TooSoon(_)
+            | AccountError::FactorUnreadable),
+        ) => {
             // The token was sealed for this account, so its id is the account's.
             let id = f
                 .pending
@@ -254,10 +258,10 @@ pub async fn post_login_code(
                 None => String::new(),
             };
             tracing::info!(login = %login, "one-time code refused");
-            let status = if matches!(e, AccountError::WrongCode) {
-                StatusCode::UNAUTHORIZED
-            } else {
-                StatusCode::TOO_MANY_REQUESTS
+            let status = match e {
+                AccountError::WrongCode => StatusCode::UNAUTHORIZED,
+                AccountError::FactorUnreadable => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::TOO_MANY_REQUESTS,
             };
             let mut res = code_page(&state, status, next, Some(e.zh()), f.pending.clone(), login);
             if let AccountError::TooSoon(secs) = e {
@@ -265,11 +269,13 @@ pub async fn post_login_code(
             }
             res
         }
-        Err(e @ (AccountError::CodeExpired | AccountError::Disabled)) => {
-            let status = if matches!(e, AccountError::Disabled) {
-                StatusCode::FORBIDDEN
-            } else {
+        Err(
+            e @ (AccountError::CodeExpired | AccountError::Disabled | AccountError::CodeLocked),
+        ) => {
+            let status = if matches!(e, AccountError::CodeExpired) {
                 StatusCode::UNAUTHORIZED
+            } else {
+                StatusCode::FORBIDDEN
             };
             login_page(&state, status, next, &e.zh(), String::new())
         }

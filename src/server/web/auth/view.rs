@@ -57,8 +57,10 @@ fn factor_card(f: FactorStatus) -> impl IntoView {
         let off = (!f.required).then(|| {
             view! {
                 <form method="post" action="/account/totp/off" class="login-form">
-                    <label for="off-password">"关闭两步验证需输入当前密码"</label>
+                    <label for="off-password">"关闭两步验证：当前密码"</label>
                     <input id="off-password" name="password" type="password" autocomplete="current-password" required />
+                    <label for="off-code">"动态验证码或恢复码"</label>
+                    <input id="off-code" name="code" autocomplete="one-time-code" autocapitalize="off" maxlength="14" required />
                     <button class="button secondary" type="submit">"关闭两步验证"</button>
                 </form>
             }
@@ -123,6 +125,8 @@ pub fn TotpEnrolPage(
                 <p><code class="totp-secret">{secret}</code></p>
                 <form method="post" action="/account/totp" class="login-form">
                     <input type="hidden" name="sealed" value=sealed />
+                    <label for="enrol-password">"当前密码"</label>
+                    <input id="enrol-password" name="password" type="password" autocomplete="current-password" required />
                     <label for="code">"六位动态验证码"</label>
                     <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" maxlength="7" required />
                     <button class="button primary" type="submit">"确认开启"</button>

@@ -186,7 +186,7 @@ pub async fn post_reset_totp(
 ) -> Result<Response, Problem> {
     let done = async {
         let holder = account::by_login(&state.pool, &login).await?;
-        if !two_factor::remove(&state.pool, &holder, &who.login, true).await? {
+        if !two_factor::remove(&state.pool, &holder, &who.login, true, None).await? {
             return Ok((holder.id, format!("“{}”没有开启两步验证。", holder.login)));
         }
         Ok((

@@ -702,3 +702,39 @@ async fn an_office_member_cannot_disable_themselves_by_spelling_the_login_otherw
     let res = t.get("/desk", Some(&cookie)).await;
     assert_eq!(res.status, StatusCode::OK, "still signed in");
 }
+
+#[tokio::test]
+async fn a_copy_of_the_database_cannot_mint_a_trusted_browsers_cookie() {
+    use ceping::server::service::{audit_key, device};
+    let t = TestApp::new().await;
+    // The server as `ceping serve` runs it: with an audit key, in a file outside the database.
+    let dir = tempfile::tempdir().unwrap();
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let signer = audit_key::AuditSigner::new(key, dir.path().join("audit.key.head"));
+    let state = t.state.clone().with_audit_key(signer);
+    let t = t.with_state(state);
+    account::create(&t.pool, "other", AccountRole::Evaluator, PASSWORD)
+        .await
+        .unwrap();
+    // A stranger's failures make new browsers wait on the login.
+    let res = sign_in(&t, "other", "guess guess", "198.51.100.7", None).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    // Whoever holds a copy of the database has its secret, and mints a cookie with every
+    // key the database could give: the secret itself, and a key derived from it as the
+    // server derives its own.
+    let secret = &t.state.secret;
+    let day = device::today();
+    let derived = audit_key::derive(secret, audit_key::DEVICE_COOKIES);
+    for key in [&secret[..], &derived[..]] {
+        let minted = format!("ceping_device={}", device::issue(key, "other", day));
+        let res = sign_in(&t, "other", PASSWORD, "192.0.2.10", Some(&minted)).await;
+        assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS, "not trusted");
+    }
+    // The server's own cookie (from its key outside the database) is.
+    let own = format!(
+        "ceping_device={}",
+        device::issue(&t.state.device_key[..], "other", day)
+    );
+    let res = sign_in(&t, "other", PASSWORD, "192.0.2.10", Some(&own)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}

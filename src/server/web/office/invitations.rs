@@ -94,14 +94,16 @@ pub fn base_url(headers: &HeaderMap) -> Option<String> {
             .get(name)
             .and_then(|h: &HeaderValue| h.to_str().ok())
     };
+    let valid = |h: &&str| {
+        !h.is_empty()
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    };
+    // The proxy's forwarded host, else (also when that one is malformed) the Host.
     let host = text(header::HeaderName::from_static("x-forwarded-host"))
         .map(|h| h.split(',').next().unwrap_or("").trim())
-        .or_else(|| text(header::HOST))
-        .filter(|h| {
-            !h.is_empty()
-                && h.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })?;
+        .filter(valid)
+        .or_else(|| text(header::HOST).filter(valid))?;
     let https = text(header::HeaderName::from_static("x-forwarded-proto"))
         .is_some_and(|v| v.eq_ignore_ascii_case("https"));
     Some(format!("{}://{host}", if https { "https" } else { "http" }))
@@ -324,6 +326,10 @@ mod tests {
             HeaderValue::from_static("rd.example.cn"),
         );
         assert_eq!(base_url(&h).unwrap(), "https://rd.example.cn");
+        // A malformed forwarded host falls back to a good Host, not to a relative link.
+        h.insert(header::HOST, HeaderValue::from_static("rd.example.cn:8443"));
+        h.insert("x-forwarded-host", HeaderValue::from_static("a b"));
+        assert_eq!(base_url(&h).unwrap(), "https://rd.example.cn:8443");
     }
 
     #[test]

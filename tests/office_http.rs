@@ -758,3 +758,64 @@ async fn safe_headers_cross_site_posts_refused_and_script_always_escaped() {
         assert!(!page.contains("<img src=x"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn the_same_slip_form_posted_twice_makes_one_batch_of_codes() {
+    let (t, o) = office().await;
+    let r = new_round(&t, &o).await;
+    let path = format!("/desk/rounds/{r}/invitations");
+    let page = t.get(&path, Some(&o.office)).await;
+    let at = "name=\"batch\" value=\"";
+    let batch = page
+        .text()
+        .split(at)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(batch.len(), 32, "a fresh key in the form");
+    let again = t.get(&path, Some(&o.office)).await;
+    assert!(!again.text().contains(&batch), "each rendering its own key");
+    let body = format!(
+        "names={}&batch={batch}",
+        enc("张三,江岸代表团\n李四,江岸代表团")
+    );
+    let first = t.post(&path, Some(&o.office), &body).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    assert_eq!(codes_on(&first.text()).len(), 2);
+    // A reload of the slip page posts the same form again: nothing more is issued.
+    for _ in 0..2 {
+        let reload = t.post(&path, Some(&o.office), &body).await;
+        assert_eq!(reload.status, StatusCode::CONFLICT);
+        assert!(
+            reload.text().contains("这批邀请码（2个）已经生成过"),
+            "{}",
+            reload.text()
+        );
+        assert!(
+            codes_on(&reload.text()).is_empty(),
+            "no code is shown again"
+        );
+    }
+    assert_eq!(invite::list(&t.pool, r).await.unwrap().len(), 2);
+    let issued = audit::all(&t.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.action == "invite.issue")
+        .count();
+    assert_eq!(issued, 1, "one batch in the audit trail");
+    // Two posts at the same moment: one batch.
+    let key = "0123456789abcdef0123456789abcdef";
+    let body = format!("count=3&batch={key}");
+    let (a, b) = tokio::join!(
+        t.post(&path, Some(&o.office), &body),
+        t.post(&path, Some(&o.office), &body)
+    );
+    let mut statuses = [a.status.as_u16(), b.status.as_u16()];
+    statuses.sort();
+    assert_eq!(statuses, [200, 409]);
+    assert_eq!(invite::list(&t.pool, r).await.unwrap().len(), 5);
+}

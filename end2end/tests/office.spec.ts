@@ -25,6 +25,10 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await expect(page.locator(".slip-qr svg")).toHaveCount(3);
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-slips.png`, fullPage: true });
   const code = (await page.locator(".slip-code").first().textContent())!.trim();
+  // A reload of the slips posts the same form again: no second batch is made.
+  await page.reload();
+  await expect(page.locator(".alert-error")).toContainText("这批邀请码（3个）已经生成过");
+  await expect(page.locator("section.card h2").filter({ hasText: "已生成" })).toHaveText("已生成 3 个");
 
   // No tellers' key yet: the round does not open, and the desk says what to do.
   await page.goto(`/desk/rounds/${round}`);

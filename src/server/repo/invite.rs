@@ -45,6 +45,8 @@ pub enum InviteError {
          trail, and counted on the results"
     )]
     ReasonNeeded(i64),
+    #[error("this batch of {0} codes was made already; nothing was issued again")]
+    BatchIssued(i64),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -56,6 +58,9 @@ impl Bilingual for InviteError {
             InviteError::NoRound(_) | InviteError::UnknownCode(_) => "没有这个邀请码。".into(),
             InviteError::AlreadyRevoked => "这个邀请码已经作废。".into(),
             InviteError::AlreadyUsed => "这位代表已经投票，邀请码不能作废或补发。".into(),
+            InviteError::BatchIssued(n) => format!(
+                "这批邀请码（{n}个）已经生成过，没有重复生成。出于保密，邀请码只在生成时显示一次；如果还没有打印，请在下方把它们作废后补发。"
+            ),
             InviteError::ReasonNeeded(_) => format!(
                 "测评已经开始：此时发放或补发邀请码必须填写理由（{MAX_REASON_CHARS}字以内）。这些邀请码会在投票情况页和审计日志中标出，数量印在测评结果和报告上。"
             ),
@@ -226,9 +231,42 @@ pub async fn issue(
     reason: Option<&str>,
     actor: &str,
 ) -> Result<Vec<Issued>, InviteError> {
+    issue_batch(pool, round_id, prepared, reason, actor, None).await
+}
+
+/// [`issue`], once per `batch` (the key the office's form carried): a second post of the same
+/// form issues nothing and is refused with [`InviteError::BatchIssued`].
+pub async fn issue_batch(
+    pool: &SqlitePool,
+    round_id: i64,
+    prepared: &[(InviteCode, Invitee)],
+    reason: Option<&str>,
+    actor: &str,
+    batch: Option<&str>,
+) -> Result<Vec<Issued>, InviteError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let state = check_round(&mut tx, round_id).await?;
     let late = late_reason(&state, round_id, reason)?;
+    if let Some(batch) = batch {
+        let taken = sqlx::query(
+            "INSERT INTO invite_batch (batch, round_id, codes, created_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (batch) DO NOTHING",
+        )
+        .bind(batch)
+        .bind(round_id)
+        .bind(i64::try_from(prepared.len()).unwrap_or(i64::MAX))
+        .bind(now())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if taken == 0 {
+            let (codes,): (i64,) = sqlx::query_as("SELECT codes FROM invite_batch WHERE batch = ?")
+                .bind(batch)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Err(InviteError::BatchIssued(codes));
+        }
+    }
     let mut out = Vec::with_capacity(prepared.len());
     for (code, who) in prepared {
         let code = code.clone();

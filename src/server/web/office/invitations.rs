@@ -39,9 +39,10 @@ impl From<InviteError> for Problem {
 
 fn status_of(e: &InviteError) -> StatusCode {
     match e {
-        InviteError::Closed(_) | InviteError::AlreadyRevoked | InviteError::AlreadyUsed => {
-            StatusCode::CONFLICT
-        }
+        InviteError::Closed(_)
+        | InviteError::AlreadyRevoked
+        | InviteError::AlreadyUsed
+        | InviteError::BatchIssued(_) => StatusCode::CONFLICT,
         InviteError::ReasonNeeded(_) => StatusCode::BAD_REQUEST,
         InviteError::NoRound(_) | InviteError::UnknownCode(_) => StatusCode::NOT_FOUND,
         InviteError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -171,6 +172,13 @@ async fn invitations_page(
     let rows = invite::list(&state.pool, round.id).await?;
     let closed = round.state == RoundState::Closed;
     let open = round.state == RoundState::Open;
+    // The key of the batch this form makes: posted twice, it makes one.
+    let batch = {
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        hex::encode(bytes)
+    };
     Ok(render(state, status, "邀请码", move || {
         view! {
             <InvitationsPage
@@ -182,6 +190,7 @@ async fn invitations_page(
                 rows
                 error
                 names
+                batch
             />
         }
         .into_any()
@@ -204,6 +213,9 @@ pub struct InvitationFields {
     count: String,
     /// Required once the round is open.
     reason: String,
+    /// The form's batch key (see `invite::issue_batch`); a post without one (a script) is not
+    /// guarded against repeats.
+    batch: String,
 }
 
 /// Who the codes are for: the pasted list, or a count of unnamed codes.
@@ -232,7 +244,9 @@ fn invitees(f: &InvitationFields) -> Result<Vec<Invitee>, String> {
 }
 
 /// `POST /desk/rounds/{id}/invitations` with `names` (one deputy per line, `name[,delegation]`)
-/// or `count`: makes the codes and answers with the printable slips (shown only this once).
+/// or `count`, and the form's `batch` key: makes the codes and answers with the printable slips
+/// (shown only this once). The same form posted again (a reload of the slips, a double tap)
+/// makes nothing and says so (409).
 pub async fn post_invitations(
     State(state): State<AppState>,
     StaffRound { who, round, .. }: StaffRound<Office>,
@@ -248,7 +262,11 @@ pub async fn post_invitations(
     };
     let prepared = invite::prepare(&invitees);
     let reason = Some(f.reason.as_str()).filter(|r| !r.trim().is_empty());
-    if let Err(e) = invite::issue(&state.pool, round.id, &prepared, reason, &who.login).await {
+    let batch = Some(f.batch.trim())
+        .filter(|b| (16..=64).contains(&b.len()) && b.chars().all(|c| c.is_ascii_hexdigit()));
+    let issued =
+        invite::issue_batch(&state.pool, round.id, &prepared, reason, &who.login, batch).await;
+    if let Err(e) = issued {
         let (status, message) = (status_of(&e), e.zh());
         return invitations_page(&state, who, round, status, Some(message), f.names).await;
     }

@@ -564,6 +564,8 @@ pub fn InvitationsPage(
     rows: Vec<InvitationRow>,
     error: Option<String>,
     names: String,
+    /// The key of the batch the form makes (posted twice, it makes one).
+    batch: String,
 ) -> impl IntoView {
     let total = rows.len();
     let late = rows.iter().filter(|r| r.late_reason.is_some()).count();
@@ -619,6 +621,7 @@ pub fn InvitationsPage(
     let make = (!closed).then(|| {
         view! {
             <form method="post" action=format!("/desk/rounds/{round_id}/invitations") class="card office-form">
+                <input type="hidden" name="batch" value=batch />
                 <h2>"生成邀请码"</h2>
                 <label for="names">"代表名单：每行一人，“姓名,代表团”（可从Excel复制两列粘贴）"</label>
                 <textarea id="names" name="names" rows="8">{textarea_text(&names)}</textarea>

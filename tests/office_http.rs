@@ -221,6 +221,10 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.text().contains("已结束"));
+    // The round page says where the round stands: ended, not "started".
+    let page = t.get(&format!("/desk/rounds/{r}"), Some(&o.office)).await;
+    assert!(page.text().contains("测评已结束，计算方法已锁定"));
+    assert!(!page.text().contains("测评已开始，计算方法已锁定"));
     let res = t.post(&state, Some(&o.office), "action=explode").await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
 

@@ -160,7 +160,6 @@ pub fn RoundDesk(
         })
         .collect_view();
     let config = round.results_config.clone();
-    let draft = state == RoundState::Draft;
     let notice = notice.map(|n| view! { <div class="alert alert-review" role="status">{n}</div> });
     view! {
         <StaffFrame who=Some(who)>
@@ -224,7 +223,7 @@ pub fn RoundDesk(
                 </p>
             </section>
             <TellersCard round_id=id state tellers />
-            <Settings round_id=id config draft />
+            <Settings round_id=id config state />
             <section class="card">
                 <h2>"结果与导出"</h2>
                 <ul class="plain">
@@ -242,7 +241,8 @@ pub fn RoundDesk(
 
 /// How results are counted: editable while the round is a draft.
 #[component]
-fn Settings(round_id: i64, config: ResultsConfig, draft: bool) -> impl IntoView {
+fn Settings(round_id: i64, config: ResultsConfig, state: RoundState) -> impl IntoView {
+    let draft = state == RoundState::Draft;
     let (denominator, n) = match config.denominator {
         Denominator::ValidBallots => ("valid", String::new()),
         Denominator::Invited(n) => ("invited", n.to_string()),
@@ -295,10 +295,12 @@ fn Settings(round_id: i64, config: ResultsConfig, draft: bool) -> impl IntoView 
                     </label>
                 </fieldset>
                 <p class="meta">
-                    {if draft {
-                        "开始测评后，以上设置不能再改。结果在测评结束、监票人计票后才产生。"
-                    } else {
-                        "测评已开始，计算方法已锁定。"
+                    {match state {
+                        RoundState::Draft => {
+                            "开始测评后，以上设置不能再改。结果在测评结束、监票人计票后才产生。"
+                        }
+                        RoundState::Open => "测评已开始，计算方法已锁定。",
+                        RoundState::Closed => "测评已结束，计算方法已锁定。",
                     }}
                 </p>
                 {draft

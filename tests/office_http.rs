@@ -248,6 +248,25 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     assert!(audit::verify(&t.pool, None).await.unwrap().is_ok());
     let page = t.get("/desk/audit", Some(&o.office)).await;
     assert!(page.text().contains("审计日志完整"));
+    // Read in Chinese and in Beijing time, the stored code kept in the cell's title.
+    assert!(
+        page.text()
+            .contains(r#"<td title="round.open">开始测评</td>"#),
+        "{}",
+        page.text()
+    );
+    assert!(
+        page.text()
+            .contains(r#"<td title="round.close">结束测评</td>"#)
+    );
+    assert!(page.text().contains("时间（北京时间）"));
+    let opened = entries.iter().find(|e| e.action == "round.open").unwrap();
+    let beijing = chrono::DateTime::parse_from_rfc3339(&opened.at)
+        .unwrap()
+        .with_timezone(&ceping::clock::beijing())
+        .format("%Y-%m-%d %H:%M:%S")
+        .to_string();
+    assert!(page.text().contains(&beijing), "{beijing}");
 }
 
 /// The codes on a slip page.

@@ -121,4 +121,10 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await expect(page.locator(".report h1")).toContainText("满意度测评情况的报告");
   await expect(page.locator(".report")).toContainText("应参加代表3人，实际参加1人");
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-report.png` });
+
+  // The audit trail, in Chinese and Beijing time (the stored code in each cell's title).
+  await page.goto("/desk/audit");
+  await expect(page.locator(".alert-review")).toContainText("审计日志完整");
+  await expect(page.locator("td[title='round.open']").first()).toHaveText("开始测评");
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-audit.png`, fullPage: true });
 });

@@ -6,6 +6,8 @@
 //! a shorter valid chain: that is caught by comparing the head (last sequence number and hash)
 //! with one written down earlier — `ceping audit verify` prints it, and `--expect-head` checks it.
 
+/// The trail as a person reads it: actions and details in Chinese.
+pub mod describe;
 /// A head signed with the server's audit key.
 pub mod signed;
 

@@ -684,6 +684,17 @@ pub fn InvitationsPage(
     }
 }
 
+/// A stored instant (RFC 3339, UTC) in Beijing time to the second; anything else as it is.
+fn beijing_time(stored: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(stored) {
+        Ok(t) => t
+            .with_timezone(&crate::clock::beijing())
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string(),
+        Err(_) => stored.to_string(),
+    }
+}
+
 /// `/desk/audit`: the newest entries and whether the chain is intact.
 #[component]
 pub fn AuditPage(
@@ -711,17 +722,36 @@ pub fn AuditPage(
         }
         .into_any(),
     };
+    use crate::audit::describe::{action_zh, detail_zh};
     let rows = entries
         .into_iter()
         .map(|e| {
+            // In Chinese, with the stored code in the cell's title (what the chain covers).
+            let action = action_zh(&e.action).map_or_else(|| e.action.clone(), str::to_string);
+            let details = detail_zh(&e.detail)
+                .into_iter()
+                .map(|(name, value)| {
+                    // Instants are stored in UTC: shown in Beijing time, saying so.
+                    let value = match chrono::DateTime::parse_from_rfc3339(&value) {
+                        Ok(t) => crate::clock::time_zh(t.with_timezone(&chrono::Utc)),
+                        Err(_) => value,
+                    };
+                    let text = if name.is_empty() {
+                        value
+                    } else {
+                        format!("{name}：{value}")
+                    };
+                    view! { <span class="detail-item">{text}</span> }
+                })
+                .collect_view();
             view! {
                 <tr>
                     <td class="num">{e.seq}</td>
-                    <td>{human_time(&e.at)}</td>
+                    <td>{beijing_time(&e.at)}</td>
                     <td>{e.actor}</td>
-                    <td>{e.action}</td>
+                    <td title=e.action>{action}</td>
                     <td>{e.subject}</td>
-                    <td class="detail">{e.detail}</td>
+                    <td class="detail" title=e.detail>{details}</td>
                 </tr>
             }
         })
@@ -736,7 +766,7 @@ pub fn AuditPage(
                     <thead>
                         <tr>
                             <th class="num">"序号"</th>
-                            <th>"时间"</th>
+                            <th>"时间（北京时间）"</th>
                             <th>"操作人"</th>
                             <th>"操作"</th>
                             <th>"对象"</th>

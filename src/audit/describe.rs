@@ -12,6 +12,7 @@ pub fn action_zh(action: &str) -> Option<&'static str> {
         "account.change-password" => "修改本人密码",
         "audit-key.create" => "生成审计密钥",
         "count.share" => "监票人提交计票份额",
+        "export" => "导出",
         "export.csv" => "导出 CSV",
         "export.xlsx" => "导出 Excel",
         "export.non-voters" => "导出未投票名单",

@@ -762,7 +762,7 @@ pub fn AuditPage(
             {status}
             {signed}
             <div class="table-wrap">
-                <table class="results">
+                <table class="results audit">
                     <thead>
                         <tr>
                             <th class="num">"序号"</th>

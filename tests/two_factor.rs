@@ -473,6 +473,12 @@ async fn a_recovery_code_signs_in_once_and_the_office_resets_a_lost_phone() {
         "a wrong code: {}",
         off.body
     );
+    let failed: (i64,) = sqlx::query_as("SELECT totp_failures FROM account WHERE login = 'expert'")
+        .fetch_one(&t.pool)
+        .await
+        .unwrap();
+    // (The spent recovery code above was the first wrong one in a row.)
+    assert_eq!(failed.0, 2, "a wrong code here counts as at sign-in");
     assert!(
         t.get("/account", Some(&holder))
             .await

@@ -351,6 +351,10 @@ pub async fn post_totp_off(
     let Some(factor) = two_factor::factor(&state.pool, who.id).await? else {
         return Ok(see_other("/account#two-factor"));
     };
+    // Wrong codes count here as at sign-in: ten in a row close the code step.
+    if factor.failures >= two_factor::MAX_CODE_FAILURES {
+        return refuse(StatusCode::FORBIDDEN, AccountError::CodeLocked.zh()).await;
+    }
     if let Err(e) = state.signins.recheck(&state.pool, &who, &f.password).await {
         let Some(status) = refusal(&e) else {
             return Err(Problem::unavailable(e));
@@ -371,8 +375,10 @@ pub async fn post_totp_off(
         }
     };
     if !right {
+        two_factor::code_failed(&state.pool, &who).await?;
         return refuse(StatusCode::BAD_REQUEST, AccountError::WrongCode.zh()).await;
     }
+    two_factor::code_passed(&state.pool, who.id).await?;
     let current = session_token(&headers);
     two_factor::remove(&state.pool, &who, &who.login, true, current.as_deref()).await?;
     Ok(see_other("/account?factor_off=1"))

@@ -72,7 +72,7 @@ pub struct CodeAttempt<'a> {
 }
 
 /// Seconds since 1970 now.
-fn unix_now() -> u64 {
+pub fn unix_now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())

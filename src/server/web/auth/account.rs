@@ -7,6 +7,7 @@ use crate::message::Bilingual;
 use crate::server::repo::account::{self, AccountError, MIN_PASSWORD_CHARS};
 use crate::server::repo::two_factor;
 use crate::server::service::session::session_token;
+use crate::server::service::signin::unix_now;
 use crate::server::web::AppState;
 use crate::server::web::extract::{AnyStaff, Staff, WebForm, see_other};
 use crate::server::web::problem::Problem;
@@ -104,19 +105,11 @@ pub async fn post_password(
     if f.new == f.current {
         return refuse(StatusCode::BAD_REQUEST, "新密码不能与当前密码相同。".into()).await;
     }
-    match state.signins.recheck(&state.pool, &who, &f.current).await {
-        Ok(()) => {}
-        Err(e @ AccountError::TooSoon(_)) => {
-            return refuse(StatusCode::TOO_MANY_REQUESTS, e.zh()).await;
-        }
-        Err(e @ (AccountError::WrongCurrent | AccountError::Busy)) => {
-            let status = match e {
-                AccountError::Busy => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_REQUEST,
-            };
-            return refuse(status, e.zh()).await;
-        }
-        Err(e) => return Err(Problem::unavailable(e)),
+    if let Err(e) = state.signins.recheck(&state.pool, &who, &f.current).await {
+        let Some(status) = refusal(&e) else {
+            return Err(Problem::unavailable(e));
+        };
+        return refuse(status, e.zh()).await;
     }
     let token = session_token(&headers);
     match account::set_password(
@@ -172,12 +165,6 @@ pub async fn post_end_others(
 
 /// How long an enrolment page's secret may be confirmed.
 const ENROL_SECS: u64 = 15 * 60;
-
-fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
 
 async fn enrol_page(
     state: &AppState,

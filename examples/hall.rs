@@ -107,7 +107,8 @@ fn read_form(html: &str) -> Option<(String, Vec<String>, Vec<String>)> {
         let name = part.split('"').next()?.to_string();
         let value_at = part.find("value=\"")? + 7;
         let value = part[value_at..].split('"').next()?.to_string();
-        if !levels.contains(&value) {
+        // The "清除选择" radio (value "") is no level.
+        if !value.is_empty() && !levels.contains(&value) {
             levels.push(value);
         }
         if !fields.contains(&name) {
@@ -160,15 +161,23 @@ async fn vote(
     }
     let Some(res) = res else { return };
     match res {
-        Ok(r) if r.status().is_success() => {
-            let text = r.text().await.unwrap_or_default();
-            if text.contains("测评已提交") {
+        // A cast ballot is answered `303 See Other` to its confirmation page (which a phone then
+        // loads; the load generator measures the cast, up to that answer).
+        Ok(r) if r.status() == reqwest::StatusCode::SEE_OTHER => {
+            let to_done = r
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .is_some_and(|l| l.ends_with("/done"));
+            if to_done {
                 phone.submit.push(t1.elapsed());
                 phone.ballot.push(due.elapsed());
                 phone.acknowledged += 1;
                 phone.acked.push(code.to_string());
             } else {
-                phone.errors.push("200 without a confirmation".into());
+                phone
+                    .errors
+                    .push("303 elsewhere than the confirmation".into());
             }
         }
         Ok(r) => phone.errors.push(format!("POST {}", r.status())),
@@ -190,6 +199,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.concurrency)
+        .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(60))
         .build()?;
     match args.rate {

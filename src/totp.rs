@@ -164,6 +164,8 @@ pub enum Purpose {
     Enrolling,
     /// A sign-in whose password was right, waiting for its code.
     Pending,
+    /// A cast ballot's confirmation on its way to its page (`service::cast_notice`).
+    Cast,
 }
 
 impl Purpose {
@@ -172,6 +174,7 @@ impl Purpose {
             Purpose::Stored => b"stored",
             Purpose::Enrolling => b"enrolling",
             Purpose::Pending => b"pending",
+            Purpose::Cast => b"cast",
         }
     }
 }

@@ -190,7 +190,21 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("GET", format!("/v/{}", f.used), "", [409, 409, 409]),
         row("GET", format!("/v/{}", f.revoked), "", [403, 403, 403]),
         row("GET", "/v/ABCDE-FGHJK-MNPQR-STVWX", "", [404, 404, 404]),
-        row("POST", format!("/v/{}", f.free), &f.ballot, [200, 200, 200]),
+        // A cast ballot is answered 303 to its confirmation (repeats of the same form alike).
+        row("POST", format!("/v/{}", f.free), &f.ballot, [303, 303, 303]),
+        // The confirmation shows only with the notice its post left; else back to the code.
+        row("GET", format!("/v/{}/done", f.used), "", [303, 303, 303]),
+        row("GET", format!("/v/{}/done", f.revoked), "", [403, 403, 403]),
+        row(
+            "GET",
+            "/v/ABCDE-FGHJK-MNPQR-STVWX/done",
+            "",
+            [404, 404, 404],
+        ),
+        // Typing a code: a well-formed one goes to its page (where it is checked).
+        row("GET", "/v", "", [200, 200, 200]),
+        row("POST", "/v", "code=abc", [400, 400, 400]),
+        row("POST", "/v", &format!("code={}", f.free), [303, 303, 303]),
         row("POST", format!("/v/{}", f.used), &f.ballot, [409, 409, 409]),
         row(
             "POST",

@@ -552,6 +552,10 @@ async fn the_review_step_counts_on_the_server_and_casts_nothing() {
     assert!(page.contains("已评 40/44 项"), "{page}");
     assert!(page.contains("确认提交"));
     assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
+    // Going back to the form (action=edit) casts nothing either.
+    let body = complete_ballot(&r.items[..40], "k").replace("action=submit", "action=edit");
+    assert_eq!(h.post(&path, None, &body).await.status, StatusCode::OK);
+    assert_eq!(footprint(&h.pool).await, vec![0, 0, 0, 0, 0]);
 }
 
 #[tokio::test]

@@ -11,6 +11,7 @@ mod access_matrix;
 mod accounts;
 mod audit_head;
 mod ballot;
+mod ballot_steps;
 mod codes_after_opening;
 mod count;
 mod evaluation;

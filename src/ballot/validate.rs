@@ -95,6 +95,8 @@ pub enum Action {
     /// Cast the ballot.
     #[default]
     Submit,
+    /// Back from the review to the whole form, with the choices still in it.
+    Edit,
 }
 
 impl Action {
@@ -103,6 +105,7 @@ impl Action {
         match self {
             Action::Review => "review",
             Action::Submit => "submit",
+            Action::Edit => "edit",
         }
     }
 
@@ -111,6 +114,7 @@ impl Action {
         match value {
             "review" => Some(Action::Review),
             "submit" => Some(Action::Submit),
+            "edit" => Some(Action::Edit),
             _ => None,
         }
     }

@@ -4,10 +4,48 @@
 use leptos::prelude::*;
 
 /// Loads the WASM bundle on pages that contain islands (other pages ship no JavaScript).
+///
+/// Only the loader script: Leptos's preload hints are left out, since a browser fetches a
+/// preloaded file even with JavaScript off, where it cannot help (the 80 KB of WASM were most of
+/// a JavaScript-off ballot's weight). The script fetches the bundle itself when it runs.
 #[component]
 pub fn IslandScripts() -> impl IntoView {
     let options = use_context::<LeptosOptions>();
-    options.map(|options| view! { <leptos::hydration::HydrationScripts options islands=true /> })
+    options.map(|options| {
+        let html = view! { <leptos::hydration::HydrationScripts options islands=true /> }.to_html();
+        view! { <div class="island-scripts" hidden inner_html=without_preloads(&html)></div> }
+    })
+}
+
+/// `html` without its `<link rel="preload">` and `<link rel="modulepreload">` elements.
+pub fn without_preloads(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<link") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.find('>').map_or(tail.len(), |e| e + 1);
+        let tag = &tail[..end];
+        if !(tag.contains("rel=\"preload\"") || tag.contains("rel=\"modulepreload\"")) {
+            out.push_str(tag);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn preload_hints_go_and_the_loader_script_stays() {
+        let html = r#"<link rel="modulepreload" href="/pkg/ceping.js" nonce="n"><link rel="preload" href="/pkg/ceping_bg.wasm" as="fetch" type="application/wasm" crossorigin="n"><link rel="stylesheet" href="/a.css"><script type="module" nonce="n">(()=>{})("", "pkg")</script>"#;
+        assert_eq!(
+            super::without_preloads(html),
+            r#"<link rel="stylesheet" href="/a.css"><script type="module" nonce="n">(()=>{})("", "pkg")</script>"#
+        );
+        assert_eq!(super::without_preloads("<p>x</p>"), "<p>x</p>");
+    }
 }
 
 /// Marks the document as hydrated (`<html data-hydrated>`), so tests and styles can tell.
@@ -129,7 +167,7 @@ mod browser {
     /// How many rating groups of the ballot form have a choice.
     pub fn rated_count(doc: &Document) -> usize {
         let mut names = std::collections::BTreeSet::new();
-        if let Ok(list) = doc.query_selector_all("#ballot input[type=radio]:checked") {
+        if let Ok(list) = doc.query_selector_all("#ballot .levels input[type=radio]:checked") {
             for i in 0..list.length() {
                 if let Some(input) = list
                     .item(i)
@@ -140,6 +178,58 @@ mod browser {
             }
         }
         names.len()
+    }
+
+    /// The first item with no level chosen, after the one the page shows at the top.
+    pub fn next_unrated(doc: &Document) -> Option<web_sys::Element> {
+        let list = doc.query_selector_all("#ballot fieldset.item").ok()?;
+        let mut first = None;
+        for i in 0..list.length() {
+            let Some(item) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            else {
+                continue;
+            };
+            let rated = item
+                .query_selector(".levels input:checked")
+                .ok()
+                .flatten()
+                .is_some();
+            if rated {
+                continue;
+            }
+            // Below the sticky count bar: the next one further down the page.
+            if item.get_bounding_client_rect().top() > 80.0 {
+                return Some(item);
+            }
+            first.get_or_insert(item);
+        }
+        first
+    }
+
+    /// Writes "n/max字" under each comment box.
+    pub fn update_counters(doc: &Document) {
+        let Ok(list) = doc.query_selector_all("#ballot textarea") else {
+            return;
+        };
+        for i in 0..list.length() {
+            let Some(t) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<HtmlTextAreaElement>().ok())
+            else {
+                continue;
+            };
+            let Some(counter) = t
+                .next_element_sibling()
+                .filter(|e| e.class_list().contains("counter"))
+            else {
+                continue;
+            };
+            let max = counter.get_attribute("data-max").unwrap_or_default();
+            let n = t.value().chars().count();
+            counter.set_text_content(Some(&format!("{n}/{max}字")));
+        }
     }
 
     /// The form's choices and comments as (name, value) pairs.
@@ -250,12 +340,16 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
                 set_restored.set(true);
             }
             set_rated.set(browser::rated_count(&doc));
+            browser::update_counters(&doc);
             if let Some(form) = doc.get_element_by_id("ballot") {
                 let save = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
                     let Some(doc) = browser::document() else {
                         return;
                     };
+                    // The note about a restored draft has been read once the deputy goes on.
+                    set_restored.set(false);
                     set_rated.set(browser::rated_count(&doc));
+                    browser::update_counters(&doc);
                     if let (Some(store), Ok(json)) = (
                         browser::storage(),
                         serde_json::to_string(&browser::snapshot(&doc)),
@@ -273,14 +367,36 @@ pub fn BallotHelper(round: i64, total: usize, code: String) -> impl IntoView {
         mark_hydrated();
         set_ready.set(true);
     });
+    let next = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(doc) = browser::document() {
+            use wasm_bindgen::JsCast;
+            let target =
+                browser::next_unrated(&doc).or_else(|| doc.get_element_by_id("submit-row"));
+            if let Some(el) = target {
+                el.scroll_into_view();
+                if let Some(input) = el
+                    .query_selector("input")
+                    .ok()
+                    .flatten()
+                    .and_then(|i| i.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = input.focus();
+                }
+            }
+        }
+    };
     view! {
-        <div class="progress" hidden=move || !ready.get() aria-live="polite">
-            "已评 "
-            <b>{move || rated.get()}</b>
-            {format!("/{total}")}
-            <span class="draft-note" hidden=move || !restored.get()>
-                "（已恢复本机保存的草稿）"
+        <div class="progress" hidden=move || !ready.get()>
+            <span aria-live="polite">
+                "已评 " <b>{move || rated.get()}</b> {format!("/{total}")}
+                <span class="draft-note" hidden=move || !restored.get()>
+                    "（已恢复本机保存的草稿）"
+                </span>
             </span>
+            <button type="button" class="next-unrated" on:click=next>
+                {move || if rated.get() >= total { "去提交" } else { "下一项未评" }}
+            </button>
         </div>
     }
 }

@@ -23,8 +23,20 @@ pub struct BallotItem {
     /// A task's lead units, or for a unit its kind.
     pub lead: Vec<String>,
     pub responsible: Vec<String>,
-    /// For a unit: how many tasks it leads and shares.
+    /// For a unit: its kind.
     pub note: Option<String>,
+    /// For a unit: the tasks it leads, then those it shares.
+    pub tasks: Vec<TaskLink>,
+}
+
+/// A task a unit leads or shares, as its card on the ballot names it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskLink {
+    /// The task's item on this ballot (`t<id>`), when this round rates tasks: a link to it.
+    pub item: Option<String>,
+    /// "(一)1".
+    pub label: String,
+    pub lead: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -52,6 +64,22 @@ pub struct BallotForm {
 impl BallotForm {
     pub fn total(&self) -> usize {
         self.sections.iter().map(|s| s.items.len()).sum()
+    }
+
+    /// An item as a list names it: "(一)1 建立……" or the unit's name.
+    pub fn item_title(&self, item: &str) -> String {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.items)
+            .find(|i| i.item == item)
+            .map(|i| {
+                if i.label.is_empty() {
+                    i.heading.clone()
+                } else {
+                    format!("{} {}", i.label, i.heading)
+                }
+            })
+            .unwrap_or_else(|| "其中一项".to_string())
     }
 
     /// How an item is named in a message: "第(一)1项任务" or "“市科技局”".

@@ -22,13 +22,24 @@ pub struct Prefill {
     pub receipt: Option<String>,
 }
 
-/// The review step's summary: what is rated, what is not.
+/// The review step: what the deputy is about to cast, in counts and short lists, with the whole
+/// ballot carried in hidden fields (nothing is stored before it is cast).
 #[derive(Debug, Clone)]
-pub struct Review {
+pub struct Summary {
     pub rated: usize,
     pub total: usize,
-    /// (item id, how to name it)
+    /// (level label, how many items have it), best level first.
+    pub per_level: Vec<(String, usize)>,
+    /// (item id, its title) of the items left 未评价.
     pub unrated: Vec<(String, String)>,
+    /// The lowest level's label (不满意), and the items rated with it.
+    pub lowest: (String, Vec<(String, String)>),
+    /// How many items carry a comment, and whether there is an overall one.
+    pub comments: usize,
+    pub overall: bool,
+    /// The form fields that cast this ballot: choices, comments, key, receipt.
+    pub fields: Vec<(String, String)>,
+    pub revising: bool,
 }
 
 /// The route `/v/:code`.
@@ -38,19 +49,20 @@ pub fn BallotPage() -> impl IntoView {
         .with_untracked(|p| p.get("code"))
         .unwrap_or_default();
     let shown_code = canonical_code(&code);
-    super::load_page(async move { open_ballot(code).await }, move |gate| {
-        match gate {
-        BallotGate::Open(form) => view! {
-            <BallotDocument form code=shown_code prefill=Prefill::default() review=None error=None />
-        }
-        .into_any(),
-        BallotGate::Refused {
-            reason,
-            round_name,
-            opens_at,
-        } => view! { <RefusalView reason round_name opens_at code=shown_code /> }.into_any(),
-    }
-    })
+    super::load_page(
+        async move { open_ballot(code).await },
+        move |gate| match gate {
+            BallotGate::Open(form) => view! {
+                <BallotDocument form code=shown_code prefill=Prefill::default() error=None />
+            }
+            .into_any(),
+            BallotGate::Refused {
+                reason,
+                round_name,
+                opens_at,
+            } => view! { <RefusalView reason round_name opens_at code=shown_code /> }.into_any(),
+        },
+    )
 }
 
 /// The code as the pages and the browser's storage key it: letters and digits, upper case
@@ -71,6 +83,36 @@ pub fn BallotFrame(round_name: Option<String>, children: Children) -> impl IntoV
             <span class="plan-name">{round_name}</span>
         </header>
         <main class="page ballot-page">{children()}</main>
+    }
+}
+
+/// `/v`: where a deputy who cannot scan the invitation's QR code types the code instead.
+#[component]
+pub fn CodeEntryView(typed: String, error: Option<String>) -> impl IntoView {
+    view! {
+        <Title text="输入邀请码" />
+        <BallotFrame round_name=None>
+            <section class="code-entry">
+                <h1>"输入邀请码"</h1>
+                <p>"不方便扫描二维码时，请输入邀请函上的20位邀请码（字母不分大小写，短横线可不输）。"</p>
+                {error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
+                <form method="post" action="/v" class="card receipt-form" accept-charset="utf-8">
+                    <label for="code">"邀请码"</label>
+                    <input
+                        id="code"
+                        name="code"
+                        required
+                        autocomplete="off"
+                        autocapitalize="characters"
+                        spellcheck="false"
+                        inputmode="text"
+                        placeholder="XXXXX-XXXXX-XXXXX-XXXXX"
+                        value=typed
+                    />
+                    <button class="button primary" type="submit">"打开测评"</button>
+                </form>
+            </section>
+        </BallotFrame>
     }
 }
 
@@ -166,6 +208,7 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
             }
         })
         .collect_view();
+    let max = form.comment_max_chars;
     let comment_box = form.comments_allowed.then(|| {
         let open = comment.is_some();
         view! {
@@ -174,11 +217,14 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
                 <textarea
                     name=format!("c.{}", item.item)
                     rows="3"
-                    maxlength=form.comment_max_chars
+                    maxlength=max
                     aria-label="意见"
                 >
                     {textarea_text(comment.unwrap_or_default())}
                 </textarea>
+                <span class="counter" data-max=max aria-live="polite">
+                    {format!("最多{max}字")}
+                </span>
             </details>
         }
     });
@@ -191,9 +237,13 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
         if !item.responsible.is_empty() {
             parts.push(format!("责任：{}", item.responsible.join("、")));
         }
-        parts.join("；")
+        view! { <p class="who">{parts.join("；")}</p> }.into_any()
     } else {
-        item.note.clone().unwrap_or_default()
+        view! {
+            <p class="who">{item.note.clone().unwrap_or_default()}</p>
+            {unit_tasks(&item.tasks)}
+        }
+        .into_any()
     };
     let body = item.body.map(|b| {
         view! {
@@ -209,20 +259,57 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
         <fieldset class="item" id=format!("i-{}", item.item) data-item=item.item.clone()>
             <legend>{label} {item.heading}</legend>
             {body}
-            <p class="who">{who}</p>
-            <div class="levels" role="radiogroup">{levels}</div>
+            {who}
+            <div class="levels" data-n=form.levels.len() role="radiogroup">{levels}</div>
+            <label class="clear">
+                <input type="radio" name=field.clone() value="" />
+                <span>"清除选择"</span>
+            </label>
             {comment_box}
         </fieldset>
     }
 }
 
-/// The whole ballot document: intro, live count, items by section, overall comment, buttons.
+/// A unit card's tasks: those it leads, then those it shares, each a link to the task's item
+/// on this ballot (when the round rates tasks).
+fn unit_tasks(tasks: &[crate::model::ballot::TaskLink]) -> impl IntoView + use<> {
+    if tasks.is_empty() {
+        return view! { <p class="unit-tasks">"方案中没有它牵头或参与的任务。"</p> }.into_any();
+    }
+    let group = |lead: bool, name: &'static str| {
+        let list: Vec<_> = tasks.iter().filter(|t| t.lead == lead).cloned().collect();
+        (!list.is_empty()).then(|| {
+            let links = list
+                .into_iter()
+                .map(|t| match t.item {
+                    Some(item) => view! { <a href=format!("#i-{item}")>{t.label}</a> }.into_any(),
+                    None => view! { <span>{t.label}</span> }.into_any(),
+                })
+                .collect_view();
+            view! {
+                <span class="task-group">
+                    <span class="task-role">{name}</span>
+                    {links}
+                </span>
+            }
+        })
+    };
+    view! { <p class="unit-tasks">{group(true, "牵头任务")} {group(false, "参与任务")}</p> }
+        .into_any()
+}
+
+/// The id of a ballot section's anchor.
+fn section_anchor(index: usize) -> String {
+    format!("s-{}", index + 1)
+}
+
+/// The whole ballot document: intro, section index, live count, items by section, overall
+/// comment, the review button.
 #[component]
 pub fn BallotDocument(
     form: BallotForm,
     code: String,
     prefill: Prefill,
-    review: Option<Review>,
     error: Option<String>,
 ) -> impl IntoView {
     let total = form.total();
@@ -248,46 +335,37 @@ pub fn BallotDocument(
             </div>
         }
     });
-    let reviewing = review.is_some();
-    let review_box = review.map(|r| {
-        let missing = (!r.unrated.is_empty()).then(|| {
-            let links = r
-                .unrated
-                .iter()
-                .map(|(item, name)| view! { <li><a href=format!("#i-{item}")>{name.clone()}</a></li> })
-                .collect_view();
-            view! {
-                <p>"以下项目尚未评价，提交后将记为“未评价”："</p>
-                <ul class="unrated">{links}</ul>
-            }
-        });
-        let all = r.unrated.is_empty().then(|| view! { <p>"全部项目均已评价。"</p> });
-        view! {
-            <div class="alert alert-review" role="status" id="review">
-                <strong>{format!("已评 {}/{} 项", r.rated, r.total)}</strong>
-                {missing}
-                {all}
-                <p>"请核对下方的选择。确认无误后，点击页面底部的“确认提交”。"</p>
-            </div>
-        }
-    });
     let revising = prefill.receipt.is_some();
     let receipt_field = prefill
         .receipt
         .clone()
         .map(|r| view! { <input type="hidden" name="receipt" value=r /> });
+    let index = form
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            view! {
+                <li>
+                    <a href=format!("#{}", section_anchor(n))>{s.title.clone()}</a>
+                    <span class="meta">{format!("{}项", s.items.len())}</span>
+                </li>
+            }
+        })
+        .collect_view();
     let sections = form
         .sections
         .iter()
         .cloned()
-        .map(|s| {
+        .enumerate()
+        .map(|(n, s)| {
             let items = s
                 .items
                 .into_iter()
                 .map(|i| item_view(i, &form, &prefill))
                 .collect_view();
             view! {
-                <section class="ballot-section">
+                <section class="ballot-section" id=section_anchor(n)>
                     <h2>{s.title}</h2>
                     {items}
                 </section>
@@ -295,38 +373,19 @@ pub fn BallotDocument(
         })
         .collect_view();
     let overall = form.comments_allowed.then(|| {
+        let max = form.comment_max_chars;
         view! {
             <section class="card overall">
                 <label for="overall">"总体意见和建议（可选）"</label>
-                <textarea
-                    id="overall"
-                    name="comment"
-                    rows="4"
-                    maxlength=form.comment_max_chars
-                >
+                <textarea id="overall" name="comment" rows="4" maxlength=max>
                     {textarea_text(prefill.comment.clone().unwrap_or_default())}
                 </textarea>
+                <span class="counter" data-max=max aria-live="polite">
+                    {format!("最多{max}字")}
+                </span>
             </section>
         }
     });
-    let buttons = if reviewing {
-        view! {
-            <button class="button primary" type="submit" name="action" value="submit">
-                {if revising { "确认修改" } else { "确认提交" }}
-            </button>
-            <button class="button secondary" type="submit" name="action" value="review">
-                "重新检查"
-            </button>
-        }
-        .into_any()
-    } else {
-        view! {
-            <button class="button primary" type="submit" name="action" value="review">
-                "检查并提交"
-            </button>
-        }
-        .into_any()
-    };
     let title = if revising {
         "修改测评"
     } else {
@@ -339,7 +398,12 @@ pub fn BallotDocument(
             <p class="proposal">{form.plan_title.clone()}</p>
             {closes}
             <p class="lead-in">{intro}</p>
-            {(revising && !reviewing)
+            <noscript>
+                <p class="alert alert-info no-script" role="note">
+                    "本页未启用JavaScript：刷新或离开本页，已选的内容都会清空。请一次填完，再点页面底部的“检查并提交”；检查页面上可以返回修改，选择不会丢失。"
+                </p>
+            </noscript>
+            {revising
                 .then(|| {
                     view! {
                         <p class="alert alert-info revise-blank" role="note">
@@ -348,7 +412,9 @@ pub fn BallotDocument(
                     }
                 })}
             {error_box}
-            {review_box}
+            <nav class="section-index" aria-label="测评内容">
+                <ol>{index}</ol>
+            </nav>
             <form
                 method="post"
                 action=format!("/v/{code}")
@@ -363,9 +429,138 @@ pub fn BallotDocument(
                 <BallotHelper round=form.round_id total=total code=code.clone() />
                 {sections}
                 {overall}
-                <div class="submit-row">{buttons}</div>
+                <div class="submit-row" id="submit-row">
+                    <button class="button primary" type="submit" name="action" value="review">
+                        "检查并提交"
+                    </button>
+                </div>
             </form>
             <IslandScripts />
+        </BallotFrame>
+    }
+}
+
+/// The review step: counts per level, the items left unrated and those rated lowest (each a
+/// way back to it on the form), and the confirm button at the top and at the bottom. Plain
+/// HTML: the ballot travels in hidden fields, so this works with JavaScript off.
+#[component]
+pub fn ReviewView(form: BallotForm, code: String, summary: Summary) -> impl IntoView {
+    let Summary {
+        rated,
+        total,
+        per_level,
+        unrated,
+        lowest: (lowest_label, lowest),
+        comments,
+        overall,
+        fields,
+        revising,
+    } = summary;
+    let confirm = if revising {
+        "确认修改"
+    } else {
+        "确认提交"
+    };
+    let back_to = |list: Vec<(String, String)>, class: &'static str| {
+        let code = code.clone();
+        let items = list
+            .into_iter()
+            .map(|(item, name)| {
+                view! {
+                    <li>
+                        <button
+                            class="link-button"
+                            type="submit"
+                            name="action"
+                            value="edit"
+                            formaction=format!("/v/{code}#i-{item}")
+                        >
+                            {name}
+                        </button>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <ul class=class>{items}</ul> }
+    };
+    let unrated_box = if unrated.is_empty() {
+        view! { <p class="all-rated">"全部项目均已评价。"</p> }.into_any()
+    } else {
+        view! {
+            <h2>{format!("未评价 {} 项", unrated.len())}</h2>
+            <p class="meta">"提交后记为“未评价”，不计入该项的有效票。点名称可返回去评价。"</p>
+            {back_to(unrated, "unrated")}
+        }
+        .into_any()
+    };
+    let lowest_box = (!lowest.is_empty()).then(|| {
+        view! {
+            <h2>{format!("评为“{lowest_label}”的 {} 项", lowest.len())}</h2>
+            <p class="meta">"请确认这些是您的本意。点名称可返回修改。"</p>
+            {back_to(lowest, "lowest")}
+        }
+    });
+    let counts = per_level
+        .into_iter()
+        .map(|(label, n)| (label, n, ""))
+        .chain(std::iter::once((
+            "未评价".to_string(),
+            total - rated,
+            "none",
+        )))
+        .map(|(label, n, class)| view! { <li class=class><span>{label}</span><b>{n}</b></li> })
+        .collect_view();
+    let comment_line = match (comments, overall) {
+        (0, false) => "没有填写意见。".to_string(),
+        (n, false) => format!("填写了 {n} 条分项意见。"),
+        (0, true) => "填写了总体意见。".to_string(),
+        (n, true) => format!("填写了 {n} 条分项意见和总体意见。"),
+    };
+    let hidden = fields
+        .into_iter()
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> })
+        .collect_view();
+    let heading = if revising {
+        "核对修改"
+    } else {
+        "核对后提交"
+    };
+    view! {
+        <Title text=heading />
+        <BallotFrame round_name=Some(form.round_name.clone())>
+            <form
+                method="post"
+                action=format!("/v/{code}")
+                id="review"
+                class="review"
+                accept-charset="utf-8"
+            >
+                {hidden}
+                <h1>{heading}</h1>
+                <p class="review-total">
+                    <strong>{format!("已评 {rated}/{total} 项")}</strong>
+                    {format!("。{comment_line}")}
+                </p>
+                <div class="submit-row top">
+                    <button class="button primary" type="submit" name="action" value="submit">
+                        {confirm}
+                    </button>
+                </div>
+                <ul class="level-counts">{counts}</ul>
+                {unrated_box}
+                {lowest_box}
+                <p class="meta">
+                    "提交后本轮测评结束前可凭回执码修改。选票在提交时即加密密封，任何人都看不到您的选择。"
+                </p>
+                <div class="submit-row">
+                    <button class="button primary" type="submit" name="action" value="submit">
+                        {confirm}
+                    </button>
+                    <button class="button secondary" type="submit" name="action" value="edit">
+                        "返回修改"
+                    </button>
+                </div>
+            </form>
         </BallotFrame>
     }
 }

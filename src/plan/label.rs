@@ -24,11 +24,15 @@ pub fn task_label(section: i64, number: i64) -> String {
     format!("({}){}", numeral(section), number)
 }
 
-/// A task's heading from its title (if it opens with one) and its text: the title, or the
-/// text up to its first pause, at most 28 characters.
+/// A task text this short is its own heading, whole (two lines on a phone).
+pub const SHORT_TASK_CHARS: usize = 40;
+
+/// A task's heading from its title (if it opens with one) and its text: the title; a short
+/// text whole; else the text up to its first pause, at most 28 characters.
 pub fn heading_of(title: Option<&str>, body: &str) -> String {
     match title {
         Some(t) => t.to_string(),
+        None if body.chars().count() <= SHORT_TASK_CHARS => body.trim().to_string(),
         None => {
             let chars: Vec<char> = body.chars().collect();
             let cut = chars
@@ -51,5 +55,27 @@ pub fn kind_label(kind: &UnitKind) -> &'static str {
         UnitKind::District => "区人民政府",
         UnitKind::Zone => "开发区管委会",
         UnitKind::Collective => "统称",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_short_task_is_its_own_heading_and_a_long_one_is_cut_at_its_first_pause() {
+        assert_eq!(
+            heading_of(Some("强化组织领导"), "强化组织领导。成立……"),
+            "强化组织领导"
+        );
+        let short = "建立产业技术研究院，推动科技成果在汉转化。";
+        assert!(short.chars().count() <= SHORT_TASK_CHARS);
+        assert_eq!(heading_of(None, short), short);
+        let long = "推进科技成果转化，建立健全以企业为主体、市场为导向、产学研深度融合的技术创新体系，加快建设一批新型研发机构";
+        assert!(long.chars().count() > SHORT_TASK_CHARS);
+        assert_eq!(heading_of(None, long), "推进科技成果转化…");
+        let unbroken: String = std::iter::repeat_n('字', 50).collect();
+        assert_eq!(heading_of(None, &unbroken).chars().count(), 29);
+        assert!(heading_of(None, &unbroken).ends_with('…'));
     }
 }

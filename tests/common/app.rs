@@ -356,7 +356,34 @@ impl TestApp {
         content_type: &str,
     ) -> Res {
         let headers = [(header::CONTENT_TYPE, content_type)];
-        self.request(Method::POST, path, cookie, &headers, body.to_string())
+        let res = self
+            .request(Method::POST, path, cookie, &headers, body.to_string())
+            .await;
+        self.follow_cast(res).await
+    }
+
+    /// A cast ballot is answered `303` to its confirmation page, with the notice in a cookie
+    /// for that page: followed here as a browser follows it, so that a suite reads the
+    /// confirmation (`tests/ballot.rs` checks the answer itself with [`TestApp::post_raw`]).
+    pub async fn follow_cast(&self, res: Res) -> Res {
+        let done = res.location.clone().filter(|l| {
+            res.status == StatusCode::SEE_OTHER && l.starts_with("/v/") && l.ends_with("/done")
+        });
+        let Some(done) = done else {
+            return res;
+        };
+        let cookie = res
+            .cookie
+            .as_deref()
+            .and_then(|c| c.split(';').next())
+            .map(str::to_string);
+        self.get(&done, cookie.as_deref()).await
+    }
+
+    /// A web form's post, answered as it is (no redirect followed).
+    pub async fn post_raw(&self, path: &str, body: &str) -> Res {
+        let headers = [(header::CONTENT_TYPE, "application/x-www-form-urlencoded")];
+        self.request(Method::POST, path, None, &headers, body.to_string())
             .await
     }
 

@@ -5,7 +5,9 @@
 
 use crate::ballot::{InviteCode, new_idempotency_key};
 use crate::error::AppError;
-use crate::model::ballot::{BallotForm, BallotGate, BallotItem, BallotSection, LevelView, Refused};
+use crate::model::ballot::{
+    BallotForm, BallotGate, BallotItem, BallotSection, LevelView, Refused, TaskLink,
+};
 use crate::plan::label::{heading_of, kind_label, numeral, task_label};
 use crate::server::repo::invite::{self, CodeState};
 use crate::server::repo::round::{self, Round, RoundState};
@@ -176,6 +178,19 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
             tasks_by_id.insert(t.id, (s.number, s.title.clone(), t.clone()));
         }
     }
+    // Which task each unit leads or shares (directly or through a collective), in plan order.
+    let mut roles: HashMap<i64, Vec<(i64, bool)>> = HashMap::new();
+    for (unit, task, lead) in plan_repo::unit_task_roles(pool, round.plan_id).await? {
+        let list = roles.entry(unit).or_default();
+        if !list.iter().any(|(t, _)| *t == task) {
+            list.push((task, lead));
+        }
+    }
+    let rated: std::collections::HashSet<String> = items
+        .iter()
+        .filter(|i| i.kind == "task")
+        .map(|i| i.item.0.clone())
+        .collect();
     let mut sections: Vec<BallotSection> = Vec::new();
     let mut unit_items = Vec::new();
     for it in items {
@@ -195,13 +210,34 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                     item: it.item.0.clone(),
                     label: task_label(t.section_number, t.number),
                     heading: heading_of(t.title.as_deref(), &t.body),
-                    body: Some(t.body.clone()),
+                    // A short task is its own heading: nothing to unfold.
+                    body: (heading_of(t.title.as_deref(), &t.body) != t.body.trim())
+                        .then(|| t.body.clone()),
                     lead: t.lead.iter().map(|u| u.name.clone()).collect(),
                     responsible: t.responsible.iter().map(|u| u.name.clone()).collect(),
                     note: None,
+                    tasks: Vec::new(),
                 });
             }
         } else if let Some(u) = units.get(&it.ref_id) {
+            let mut tasks: Vec<TaskLink> = roles
+                .get(&it.ref_id)
+                .map(|links| {
+                    links
+                        .iter()
+                        .filter_map(|(task_id, lead)| {
+                            let (_, _, t) = tasks_by_id.get(task_id)?;
+                            let item = format!("t{task_id}");
+                            Some(TaskLink {
+                                item: rated.contains(&item).then_some(item),
+                                label: task_label(t.section_number, t.number),
+                                lead: *lead,
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            tasks.sort_by_key(|t| !t.lead);
             unit_items.push(BallotItem {
                 item: it.item.0.clone(),
                 label: String::new(),
@@ -209,12 +245,8 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                 body: None,
                 lead: Vec::new(),
                 responsible: Vec::new(),
-                note: Some(format!(
-                    "{}；牵头任务{}项，参与任务{}项",
-                    kind_label(&u.unit.kind),
-                    u.lead_count,
-                    u.share_count
-                )),
+                note: Some(kind_label(&u.unit.kind).to_string()),
+                tasks,
             });
         }
     }

@@ -7,6 +7,8 @@ pub mod audit_key;
 pub mod ballot_box;
 /// Who may open a ballot: code checks, the failed-look-up cap, each round's form.
 pub mod ballot_gate;
+/// A cast ballot's confirmation, carried sealed to its page (post-redirect-get).
+pub mod cast_notice;
 /// Rounds close themselves at their stated closing time.
 pub mod closer;
 /// The tellers' count: summing the sealed ballots, each teller's share, opening the count.

@@ -40,6 +40,8 @@ pub struct Problem {
     pub frame: Frame,
     /// Who is signed in, when the page should say so (filled in by [`render_problems`]).
     pub who: Option<Account>,
+    /// A link to go on with: (href, text).
+    pub next: Option<(String, String)>,
 }
 
 impl Problem {
@@ -55,6 +57,7 @@ impl Problem {
             hint: None,
             frame: Frame::Staff,
             who: None,
+            next: None,
         }
     }
 
@@ -101,6 +104,11 @@ impl Problem {
         self
     }
 
+    pub fn with_link(mut self, href: impl Into<String>, text: impl Into<String>) -> Problem {
+        self.next = Some((href.into(), text.into()));
+        self
+    }
+
     pub fn seen_by(mut self, who: &Account) -> Problem {
         self.who = Some(who.clone());
         self
@@ -115,20 +123,20 @@ impl Problem {
             hint,
             frame,
             who,
+            next,
         } = self.clone();
         let title = title.into_owned();
         let head = title.clone();
-        render_page(None, status, &head, "", move || {
-            match frame {
+        render_page(None, status, &head, "", move || match frame {
             Frame::Staff => view! {
                 <StaffFrame who>
-                    <Notice title message hint />
+                    <Notice title message hint next />
                 </StaffFrame>
             }
             .into_any(),
             Frame::Ballot => view! {
                 <crate::pages::ballot::BallotFrame round_name=None>
-                    <Notice title message hint />
+                    <Notice title message hint next />
                 </crate::pages::ballot::BallotFrame>
             }
             .into_any(),
@@ -137,11 +145,15 @@ impl Problem {
                     <a class="brand" href="/">"测评"</a>
                 </header>
                 <main class="page">
-                    <Notice title message hint next=Some(("/".to_string(), "返回首页".to_string())) />
+                    <Notice
+                        title
+                        message
+                        hint
+                        next=Some(next.unwrap_or_else(|| ("/".to_string(), "返回首页".to_string())))
+                    />
                 </main>
             }
             .into_any(),
-        }
         })
     }
 }

@@ -352,6 +352,27 @@ async fn roster(
         .collect())
 }
 
+/// Every (unit, task, leads it) link of a plan, a unit that shares a task through a collective
+/// included, in the plan's task order.
+pub async fn unit_task_roles(
+    pool: &SqlitePool,
+    plan_id: i64,
+) -> Result<Vec<(i64, i64, bool)>, ReadError> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT tu.unit_id, tu.task_id, tu.role
+         FROM task_unit tu JOIN task t ON t.id = tu.task_id
+         JOIN plan_section s ON s.id = t.section_id
+         WHERE t.plan_id = ? ORDER BY s.number, t.number, tu.position",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(unit, task, role)| (unit, task, matches!(role_from(&role), Role::Lead)))
+        .collect())
+}
+
 pub async fn unit_detail(pool: &SqlitePool, unit_id: i64) -> Result<UnitDetail, ReadError> {
     let plan: Option<(i64,)> = sqlx::query_as("SELECT plan_id FROM unit WHERE id = ?")
         .bind(unit_id)

@@ -10,12 +10,15 @@ use crate::ballot::{
 };
 use crate::message::Bilingual;
 use crate::model::ballot::{BallotForm, BallotGate, Refused};
-use crate::pages::ballot::{BallotDocument, ConfirmView, Prefill, RefusalView, Review};
+use crate::pages::ballot::{
+    BallotDocument, CodeEntryView, ConfirmView, Prefill, RefusalView, ReviewView, Summary,
+};
 use crate::server::repo::ballot as repo_ballot;
 use crate::server::repo::invite;
 use crate::server::repo::round::Round;
 use crate::server::service::ballot_box::{Accepted, Refusal, Submission};
 use crate::server::service::ballot_gate::{check_code, refused};
+use crate::server::service::cast_notice::{self, CastNotice};
 use crate::server::service::sealing;
 use crate::server::web::extract::{FormBody, WebForm};
 use crate::server::web::problem::{Frame, Problem};
@@ -23,9 +26,9 @@ use crate::server::web::render::render;
 use crate::server::web::{AppState, MAX_BODY_BYTES};
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use leptos::prelude::*;
 use rand::rngs::OsRng;
 
@@ -34,7 +37,9 @@ pub mod track;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/v", get(get_entry).post(post_entry))
         .route("/v/{code}", post(post_ballot))
+        .route("/v/{code}/done", get(get_done))
         .route("/v/{code}/revise", post(post_revise))
         .route("/v/{code}/report", post(post_report))
         .route("/track/{round}", axum::routing::get(track::get_track))
@@ -96,11 +101,81 @@ fn level_key(form: &BallotForm, level: Option<i64>) -> Option<String> {
         .map(|l| l.key.clone())
 }
 
-/// `POST /v/{code}`: the ballot form, with `action=review` (show it back with what is missing)
-/// or `action=submit` (cast it, or revise it when it carries a receipt).
+/// A review or edit step's answer: kept in the browser's own cache (`private, no-cache`), so
+/// that Back from the confirmation shows it again instead of asking to post the form again;
+/// never in a shared cache.
+fn step_page(mut res: Response) -> Response {
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
+    res
+}
+
+/// The review step's summary of a decoded ballot, and the fields that cast it.
+fn summary_of(form: &BallotForm, round: &Round, ballot: &SubmittedBallot) -> Summary {
+    let lowest = round
+        .scale
+        .levels
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.weight.total_cmp(&b.1.weight))
+        .map(|(i, l)| (i, l.label.clone()));
+    let mut per_level: Vec<(String, usize)> =
+        form.levels.iter().map(|l| (l.label.clone(), 0)).collect();
+    let mut unrated = Vec::new();
+    let mut lowest_items = Vec::new();
+    let mut fields = vec![("idem".to_string(), ballot.idempotency_key.clone())];
+    if let Some(r) = &ballot.receipt {
+        fields.push(("receipt".into(), r.clone()));
+    }
+    for c in &ballot.choices {
+        let id = c.item.0.clone();
+        match c.level.map(usize::from) {
+            None => unrated.push((id.clone(), form.item_title(&id))),
+            Some(l) => {
+                if let Some(slot) = per_level.get_mut(l) {
+                    slot.1 += 1;
+                }
+                if lowest.as_ref().is_some_and(|(i, _)| *i == l) {
+                    lowest_items.push((id.clone(), form.item_title(&id)));
+                }
+                if let Some(key) = level_key(form, Some(l as i64)) {
+                    fields.push((format!("r.{id}"), key));
+                }
+            }
+        }
+        if let Some(text) = &c.comment {
+            fields.push((format!("c.{id}"), text.clone()));
+        }
+    }
+    if let Some(text) = &ballot.comment {
+        fields.push(("comment".into(), text.clone()));
+    }
+    Summary {
+        rated: ballot.rated_count(),
+        total: ballot.choices.len(),
+        per_level,
+        unrated,
+        lowest: (lowest.map(|(_, l)| l).unwrap_or_default(), lowest_items),
+        comments: ballot
+            .choices
+            .iter()
+            .filter(|c| c.comment.is_some())
+            .count(),
+        overall: ballot.comment.is_some(),
+        fields,
+        revising: ballot.receipt.is_some(),
+    }
+}
+
+/// `POST /v/{code}`: the ballot form, with `action=review` (the short summary to confirm),
+/// `action=edit` (back to the whole form, choices kept) or `action=submit` (cast it, or revise
+/// it when it carries a receipt; answered `303` to the confirmation page).
 pub async fn post_ballot(
     State(state): State<AppState>,
     Path(raw_code): Path<String>,
+    headers: HeaderMap,
     FormBody(body): FormBody,
 ) -> Response {
     let (round, code) = match accept_post(&state, &raw_code).await {
@@ -138,24 +213,28 @@ pub async fn post_ballot(
         },
     };
 
-    if ballot.action == Action::Review {
-        let unrated = ballot
-            .unrated()
-            .into_iter()
-            .map(|i| (i.0.clone(), form.item_name(i.as_str())))
-            .collect();
-        let review = Review {
-            rated: ballot.rated_count(),
-            total: ballot.choices.len(),
-            unrated,
-        };
-        let prefill = prefill_from(&form, &ballot, ballot.receipt.clone());
-        return render(&state, StatusCode::OK, "检查测评", move || {
-            view! {
-                <BallotDocument form code=code_text prefill review=Some(review) error=None />
-            }
-            .into_any()
-        });
+    match ballot.action {
+        Action::Review => {
+            let summary = summary_of(&form, &round, &ballot);
+            return step_page(render(
+                &state,
+                StatusCode::OK,
+                "核对后提交",
+                move || view! { <ReviewView form code=code_text summary /> }.into_any(),
+            ));
+        }
+        Action::Edit => {
+            let prefill = prefill_from(&form, &ballot, ballot.receipt.clone());
+            return step_page(render(
+                &state,
+                StatusCode::OK,
+                "满意度测评",
+                move || {
+                    view! { <BallotDocument form code=code_text prefill error=None /> }.into_any()
+                },
+            ));
+        }
+        Action::Submit => {}
     }
 
     let derived = derive_receipt(&state.secret, round.id, &ballot.idempotency_key);
@@ -190,7 +269,6 @@ pub async fn post_ballot(
         new_ballot_id: new_ballot_id(&mut OsRng),
     };
     let outcome = state.ballot_box.submit(submission).await;
-    let round_name = round.name.clone();
     match outcome {
         Ok(accepted) => {
             let revised = accepted == Accepted::Revised;
@@ -205,32 +283,129 @@ pub async fn post_ballot(
             } else {
                 Some(tracking)
             };
+            // Post-redirect-get: the confirmation is a page of its own, so that Back and
+            // Reload cast nothing; what it shows travels sealed in a cookie for it alone.
+            let notice = CastNotice {
+                code: code.hash(),
+                receipt,
+                tracking,
+                revised,
+                rated,
+                total,
+            };
+            let secure = crate::server::service::session::secure(&headers);
+            let cookie = cast_notice::cookie(
+                &state.totp_key,
+                round.id,
+                &code,
+                &notice,
+                crate::server::service::signin::unix_now(),
+                secure,
+            );
+            let mut res = (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, cast_notice::done_path(&code))],
+            )
+                .into_response();
+            res.headers_mut().insert(header::SET_COOKIE, cookie);
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            res
+        }
+        Err(refusal) => refusal_answer(&state, refusal, &round, code_text),
+    }
+}
+
+/// `GET /v/{code}/done`: the confirmation of the ballot this browser just cast or revised
+/// with the code (receipt, tracking code), from the notice its post left; without one, the
+/// code's own page (which says it is used).
+pub async fn get_done(
+    State(state): State<AppState>,
+    Path(raw_code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let (round, code) = match accept_post(&state, &raw_code).await {
+        Ok(ok) => ok,
+        Err(page) => return page,
+    };
+    let now = crate::server::service::signin::unix_now();
+    let Some(n) = cast_notice::read(&state.totp_key, round.id, &code, &headers, now) else {
+        return (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/v/{}", code.display()))],
+        )
+            .into_response();
+    };
+    let round_name = round.name.clone();
+    let code_text = code.as_str().to_string();
+    render(
+        &state,
+        StatusCode::OK,
+        if n.revised {
+            "修改已保存"
+        } else {
+            "测评已提交"
+        },
+        move || {
+            view! {
+                <ConfirmView
+                    round_id=round.id
+                    round_name
+                    code=code_text
+                    receipt=n.receipt
+                    revised=n.revised
+                    rated=n.rated
+                    total=n.total
+                    tracking=n.tracking
+                />
+            }
+            .into_any()
+        },
+    )
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct EntryFields {
+    code: String,
+}
+
+/// `GET /v`: a place to type the code from the invitation, for a deputy who cannot scan it.
+pub async fn get_entry(State(state): State<AppState>) -> Response {
+    render(&state, StatusCode::OK, "输入邀请码", move || {
+        view! { <CodeEntryView typed=String::new() error=None /> }.into_any()
+    })
+}
+
+/// `POST /v` with `code`: a well-formed code goes to its ballot (`303 /v/CODE`, where every
+/// other check is made); anything else is shown back with what a code looks like.
+pub async fn post_entry(
+    State(state): State<AppState>,
+    WebForm(f): WebForm<EntryFields>,
+) -> Response {
+    match InviteCode::parse(&f.code) {
+        Ok(code) => (
+            StatusCode::SEE_OTHER,
+            [(header::LOCATION, format!("/v/{}", code.display()))],
+        )
+            .into_response(),
+        Err(_) => {
+            let typed: String = f.code.chars().take(40).collect();
             render(
                 &state,
-                StatusCode::OK,
-                if revised {
-                    "修改已保存"
-                } else {
-                    "测评已提交"
-                },
+                StatusCode::BAD_REQUEST,
+                "输入邀请码",
                 move || {
                     view! {
-                        <ConfirmView
-                            round_id=round.id
-                            round_name
-                            code=code_text
-                            receipt
-                            revised
-                            rated
-                            total
-                            tracking
-                        />
-                    }
-                    .into_any()
+                    <CodeEntryView
+                        typed
+                        error=Some("邀请码应为20位字母和数字（分成4组，每组5位），请核对邀请函后重新输入。".into())
+                    />
+                }
+                .into_any()
                 },
             )
         }
-        Err(refusal) => refusal_answer(&state, refusal, &round, code_text),
     }
 }
 
@@ -243,15 +418,20 @@ fn refusal_answer(state: &AppState, refusal: Refusal, round: &Round, code: Strin
         Refusal::AlreadyUsed => Refused::AlreadyUsed,
         Refusal::ReceiptLocked => Refused::ReceiptLocked,
         Refusal::WrongReceipt => {
-            return problem_page(
-                StatusCode::FORBIDDEN,
-                "回执码不正确",
-                "回执码与本邀请码提交的测评不符，未作修改。".into(),
-            );
+            return wrong_receipt(&code, "回执码与本邀请码提交的测评不符，未作修改。");
         }
         Refusal::Internal => return server_error(),
     };
     refusal_page(state, refused(reason, Some(round)), code)
+}
+
+/// A wrong receipt: said plainly, with the way back to the code's page to type it again.
+fn wrong_receipt(code: &str, message: &str) -> Response {
+    Problem::new(StatusCode::FORBIDDEN, "回执码不正确", message.to_string())
+        .in_frame(Frame::Ballot)
+        .with_hint("请核对提交测评时得到的回执码（20位，分4组）后重新输入。")
+        .with_link(format!("/v/{code}"), "重新输入回执码")
+        .into_response()
 }
 
 fn server_error() -> Response {
@@ -300,10 +480,9 @@ pub async fn post_revise(
             {
                 tracing::error!(error = %e, "counting a wrong receipt failed");
             }
-            return problem_page(
-                StatusCode::FORBIDDEN,
-                "回执码不正确",
-                "回执码与本邀请码提交的测评不符。请核对后重试；多次输错将暂停修改。".into(),
+            return wrong_receipt(
+                code.as_str(),
+                "回执码与本邀请码提交的测评不符。请核对后重试；多次输错将暂停修改。",
             );
         }
         Err(e) => {
@@ -323,7 +502,7 @@ pub async fn post_revise(
     };
     let code_text = code.as_str().to_string();
     render(&state, StatusCode::OK, "修改测评", move || {
-        view! { <BallotDocument form code=code_text prefill review=None error=None /> }.into_any()
+        view! { <BallotDocument form code=code_text prefill error=None /> }.into_any()
     })
 }
 

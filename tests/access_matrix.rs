@@ -315,7 +315,14 @@ fn rows(f: &Fixture) -> Vec<Row> {
             "s1=80&s2=90&next=",
             [303, 303, 403],
         ),
-        row("POST", format!("/score/{open}/submit"), "", [303, 303, 403]),
+        // Submitting asks first (200); confirmed, it submits.
+        row("POST", format!("/score/{open}/submit"), "", [303, 200, 403]),
+        row(
+            "POST",
+            format!("/score/{open}/submit"),
+            "confirm=1",
+            [303, 303, 403],
+        ),
         row("GET", "/score/999", "", [303, 404, 403]),
         row("GET", format!("/score/{open}/x999"), "", [303, 404, 403]),
         // The office.
@@ -389,10 +396,17 @@ fn rows(f: &Fixture) -> Vec<Row> {
             &format!("count=2&reason={}", enc("补选代表")),
             [303, 403, 200],
         ),
+        // Revoking asks first (200); confirmed, it revokes.
         row(
             "POST",
             format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
             "",
+            [303, 403, 200],
+        ),
+        row(
+            "POST",
+            format!("/desk/rounds/{open}/invitations/{inv}/revoke"),
+            "confirm=1",
             [303, 403, 303],
         ),
         row(

@@ -112,11 +112,7 @@ async fn the_review_is_short_stores_nothing_and_carries_the_whole_ballot() {
     assert_eq!(page.matches("value=\"submit\"").count(), 2);
     assert_eq!(ballots(&h).await, 0, "the review casts nothing");
     assert_eq!(
-        scalar(
-            &h.pool,
-            "SELECT COUNT(*) FROM invitation WHERE used = 1"
-        )
-        .await,
+        scalar(&h.pool, "SELECT COUNT(*) FROM invitation WHERE used = 1").await,
         0
     );
 
@@ -169,7 +165,7 @@ async fn a_cast_redirects_to_a_confirmation_that_back_and_reload_cannot_cast_aga
     let body = partial_ballot(&r, 44, "submit");
     let res = h.post_raw(&path, &body).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let done = format!("{path}/done");
+    let done = format!("/v/{}/done", r.codes[0].as_str());
     assert_eq!(res.location.as_deref(), Some(done.as_str()));
     let set = res.cookie.clone().expect("the notice travels in a cookie");
     assert!(set.starts_with("ceping_cast="), "{set}");
@@ -212,7 +208,7 @@ async fn a_cast_redirects_to_a_confirmation_that_back_and_reload_cannot_cast_aga
     assert_eq!(bare.status, StatusCode::SEE_OTHER);
     assert_eq!(bare.location.as_deref(), Some(path.as_str()));
     // A notice is its own code's only: on another code's confirmation it opens nothing.
-    let other = format!("/v/{}/done", r.codes[1].display());
+    let other = format!("/v/{}/done", r.codes[1].as_str());
     let stolen = h.get(&other, Some(&cookie)).await;
     assert_eq!(stolen.status, StatusCode::SEE_OTHER, "{}", stolen.body);
     assert!(!stolen.body.contains(&receipt));

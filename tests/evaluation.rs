@@ -248,8 +248,36 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
         "{}",
         overview.body
     );
+    // Closing now would leave this evaluator's saved sheet out: the office is told by name.
+    let ask = t
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            Some(&w.office),
+            "action=close",
+        )
+        .await;
+    assert!(
+        ask.text().contains("以下评估人员有已保存但未提交的评分"),
+        "{}",
+        ask.text()
+    );
+    assert!(ask.text().contains("（已保存1项）"), "{}", ask.text());
+    // Submitting asks first, naming what is unfinished; nothing is final until confirmed.
     let res = t
         .post(&format!("/score/{r}/submit"), Some(&w.eva), "")
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.text().contains("确认提交评分"), "{}", res.text());
+    assert!(res.text().contains("还有 43 项没有评完"), "{}", res.text());
+    assert_eq!(
+        results::load(&t.pool, r)
+            .await
+            .unwrap()
+            .evaluators_submitted,
+        0
+    );
+    let res = t
+        .post(&format!("/score/{r}/submit"), Some(&w.eva), "confirm=1")
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // 90×.25 + 85.5×.25 + 80×.25 + 70×.10 + 100×.15 = 85.875

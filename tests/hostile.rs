@@ -457,7 +457,11 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         .unwrap();
     t.make_keys(r).await;
     let res = t
-        .post(&format!("/desk/rounds/{r}/state"), o, "action=open")
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            o,
+            "action=open&confirm=1",
+        )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
 
@@ -496,7 +500,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.text());
-    let res = t.post(&format!("/score/{r}/submit"), e, "").await;
+    let res = t.post(&format!("/score/{r}/submit"), e, "confirm=1").await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     // Closed, with a note.
     let res = t

@@ -171,8 +171,12 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     let open = |t: &TestApp| {
         let (t, o) = (t.clone(), o.office.clone());
         async move {
-            t.post(&format!("/desk/rounds/{r}/state"), Some(&o), "action=open")
-                .await
+            t.post(
+                &format!("/desk/rounds/{r}/state"),
+                Some(&o),
+                "action=open&confirm=1",
+            )
+            .await
         }
     };
     let res = open(&t).await;
@@ -191,6 +195,28 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
     common::solo_keys(&t.pool, r).await;
     let page = t.get(&format!("/desk/rounds/{r}"), Some(&o.office)).await;
     assert!(page.text().contains("试用轮次") && page.text().contains("联合公钥已生成"));
+    // Opening asks first, saying what freezes for good.
+    let ask = t
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            Some(&o.office),
+            "action=open",
+        )
+        .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    for says in [
+        "确认开始测评",
+        "评价等级：满意、基本满意、不满意",
+        "需重新办理的标准",
+        "监票人：",
+        "已发放邀请码 0 个",
+    ] {
+        assert!(ask.text().contains(says), "{says}: {}", ask.text());
+    }
+    assert_eq!(
+        round::get(&t.pool, r).await.unwrap().state,
+        RoundState::Draft
+    );
     assert_eq!(open(&t).await.status, StatusCode::SEE_OTHER);
     let res = t
         .post(&path, Some(&o.office), "group=50%2C50&publish=1")
@@ -285,7 +311,7 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
     t.post(
         &format!("/desk/rounds/{r}/state"),
         Some(&o.office),
-        "action=open",
+        "action=open&confirm=1",
     )
     .await;
     let path = format!("/desk/rounds/{r}/invitations");
@@ -392,11 +418,34 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.text().contains("必须填写理由"));
-    let res = t
+    // With its reason it asks first, naming the code; nothing changes until confirmed.
+    let ask = t
         .post(
             &format!("{path}/{id6}/revoke"),
             Some(&o.office),
             &format!("reissue=1&reason={}", enc("邀请函遗失")),
+        )
+        .await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.text().contains("确认补发邀请码"), "{}", ask.text());
+    assert!(
+        ask.text().contains(&format!("第{id6}号邀请码（代表6")),
+        "{}",
+        ask.text()
+    );
+    assert!(codes_on(&ask.text()).is_empty(), "no code made yet");
+    assert_eq!(
+        t.get(&format!("/v/{}", codes[5].display()), None)
+            .await
+            .status,
+        StatusCode::OK,
+        "the old code still works until confirmed"
+    );
+    let res = t
+        .post(
+            &format!("{path}/{id6}/revoke"),
+            Some(&o.office),
+            &format!("reissue=1&confirm=1&reason={}", enc("邀请函遗失")),
         )
         .await;
     assert_eq!(res.status, StatusCode::OK);
@@ -420,6 +469,16 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         .post(&format!("{path}/99999/revoke"), Some(&o.office), "")
         .await;
     assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // Closing names who has not voted yet.
+    let ask = t
+        .post(
+            &format!("/desk/rounds/{r}/state"),
+            Some(&o.office),
+            "action=close",
+        )
+        .await;
+    assert!(ask.text().contains("人未投票"), "{}", ask.text());
+    assert!(ask.text().contains("代表6"), "{}", ask.text());
 }
 
 async fn cast(t: &TestApp, codes: &[InviteCode], items: &[String]) {

@@ -11,22 +11,23 @@ async function rate(page: Page, from: number, to: number) {
   }
 }
 
-test("a deputy rates everything, reviews and submits", async ({ page }, info) => {
+test("a deputy rates everything, confirms on a short review, and Back casts nothing", async ({ page }, info) => {
   const code = codeFor(0, info.project.name);
+  const js = info.project.name === "phone-js";
   const res = await page.goto(`/v/${code}`);
   expect(res?.status()).toBe(200);
   expect(res?.headers()["cache-control"]).toBe("no-store");
   await expect(page.locator("h1")).toHaveText("满意度测评");
   const items = page.locator("fieldset.item");
   await expect(items).toHaveCount(44);
-  if (info.project.name === "phone-js") {
+  if (js) {
     await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
     await expect(page.locator(".progress")).toContainText("已评 0/44");
   } else {
     await expect(page.locator(".progress")).toBeHidden();
   }
   await rate(page, 0, 44);
-  if (info.project.name === "phone-js") {
+  if (js) {
     await expect(page.locator(".progress")).toContainText("已评 44/44");
   }
   await page.locator("#i-t1 details.comment summary").click();
@@ -34,17 +35,40 @@ test("a deputy rates everything, reviews and submits", async ({ page }, info) =>
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-ballot.png` });
 
   await page.getByRole("button", { name: "检查并提交" }).click();
+  // The review is short: its confirm button is on the first screen, without scrolling.
+  await expect(page.locator("h1")).toHaveText("核对后提交");
   await expect(page.locator("#review")).toContainText("已评 44/44 项");
   await expect(page.locator("#review")).toContainText("全部项目均已评价");
-  // The review shows the choices back.
-  await expect(page.locator("#i-t1 textarea")).toHaveValue("进度符合方案安排。");
-  await expect(page.locator("fieldset.item input:checked")).toHaveCount(44);
+  await expect(page.locator("#review")).toContainText("填写了 1 条分项意见");
+  await expect(page.locator("fieldset.item")).toHaveCount(0);
+  const confirm = page.getByRole("button", { name: "确认提交" });
+  await expect(confirm).toHaveCount(2);
+  await expect(confirm.first()).toBeInViewport();
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-review.png` });
 
-  await page.getByRole("button", { name: "确认提交" }).click();
+  await confirm.first().click();
+  await expect(page).toHaveURL(new RegExp(`/v/[0-9A-Z]+/done$`));
   await expect(page.locator("h1")).toHaveText("测评已提交");
   await expect(page.locator(".confirm")).toContainText("共评价 44/44 项");
-  await expect(page.locator(".receipt-code")).toHaveText(RECEIPT);
+  const receipt = (await page.locator(".receipt-code").textContent())?.trim() ?? "";
+  expect(receipt).toMatch(RECEIPT);
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-confirm.png` });
+
+  // Reload: the same confirmation, nothing cast again.
+  await page.reload();
+  await expect(page.locator(".receipt-code")).toHaveText(receipt);
+  // Back: no "Confirm Form Resubmission" error. With JavaScript the review sends the deputy
+  // on to the receipt; without, the review shows again from the browser's cache, and
+  // confirming it again only shows the same receipt.
+  await page.goBack();
+  if (js) {
+    await expect(page.locator("h1")).toHaveText("测评已提交");
+    await expect(page.locator(".receipt-code")).toHaveText(receipt);
+  } else {
+    await expect(page.locator("h1")).toHaveText("核对后提交");
+    await page.getByRole("button", { name: "确认提交" }).first().click();
+    await expect(page.locator(".receipt-code")).toHaveText(receipt);
+  }
 
   // The code is now used: opening it again says so, with a 409.
   const again = await page.goto(`/v/${code}`);
@@ -52,14 +76,108 @@ test("a deputy rates everything, reviews and submits", async ({ page }, info) =>
   await expect(page.locator("h1")).toHaveText("您已提交过测评");
 });
 
-test("the review step lists what is not rated", async ({ page }, info) => {
+test("the review lists what is not rated, and each goes back to its place with every choice kept", async ({ page }, info) => {
   await page.goto(`/v/${codeFor(1, info.project.name)}`);
   await rate(page, 0, 40);
   await page.getByRole("button", { name: "检查并提交" }).click();
   await expect(page.locator("#review")).toContainText("已评 40/44 项");
   await expect(page.locator("#review .unrated li")).toHaveCount(4);
-  await page.getByRole("button", { name: "确认提交" }).click();
-  await expect(page.locator(".confirm")).toContainText("共评价 40/44 项");
+  // Items 2, 5, … were rated 不满意: listed for a second look.
+  await expect(page.locator("#review .lowest li")).toHaveCount(13);
+  await page.locator("#review .unrated button").first().click();
+  await expect(page.locator("h1")).toHaveText("满意度测评");
+  await expect(page).toHaveURL(/#i-u\d+$/);
+  const item = page.locator("fieldset.item").nth(40);
+  await expect(item).toBeInViewport();
+  await expect(page.locator("fieldset.item .levels input:checked")).toHaveCount(40);
+  await item.locator("label.level").first().click();
+  await page.getByRole("button", { name: "检查并提交" }).click();
+  await expect(page.locator("#review .unrated li")).toHaveCount(3);
+  await page.getByRole("button", { name: "确认提交" }).last().click();
+  await expect(page.locator(".confirm")).toContainText("共评价 41/44 项");
+});
+
+test("level buttons keep their size when chosen, and a choice can be cleared", async ({ page }, info) => {
+  await page.goto(`/v/${codeFor(4, info.project.name)}`);
+  const js = info.project.name === "phone-js";
+  if (js) await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  const item = page.locator("fieldset.item").first();
+  const levels = item.locator("label.level");
+  await expect(levels).toHaveCount(3);
+  const before = await Promise.all([0, 1, 2].map((i) => levels.nth(i).boundingBox()));
+  const widths = before.map((b) => Math.round(b?.width ?? 0));
+  expect(new Set(widths).size, `equal widths ${widths}`).toBe(1);
+  expect(new Set(before.map((b) => Math.round(b?.y ?? 0))).size, "one row").toBe(1);
+  await levels.nth(2).click();
+  const after = await Promise.all([0, 1, 2].map((i) => levels.nth(i).boundingBox()));
+  // Tapping may scroll the page; across it the buttons keep their places and sizes.
+  const shape = (b: { x: number; width: number; height: number } | null) => [b?.x, b?.width, b?.height];
+  expect(after.map(shape)).toEqual(before.map(shape));
+  for (const b of after) expect(b?.height ?? 0).toBeGreaterThanOrEqual(44);
+  const clear = item.locator("label.clear");
+  await expect(clear).toBeVisible();
+  if (js) await expect(page.locator(".progress")).toContainText("已评 1/44");
+  await clear.click();
+  await expect(item.locator(".levels input:checked")).toHaveCount(0);
+  await expect(clear).toBeHidden();
+  if (js) await expect(page.locator(".progress")).toContainText("已评 0/44");
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-levels.png` });
+});
+
+test("the section index, unit cards' task links, 下一项未评 and the comment counter", async ({ page }, info) => {
+  const js = info.project.name === "phone-js";
+  await page.goto(`/v/${codeFor(5, info.project.name)}`);
+  if (js) await expect(page.locator("html[data-hydrated]")).toHaveCount(1);
+  // The section index jumps to the member units.
+  await page.locator(".section-index a", { hasText: "成员单位" }).click();
+  await expect(page).toHaveURL(/#s-\d+$/);
+  const unitCard = page.locator("fieldset.item[data-item^=u]").first();
+  await expect(unitCard.locator(".unit-tasks")).toContainText("任务");
+  // A unit card's task link goes to that task.
+  const link = unitCard.locator(".unit-tasks a").first();
+  const target = (await link.getAttribute("href")) ?? "";
+  await link.click();
+  await expect(page.locator(target)).toBeInViewport();
+  if (!js) return;
+  // 下一项未评 goes to the first item without a level.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await rate(page, 0, 3);
+  await page.getByRole("button", { name: "下一项未评" }).click();
+  await expect(page.locator("fieldset.item").nth(3)).toBeInViewport();
+  // The comment counter counts as the deputy types.
+  const item = page.locator("fieldset.item").nth(3);
+  await item.locator("details.comment summary").click();
+  await item.locator("textarea").fill("加快进度");
+  await expect(item.locator(".counter")).toHaveText(/^4\/\d+字$/);
+});
+
+test("a deputy who cannot scan types the code at /v", async ({ page }, info) => {
+  const code = codeFor(6, info.project.name);
+  const res = await page.goto("/v");
+  expect(res?.status()).toBe(200);
+  await page.locator("#code").fill("abc");
+  await page.getByRole("button", { name: "打开测评" }).click();
+  await expect(page.locator(".alert-error")).toContainText("邀请码应为20位字母和数字");
+  await page.locator("#code").fill(code.replace(/-/g, "").toLowerCase());
+  await page.getByRole("button", { name: "打开测评" }).click();
+  await expect(page.locator("h1")).toHaveText("满意度测评");
+  await expect(page.locator("fieldset.item")).toHaveCount(44);
+});
+
+test("the ballot's first visit weighs little with JavaScript off", async ({ page }, info) => {
+  let bytes = 0;
+  const files: string[] = [];
+  page.on("requestfinished", async (req) => {
+    const sizes = await req.sizes();
+    bytes += sizes.responseBodySize + sizes.responseHeadersSize;
+    files.push(`${new URL(req.url()).pathname} ${sizes.responseBodySize}`);
+  });
+  await page.goto(`/v/${codeFor(7, info.project.name)}`, { waitUntil: "networkidle" });
+  console.log(`ballot first visit (${info.project.name}): ${bytes} bytes over the wire: ${files.join(", ")}`);
+  if (info.project.name === "phone-nojs") {
+    expect(files.some((f) => f.includes(".wasm")), files.join()).toBe(false);
+    expect(bytes).toBeLessThan(20_000);
+  }
 });
 
 test("with JavaScript, a reload keeps the draft", async ({ page }, info) => {
@@ -75,6 +193,9 @@ test("with JavaScript, a reload keeps the draft", async ({ page }, info) => {
   await expect(page.locator(".draft-note")).toBeVisible();
   await expect(page.locator("fieldset.item input:checked")).toHaveCount(7);
   await expect(page.locator("#overall")).toHaveValue("希望加快进度");
+  // The note has been read once the deputy goes on.
+  await rate(page, 7, 8);
+  await expect(page.locator(".draft-note")).toBeHidden();
 });
 
 test("a cast ballot is revised with its receipt, not without", async ({ page }, info) => {
@@ -82,7 +203,7 @@ test("a cast ballot is revised with its receipt, not without", async ({ page }, 
   await page.goto(`/v/${code}`);
   await rate(page, 0, 2);
   await page.getByRole("button", { name: "检查并提交" }).click();
-  await page.getByRole("button", { name: "确认提交" }).click();
+  await page.getByRole("button", { name: "确认提交" }).first().click();
   const receipt = (await page.locator(".receipt-code").textContent())?.trim() ?? "";
   expect(receipt).toMatch(RECEIPT);
   if (info.project.name === "phone-js") {
@@ -124,7 +245,7 @@ test("a cast ballot is revised with its receipt, not without", async ({ page }, 
   await rate(page, 0, 44);
   await page.getByRole("button", { name: "检查并提交" }).click();
   await expect(page.locator("#review")).toContainText("已评 44/44 项");
-  await page.getByRole("button", { name: "确认修改" }).click();
+  await page.getByRole("button", { name: "确认修改" }).first().click();
   await expect(page.locator("h1")).toHaveText("修改已保存");
 });
 

@@ -34,7 +34,7 @@ async function vote(page: Page, code: string) {
   await page.goto(`/v/${code}`);
   await page.locator("fieldset.item").first().locator("label.level").nth(1).click();
   await page.getByRole("button", { name: "检查并提交" }).click();
-  await page.getByRole("button", { name: "确认提交" }).click();
+  await page.getByRole("button", { name: "确认提交" }).first().click();
   await expect(page.locator("h1")).toHaveText("测评已提交");
 }
 

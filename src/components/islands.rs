@@ -164,6 +164,11 @@ mod browser {
         web_sys::window()?.local_storage().ok().flatten()
     }
 
+    /// This tab's storage: gone when the tab closes.
+    pub fn tab_storage() -> Option<Storage> {
+        web_sys::window()?.session_storage().ok().flatten()
+    }
+
     /// How many rating groups of the ballot form have a choice.
     pub fn rated_count(doc: &Document) -> usize {
         let mut names = std::collections::BTreeSet::new();
@@ -305,6 +310,39 @@ pub fn draft_key(round: i64, code: &str) -> String {
     format!("ceping.draft.{round}.{code}")
 }
 
+/// Key of the mark, in this tab's sessionStorage, that the code's ballot was cast from it.
+pub fn cast_key(code: &str) -> String {
+    format!("ceping.cast.{code}")
+}
+
+/// On the review page: reached again with Back after the ballot was cast from this tab, it
+/// goes on to the confirmation (`/v/CODE/done`, which shows the receipt while its notice
+/// lasts) instead of offering to confirm again. Without JavaScript the review page stays (a
+/// second 确认提交 would only show the same receipt).
+#[island]
+pub fn CastGuard(code: String) -> impl IntoView {
+    #[cfg(not(feature = "hydrate"))]
+    let _ = &code;
+    Effect::new(move |_| {
+        #[cfg(feature = "hydrate")]
+        {
+            let back = web_sys::window()
+                .and_then(|w| w.performance())
+                .is_some_and(|p| p.navigation().type_() == 2);
+            let cast = browser::tab_storage()
+                .and_then(|s| s.get_item(&cast_key(&code)).ok().flatten())
+                .is_some();
+            if back
+                && cast
+                && let Some(w) = web_sys::window()
+            {
+                let _ = w.location().replace(&format!("/v/{code}/done"));
+            }
+        }
+        mark_hydrated();
+    });
+}
+
 /// Key of the receipt of a code in localStorage.
 pub fn receipt_key(code: &str) -> String {
     format!("ceping.receipt.{code}")
@@ -413,6 +451,10 @@ pub fn ReceiptKeeper(round: i64, code: String, receipt: String) -> impl IntoView
     {
         let (code, has_receipt) = (code.clone(), !receipt.is_empty());
         Effect::new(move |_| {
+            #[cfg(feature = "hydrate")]
+            if let Some(tab) = browser::tab_storage() {
+                let _ = tab.set_item(&cast_key(&code), "1");
+            }
             #[cfg(feature = "hydrate")]
             if let Some(store) = browser::storage() {
                 let _ = store.remove_item(&draft_key(round, &code));

@@ -79,8 +79,10 @@ impl RoundAction {
     }
 
     /// Closing and reopening change what deputies can do: the office confirms them first.
+    /// Every move asks once more on the web: opening freezes the method, closing ends the
+    /// vote, reopening is recorded.
     pub fn needs_confirmation(self) -> bool {
-        self != RoundAction::Open
+        true
     }
 
     /// The verb in a sentence ("不能{}").
@@ -131,7 +133,7 @@ mod tests {
             RoundAction::Close.moves(),
             (RoundState::Open, RoundState::Closed)
         );
-        assert!(!RoundAction::Open.needs_confirmation());
+        assert!(RoundAction::Open.needs_confirmation());
         for s in [RoundState::Draft, RoundState::Open, RoundState::Closed] {
             assert_eq!(RoundState::parse(s.as_str()), s);
         }

@@ -5,7 +5,9 @@
 
 use crate::api::ballot::open_ballot;
 use crate::components::format::human_time;
-use crate::components::islands::{BallotHelper, IslandScripts, ReceiptFill, ReceiptKeeper};
+use crate::components::islands::{
+    BallotHelper, CastGuard, IslandScripts, ReceiptFill, ReceiptKeeper,
+};
 use crate::components::textarea_text;
 use crate::model::ballot::{BallotForm, BallotGate, BallotItem, Refused};
 use leptos::prelude::*;
@@ -541,7 +543,7 @@ pub fn ReviewView(form: BallotForm, code: String, summary: Summary) -> impl Into
                     <strong>{format!("已评 {rated}/{total} 项")}</strong>
                     {format!("。{comment_line}")}
                 </p>
-                <div class="submit-row top">
+                <div class="submit-row first">
                     <button class="button primary" type="submit" name="action" value="submit">
                         {confirm}
                     </button>
@@ -561,6 +563,8 @@ pub fn ReviewView(form: BallotForm, code: String, summary: Summary) -> impl Into
                     </button>
                 </div>
             </form>
+            <CastGuard code=code.clone() />
+            <IslandScripts />
         </BallotFrame>
     }
 }

@@ -380,6 +380,24 @@ pub async fn sheets_of(
     Ok(out)
 }
 
+/// Evaluators who saved sheets in a round but have not submitted it: (login, sheets saved),
+/// by login. Closing the round leaves these sheets out of the results.
+pub async fn unsubmitted(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT a.login, COUNT(*) FROM score_sheet s JOIN account a ON a.id = s.account_id
+         WHERE s.round_id = ?1 AND NOT EXISTS (
+             SELECT 1 FROM score_submission sub
+             WHERE sub.round_id = s.round_id AND sub.account_id = s.account_id)
+         GROUP BY a.login ORDER BY a.login",
+    )
+    .bind(round_id)
+    .fetch_all(pool)
+    .await
+}
+
 /// When the evaluator submitted the round, if they have.
 pub async fn submission(
     pool: &SqlitePool,

@@ -32,7 +32,7 @@ pub struct CastNotice {
 
 /// The path of a code's confirmation page.
 pub fn done_path(code: &InviteCode) -> String {
-    format!("/v/{}/done", code.display())
+    format!("/v/{}/done", code.as_str())
 }
 
 /// The `Set-Cookie` value that carries `notice` to the confirmation page.
@@ -110,7 +110,7 @@ mod tests {
         let text = set.to_str().unwrap();
         assert!(text.contains("HttpOnly"), "{text}");
         assert!(
-            text.contains(&format!("Path=/v/{}/done", mine.display())),
+            text.contains(&format!("Path=/v/{}/done", mine.as_str())),
             "{text}"
         );
         assert!(

@@ -3,7 +3,7 @@
 //! of who has not voted yet (never what anyone chose).
 
 use super::download;
-use super::view::{InvitationsPage, Slip, SlipSheet};
+use super::view::{ConfirmRevoke, InvitationsPage, Slip, SlipSheet};
 use crate::ballot::InviteCode;
 use crate::export::{Cell, CsvOut};
 use crate::message::Bilingual;
@@ -289,6 +289,8 @@ fn slip_sheet(state: &AppState, who: Account, round: Round, slips: Vec<Slip>) ->
 #[serde(default)]
 pub struct RevokeFields {
     reissue: Option<String>,
+    /// `1` once the office confirmed (without it, the confirmation page).
+    confirm: Option<String>,
     /// Why, when reissuing after the round opened.
     reason: String,
 }
@@ -303,6 +305,24 @@ pub async fn post_revoke(
     WebForm(f): WebForm<RevokeFields>,
 ) -> Page {
     let id = round.id;
+    let reissue_asked = f.reissue.as_deref() == Some("1");
+    let reason = f.reason.trim().to_string();
+    // Ask first — unless the request is refused anyway (no such code, already revoked or used,
+    // a reissue after opening without its reason): then the refusal says why, at once.
+    let row = invite::list(&state.pool, id)
+        .await?
+        .into_iter()
+        .find(|r| r.id == inv);
+    let refused_anyway = row.as_ref().is_none_or(|r| r.revoked || r.used)
+        || (reissue_asked && round.state == RoundState::Open && reason.is_empty());
+    if f.confirm.as_deref() != Some("1") && !refused_anyway {
+        let Some(row) = row else {
+            return Err(Problem::no_round());
+        };
+        return Ok(render(&state, StatusCode::OK, "请确认", move || {
+            view! { <ConfirmRevoke who round row reissue=reissue_asked reason /> }.into_any()
+        }));
+    }
     let reissue = (f.reissue.as_deref() == Some("1")).then_some(invite::Reissue {
         reason: Some(f.reason.as_str()).filter(|r| !r.trim().is_empty()),
     });

@@ -2,7 +2,8 @@
 //! closing and reopening it, and how its results are counted.
 
 use super::view::{
-    ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk, TellerDesk,
+    ConfirmState, DelegationLine, NewRoundForm, NewRoundValues, RoundDesk, StateConsequences,
+    TellerDesk,
 };
 use crate::ballot::Scale;
 use crate::clock::local_time;
@@ -257,8 +258,9 @@ pub async fn post_state(
         .parse()
         .map_err(|_| Problem::bad_request("无法操作", "未知的操作。"))?;
     if action.needs_confirmation() && f.confirm.as_deref() != Some("1") {
+        let consequences = consequences(&state, &round).await?;
         return Ok(render(&state, StatusCode::OK, "请确认", move || {
-            view! { <ConfirmState who round action /> }.into_any()
+            view! { <ConfirmState who round action consequences /> }.into_any()
         }));
     }
     let note = f.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
@@ -284,6 +286,51 @@ pub async fn post_state(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What each move of `round` would do, for its confirmation page.
+async fn consequences(state: &AppState, round: &Round) -> Result<StateConsequences, Problem> {
+    let invitations = invite::list(&state.pool, round.id).await?;
+    let live: Vec<_> = invitations.iter().filter(|i| !i.revoked).collect();
+    let non_voters = live
+        .iter()
+        .filter(|i| !i.used)
+        .map(|i| match (&i.label, &i.delegation) {
+            (Some(l), Some(d)) => format!("{l}（{d}）"),
+            (Some(l), None) => l.clone(),
+            (None, Some(d)) => format!("{d}第{}号", i.id),
+            (None, None) => format!("第{}号", i.id),
+        })
+        .collect();
+    let items = round::items(&state.pool, round.id).await?;
+    let tasks = items.iter().filter(|i| i.kind == "task").count();
+    let levels = round
+        .scale
+        .levels
+        .iter()
+        .map(|l| l.label.as_str())
+        .collect::<Vec<_>>()
+        .join("、");
+    let mut freezes = vec![
+        format!("评价等级：{levels}"),
+        format!("测评内容：{tasks}项任务、{}个成员单位", items.len() - tasks),
+        "满意率的计算方法（分母、得票权重）、需重新办理的标准、综合指数的权重".to_string(),
+    ];
+    if let Ok(Some(t)) = crate::server::repo::tellers::get(&state.pool, round.id).await {
+        freezes.push(format!(
+            "监票人：{}（{}人中任意{}人共同计票）",
+            t.names.join("、"),
+            t.board.params.shares,
+            t.board.params.threshold
+        ));
+    }
+    Ok(StateConsequences {
+        invited: live.len() as i64,
+        voted: live.iter().filter(|i| i.used).count() as i64,
+        non_voters,
+        unsubmitted: crate::server::repo::score::unsubmitted(&state.pool, round.id).await?,
+        freezes,
+    })
 }
 
 /// Reads the settings form into a configuration (Chinese message on a bad field).

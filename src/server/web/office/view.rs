@@ -450,21 +450,118 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
     .into_any()
 }
 
-/// Closing or reopening asks once more.
+/// What a move of a round does, in words, for its confirmation page.
+#[derive(Debug, Clone, Default)]
+pub struct StateConsequences {
+    /// Codes issued and not revoked, and how many were used.
+    pub invited: i64,
+    pub voted: i64,
+    /// Who has not voted (label, delegation or number), as the office knows them.
+    pub non_voters: Vec<String>,
+    /// Evaluators with saved sheets they have not submitted: (login, sheets).
+    pub unsubmitted: Vec<(String, i64)>,
+    /// What opening freezes: one line each.
+    pub freezes: Vec<String>,
+}
+
+/// At most this many names are listed; the rest are counted.
+const LISTED: usize = 60;
+
+fn names_list(names: &[String]) -> String {
+    let shown = names
+        .iter()
+        .take(LISTED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("、");
+    if names.len() > LISTED {
+        format!("{shown}等{}人", names.len())
+    } else {
+        shown
+    }
+}
+
+/// Every move of a round asks once more, saying what it does: what opening freezes for good,
+/// who has not voted and whose scores are unsubmitted when closing.
 #[component]
-pub fn ConfirmState(who: Account, round: Round, action: RoundAction) -> impl IntoView {
-    let (title, text, button) = if action == RoundAction::Close {
-        (
+pub fn ConfirmState(
+    who: Account,
+    round: Round,
+    action: RoundAction,
+    consequences: StateConsequences,
+) -> impl IntoView {
+    let c = consequences;
+    let (title, text, button) = match action {
+        RoundAction::Open => (
+            "确认开始测评",
+            "开始后代表即可用邀请码投票。以下内容将锁定，整轮测评中不能再修改：",
+            "确认开始",
+        ),
+        RoundAction::Close => (
             "确认结束测评",
             "结束后代表不能再投票，也不能修改已提交的测评；监票人计票后，结果在会场大屏公布。",
             "确认结束",
-        )
-    } else {
-        (
+        ),
+        RoundAction::Reopen => (
             "确认重新开放",
             "重新开放会被记录在审计日志中。开放期间代表可以继续投票和修改。",
             "确认重新开放",
-        )
+        ),
+    };
+    let details = match action {
+        RoundAction::Open => {
+            let lines = c
+                .freezes
+                .into_iter()
+                .map(|l| view! { <li>{l}</li> })
+                .collect_view();
+            view! {
+                <ul class="consequences">{lines}</ul>
+                <p>
+                    {format!(
+                        "已发放邀请码 {} 个。开始后再发放或补发须填写理由，并在投票情况、结果和报告中标出。",
+                        c.invited,
+                    )}
+                </p>
+            }
+            .into_any()
+        }
+        RoundAction::Close => {
+            let missing = c.invited - c.voted;
+            let voters = if missing > 0 {
+                view! {
+                    <p class="non-voters">
+                        <strong>{format!("尚有 {missing} 人未投票（已投 {}/{}）", c.voted, c.invited)}</strong>
+                        {format!("：{}。结束后他们不能再投票。", names_list(&c.non_voters))}
+                    </p>
+                }
+                .into_any()
+            } else if c.invited == 0 {
+                view! { <p>"本轮没有发放邀请码。"</p> }.into_any()
+            } else {
+                view! { <p>{format!("全部 {} 人均已投票。", c.invited)}</p> }.into_any()
+            };
+            let sheets = (!c.unsubmitted.is_empty()).then(|| {
+                let list = c
+                    .unsubmitted
+                    .iter()
+                    .map(|(login, n)| format!("{login}（已保存{n}项）"))
+                    .collect::<Vec<_>>()
+                    .join("、");
+                view! {
+                    <p class="unsubmitted">
+                        <strong>"以下评估人员有已保存但未提交的评分"</strong>
+                        {format!("：{list}。结束后这些评分不计入测评结果。")}
+                    </p>
+                }
+            });
+            view! {
+                {voters}
+                {sheets}
+            }
+            .into_any()
+        }
+        RoundAction::Reopen => ().into_any(),
     };
     let id = round.id;
     view! {
@@ -472,6 +569,7 @@ pub fn ConfirmState(who: Account, round: Round, action: RoundAction) -> impl Int
             <h1>{title}</h1>
             <p class="lead-in">{round.name}</p>
             <p>{text}</p>
+            {details}
             <form method="post" action=format!("/desk/rounds/{id}/state") class="office-form">
                 <input type="hidden" name="action" value=action.as_str() />
                 <input type="hidden" name="confirm" value="1" />
@@ -480,6 +578,69 @@ pub fn ConfirmState(who: Account, round: Round, action: RoundAction) -> impl Int
                 <div class="actions">
                     <button class="button primary" type="submit">{button}</button>
                     <a class="button secondary" href=format!("/desk/rounds/{id}")>"取消"</a>
+                </div>
+            </form>
+        </StaffFrame>
+    }
+}
+
+/// Revoking or reissuing a code asks once more, naming the code and what follows.
+#[component]
+pub fn ConfirmRevoke(
+    who: Account,
+    round: Round,
+    row: InvitationRow,
+    reissue: bool,
+    reason: String,
+) -> impl IntoView {
+    let name = match (&row.label, &row.delegation) {
+        (Some(l), Some(d)) => format!("{l}，{d}"),
+        (Some(l), None) => l.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => "未填姓名".to_string(),
+    };
+    let n = row.id;
+    let (title, text, button) = if reissue {
+        (
+            "确认补发邀请码",
+            format!(
+                "将作废第{n}号邀请码（{name}），并为同一位代表生成一个新码。原码随即不能再投票；新码只在下一页显示一次，请当场打印或交给本人。"
+            ),
+            "确认补发",
+        )
+    } else {
+        (
+            "确认作废邀请码",
+            format!(
+                "作废后，第{n}号邀请码（{name}）不能再投票，也不能恢复。如需让这位代表投票，请改用“补发”。"
+            ),
+            "确认作废",
+        )
+    };
+    let id = round.id;
+    let open = round.state == RoundState::Open;
+    let reason_line = (reissue && open && !reason.is_empty()).then(
+        || view! { <p>{format!("补发理由：{reason}（记入审计日志，并在投票情况中标出）")}</p> },
+    );
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>{title}</h1>
+            <p class="lead-in">{round.name}</p>
+            <p>{text}</p>
+            {reason_line}
+            <form
+                method="post"
+                action=format!("/desk/rounds/{id}/invitations/{n}/revoke")
+                class="office-form"
+            >
+                <input type="hidden" name="confirm" value="1" />
+                {reissue.then(|| view! { <input type="hidden" name="reissue" value="1" /> })}
+                <input type="hidden" name="reason" value=reason.clone() />
+                <div class="actions">
+                    <button class="button primary" type="submit">{button}</button>
+                    <a class="button secondary" href=format!("/desk/rounds/{id}/invitations")>
+                        "取消"
+                    </a>
                 </div>
             </form>
         </StaffFrame>

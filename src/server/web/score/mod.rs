@@ -81,25 +81,8 @@ pub async fn get_overview(
     Query(q): Query<Flags>,
 ) -> Page {
     let round_id = round.id;
-    let metas = item_metas(&state.pool, round_id).await?;
-    let set = score::indicators(&state.pool, round_id).await?;
-    let mut sheets = score::sheets_of(&state.pool, round_id, who.id).await?;
+    let lines = lines_of(&state, round_id, &who).await?;
     let submitted = score::submission(&state.pool, round_id, who.id).await?;
-    let engine_set = score::as_set(&set);
-    let lines = metas
-        .into_iter()
-        .map(|meta| {
-            let sheet = sheets.remove(&meta.item);
-            let weighted = sheet
-                .as_ref()
-                .and_then(|s| weighted_score(&engine_set, &s.scores));
-            SheetLine {
-                meta,
-                sheet,
-                weighted,
-            }
-        })
-        .collect();
     let notice = match q.done.as_deref() {
         Some("submitted") => Some("评分已提交，谢谢。".to_string()),
         Some("saved") => Some("已保存。".to_string()),
@@ -120,6 +103,32 @@ pub async fn get_overview(
         }
         .into_any()
     }))
+}
+
+/// An evaluator's line per item of the round: its sheet, if saved, and its weighted score.
+async fn lines_of(
+    state: &AppState,
+    round_id: i64,
+    who: &Account,
+) -> Result<Vec<SheetLine>, Problem> {
+    let metas = item_metas(&state.pool, round_id).await?;
+    let set = score::indicators(&state.pool, round_id).await?;
+    let mut sheets = score::sheets_of(&state.pool, round_id, who.id).await?;
+    let engine_set = score::as_set(&set);
+    Ok(metas
+        .into_iter()
+        .map(|meta| {
+            let sheet = sheets.remove(&meta.item);
+            let weighted = sheet
+                .as_ref()
+                .and_then(|s| weighted_score(&engine_set, &s.scores));
+            SheetLine {
+                meta,
+                sheet,
+                weighted,
+            }
+        })
+        .collect())
 }
 
 struct SheetPage {
@@ -282,12 +291,38 @@ pub async fn post_sheet(
     Ok(see_other(&to))
 }
 
-/// `POST /score/{round}/submit`
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SubmitFields {
+    confirm: Option<String>,
+}
+
+/// `POST /score/{round}/submit`: with `confirm=1` the sheets become final; without, the
+/// confirmation page, which names the items not yet scored in full.
 pub async fn post_submit(
     State(state): State<AppState>,
     StaffRound { who, round, .. }: StaffRound<Evaluator>,
+    WebForm(f): WebForm<SubmitFields>,
 ) -> Page {
     let round_id = round.id;
+    if f.confirm.as_deref() != Some("1") {
+        let lines = lines_of(&state, round_id, &who).await?;
+        let total = lines.len();
+        let unfinished: Vec<(String, String)> = lines
+            .into_iter()
+            .filter(|l| !l.sheet.as_ref().is_some_and(score::Sheet::complete))
+            .map(|l| {
+                (
+                    l.meta.item.clone(),
+                    format!("{} {}", l.meta.label, l.meta.title),
+                )
+            })
+            .collect();
+        return Ok(render(&state, StatusCode::OK, "请确认", move || {
+            view! { <view::ConfirmSubmit who round_id round_name=round.name total unfinished /> }
+                .into_any()
+        }));
+    }
     score::submit(&state.pool, round_id, &who)
         .await
         .map_err(|e| Problem::from(e).with_title("未能提交"))?;

@@ -20,6 +20,50 @@ pub struct SheetLine {
     pub weighted: Option<f64>,
 }
 
+/// Submitting asks once more: submitted scores are final, and unfinished items are named.
+#[component]
+pub fn ConfirmSubmit(
+    who: Account,
+    round_id: i64,
+    round_name: String,
+    total: usize,
+    /// (item, label and title) of the items not scored in full.
+    unfinished: Vec<(String, String)>,
+) -> impl IntoView {
+    let done = total - unfinished.len();
+    let missing = (!unfinished.is_empty()).then(|| {
+        let n = unfinished.len();
+        let items = unfinished
+            .into_iter()
+            .map(|(item, name)| {
+                view! { <li><a href=format!("/score/{round_id}/{item}")>{name}</a></li> }
+            })
+            .collect_view();
+        view! {
+            <div class="alert alert-error" role="alert">
+                <strong>{format!("还有 {n} 项没有评完")}</strong>
+                "，提交后这些项目不计入该项的评估得分："
+                <ul class="unfinished">{items}</ul>
+            </div>
+        }
+    });
+    view! {
+        <StaffFrame who=Some(who)>
+            <h1>"确认提交评分"</h1>
+            <p class="lead-in">{round_name}</p>
+            <p>{format!("已评完 {done}/{total} 项。提交后评分定稿，不能再修改，并计入测评结果。")}</p>
+            {missing}
+            <form method="post" action=format!("/score/{round_id}/submit") class="office-form">
+                <input type="hidden" name="confirm" value="1" />
+                <div class="actions">
+                    <button class="button primary" type="submit">"确认提交"</button>
+                    <a class="button secondary" href=format!("/score/{round_id}")>"返回修改"</a>
+                </div>
+            </form>
+        </StaffFrame>
+    }
+}
+
 /// `/score/{round}`: every item with its state, and the submit button.
 #[component]
 pub fn ScoreOverview(

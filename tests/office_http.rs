@@ -389,11 +389,16 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.bytes.starts_with(&[0xEF, 0xBB, 0xBF]));
+    let disposition = csv.headers[header::CONTENT_DISPOSITION].to_str().unwrap();
     assert!(
-        csv.headers[header::CONTENT_DISPOSITION]
-            .to_str()
-            .unwrap()
-            .contains("attachment")
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
+    );
+    // Saved under the round's name in Chinese: "-未投票名单.csv", percent-encoded UTF-8.
+    assert!(
+        disposition.contains("filename*=UTF-8''")
+            && disposition.ends_with("-%E6%9C%AA%E6%8A%95%E7%A5%A8%E5%90%8D%E5%8D%95.csv"),
+        "{disposition}"
     );
     let text = csv.text();
     assert!(text.contains("代表6,江岸代表团"));

@@ -49,6 +49,10 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
   await expect(first).toContainText("已评分");
   await expect(first).toContainText("85.0");
   await page.getByRole("button", { name: "提交全部评分" }).click();
+  // Final, so it asks first and names what is unfinished.
+  await expect(page.locator("h1")).toHaveText("确认提交评分");
+  await expect(page.locator(".alert-error")).toContainText("还有 43 项没有评完");
+  await page.getByRole("button", { name: "确认提交" }).click();
   await expect(page.locator(".alert-review").first()).toContainText("评分已提交");
   await expect(page.getByRole("button", { name: "提交全部评分" })).toHaveCount(0);
 

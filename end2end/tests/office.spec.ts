@@ -42,6 +42,11 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await page.goto(`/desk/rounds/${round}`);
   await expect(page.locator(".tellers")).toContainText("试用轮次");
   await page.getByRole("button", { name: "开始测评" }).click();
+  // Opening asks first, saying what freezes for good.
+  await expect(page.locator("h1")).toHaveText("确认开始测评");
+  await expect(page.locator(".consequences")).toContainText("评价等级");
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-confirm-open.png`, fullPage: true });
+  await page.getByRole("button", { name: "确认开始" }).click();
   await expect(page.locator(".alert-review")).toContainText("测评已开始");
 
   // A deputy votes with the first code, with a comment.
@@ -54,9 +59,21 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   const tracking = (await page.locator(".tracking-code").textContent())!.trim();
   expect(tracking).toMatch(/^[0-9A-Z]{4}(-[0-9A-Z]{4}){3}$/);
 
+  // Revoking 王五's code asks first, naming the code; 取消 changes nothing.
+  await page.goto(`/desk/rounds/${round}/invitations`);
+  const wang = page.locator("tr", { hasText: "王五" });
+  await wang.getByRole("button", { name: "作废" }).click();
+  await expect(page.locator("h1")).toHaveText("确认作废邀请码");
+  await expect(page.locator("main")).toContainText("王五，武昌代表团");
+  await page.getByRole("link", { name: "取消" }).click();
+  await expect(page.locator("tr", { hasText: "王五" }).getByRole("button", { name: "作废" })).toHaveCount(1);
+  await page.locator("tr", { hasText: "王五" }).getByRole("button", { name: "作废" }).click();
+  await page.getByRole("button", { name: "确认作废" }).click();
+  await expect(page.locator("tr", { hasText: "王五" }).getByRole("button", { name: "作废" })).toHaveCount(0);
+
   // Turnout, without anyone's choices.
   await page.goto(`/desk/rounds/${round}`);
-  await expect(page.locator(".big-number")).toContainText("已投 1 / 应投 3");
+  await expect(page.locator(".big-number")).toContainText("已投 1 / 应投 2");
   await expect(page.locator("table.delegations")).toContainText("不足5人");
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-round-desk.png`, fullPage: true });
 
@@ -72,6 +89,9 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await page.goto(`/desk/rounds/${round}`);
   await page.getByRole("button", { name: "结束测评……" }).click();
   await expect(page.locator("h1")).toHaveText("确认结束测评");
+  // It names who has not voted (two of the three).
+  await expect(page.locator(".non-voters")).toContainText("尚有 1 人未投票");
+  await expect(page.locator(".non-voters")).toContainText("李四（江岸代表团）");
   await page.getByRole("button", { name: "确认结束" }).click();
   await expect(page.locator(".alert-review")).toContainText("测评已结束");
 
@@ -101,7 +121,8 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
     page.waitForEvent("download"),
     page.getByRole("link", { name: "导出 Excel（XLSX）" }).click(),
   ]);
-  expect(xlsx.suggestedFilename()).toBe(`round-${round}-export.xlsx`);
+  // Saved under a Chinese name (the round's), from the header's UTF-8 filename*.
+  expect(xlsx.suggestedFilename()).toBe(`${name}-测评结果.xlsx`);
   const xlsxBytes = readFileSync((await xlsx.path())!);
   expect(xlsxBytes.subarray(0, 2).toString()).toBe("PK");
   const [csv] = await Promise.all([
@@ -119,7 +140,7 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   // The printable report.
   await page.goto(`/desk/rounds/${round}/report`);
   await expect(page.locator(".report h1")).toContainText("满意度测评情况的报告");
-  await expect(page.locator(".report")).toContainText("应参加代表3人，实际参加1人");
+  await expect(page.locator(".report")).toContainText("应参加代表2人，实际参加1人");
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-report.png` });
 
   // The audit trail, in Chinese and Beijing time (the stored code in each cell's title).

@@ -138,7 +138,7 @@ pub fn DeskPage() -> impl IntoView {
                 <h1>"工作台"</h1>
                 <section class="card">
                     <h2>"测评轮次"</h2>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                         <table class="rounds">
                             <thead>
                                 <tr>

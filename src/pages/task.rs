@@ -58,7 +58,7 @@ pub fn TaskPage() -> impl IntoView {
                 </section>
                 <section class="card">
                     <h2>"涉及单位"</h2>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                         <table>
                             <thead>
                                 <tr>

@@ -228,7 +228,7 @@ pub fn OwnAccountPage(
             <section>
                 <h2>"登录中的会话"</h2>
                 <p class="hint">"每个会话最长12小时，60分钟不操作即结束。不认识的会话请结束，并修改密码。"</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="results sessions">
                         <thead>
                             <tr>

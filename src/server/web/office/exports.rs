@@ -79,7 +79,21 @@ pub async fn get_export(
         .map_err(Problem::unavailable)?;
     drop(tmp);
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    let mut res = download(body, content_type, &format!("round-{id}-{name}"));
+    let round_name = crate::server::repo::round::get(&state.pool, id)
+        .await
+        .map(|r| r.name)
+        .unwrap_or_else(|_| format!("第{id}轮"));
+    let zh = match name.as_str() {
+        "export.xlsx" => "测评结果.xlsx",
+        "export.csv" => "测评结果.csv",
+        _ => "意见.csv",
+    };
+    let mut res = download(
+        body,
+        content_type,
+        &format!("round-{id}-{name}"),
+        &format!("{}-{zh}", round_name),
+    );
     if let Ok(v) = HeaderValue::from_str(&written.bytes.to_string()) {
         res.headers_mut().insert(header::CONTENT_LENGTH, v);
     }

@@ -84,6 +84,7 @@ pub async fn get_non_voters(
         bytes,
         "text/csv; charset=utf-8",
         &format!("round-{id}-non-voters.csv"),
+        &format!("{}-未投票名单.csv", round.name),
     ))
 }
 

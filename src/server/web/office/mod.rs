@@ -75,17 +75,65 @@ pub fn routes() -> Router<AppState> {
         .route("/desk/rounds/{round}/{export}", get(exports::get_export))
 }
 
-/// A download that is never cached.
-fn download(body: impl IntoResponse, content_type: &'static str, file_name: &str) -> Response {
+/// A download that is never cached, saved under `zh_name` (RFC 6266 `filename*`, UTF-8),
+/// or `ascii_name` by a client that reads only the plain `filename`.
+fn download(
+    body: impl IntoResponse,
+    content_type: &'static str,
+    ascii_name: &str,
+    zh_name: &str,
+) -> Response {
     let mut res = body.into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{}\"",
-        file_name.replace(['"', '\\'], "")
-    )) {
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(ascii_name, zh_name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     res
+}
+
+/// `attachment; filename="ASCII"; filename*=UTF-8''PERCENT-ENCODED`, the name made safe for
+/// every file system (no path separators, quotes or control characters).
+pub fn content_disposition(ascii_name: &str, zh_name: &str) -> String {
+    let safe: String = zh_name
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut encoded = String::new();
+    for b in safe.trim().as_bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(b) {
+            encoded.push(char::from(*b));
+        } else {
+            encoded.push_str(&format!("%{b:02X}"));
+        }
+    }
+    let ascii: String = ascii_name
+        .chars()
+        .filter(|c| c.is_ascii_graphic() && !matches!(c, '"' | '\\'))
+        .collect();
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn download_names_are_chinese_with_an_ascii_fallback_and_cannot_escape() {
+        assert_eq!(
+            super::content_disposition("round-1-export.xlsx", "2020年度/测评 结果.xlsx"),
+            "attachment; filename=\"round-1-export.xlsx\"; filename*=UTF-8''2020%E5%B9%B4%E5%BA%A6_%E6%B5%8B%E8%AF%84%20%E7%BB%93%E6%9E%9C.xlsx"
+        );
+        let evil = super::content_disposition("a\"b", "..\\x\r\n\"y");
+        assert!(!evil.contains('\r') && !evil.contains('\n'), "{evil}");
+        assert!(
+            evil.starts_with("attachment; filename=\"ab\"; filename*=UTF-8''.._x__"),
+            "{evil}"
+        );
+    }
 }

@@ -257,7 +257,17 @@ pub async fn post_state(
         .action
         .parse()
         .map_err(|_| Problem::bad_request("无法操作", "未知的操作。"))?;
-    if action.needs_confirmation() && f.confirm.as_deref() != Some("1") {
+    // Opening without the tellers' joint key is refused at once (below), with what to do:
+    // there is nothing to confirm.
+    let keyless = action == RoundAction::Open
+        && !matches!(
+            crate::server::repo::tellers::get(&state.pool, round.id).await,
+            Ok(Some(crate::server::repo::tellers::Tellers {
+                joint_key: Some(_),
+                ..
+            }))
+        );
+    if action.needs_confirmation() && f.confirm.as_deref() != Some("1") && !keyless {
         let consequences = consequences(&state, &round).await?;
         return Ok(render(&state, StatusCode::OK, "请确认", move || {
             view! { <ConfirmState who round action consequences /> }.into_any()

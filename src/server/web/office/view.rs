@@ -186,7 +186,7 @@ pub fn RoundDesk(
                 <p class=if codes == Default::default() { "code-checks" } else { "code-checks alert alert-error" }>
                     {codes.zh()}
                 </p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="results delegations">
                         <thead>
                             <tr>
@@ -429,7 +429,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
             <p class="meta">
                 "请把每位监票人的页面链接单独交给本人（链接“#”之后是其凭证，不要转发给他人）。密钥在监票人自己的浏览器中生成，服务器只保存公开的部分。"
             </p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                 <table class="results">
                     <thead>
                         <tr>
@@ -826,7 +826,7 @@ pub fn InvitationsPage(
                         }
                     })}
                 <p class="meta">"“补发”作废原邀请码并为同一代表生成新码；已投的票仍然有效。"</p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="results">
                         <thead>
                             <tr>
@@ -922,7 +922,7 @@ pub fn AuditPage(
             <h1>"审计日志"</h1>
             {status}
             {signed}
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                 <table class="results audit">
                     <thead>
                         <tr>

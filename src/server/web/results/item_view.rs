@@ -130,7 +130,7 @@ pub fn ItemResultPage(
                         r.evaluators.used,
                     )}
                 </p>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="results">
                         <thead>
                             <tr>

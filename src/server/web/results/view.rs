@@ -157,7 +157,7 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
             <table class="results">
                 <thead>
                     <tr>
@@ -210,7 +210,7 @@ fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
             <table class="results">
                 <thead>
                     <tr>
@@ -341,7 +341,7 @@ pub fn ResultsOverview(
                     src=format!("{charts}/compare.svg?vs={other}")
                     caption=format!("各项满意率：{other_name} 与 {}", report.round.name)
                 />
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="results">
                         <thead>
                             <tr>

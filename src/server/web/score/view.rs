@@ -133,7 +133,7 @@ pub fn ScoreOverview(
         view! {
             <section class="card">
                 <h2>{title}</h2>
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="sheets">
                         <thead>
                             <tr>
@@ -364,7 +364,7 @@ pub fn IndicatorsForm(
             {saved}
             {frozen}
             <form method="post" action=format!("/desk/rounds/{round_id}/indicators") class="card">
-                <div class="table-wrap">
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                     <table class="indicators">
                         <thead>
                             <tr>

@@ -506,6 +506,23 @@ async fn results_pages_charts_and_the_big_screen() {
         )
         .await;
     assert!(levels.body.contains("基本满意"));
+    // The phone layout of the distributions: 400 wide, offered to narrow screens by the page.
+    for name in ["tasks-levels", "units-levels"] {
+        let narrow = t
+            .get(
+                &format!("/results/{r}/charts/{name}.svg?narrow=1"),
+                Some(&w.office),
+            )
+            .await;
+        assert_eq!(narrow.status, StatusCode::OK);
+        assert!(narrow.body.contains("viewBox=\"0 0 400 "), "{name}");
+        assert!(
+            page.body.contains(&format!(
+                "<source media=\"(max-width: 40rem)\" srcset=\"/results/{r}/charts/{name}.svg?narrow=1\""
+            )),
+            "{name}"
+        );
+    }
     assert_eq!(
         t.get(&format!("/results/{r}/charts/nope.svg"), Some(&w.office))
             .await

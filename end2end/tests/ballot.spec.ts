@@ -174,6 +174,12 @@ test("the ballot's first visit weighs little with JavaScript off", async ({ page
   });
   await page.goto(`/v/${codeFor(7, info.project.name)}`, { waitUntil: "networkidle" });
   console.log(`ballot first visit (${info.project.name}): ${bytes} bytes over the wire: ${files.join(", ")}`);
+  // Screens of scrolling at 360×740: the form, and the review with its confirm button.
+  const screens = () => page.evaluate(() => (document.documentElement.scrollHeight / window.innerHeight).toFixed(1));
+  const form = await screens();
+  await page.getByRole("button", { name: "检查并提交" }).click();
+  await expect(page.locator("h1")).toHaveText("核对后提交");
+  console.log(`screens (${info.project.name}): form ${form}, review ${await screens()} (confirm on the first)`);
   if (info.project.name === "phone-nojs") {
     expect(files.some((f) => f.includes(".wasm")), files.join()).toBe(false);
     expect(bytes).toBeLessThan(20_000);

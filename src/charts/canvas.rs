@@ -11,6 +11,9 @@ use super::FONT;
 use super::text::{self, escape_xml};
 
 pub(crate) const WIDTH: i32 = 720;
+/// The width of a chart drawn for a phone: its labels above the bars, at a scale where an
+/// 18 px label stays about 14 px on a 300 px wide screen.
+pub(crate) const NARROW_WIDTH: i32 = 400;
 /// Outer margin left, right and top.
 pub(crate) const PAD: i32 = 16;
 /// Body text: labels, values, legend, ticks.
@@ -134,7 +137,12 @@ pub(crate) struct Header {
 
 impl Header {
     pub(crate) fn new(title: &str, legend: &[(&str, &str)]) -> Header {
-        let inner = f64::from(WIDTH - 2 * PAD);
+        Header::sized(title, legend, WIDTH)
+    }
+
+    /// The header of a canvas `width` wide.
+    pub(crate) fn sized(title: &str, legend: &[(&str, &str)], width: i32) -> Header {
+        let inner = f64::from(width - 2 * PAD);
         let title = text::wrap(title, TITLE_PX, inner, 2);
         let mut y = PAD + TITLE_LINE * title.len() as i32 + 6;
         let mut items = Vec::new();
@@ -144,7 +152,7 @@ impl Header {
             for (colour, label) in legend {
                 let label = text::truncate(label, FONT_PX, inner - f64::from(SWATCH + 6));
                 let w = SWATCH + 6 + text::width(&label, FONT_PX).ceil() as i32;
-                if x > PAD && x + w > WIDTH - PAD {
+                if x > PAD && x + w > width - PAD {
                     x = PAD;
                     y += LEGEND_LINE;
                 }
@@ -218,10 +226,10 @@ impl XScale {
 /// Vertical grid, x axis 0–100 with ticks every 20 and the description `desc` under
 /// the plot (the canvas keeps [`AXIS_H`] + [`BOTTOM_PAD`] below `plot.y1` for them).
 pub(crate) fn x_axis(root: &Area, plot: &Plot, desc: &str) -> DrawResult<XScale> {
-    let (_, h) = root.dim_in_pixel();
+    let (w, h) = root.dim_in_pixel();
     let mut chart = ChartBuilder::on(root)
         .margin_left(plot.x0)
-        .margin_right(WIDTH - plot.x1)
+        .margin_right(w as i32 - plot.x1)
         .margin_top(plot.y0)
         .margin_bottom(h as i32 - plot.y1 - AXIS_H)
         .x_label_area_size(AXIS_H)
@@ -253,17 +261,28 @@ pub(crate) fn render(
     height: i32,
     draw: impl FnOnce(&Area<'_>) -> DrawResult,
 ) -> String {
-    try_render(title, height, draw).unwrap_or_else(|_| no_data(title))
+    render_sized(title, WIDTH, height, draw)
+}
+
+/// [`render`] on a canvas `width` wide.
+pub(crate) fn render_sized(
+    title: &str,
+    width: i32,
+    height: i32,
+    draw: impl FnOnce(&Area<'_>) -> DrawResult,
+) -> String {
+    try_render(title, width, height, draw).unwrap_or_else(|_| no_data(title))
 }
 
 fn try_render(
     title: &str,
+    width: i32,
     height: i32,
     draw: impl FnOnce(&Area<'_>) -> DrawResult,
 ) -> DrawResult<String> {
     let mut buf = String::new();
     {
-        let size = (WIDTH as u32, height.max(1) as u32);
+        let size = (width.max(1) as u32, height.max(1) as u32);
         let root = SVGBackend::with_string(&mut buf, size).into_drawing_area();
         root.fill(&WHITE)?;
         draw(&root)?;
@@ -276,7 +295,7 @@ fn try_render(
 pub(crate) fn no_data(title: &str) -> String {
     let header = Header::new(title, &[]);
     let height = header.bottom + 140;
-    let drawn = try_render(title, height, |root| {
+    let drawn = try_render(title, WIDTH, height, |root| {
         header.draw(root)?;
         let style = font(22.0, &MUTED, HPos::Center, VPos::Center);
         draw_text(root, "暂无数据", (WIDTH / 2, header.bottom + 60), &style)

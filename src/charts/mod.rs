@@ -65,7 +65,13 @@ pub struct LevelRow {
 /// of the row's ballots, the count printed in every segment wide enough for it.
 /// Counts beyond `level_labels.len()` are ignored.
 pub fn level_distribution(title: &str, level_labels: &[&str], rows: &[LevelRow]) -> String {
-    stacked::level_distribution(title, level_labels, rows)
+    stacked::level_distribution(title, level_labels, rows, false)
+}
+
+/// [`level_distribution`] for a phone: 400 px wide, each label on its own line above its bar,
+/// so that every segment is on the screen and the text stays legible when scaled to it.
+pub fn level_distribution_narrow(title: &str, level_labels: &[&str], rows: &[LevelRow]) -> String {
+    stacked::level_distribution(title, level_labels, rows, true)
 }
 
 /// One row of [`ranked_bars`].

@@ -4,15 +4,25 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
-    self, AXIS_H, BOTTOM_PAD, DARK, FONT_PX, Header, LABEL_GAP, MUTED, Plot, WIDTH, draw_text,
-    fill_rect, font, ink_on, line, rgb, value_label,
+    self, AXIS_H, BOTTOM_PAD, DARK, FONT_PX, Header, LABEL_GAP, MUTED, NARROW_WIDTH, PAD, Plot,
+    WIDTH, draw_text, fill_rect, font, ink_on, line, rgb, value_label,
 };
 use super::{LevelRow, NOT_RATED_COLOUR, level_colours, text};
 
 const ROW_H: i32 = 40;
 const BAR_H: i32 = 28;
+/// A narrow chart's row: its label on a line of its own, the bar below.
+const NARROW_ROW_H: i32 = 64;
+const NARROW_LABEL_H: i32 = 26;
 
-pub(crate) fn level_distribution(title: &str, level_labels: &[&str], rows: &[LevelRow]) -> String {
+/// `narrow`: drawn [`NARROW_WIDTH`] wide for a phone, each label above its bar (the whole
+/// width for the bar, the label uncut up to the width).
+pub(crate) fn level_distribution(
+    title: &str,
+    level_labels: &[&str],
+    rows: &[LevelRow],
+    narrow: bool,
+) -> String {
     let levels = level_labels.len();
     // Per row: counts in scale order, then not rated.
     let segments: Vec<Vec<u64>> = rows
@@ -36,25 +46,47 @@ pub(crate) fn level_distribution(title: &str, level_labels: &[&str], rows: &[Lev
         .copied()
         .zip(level_labels.iter().copied().chain(["未评"]))
         .collect();
-    let header = Header::new(title, &legend);
-    let (x0, label_w) = canvas::label_area(rows.iter().map(|r| r.label.as_str()));
+    let width = if narrow { NARROW_WIDTH } else { WIDTH };
+    let header = Header::sized(title, &legend, width);
+    let (x0, label_w) = if narrow {
+        (PAD, f64::from(width - 2 * PAD))
+    } else {
+        canvas::label_area(rows.iter().map(|r| r.label.as_str()))
+    };
+    let row_h = if narrow { NARROW_ROW_H } else { ROW_H };
     let plot = Plot {
         x0,
         // Room for the "100" tick label to overhang.
-        x1: WIDTH - 28,
+        x1: width - 28,
         y0: header.bottom,
-        y1: header.bottom + ROW_H * rows.len() as i32 + 8,
+        y1: header.bottom + row_h * rows.len() as i32 + 8,
     };
     let height = plot.y1 + AXIS_H + BOTTOM_PAD;
 
-    canvas::render(title, height, |root| {
+    canvas::render_sized(title, width, height, |root| {
         header.draw(root)?;
         let scale = canvas::x_axis(root, &plot, "票数占比（%）")?;
-        let label_style = font(FONT_PX, &DARK, HPos::Right, VPos::Center);
+        let label_style = if narrow {
+            font(FONT_PX, &DARK, HPos::Left, VPos::Center)
+        } else {
+            font(FONT_PX, &DARK, HPos::Right, VPos::Center)
+        };
         for (i, (row, segs)) in rows.iter().zip(&segments).enumerate() {
-            let cy = plot.y0 + 4 + ROW_H * i as i32 + ROW_H / 2;
+            let top = plot.y0 + 4 + row_h * i as i32;
             let label = text::truncate(&row.label, FONT_PX, label_w);
-            draw_text(root, &label, (plot.x0 - LABEL_GAP, cy), &label_style)?;
+            let cy = if narrow {
+                draw_text(
+                    root,
+                    &label,
+                    (plot.x0, top + NARROW_LABEL_H / 2),
+                    &label_style,
+                )?;
+                top + NARROW_LABEL_H + (row_h - NARROW_LABEL_H) / 2
+            } else {
+                let cy = top + ROW_H / 2;
+                draw_text(root, &label, (plot.x0 - LABEL_GAP, cy), &label_style)?;
+                cy
+            };
             let sum = total(segs);
             if sum == 0 {
                 value_label(root, "无数据", plot.x0 + 6, cy, &MUTED, &WHITE)?;

@@ -162,6 +162,7 @@ fn compare_rows(n: usize) -> Vec<CompareRow> {
 fn all_charts(n: usize) -> Vec<String> {
     vec![
         level_distribution("标题", &["满意", "基本满意", "不满意"], &level_rows(n)),
+        level_distribution_narrow("标题", &["满意", "基本满意", "不满意"], &level_rows(n)),
         ranked_bars("标题", "满意率", &ranked_rows(n), Some((80.0, "达标线 80"))),
         indicator_scores("标题", &["进度", "质量", "成效"], &indicator_rows(n)),
         turnout("标题", &turnout_rows(n)),
@@ -175,7 +176,8 @@ fn every_chart_is_well_formed_with_title_and_labels() {
         let texts = parse(&svg);
         assert!(svg.contains("<title>标题</title>"), "{svg}");
         assert!(svg.starts_with("<svg role=\"img\" aria-label=\"标题\""));
-        assert!(svg.contains("width=\"720\""));
+        // 720 wide; the phone layout 400.
+        assert!(svg.contains("width=\"720\"") || svg.contains("width=\"400\""));
         for u in ["单位1", "单位2", "单位3"] {
             assert!(
                 texts.iter().any(|t| t.ends_with(u)),
@@ -662,5 +664,64 @@ fn text_helpers() {
     assert_eq!(
         canvas::ink_on(&canvas::rgb("#E69F00")),
         plotters::style::BLACK
+    );
+}
+
+#[test]
+fn a_narrow_distribution_fits_a_phone_with_each_label_above_its_bar() {
+    let rows = vec![
+        LevelRow {
+            label: "(一)1 加速推进大健康产业空间布局".into(),
+            counts: vec![10, 5, 20],
+            not_rated: 1,
+        },
+        LevelRow {
+            label: "市经济和信息化局".into(),
+            counts: vec![30, 3, 2],
+            not_rated: 0,
+        },
+    ];
+    let svg = level_distribution_narrow("分布", &["满意", "基本满意", "不满意"], &rows);
+    parse(&svg);
+    let open = &svg[..svg.find('>').unwrap()];
+    assert_eq!(attr(open, "width"), Some("400"), "{open}");
+    assert!(open.contains("viewBox=\"0 0 400 "), "{open}");
+    // Every text and every bar segment is inside the 400 px canvas: the 不满意 segment (the
+    // last before 未评) included.
+    for tag in text_tags(&svg) {
+        let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+        assert!((0.0..=400.0).contains(&x), "{tag}");
+    }
+    let rects: Vec<&str> = svg
+        .split("<rect")
+        .skip(1)
+        .map(|r| &r[..r.find('>').unwrap()])
+        .collect();
+    assert!(!rects.is_empty());
+    for r in &rects {
+        let x: f64 = attr(r, "x").unwrap().parse().unwrap();
+        let w: f64 = attr(r, "width").unwrap().parse().unwrap();
+        assert!(x >= 0.0 && x + w <= 400.0, "{r}");
+    }
+    // The label stands whole on its own line, left-aligned at the margin, above its bar.
+    let content = |t: &str| {
+        let after = &svg[svg.find(t).unwrap() + t.len()..];
+        let after = &after[after.find('>').unwrap() + 1..];
+        unescape(after[..after.find('<').unwrap()].trim())
+    };
+    let label = text_tags(&svg)
+        .into_iter()
+        .find(|t| content(t) == "市经济和信息化局")
+        .expect("the unit's label, uncut");
+    assert_eq!(attr(label, "x"), Some("16"), "{label}");
+    let label_y: f64 = attr(label, "y").unwrap().parse().unwrap();
+    let count = text_tags(&svg)
+        .into_iter()
+        .find(|t| content(t) == "30")
+        .expect("the 30 in its segment");
+    let count_y: f64 = attr(count, "y").unwrap().parse().unwrap();
+    assert!(
+        count_y > label_y + 20.0,
+        "bar below label: {label_y} {count_y}"
     );
 }

@@ -79,7 +79,8 @@ pub async fn get_chart(
     } else {
         None
     };
-    let svg = draw(&name, &report, other.as_ref());
+    let narrow = q.narrow.as_deref() == Some("1");
+    let svg = draw(&name, &report, other.as_ref(), narrow);
     let mut res = svg.into_response();
     res.headers_mut().insert(
         header::CONTENT_TYPE,
@@ -90,8 +91,9 @@ pub async fn get_chart(
     Ok(res)
 }
 
-/// Draws chart `name` of `report` (`other` for the comparison).
-pub fn draw(name: &str, report: &Report, other: Option<&Report>) -> String {
+/// Draws chart `name` of `report` (`other` for the comparison); `narrow`, the level
+/// distributions for a phone.
+pub fn draw(name: &str, report: &Report, other: Option<&Report>, narrow: bool) -> String {
     let level_labels: Vec<&str> = report
         .round
         .scale
@@ -112,7 +114,11 @@ pub fn draw(name: &str, report: &Report, other: Option<&Report>) -> String {
                 })
             })
             .collect();
-        charts::level_distribution(title, &level_labels, &rows)
+        if narrow {
+            charts::level_distribution_narrow(title, &level_labels, &rows)
+        } else {
+            charts::level_distribution(title, &level_labels, &rows)
+        }
     };
     let ranked = |tasks: bool, title: &str| {
         let rows: Vec<RankedRow> = report

@@ -83,6 +83,8 @@ fn compare_rows(report: &Report, other: &Report) -> Vec<CompareLine> {
 pub struct Versus {
     /// Another round of the same plan to compare with.
     vs: Option<String>,
+    /// `1`: the chart drawn for a phone (the level distributions: labels above the bars).
+    narrow: Option<String>,
 }
 
 impl Versus {

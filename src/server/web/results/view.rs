@@ -226,13 +226,24 @@ fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
     }
 }
 
-/// A chart with its caption; the table with the same numbers follows it.
+/// A chart with its caption; the table with the same numbers follows it. It is scaled to
+/// its box, never cut; `narrow` charts (the level distributions) come in a phone layout too,
+/// chosen by the browser below 40rem.
 #[component]
-fn Chart(src: String, caption: String) -> impl IntoView {
+fn Chart(src: String, caption: String, #[prop(optional)] narrow: bool) -> impl IntoView {
+    let phone = narrow.then(|| {
+        let joint = if src.contains('?') { '&' } else { '?' };
+        view! { <source media="(max-width: 40rem)" srcset=format!("{src}{joint}narrow=1") /> }
+    });
     view! {
         <figure class="chart">
-            <img src=src alt=caption.clone() loading="lazy" />
-            <figcaption>{caption}</figcaption>
+            <picture>
+                {phone}
+                <img src=src.clone() alt=caption.clone() loading="lazy" />
+            </picture>
+            <figcaption>
+                {caption} " " <a href=src class="chart-full">"查看大图"</a>
+            </figcaption>
         </figure>
     }
 }
@@ -397,6 +408,7 @@ pub fn ResultsOverview(
                 <Chart
                     src=format!("{charts}/tasks-levels.svg")
                     caption="各项任务的代表评价分布".to_string()
+                    narrow=true
                 />
                 <Chart
                     src=format!("{charts}/tasks-ranked.svg")
@@ -413,6 +425,7 @@ pub fn ResultsOverview(
                 <Chart
                     src=format!("{charts}/units-levels.svg")
                     caption="各成员单位的代表评价分布".to_string()
+                    narrow=true
                 />
                 <ResultsTable report=report.clone() items=units_ranked show_rank=true />
             </section>

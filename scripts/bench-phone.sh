@@ -42,9 +42,10 @@ for a in $(grep -oE '/pkg/[A-Za-z0-9_.-]+\.(css|js|wasm)' <<<"$html" | sort -u);
     *) rest=$((rest + $(size "$a"))) ;;
   esac
 done
-# The island script also fetches the WASM, which the HTML names only through the script.
-if ! grep -q '\.wasm' <<<"$html" && grep -q '/pkg/ceping.js' <<<"$html"; then
-  rest=$((rest + $(size /pkg/ceping_bg.wasm)))
+# The island loader script names the bundle only by its output names (no preload links, so
+# that a JavaScript-off phone fetches neither); with JavaScript it fetches both.
+if grep -q '"ceping_bg"' <<<"$html"; then
+  rest=$((rest + $(size /pkg/ceping.js) + $(size /pkg/ceping_bg.wasm)))
 fi
 echo "ballot page /v/CODE (44 items): HTML ${raw} bytes raw, ${page} compressed"
 echo "HTML + CSS, compressed (enough to rate and submit): $((page + css)) bytes"

@@ -108,7 +108,12 @@ pub fn draw(name: &str, report: &Report, other: Option<&Report>, narrow: bool) -
             .filter(|m| m.is_task == tasks)
             .filter_map(|m| {
                 report.result(&m.item).map(|r| LevelRow {
-                    label: m.label.clone(),
+                    // A phone's chart has the width for a task's title on its own line.
+                    label: if narrow && m.is_task {
+                        m.full_label()
+                    } else {
+                        m.label.clone()
+                    },
                     counts: r.deputies.counts.clone(),
                     not_rated: r.deputies.not_rated,
                 })

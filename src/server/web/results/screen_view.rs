@@ -1,6 +1,6 @@
 //! `/screen/{round}`: the venue's big screen.
 
-use crate::components::format::pct;
+use crate::components::format::{fmt1, pct};
 use crate::server::repo::results::{ItemMeta, Report};
 use leptos::prelude::*;
 
@@ -17,8 +17,24 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
     let results = report.published().then(|| {
         let tasks = report.by_rank(true);
         let units = report.by_rank(false);
+        let ranks: std::collections::HashMap<&str, Option<usize>> = report
+            .results
+            .task_ranking
+            .iter()
+            .chain(&report.results.unit_ranking)
+            .map(|r| (r.item.as_str(), r.rank))
+            .collect();
+        // Sorted by 综合指数, and 综合指数 is what the first figure shows (then 满意率 and the
+        // result): the order can be read off the column.
         let row = |m: &ItemMeta| {
             let r = report.result(&m.item);
+            let rank = ranks
+                .get(m.item.as_str())
+                .copied()
+                .flatten()
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "—".into());
+            let index = fmt1(r.and_then(|r| r.combined.value));
             let rate = pct(r.and_then(|r| r.deputies.satisfaction_rate));
             let class = r
                 .and_then(|r| r.deputies.classification)
@@ -26,32 +42,51 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
                 .unwrap_or("—");
             view! {
                 <tr>
+                    <td class="num">{rank}</td>
                     <th scope="row">{m.full_label()}</th>
+                    <td class="num">{index}</td>
                     <td class="num">{rate}</td>
                     <td>{class}</td>
                 </tr>
             }
         };
+        let head = || {
+            view! {
+                <thead>
+                    <tr>
+                        <th class="num">"排名"</th>
+                        <th>"项目"</th>
+                        <th class="num">"综合指数"</th>
+                        <th class="num">"满意率"</th>
+                        <th>"测评结果"</th>
+                    </tr>
+                </thead>
+            }
+        };
         let task_rows = tasks.iter().map(row).collect_view();
         let unit_rows = units.iter().map(row).collect_view();
         view! {
-            <section>
-                <h2>"工作任务满意率"</h2>
-                <table class="screen-table">
-                    <tbody>{task_rows}</tbody>
-                </table>
-            </section>
-            <section>
-                <h2>"成员单位"</h2>
-                <img
-                    class="screen-chart"
-                    src=format!("/results/{id}/charts/units-ranked.svg")
-                    alt="成员单位按综合指数排名"
-                />
-                <table class="screen-table">
-                    <tbody>{unit_rows}</tbody>
-                </table>
-            </section>
+            <div class="screen-results">
+                <section>
+                    <h2>"工作任务满意率"</h2>
+                    <table class="screen-table">
+                        {head()}
+                        <tbody>{task_rows}</tbody>
+                    </table>
+                </section>
+                <section>
+                    <h2>"成员单位"</h2>
+                    <table class="screen-table">
+                        {head()}
+                        <tbody>{unit_rows}</tbody>
+                    </table>
+                    <img
+                        class="screen-chart"
+                        src=format!("/results/{id}/charts/units-ranked.svg")
+                        alt="成员单位按综合指数排名"
+                    />
+                </section>
+            </div>
         }
     });
     let waiting = (!report.published()).then(|| {

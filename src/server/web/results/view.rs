@@ -144,14 +144,14 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
                         <a href=m.href(round)>{m.label.clone()}</a>
                         <span class="meta">{format!(" {}", m.title)}</span>
                     </th>
-                    {counts}
-                    <td class="num">{r.deputies.not_rated}</td>
                     <td class="num">{pct(r.deputies.satisfaction_rate)}</td>
                     <td>{class}</td>
-                    <td class="num">{fmt1(r.deputies.satisfaction_score)}</td>
-                    <td class="num">{format!("{} {grade}", fmt1(r.evaluators.score))}</td>
                     <td class="num">{fmt1(r.combined.value)}</td>
                     <td>{flag}</td>
+                    {counts}
+                    <td class="num">{r.deputies.not_rated}</td>
+                    <td class="num">{fmt1(r.deputies.satisfaction_score)}</td>
+                    <td class="num">{format!("{} {grade}", fmt1(r.evaluators.score))}</td>
                 </tr>
             }
         })
@@ -163,17 +163,19 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
                     <tr>
                         {show_rank.then(|| view! { <th class="num">"排名"</th> })}
                         <th>"项目"</th>
+                        // What a reader looks for first, then the detail (on a phone or a
+                        // 1366 px screen the first five columns are in view without scrolling).
+                        <th class="num">"满意率"</th>
+                        <th>"测评结果"</th>
+                        <th class="num">"综合指数"</th>
+                        <th>"需重新办理"</th>
                         {heads}
                         <th class="num">
                             <span class="swatch" style=format!("background:{NOT_RATED_COLOUR}")></span>
                             "未评"
                         </th>
-                        <th class="num">"满意率"</th>
-                        <th>"测评结果"</th>
                         <th class="num">"代表得分"</th>
                         <th class="num">"评估得分"</th>
-                        <th class="num">"综合指数"</th>
-                        <th>"标记"</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -192,8 +192,9 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("GET", "/v/ABCDE-FGHJK-MNPQR-STVWX", "", [404, 404, 404]),
         // A cast ballot is answered 303 to its confirmation (repeats of the same form alike).
         row("POST", format!("/v/{}", f.free), &f.ballot, [303, 303, 303]),
-        // The confirmation shows only with the notice its post left; else back to the code.
-        row("GET", format!("/v/{}/done", f.used), "", [303, 303, 303]),
+        // The confirmation shows only with the notice its post left; a used code without one
+        // gets "测评已收到" (no receipt).
+        row("GET", format!("/v/{}/done", f.used), "", [200, 200, 200]),
         row("GET", format!("/v/{}/done", f.revoked), "", [403, 403, 403]),
         row(
             "GET",

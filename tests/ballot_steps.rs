@@ -203,10 +203,12 @@ async fn a_cast_redirects_to_a_confirmation_that_back_and_reload_cannot_cast_aga
     assert_eq!(receipt_of(&repeat.body), receipt);
     assert_eq!(ballots(&h).await, 1);
 
-    // Without the notice the page shows nothing of the ballot: back to the code's page (used).
+    // Without the notice the page shows nothing of the ballot.
     let bare = h.get(&done, None).await;
-    assert_eq!(bare.status, StatusCode::SEE_OTHER);
-    assert_eq!(bare.location.as_deref(), Some(path.as_str()));
+    // Without the notice (cookies blocked, or the quarter hour past): received, no receipt.
+    assert_eq!(bare.status, StatusCode::OK);
+    assert!(bare.body.contains("测评已收到"), "{}", bare.body);
+    assert!(!bare.body.contains(&receipt));
     // A notice is its own code's only: on another code's confirmation it opens nothing.
     let other = format!("/v/{}/done", r.codes[1].as_str());
     let stolen = h.get(&other, Some(&cookie)).await;
@@ -214,7 +216,7 @@ async fn a_cast_redirects_to_a_confirmation_that_back_and_reload_cannot_cast_aga
     assert!(!stolen.body.contains(&receipt));
     // A forged notice opens nothing either.
     let forged = h.get(&done, Some("ceping_cast=99999999999.AAAA")).await;
-    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+    assert!(!forged.body.contains(&receipt) && forged.body.contains("测评已收到"));
 
     // A wrong receipt is no dead end: the page links back to the code's page.
     let wrong = h
@@ -232,6 +234,14 @@ async fn a_cast_redirects_to_a_confirmation_that_back_and_reload_cannot_cast_aga
         "{}",
         wrong.body
     );
+    // Closed in the meantime (the last second's ballot): the receipt still shows.
+    h.close(r.id).await;
+    let late = h.get(&done, Some(&cookie)).await;
+    assert_eq!(late.status, StatusCode::OK);
+    assert_eq!(receipt_of(&late.body), receipt);
+    // An unused code of the closed round gets no such page: its own page says it is closed.
+    let unused = h.get(&other, None).await;
+    assert_eq!(unused.status, StatusCode::GONE);
 }
 
 #[tokio::test]
@@ -304,7 +314,7 @@ async fn a_typed_code_goes_to_its_ballot_and_a_bad_one_is_shown_back() {
         page.contains("value=\"ABC-123\""),
         "what was typed is shown back"
     );
-    // A post without the browser's origin is refused like every other form post.
+    // An old browser that sends no Origin may type a code too: nothing changes by it.
     let res = h
         .bare_request(
             axum::http::Method::POST,
@@ -314,5 +324,25 @@ async fn a_typed_code_goes_to_its_ballot_and_a_bad_one_is_shown_back() {
             format!("code={typed}"),
         )
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}
+
+#[tokio::test]
+async fn a_revisions_steps_are_never_cached_they_carry_the_receipt() {
+    let (h, r) = hall(1).await;
+    let path = format!("/v/{}", r.codes[0].display());
+    let body = partial_ballot(&r, 44, "submit");
+    let first = h.post(&path, None, &body).await;
+    let receipt = receipt_of(&first.body);
+    for action in ["review", "edit"] {
+        let step = partial_ballot(&r, 44, action).replace("idem=steps-key", "idem=second")
+            + &format!("&receipt={receipt}");
+        let res = h.post(&path, None, &step).await;
+        assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(
+            res.headers[header::CACHE_CONTROL].to_str().unwrap(),
+            "no-store",
+            "{action}"
+        );
+    }
 }

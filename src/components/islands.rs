@@ -332,11 +332,37 @@ pub fn CastGuard(code: String) -> impl IntoView {
             let cast = browser::tab_storage()
                 .and_then(|s| s.get_item(&cast_key(&code)).ok().flatten())
                 .is_some();
+            let to = format!("/v/{code}/done");
             if back
                 && cast
                 && let Some(w) = web_sys::window()
             {
-                let _ = w.location().replace(&format!("/v/{code}/done"));
+                let _ = w.location().replace(&to);
+            }
+            // A browser that keeps the page whole in its back/forward cache shows it again
+            // without running this: ask on `pageshow` too.
+            if let Some(w) = web_sys::window() {
+                use wasm_bindgen::JsCast;
+                let code = code.clone();
+                let again = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
+                    move |e: web_sys::Event| {
+                        let persisted = e
+                            .dyn_ref::<web_sys::PageTransitionEvent>()
+                            .is_some_and(web_sys::PageTransitionEvent::persisted);
+                        let cast = browser::tab_storage()
+                            .and_then(|s| s.get_item(&cast_key(&code)).ok().flatten())
+                            .is_some();
+                        if persisted
+                            && cast
+                            && let Some(w) = web_sys::window()
+                        {
+                            let _ = w.location().replace(&format!("/v/{code}/done"));
+                        }
+                    },
+                );
+                let _ =
+                    w.add_event_listener_with_callback("pageshow", again.as_ref().unchecked_ref());
+                again.forget();
             }
         }
         mark_hydrated();

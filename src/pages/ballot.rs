@@ -118,6 +118,28 @@ pub fn CodeEntryView(typed: String, error: Option<String>) -> impl IntoView {
     }
 }
 
+/// `/v/CODE/done` for a used code whose confirmation this browser does not hold (cookies
+/// blocked, or the quarter hour past): the ballot was received; its receipt cannot be shown
+/// again, by design.
+#[component]
+pub fn ReceivedView(round_name: String, code: String) -> impl IntoView {
+    view! {
+        <Title text="测评已收到" />
+        <BallotFrame round_name=Some(round_name)>
+            <section class="confirm" role="status">
+                <h1>"测评已收到"</h1>
+                <p>"这个邀请码的测评已经提交并密封保存。"</p>
+                <p>
+                    "如果您刚刚提交却没有看到回执码，可能是浏览器禁止了 Cookie，或者已超过15分钟：回执码只在提交后显示，不能再显示。没有回执码不影响您的测评计入结果，只是不能再修改。"
+                </p>
+                <p>
+                    <a href=format!("/v/{code}")>"如果您没有提交过测评，请点这里报告"</a>
+                </p>
+            </section>
+        </BallotFrame>
+    }
+}
+
 /// After a deputy reported that their code was used by someone else: what happens now, and
 /// whom to tell in person.
 #[component]

@@ -87,7 +87,8 @@ pub fn says_where_from(headers: &HeaderMap) -> bool {
 /// (`/v/…`), which no cookie authorises, so that old phones can still vote. Everything else
 /// (sign-in, every staff form, the tellers' posts) must say.
 pub fn may_post_unmarked(path: &str) -> bool {
-    path.starts_with("/v/")
+    // `/v`: typing a code changes nothing (it answers with a redirect to the code's page).
+    path.starts_with("/v/") || path == "/v"
 }
 
 /// Whether a `Content-Type` is a web form's (`application/x-www-form-urlencoded`, with any
@@ -311,12 +312,15 @@ mod tests {
         assert!(says_where_from(&headers(&[("origin", "http://x")])));
         assert!(says_where_from(&headers(&[("sec-fetch-site", "none")])));
         assert!(may_post_unmarked("/v/ABCDE-FGHJK"));
+        // Typing a code changes nothing: an old phone may do it too.
+        assert!(may_post_unmarked("/v"));
         for path in [
             "/login",
             "/logout",
             "/desk/rounds/1/state",
             "/teller/1/1/step",
-            "/v",
+            "/vx",
+            "/v2/x",
         ] {
             assert!(!may_post_unmarked(path), "{path}");
         }

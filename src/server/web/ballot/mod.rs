@@ -112,6 +112,19 @@ fn step_page(mut res: Response) -> Response {
     res
 }
 
+/// [`step_page`], or `no-store` for a revision's steps: they carry the receipt (the key to
+/// change the ballot), which is never kept.
+fn step_page_of(revising: bool, res: Response) -> Response {
+    if revising {
+        let mut res = res;
+        res.headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        res
+    } else {
+        step_page(res)
+    }
+}
+
 /// The review step's summary of a decoded ballot, and the fields that cast it.
 fn summary_of(form: &BallotForm, round: &Round, ballot: &SubmittedBallot) -> Summary {
     let lowest = round
@@ -216,23 +229,22 @@ pub async fn post_ballot(
     match ballot.action {
         Action::Review => {
             let summary = summary_of(&form, &round, &ballot);
-            return step_page(render(
-                &state,
-                StatusCode::OK,
-                "核对后提交",
-                move || view! { <ReviewView form code=code_text summary /> }.into_any(),
-            ));
+            let revising = summary.revising;
+            return step_page_of(
+                revising,
+                render(&state, StatusCode::OK, "核对后提交", move || {
+                    view! { <ReviewView form code=code_text summary /> }.into_any()
+                }),
+            );
         }
         Action::Edit => {
             let prefill = prefill_from(&form, &ballot, ballot.receipt.clone());
-            return step_page(render(
-                &state,
-                StatusCode::OK,
-                "满意度测评",
-                move || {
+            return step_page_of(
+                ballot.receipt.is_some(),
+                render(&state, StatusCode::OK, "满意度测评", move || {
                     view! { <BallotDocument form code=code_text prefill error=None /> }.into_any()
-                },
-            ));
+                }),
+            );
         }
         Action::Submit => {}
     }
@@ -317,24 +329,53 @@ pub async fn post_ballot(
 }
 
 /// `GET /v/{code}/done`: the confirmation of the ballot this browser just cast or revised
-/// with the code (receipt, tracking code), from the notice its post left; without one, the
-/// code's own page (which says it is used).
+/// with the code (receipt, tracking code), from the notice its post left — also once the round
+/// has closed, so that a ballot cast in its last second still gets its receipt. A used code
+/// without a notice (cookies blocked, or the quarter hour past) gets a page that says the
+/// ballot was received and why its receipt cannot show; any other code goes to its own page.
 pub async fn get_done(
     State(state): State<AppState>,
     Path(raw_code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let (round, code) = match accept_post(&state, &raw_code).await {
-        Ok(ok) => ok,
-        Err(page) => return page,
+    let used = match InviteCode::parse(&raw_code) {
+        Ok(code) => match invite::lookup(&state.pool, &code).await {
+            Ok((Some(round_id), invite::CodeState::Used { .. })) => {
+                match crate::server::repo::round::get(&state.pool, round_id).await {
+                    Ok(round) => Some((round, code)),
+                    Err(e) => {
+                        tracing::error!(error = %e, "reading a round failed");
+                        return server_error();
+                    }
+                }
+            }
+            Ok(_) => None,
+            Err(e) => {
+                tracing::error!(error = %e, "looking up a code failed");
+                return server_error();
+            }
+        },
+        Err(_) => None,
     };
-    let now = crate::server::service::signin::unix_now();
-    let Some(n) = cast_notice::read(&state.totp_key, round.id, &code, &headers, now) else {
+    let Some((round, code)) = used else {
+        // Not a used code: its own page says what it is (and counts a failed look-up).
+        let (_, code) = match accept_post(&state, &raw_code).await {
+            Ok(ok) => ok,
+            Err(page) => return page,
+        };
         return (
             StatusCode::SEE_OTHER,
             [(header::LOCATION, format!("/v/{}", code.display()))],
         )
             .into_response();
+    };
+    let now = crate::server::service::signin::unix_now();
+    let Some(n) = cast_notice::read(&state.totp_key, round.id, &code, &headers, now) else {
+        let round_name = round.name.clone();
+        let code_text = code.as_str().to_string();
+        return render(&state, StatusCode::OK, "测评已收到", move || {
+            view! { <crate::pages::ballot::ReceivedView round_name code=code_text /> }.into_any()
+        });
     };
     let round_name = round.name.clone();
     let code_text = code.as_str().to_string();

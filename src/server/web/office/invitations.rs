@@ -316,7 +316,21 @@ pub async fn post_revoke(
         .find(|r| r.id == inv);
     let refused_anyway = row.as_ref().is_none_or(|r| r.revoked || r.used)
         || (reissue_asked && round.state == RoundState::Open && reason.is_empty());
-    if f.confirm.as_deref() != Some("1") && !refused_anyway {
+    if f.confirm.as_deref() != Some("1") {
+        // Refused without acting (what would refuse it may change before `revoke_id` runs:
+        // the round may close): the refusal is said here, or the confirmation asked.
+        let refusal = match &row {
+            None => Some(InviteError::UnknownCode(inv)),
+            Some(r) if r.revoked => Some(InviteError::AlreadyRevoked),
+            Some(r) if r.used => Some(InviteError::AlreadyUsed),
+            Some(_) if refused_anyway => Some(InviteError::ReasonNeeded(id)),
+            Some(_) => None,
+        };
+        if let Some(e) = refusal {
+            let (status, message) = (status_of(&e), e.zh());
+            return invitations_page(&state, who, round, status, Some(message), String::new())
+                .await;
+        }
         let Some(row) = row else {
             return Err(Problem::no_round());
         };

@@ -99,7 +99,13 @@ pub fn content_disposition(ascii_name: &str, zh_name: &str) -> String {
     let safe: String = zh_name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            // Control characters, and the invisible ones that could turn a name around
+            // (U+202E and its kin) or hide in it.
+            let invisible = matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}' | '\u{FEFF}');
+            if c.is_control()
+                || invisible
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            {
                 '_'
             } else {
                 c
@@ -129,6 +135,9 @@ mod tests {
             super::content_disposition("round-1-export.xlsx", "2020年度/测评 结果.xlsx"),
             "attachment; filename=\"round-1-export.xlsx\"; filename*=UTF-8''2020%E5%B9%B4%E5%BA%A6_%E6%B5%8B%E8%AF%84%20%E7%BB%93%E6%9E%9C.xlsx"
         );
+        // A right-to-left override cannot turn "…cod.exe" into something else.
+        let bidi = super::content_disposition("x", "测评\u{202E}gpj.exe");
+        assert!(bidi.ends_with("%E6%B5%8B%E8%AF%84_gpj.exe"), "{bidi}");
         let evil = super::content_disposition("a\"b", "..\\x\r\n\"y");
         assert!(!evil.contains('\r') && !evil.contains('\n'), "{evil}");
         assert!(

@@ -261,13 +261,19 @@ pub async fn post_state(
     // there is nothing to confirm.
     let keyless = action == RoundAction::Open
         && !matches!(
-            crate::server::repo::tellers::get(&state.pool, round.id).await,
-            Ok(Some(crate::server::repo::tellers::Tellers {
+            crate::server::repo::tellers::get(&state.pool, round.id)
+                .await
+                .map_err(Problem::unavailable)?,
+            Some(crate::server::repo::tellers::Tellers {
                 joint_key: Some(_),
                 ..
-            }))
+            })
         );
-    if action.needs_confirmation() && f.confirm.as_deref() != Some("1") && !keyless {
+    if keyless {
+        let message = RoundError::NoKeys(round.id).zh();
+        return refused(&state, who, round, message).await;
+    }
+    if action.needs_confirmation() && f.confirm.as_deref() != Some("1") {
         let consequences = consequences(&state, &round).await?;
         return Ok(render(&state, StatusCode::OK, "请确认", move || {
             view! { <ConfirmState who round action consequences /> }.into_any()

@@ -326,37 +326,32 @@ pub fn CastGuard(code: String) -> impl IntoView {
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         {
+            use wasm_bindgen::JsCast;
+            // Goes on to the confirmation when this tab cast the code's ballot.
+            let go_on = |code: &str| {
+                let cast = browser::tab_storage()
+                    .and_then(|s| s.get_item(&cast_key(code)).ok().flatten())
+                    .is_some();
+                if cast && let Some(w) = web_sys::window() {
+                    let _ = w.location().replace(&format!("/v/{code}/done"));
+                }
+            };
             let back = web_sys::window()
                 .and_then(|w| w.performance())
                 .is_some_and(|p| p.navigation().type_() == 2);
-            let cast = browser::tab_storage()
-                .and_then(|s| s.get_item(&cast_key(&code)).ok().flatten())
-                .is_some();
-            let to = format!("/v/{code}/done");
-            if back
-                && cast
-                && let Some(w) = web_sys::window()
-            {
-                let _ = w.location().replace(&to);
+            if back {
+                go_on(&code);
             }
             // A browser that keeps the page whole in its back/forward cache shows it again
             // without running this: ask on `pageshow` too.
             if let Some(w) = web_sys::window() {
-                use wasm_bindgen::JsCast;
                 let code = code.clone();
                 let again = wasm_bindgen::closure::Closure::<dyn FnMut(web_sys::Event)>::new(
                     move |e: web_sys::Event| {
-                        let persisted = e
-                            .dyn_ref::<web_sys::PageTransitionEvent>()
-                            .is_some_and(web_sys::PageTransitionEvent::persisted);
-                        let cast = browser::tab_storage()
-                            .and_then(|s| s.get_item(&cast_key(&code)).ok().flatten())
-                            .is_some();
-                        if persisted
-                            && cast
-                            && let Some(w) = web_sys::window()
+                        if e.dyn_ref::<web_sys::PageTransitionEvent>()
+                            .is_some_and(web_sys::PageTransitionEvent::persisted)
                         {
-                            let _ = w.location().replace(&format!("/v/{code}/done"));
+                            go_on(&code);
                         }
                     },
                 );

@@ -66,12 +66,16 @@ impl BallotForm {
         self.sections.iter().map(|s| s.items.len()).sum()
     }
 
-    /// An item as a list names it: "(一)1 建立……" or the unit's name.
-    pub fn item_title(&self, item: &str) -> String {
+    fn item(&self, item: &str) -> Option<&BallotItem> {
         self.sections
             .iter()
             .flat_map(|s| &s.items)
             .find(|i| i.item == item)
+    }
+
+    /// An item as a list names it: "(一)1 建立……" or the unit's name.
+    pub fn item_title(&self, item: &str) -> String {
+        self.item(item)
             .map(|i| {
                 if i.label.is_empty() {
                     i.heading.clone()
@@ -84,10 +88,7 @@ impl BallotForm {
 
     /// How an item is named in a message: "第(一)1项任务" or "“市科技局”".
     pub fn item_name(&self, item: &str) -> String {
-        self.sections
-            .iter()
-            .flat_map(|s| &s.items)
-            .find(|i| i.item == item)
+        self.item(item)
             .map(|i| {
                 if i.item.starts_with('t') {
                     format!("第{}项任务", i.label)

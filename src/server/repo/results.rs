@@ -90,6 +90,16 @@ impl Report {
         order.into_iter().map(|(_, _, m)| m).collect()
     }
 
+    /// An item's rank among the tasks or among the units (`None`: not ranked, no data).
+    pub fn rank(&self, item: &str) -> Option<usize> {
+        self.results
+            .task_ranking
+            .iter()
+            .chain(&self.results.unit_ranking)
+            .find(|r| r.item == item)
+            .and_then(|r| r.rank)
+    }
+
     pub fn meta(&self, item: &str) -> Option<&ItemMeta> {
         self.items.iter().find(|m| m.item == item)
     }

@@ -206,13 +206,14 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                 });
             }
             if let Some(last) = sections.last_mut() {
+                let heading = heading_of(t.title.as_deref(), &t.body);
+                // A short task is its own heading: nothing to unfold.
+                let body = (heading != t.body.trim()).then(|| t.body.clone());
                 last.items.push(BallotItem {
                     item: it.item.0.clone(),
                     label: task_label(t.section_number, t.number),
-                    heading: heading_of(t.title.as_deref(), &t.body),
-                    // A short task is its own heading: nothing to unfold.
-                    body: (heading_of(t.title.as_deref(), &t.body) != t.body.trim())
-                        .then(|| t.body.clone()),
+                    heading,
+                    body,
                     lead: t.lead.iter().map(|u| u.name.clone()).collect(),
                     responsible: t.responsible.iter().map(|u| u.name.clone()).collect(),
                     note: None,

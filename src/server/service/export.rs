@@ -324,13 +324,6 @@ async fn results_sheet(
         },
     )
     .await?;
-    let ranks: std::collections::HashMap<&str, Option<usize>> = report
-        .results
-        .task_ranking
-        .iter()
-        .chain(&report.results.unit_ranking)
-        .map(|r| (r.item.as_str(), r.rank))
-        .collect();
     let rows = report
         .items
         .iter()
@@ -359,12 +352,7 @@ async fn results_sheet(
                 r.evaluators.grade.map(|g| g.label()).unwrap_or("").into(),
                 Cell::from(r.evaluators.used),
                 r.combined.value.into(),
-                ranks
-                    .get(m.item.as_str())
-                    .copied()
-                    .flatten()
-                    .map(|x| x as i64)
-                    .into(),
+                report.rank(&m.item).map(|x| x as i64).into(),
                 if r.needs_rework { "是" } else { "" }.into(),
             ]);
             row

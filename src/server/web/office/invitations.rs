@@ -306,37 +306,34 @@ pub async fn post_revoke(
     WebForm(f): WebForm<RevokeFields>,
 ) -> Page {
     let id = round.id;
-    let reissue_asked = f.reissue.as_deref() == Some("1");
-    let reason = f.reason.trim().to_string();
-    // Ask first — unless the request is refused anyway (no such code, already revoked or used,
-    // a reissue after opening without its reason): then the refusal says why, at once.
-    let row = invite::list(&state.pool, id)
-        .await?
-        .into_iter()
-        .find(|r| r.id == inv);
-    let refused_anyway = row.as_ref().is_none_or(|r| r.revoked || r.used)
-        || (reissue_asked && round.state == RoundState::Open && reason.is_empty());
     if f.confirm.as_deref() != Some("1") {
-        // Refused without acting (what would refuse it may change before `revoke_id` runs:
-        // the round may close): the refusal is said here, or the confirmation asked.
-        let refusal = match &row {
-            None => Some(InviteError::UnknownCode(inv)),
-            Some(r) if r.revoked => Some(InviteError::AlreadyRevoked),
-            Some(r) if r.used => Some(InviteError::AlreadyUsed),
-            Some(_) if refused_anyway => Some(InviteError::ReasonNeeded(id)),
-            Some(_) => None,
+        // Ask first — unless the request is refused anyway: then the refusal says why, here,
+        // without acting (what would refuse it may change before `revoke_id` runs: the round
+        // may close meanwhile).
+        let reissue = f.reissue.as_deref() == Some("1");
+        let reason = f.reason.trim().to_string();
+        let row = invite::list(&state.pool, id)
+            .await?
+            .into_iter()
+            .find(|r| r.id == inv);
+        let checked = match row {
+            None => Err(InviteError::UnknownCode(inv)),
+            Some(r) if r.revoked => Err(InviteError::AlreadyRevoked),
+            Some(r) if r.used => Err(InviteError::AlreadyUsed),
+            Some(_) if reissue && round.state == RoundState::Open && reason.is_empty() => {
+                Err(InviteError::ReasonNeeded(id))
+            }
+            Some(r) => Ok(r),
         };
-        if let Some(e) = refusal {
-            let (status, message) = (status_of(&e), e.zh());
-            return invitations_page(&state, who, round, status, Some(message), String::new())
-                .await;
-        }
-        let Some(row) = row else {
-            return Err(Problem::no_round());
+        return match checked {
+            Err(e) => {
+                let (status, message) = (status_of(&e), e.zh());
+                invitations_page(&state, who, round, status, Some(message), String::new()).await
+            }
+            Ok(row) => Ok(render(&state, StatusCode::OK, "请确认", move || {
+                view! { <ConfirmRevoke who round row reissue reason /> }.into_any()
+            })),
         };
-        return Ok(render(&state, StatusCode::OK, "请确认", move || {
-            view! { <ConfirmRevoke who round row reissue=reissue_asked reason /> }.into_any()
-        }));
     }
     let reissue = (f.reissue.as_deref() == Some("1")).then_some(invite::Reissue {
         reason: Some(f.reason.as_str()).filter(|r| !r.trim().is_empty()),

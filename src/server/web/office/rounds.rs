@@ -257,24 +257,17 @@ pub async fn post_state(
         .action
         .parse()
         .map_err(|_| Problem::bad_request("无法操作", "未知的操作。"))?;
-    // Opening without the tellers' joint key is refused at once (below), with what to do:
-    // there is nothing to confirm.
-    let keyless = action == RoundAction::Open
-        && !matches!(
-            crate::server::repo::tellers::get(&state.pool, round.id)
-                .await
-                .map_err(Problem::unavailable)?,
-            Some(crate::server::repo::tellers::Tellers {
-                joint_key: Some(_),
-                ..
-            })
-        );
-    if keyless {
+    let tellers = crate::server::repo::tellers::get(&state.pool, round.id)
+        .await
+        .map_err(Problem::unavailable)?;
+    // Opening without the tellers' joint key is refused at once, with what to do: there is
+    // nothing to confirm.
+    if action == RoundAction::Open && tellers.as_ref().is_none_or(|t| t.joint_key.is_none()) {
         let message = RoundError::NoKeys(round.id).zh();
         return refused(&state, who, round, message).await;
     }
     if action.needs_confirmation() && f.confirm.as_deref() != Some("1") {
-        let consequences = consequences(&state, &round).await?;
+        let consequences = consequences(&state, &round, tellers.as_ref()).await?;
         return Ok(render(&state, StatusCode::OK, "请确认", move || {
             view! { <ConfirmState who round action consequences /> }.into_any()
         }));
@@ -305,7 +298,11 @@ pub async fn post_state(
 }
 
 /// What each move of `round` would do, for its confirmation page.
-async fn consequences(state: &AppState, round: &Round) -> Result<StateConsequences, Problem> {
+async fn consequences(
+    state: &AppState,
+    round: &Round,
+    tellers: Option<&crate::server::repo::tellers::Tellers>,
+) -> Result<StateConsequences, Problem> {
     let invitations = invite::list(&state.pool, round.id).await?;
     let live: Vec<_> = invitations.iter().filter(|i| !i.revoked).collect();
     let non_voters = live
@@ -332,7 +329,7 @@ async fn consequences(state: &AppState, round: &Round) -> Result<StateConsequenc
         format!("测评内容：{tasks}项任务、{}个成员单位", items.len() - tasks),
         "满意率的计算方法（分母、得票权重）、需重新办理的标准、综合指数的权重".to_string(),
     ];
-    if let Ok(Some(t)) = crate::server::repo::tellers::get(&state.pool, round.id).await {
+    if let Some(t) = tellers {
         freezes.push(format!(
             "监票人：{}（{}人中任意{}人共同计票）",
             t.names.join("、"),

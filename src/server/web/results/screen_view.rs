@@ -17,21 +17,12 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
     let results = report.published().then(|| {
         let tasks = report.by_rank(true);
         let units = report.by_rank(false);
-        let ranks: std::collections::HashMap<&str, Option<usize>> = report
-            .results
-            .task_ranking
-            .iter()
-            .chain(&report.results.unit_ranking)
-            .map(|r| (r.item.as_str(), r.rank))
-            .collect();
         // Sorted by 综合指数, and 综合指数 is what the first figure shows (then 满意率 and the
         // result): the order can be read off the column.
         let row = |m: &ItemMeta| {
             let r = report.result(&m.item);
-            let rank = ranks
-                .get(m.item.as_str())
-                .copied()
-                .flatten()
+            let rank = report
+                .rank(&m.item)
                 .map(|n| n.to_string())
                 .unwrap_or_else(|| "—".into());
             let index = fmt1(r.and_then(|r| r.combined.value));

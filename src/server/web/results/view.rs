@@ -109,13 +109,6 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
             }
         })
         .collect_view();
-    let ranks: std::collections::HashMap<String, Option<usize>> = report
-        .results
-        .task_ranking
-        .iter()
-        .chain(&report.results.unit_ranking)
-        .map(|r| (r.item.clone(), r.rank))
-        .collect();
     let rows = items
         .iter()
         .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
@@ -127,7 +120,7 @@ pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> im
                 .map(|c| view! { <td class="num">{*c}</td> })
                 .collect_view();
             let rank = show_rank.then(|| {
-                let rank = ranks.get(&m.item).copied().flatten();
+                let rank = report.rank(&m.item);
                 view! { <td class="num">{rank.map(|r| r.to_string()).unwrap_or_else(|| "—".into())}</td> }
             });
             let class = r

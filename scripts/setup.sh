@@ -16,12 +16,14 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # 2. Debian packages: Chromium for Playwright, CJK fonts for screenshots, brotli to precompress,
-#    curl for the measuring and crash-test scripts.
+#    curl for the measuring and crash-test scripts, poppler-utils (pdftotext) for the report's
+#    PDF test.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
 command -v brotli >/dev/null 2>&1 || missing+=(brotli)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
   SUDO=""

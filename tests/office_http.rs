@@ -596,8 +596,10 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
             Data::Float(f) => *f,
             other => panic!("{other:?}"),
         };
-        assert!(
-            (rate - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3,
+        // The figure people read on the pages, rounded once, the same way.
+        assert_eq!(
+            rate,
+            ceping::results::percent1(r.deputies.satisfaction_rate.unwrap()),
             "{item}"
         );
         seen += 1;
@@ -640,7 +642,10 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     for row in &rows {
         let r = report.result(&row[1]).unwrap();
         let got: f64 = row[rate_col].parse().unwrap();
-        assert!((got - r.deputies.satisfaction_rate.unwrap() * 100.0).abs() < 1e-3);
+        assert_eq!(
+            got,
+            ceping::results::percent1(r.deputies.satisfaction_rate.unwrap())
+        );
     }
     // The year-end report: the summary's figures and the flagged items.
     let page = t

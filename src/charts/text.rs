@@ -78,10 +78,9 @@ pub(crate) fn escape_xml(s: &str) -> String {
     out
 }
 
-/// One decimal, never "-0.0".
+/// One decimal, rounded as every page rounds (`results::round1`), never "-0.0".
 pub(crate) fn fmt1(v: f64) -> String {
-    let s = format!("{v:.1}");
-    if s == "-0.0" { "0.0".to_owned() } else { s }
+    format!("{:.1}", crate::results::round1(v))
 }
 
 /// `part` as a percentage of `whole` (0 when `whole` is 0).

@@ -6,15 +6,17 @@ pub fn human_time(t: &str) -> String {
     t.chars().take(16).collect()
 }
 
-/// A rate 0–1 as a percentage with one decimal.
+/// A rate 0–1 as a percentage with one decimal, rounded as everywhere
+/// ([`crate::results::percent1`]).
 pub fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{:.1}%", v * 100.0))
+    v.map(|v| format!("{:.1}%", crate::results::percent1(v)))
         .unwrap_or_else(|| "—".into())
 }
 
-/// One decimal, or a dash.
+/// One decimal ([`crate::results::round1`]), or a dash.
 pub fn fmt1(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".into())
+    v.map(|v| format!("{:.1}", crate::results::round1(v)))
+        .unwrap_or_else(|| "—".into())
 }
 
 /// A weight without a needless ".0".

@@ -10,6 +10,7 @@ mod combined;
 mod config;
 mod errors;
 mod float;
+pub use float::{percent1, round1};
 mod rankings;
 mod rates;
 mod round;

@@ -536,7 +536,11 @@ fn print_results(report: &repo::results::Report, json: bool) -> anyhow::Result<(
         println!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(());
     }
-    let fmt = |v: Option<f64>| v.map(|v| format!("{v:.1}")).unwrap_or_else(|| "-".into());
+    // Rounded as the pages and the exports round (`results::round1`).
+    let fmt = |v: Option<f64>| {
+        v.map(|v| format!("{:.1}", crate::results::round1(v)))
+            .unwrap_or_else(|| "-".into())
+    };
     println!(
         "round {} ({}): {} ballots of {} invited; {} evaluators submitted",
         report.round.id,

@@ -8,7 +8,7 @@
 
 use crate::export::{Cell, CsvOut, ExportError, XlsxOut};
 use crate::message::Bilingual;
-use crate::results::indicator_means;
+use crate::results::{indicator_means, percent1, round1};
 use crate::server::repo::export as repo_export;
 use crate::server::repo::results::{self as repo_results, ItemMeta, Report, ReportError};
 use crate::server::repo::score;
@@ -213,8 +213,14 @@ async fn feed(
     }
 }
 
+/// A rate as the percentage the pages show (one decimal, [`percent1`]).
 fn pct(v: Option<f64>) -> Cell {
-    v.map(|v| v * 100.0).into()
+    v.map(percent1).into()
+}
+
+/// A score or index as the pages show it (one decimal, [`round1`]).
+fn fig(v: Option<f64>) -> Cell {
+    v.map(round1).into()
 }
 
 async fn summary_sheet(
@@ -241,14 +247,20 @@ async fn summary_sheet(
     let rows: Vec<Vec<Cell>> = vec![
         vec!["工作方案".into(), report.plan_title.clone().into()],
         vec!["测评轮次".into(), report.round.name.clone().into()],
-        vec!["状态".into(), report.round.state.as_str().into()],
+        vec![
+            "状态".into(),
+            if report.round.counted {
+                "已结束，已计票"
+            } else {
+                report.round.state.label_zh()
+            }
+            .into(),
+        ],
         vec!["应投".into(), invited.into()],
         vec!["已投".into(), voted.into()],
         vec![
             "投票率（%）".into(),
-            (invited > 0)
-                .then(|| voted as f64 * 100.0 / invited as f64)
-                .into(),
+            pct((invited > 0).then(|| voted as f64 / invited as f64)),
         ],
         vec![
             "已提交评分的评估人".into(),
@@ -263,7 +275,11 @@ async fn summary_sheet(
         ],
         vec![
             "需重新办理标准".into(),
-            format!("不满意，或满意率低于{}%", m.config.rework_threshold * 100.0).into(),
+            format!(
+                "测评结果为不满意，或满意率低于{:.1}%",
+                percent1(m.config.rework_threshold)
+            )
+            .into(),
         ],
         vec![
             "导出时间".into(),
@@ -347,11 +363,11 @@ async fn results_sheet(
                     .map(|c| c.label())
                     .unwrap_or("")
                     .into(),
-                r.deputies.satisfaction_score.into(),
-                r.evaluators.score.into(),
+                fig(r.deputies.satisfaction_score),
+                fig(r.evaluators.score),
                 r.evaluators.grade.map(|g| g.label()).unwrap_or("").into(),
                 Cell::from(r.evaluators.used),
-                r.combined.value.into(),
+                fig(r.combined.value),
                 report.rank(&m.item).map(|x| x as i64).into(),
                 if r.needs_rework { "是" } else { "" }.into(),
             ]);
@@ -388,7 +404,7 @@ async fn evaluators_sheet(
                 m.full_label().into(),
             ];
             row.extend(line.scores.iter().map(|s| Cell::from(*s)));
-            row.push(line.weighted.into());
+            row.push(fig(line.weighted));
             row.push(
                 if line.dropped {
                     "去掉最高/最低"
@@ -416,12 +432,8 @@ async fn evaluators_sheet(
                 m.item.clone().into(),
                 m.full_label().into(),
             ];
-            row.extend(
-                indicator_means(&set, &r.evaluators)
-                    .into_iter()
-                    .map(Cell::from),
-            );
-            row.push(r.evaluators.score.into());
+            row.extend(indicator_means(&set, &r.evaluators).into_iter().map(fig));
+            row.push(fig(r.evaluators.score));
             rows.push(row);
         }
     }

@@ -101,7 +101,7 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
                 <div class="screen-bar" role="img" aria-label=format!("已投 {voted} / 应投 {invited}")>
                     <div class="screen-fill" style=format!("width:{share:.1}%")></div>
                 </div>
-                <p>{format!("已投票 {share:.1}% · {}", report.round.state.label_zh())}</p>
+                <p>{format!("已投票 {:.1}% · {}", crate::results::round1(share), report.round.state.label_zh())}</p>
             </section>
             {waiting}
             {results}

@@ -14,7 +14,7 @@ use leptos::prelude::*;
 fn turnout_line(report: &Report) -> String {
     let (voted, invited) = report.turnout;
     let rate = if invited > 0 {
-        format!("（{:.1}%）", voted as f64 * 100.0 / invited as f64)
+        format!("（{}）", pct(Some(voted as f64 / invited as f64)))
     } else {
         String::new()
     };
@@ -329,7 +329,12 @@ pub fn ResultsOverview(
                 .into_iter()
                 .map(|(m, a, b)| {
                     let delta = match (a, b) {
-                        (Some(a), Some(b)) => format!("{:+.1}", (b - a) * 100.0),
+                        (Some(a), Some(b)) => format!(
+                            "{:+.1}",
+                            crate::results::round1(
+                                crate::results::percent1(b) - crate::results::percent1(a)
+                            )
+                        ),
                         _ => "—".into(),
                     };
                     view! {

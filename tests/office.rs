@@ -324,3 +324,65 @@ async fn what_changes_a_result_is_frozen_once_the_round_opens() {
         2
     );
 }
+
+/// The report's comments: every group with its full count, at most the asked number printed, in
+/// the order the count stored them, and nothing from another round.
+#[tokio::test]
+async fn the_reports_comments_come_grouped_with_their_counts() {
+    use ceping::server::repo::results::{CommentGroup, report_comments};
+    let dir = tempfile::tempdir().unwrap();
+    let pool = file_db(&dir).await;
+    let settings = common::round_settings("2020年度满意度测评");
+    let r = round::create(&pool, &settings, "office").await.unwrap();
+    let other = round::create(&pool, &settings, "office").await.unwrap();
+    let mut rows: Vec<(i64, Option<String>, String)> = Vec::new();
+    for i in 0..50 {
+        rows.push((r, None, format!("总体{i}")));
+        if i < 12 {
+            rows.push((r, Some("t2".into()), format!("任务{i}")));
+        }
+        if i < 3 {
+            rows.push((r, Some("u1".into()), format!("单位{i}")));
+            rows.push((other, Some("t2".into()), format!("别轮{i}")));
+        }
+    }
+    for (round_id, item, body) in &rows {
+        sqlx::query("INSERT INTO round_comment (round_id, item, body) VALUES (?, ?, ?)")
+            .bind(round_id)
+            .bind(item)
+            .bind(body)
+            .execute(&pool)
+            .await
+            .unwrap();
+    }
+    let groups = report_comments(&pool, r, 40, 8).await.unwrap();
+    let texts = |prefix: &str, n: usize| (0..n).map(|i| format!("{prefix}{i}")).collect::<Vec<_>>();
+    assert_eq!(
+        groups,
+        vec![
+            CommentGroup {
+                item: None,
+                total: 50,
+                shown: texts("总体", 40)
+            },
+            CommentGroup {
+                item: Some("t2".into()),
+                total: 12,
+                shown: texts("任务", 8)
+            },
+            CommentGroup {
+                item: Some("u1".into()),
+                total: 3,
+                shown: texts("单位", 3)
+            },
+        ]
+    );
+    // A round without comments has no groups at all.
+    let none = round::create(&pool, &settings, "office").await.unwrap();
+    assert!(
+        report_comments(&pool, none, 40, 8)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -661,7 +661,33 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
         .filter(|m| report.result(&m.item).unwrap().needs_rework)
         .count();
     assert!(text.contains(&format!("需重新办理的{flagged}项")));
-    assert!(text.contains("代表意见摘录") && text.contains("=2+5 要加快"));
+    // Every flagged item with its rate and the threshold; the rounded figures of the pages.
+    let threshold = report.results.method.config.rework_threshold;
+    for m in &report.items {
+        let r = report.result(&m.item).unwrap();
+        if r.needs_rework {
+            let why = r.rework_explained(threshold);
+            assert!(why.contains("%") || why.contains("不满意"), "{why}");
+            assert!(text.contains(&format!("：{why}。")), "{why} in {text}");
+        }
+        if let Some(rate) = r.deputies.satisfaction_rate {
+            assert!(text.contains(&format!("{:.1}%", ceping::results::percent1(rate))));
+        }
+    }
+    // The overall comments and the items' comments, each with its count.
+    assert!(
+        text.contains("（一）总体意见") && text.contains("代表填写的总体意见共6条"),
+        "{text}"
+    );
+    assert!(text.contains("（二）对各项目的意见") && text.contains("=2+5 要加快"));
+    assert!(text.contains("（共6条）"), "{text}");
+    // Addressed, signed and dated as a report is, its title naming the plan's work.
+    assert!(
+        text.contains("关于市十四届人大五次会议3号议案办理工作满意度测评情况的报告"),
+        "{text}"
+    );
+    assert!(text.contains("市十四届人大五次会议3号议案办理工作领导小组办公室"));
+    assert!(text.contains("附件1") && text.contains("附件2"));
 
     let exports = audit::all(&t.pool)
         .await

@@ -150,6 +150,28 @@ pub fn UnitFilter() -> impl IntoView {
     }
 }
 
+/// The report's 打印 button: opens the browser's print dialog (where 另存为PDF is). Hidden until
+/// the page is hydrated; without JavaScript the page says to use the browser's own 打印.
+#[island]
+pub fn PrintButton() -> impl IntoView {
+    let (ready, set_ready) = signal(false);
+    Effect::new(move |_| {
+        mark_hydrated();
+        set_ready.set(true);
+    });
+    let print = move |_| {
+        #[cfg(feature = "hydrate")]
+        if let Some(w) = web_sys::window() {
+            let _ = w.print();
+        }
+    };
+    view! {
+        <button type="button" class="button print-button" hidden=move || !ready.get() on:click=print>
+            "打印或另存为PDF"
+        </button>
+    }
+}
+
 /// Browser-side helpers of the ballot islands (localStorage and the form's inputs).
 #[cfg(feature = "hydrate")]
 mod browser {

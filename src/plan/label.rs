@@ -49,6 +49,27 @@ pub fn heading_of(title: Option<&str>, body: &str) -> String {
     }
 }
 
+/// The work a plan organises, named as a report's title and signature name it: the plan's
+/// title without its book-title marks and its closing "方案" (《市十四届人大五次会议3号议案办理
+/// 工作方案》 → 市十四届人大五次会议3号议案办理工作). A title that is nothing but those is kept.
+pub fn work_name(plan_title: &str) -> String {
+    let t = plan_title
+        .trim()
+        .trim_start_matches('《')
+        .trim_end_matches('》')
+        .trim();
+    let stem = t
+        .strip_suffix("实施方案")
+        .or_else(|| t.strip_suffix("方案"))
+        .unwrap_or(t)
+        .trim();
+    if stem.is_empty() {
+        t.to_owned()
+    } else {
+        stem.to_owned()
+    }
+}
+
 pub fn kind_label(kind: &UnitKind) -> &'static str {
     match kind {
         UnitKind::Municipal => "市直部门",
@@ -61,6 +82,26 @@ pub fn kind_label(kind: &UnitKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_plans_work_is_its_title_without_marks_and_its_closing_word() {
+        for (title, want) in [
+            (
+                "市十四届人大五次会议3号议案办理工作方案",
+                "市十四届人大五次会议3号议案办理工作",
+            ),
+            (
+                "《市十四届人大五次会议3号议案办理工作方案》",
+                "市十四届人大五次会议3号议案办理工作",
+            ),
+            ("大健康产业发展实施方案", "大健康产业发展"),
+            ("营商环境评价", "营商环境评价"),
+            ("方案", "方案"),
+            ("  ", ""),
+        ] {
+            assert_eq!(work_name(title), want, "{title}");
+        }
+    }
 
     #[test]
     fn a_short_task_is_its_own_heading_and_a_long_one_is_cut_at_its_first_pause() {

@@ -98,6 +98,34 @@ pub struct ItemResult {
     pub no_data: bool,
 }
 
+impl ItemResult {
+    /// Why the item needs re-handling, with its figures, as the report prints it:
+    /// `满意率42.9%，低于80.0%的标准；测评结果为不满意`. Empty when it does not.
+    /// Figures are rounded as everywhere; a rate that rounds up to the threshold is shown with
+    /// two decimals (79.96%), so the sentence never reads "80.0%, under 80.0%".
+    pub fn rework_explained(&self, threshold: f64) -> String {
+        let percent = |rate: f64| {
+            if super::float::percent1(rate) >= super::float::percent1(threshold) {
+                format!("{:.2}%", rate * 100.0)
+            } else {
+                format!("{:.1}%", super::float::percent1(rate))
+            }
+        };
+        self.rework_reasons
+            .iter()
+            .map(|w| match (w, self.deputies.satisfaction_rate) {
+                (ReworkReason::BelowThreshold, Some(rate)) => format!(
+                    "满意率{}，低于{:.1}%的标准",
+                    percent(rate),
+                    super::float::percent1(threshold)
+                ),
+                _ => w.label().to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
 /// Puts an item's results together: the combined index and the rework flag.
 pub fn item_result(
     item: &str,

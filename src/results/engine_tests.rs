@@ -1406,6 +1406,42 @@ fn rework_flag_table() {
     assert_eq!(BelowThreshold.label(), "满意率低于规定标准");
 }
 
+#[test]
+fn rework_explained_names_the_rate_and_the_threshold() {
+    let scale = Scale::three_level();
+    let set = Indicators::new(&[("综合", 100.0)]);
+    let cases: [(f64, [u64; 3], &str); 5] = [
+        (
+            DEFAULT_REWORK_THRESHOLD,
+            [3, 2, 5],
+            "测评结果为不满意；满意率50.0%，低于80.0%的标准",
+        ),
+        (
+            DEFAULT_REWORK_THRESHOLD,
+            [4, 2, 2],
+            "满意率75.0%，低于80.0%的标准",
+        ),
+        // 1999 / 2500 = 79.96 % rounds to 80.0 %: shown with two decimals, never "80.0 % < 80.0 %".
+        (
+            DEFAULT_REWORK_THRESHOLD,
+            [1000, 999, 501],
+            "满意率79.96%，低于80.0%的标准",
+        ),
+        (0.0, [3, 2, 5], "测评结果为不满意"),
+        (DEFAULT_REWORK_THRESHOLD, [5, 3, 2], ""),
+    ];
+    for (threshold, counts, want) in cases {
+        let config = ResultsConfig {
+            rework_threshold: threshold,
+            ..ResultsConfig::default()
+        };
+        let deputies = rate_ok(&resolve(&scale, &config), &counts, 0);
+        let evaluators = evaluate_item(&set, &[], false).unwrap();
+        let got = item_result("t1", deputies, evaluators, &config);
+        assert_eq!(got.rework_explained(threshold), want, "{counts:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Rankings
 // ---------------------------------------------------------------------------------------------

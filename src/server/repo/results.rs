@@ -24,6 +24,9 @@ pub struct ItemMeta {
     pub label: String,
     /// The task's heading; for a unit, empty.
     pub title: String,
+    /// The task's whole text without its unit note (the heading may be cut, this never is);
+    /// for a unit, empty.
+    pub text: String,
 }
 
 impl ItemMeta {
@@ -210,13 +213,19 @@ pub async fn item_metas(pool: &SqlitePool, round_id: i64) -> Result<Vec<ItemMeta
         .into_iter()
         .map(|(item, kind, ref_id, section, number, title, body, unit)| {
             let is_task = kind == "task";
-            let (label, title) = if is_task {
+            let (label, title, text) = if is_task {
+                let body = body.unwrap_or_default();
                 (
                     task_label(section.unwrap_or(0), number.unwrap_or(0)),
-                    heading_of(title.as_deref(), body.as_deref().unwrap_or("")),
+                    heading_of(title.as_deref(), &body),
+                    body.trim().to_owned(),
                 )
             } else {
-                (unit.unwrap_or_else(|| item.clone()), String::new())
+                (
+                    unit.unwrap_or_else(|| item.clone()),
+                    String::new(),
+                    String::new(),
+                )
             };
             ItemMeta {
                 item,
@@ -224,6 +233,7 @@ pub async fn item_metas(pool: &SqlitePool, round_id: i64) -> Result<Vec<ItemMeta
                 ref_id,
                 label,
                 title,
+                text,
             }
         })
         .collect())
@@ -325,21 +335,53 @@ pub async fn sibling_rounds(
         .await
 }
 
-/// Up to `max` item comments of a counted round as (item, text), in the random order the
-/// count stored them.
-pub async fn item_comments(
+/// One group of a counted round's comments for the report: the overall comments (`item` is
+/// `None`) or one item's, with how many there are in all and the first `shown` of them in the
+/// random order the count stored them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommentGroup {
+    pub item: Option<String>,
+    pub total: u64,
+    pub shown: Vec<String>,
+}
+
+/// The comments of a counted round grouped for the report: at most `overall` of the overall
+/// comments and `per_item` of each item's, every group with its full count. Groups come
+/// overall first, then by item id; the caller puts items in ballot order.
+pub async fn report_comments(
     pool: &SqlitePool,
     round_id: i64,
-    max: usize,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT item, body FROM round_comment WHERE round_id = ? AND item IS NOT NULL
-         ORDER BY id LIMIT ?",
+    overall: usize,
+    per_item: usize,
+) -> Result<Vec<CommentGroup>, sqlx::Error> {
+    let cap = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
+    // One pass: a window numbers each group's comments in stored order and counts the group.
+    let rows: Vec<(Option<String>, String, i64)> = sqlx::query_as(
+        "SELECT item, body, n FROM (
+             SELECT id, item, body,
+                    ROW_NUMBER() OVER (PARTITION BY item ORDER BY id) AS k,
+                    COUNT(*) OVER (PARTITION BY item) AS n
+             FROM round_comment WHERE round_id = ?)
+         WHERE k <= CASE WHEN item IS NULL THEN ? ELSE ? END
+         ORDER BY item IS NOT NULL, item, id",
     )
     .bind(round_id)
-    .bind(i64::try_from(max).unwrap_or(i64::MAX))
+    .bind(cap(overall))
+    .bind(cap(per_item))
     .fetch_all(pool)
-    .await
+    .await?;
+    let mut groups: Vec<CommentGroup> = Vec::new();
+    for (item, body, n) in rows {
+        match groups.last_mut() {
+            Some(g) if g.item == item => g.shown.push(body),
+            _ => groups.push(CommentGroup {
+                item,
+                total: u64::try_from(n).unwrap_or(0),
+                shown: vec![body],
+            }),
+        }
+    }
+    Ok(groups)
 }
 
 /// The submitted evaluators' notes on one item, as (login, note), by login.

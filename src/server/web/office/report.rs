@@ -1,6 +1,6 @@
 //! `GET /desk/rounds/{id}/report`: the year-end report, ready to print.
 
-use super::report_view::{MAX_COMMENTS, ReportPage};
+use super::report_view::{ReportComments, ReportPage};
 use crate::server::repo::results::{self as repo_results, ReportError};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff};
@@ -10,6 +10,11 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use leptos::prelude::*;
+
+/// Overall comments printed in full up to this many (the export has them all).
+const OVERALL_COMMENTS: usize = 40;
+/// Comments printed per item, at most (the export has them all).
+const ITEM_COMMENTS: usize = 8;
 
 impl From<ReportError> for Problem {
     fn from(e: ReportError) -> Problem {
@@ -32,14 +37,9 @@ pub async fn get_report(
             "为保护投票秘密，报告在测评结束、监票人计票后生成。",
         ));
     }
-    let comments = repo_results::item_comments(&state.pool, id, MAX_COMMENTS)
-        .await?
-        .into_iter()
-        .map(|(item, text)| {
-            let label = report.meta(&item).map(|m| m.label.clone()).unwrap_or(item);
-            (label, text)
-        })
-        .collect();
+    let groups =
+        repo_results::report_comments(&state.pool, id, OVERALL_COMMENTS, ITEM_COMMENTS).await?;
+    let comments = ReportComments::arrange(&report, groups);
     let today = crate::clock::date_zh(crate::clock::now());
     let title = format!("{} 测评报告", report.round.name);
     Ok(render(&state, StatusCode::OK, &title, move || {

@@ -1,48 +1,105 @@
-//! The year-end report (`/desk/rounds/{id}/report`): one print-ready A4 document in the style of
-//! an official report — title, summary, the tables, the charts, the items that need re-handling,
-//! the comments — that prints cleanly to PDF from the browser.
+//! The year-end report (`/desk/rounds/{id}/report`): one A4 document laid out after the
+//! conventions of 党政机关公文格式 (GB/T 9704-2012) — title, addressee, body in numbered parts,
+//! the attachments' list, the issuer and date, then each chart as an attachment on a page of
+//! its own — that prints to PDF from the browser with page numbers "— 1 —" at the foot.
+//! The print rules are in `style/main.css` under "The year-end report".
 
-use crate::components::format::fmt1;
-use crate::components::format::pct;
-use crate::results::NEEDS_REWORK_LABEL;
-use crate::server::repo::results::{ItemMeta, Report};
+use crate::components::format::{fmt1, pct};
+use crate::components::islands::{IslandScripts, PrintButton};
+use crate::plan::label::work_name;
+use crate::results::{NEEDS_REWORK_LABEL, percent1};
+use crate::server::repo::results::{CommentGroup, ItemMeta, Report};
 use leptos::prelude::*;
 
-/// Most comments printed per report (the export has them all).
-pub const MAX_COMMENTS: usize = 200;
+/// The deputies' comments as the report prints them: the overall ones, then each item's in
+/// ballot order, every group with its full count (the export has them all).
+#[derive(Debug, Clone, Default)]
+pub struct ReportComments {
+    pub overall: Option<CommentGroup>,
+    /// (item, its comments), in ballot order.
+    pub items: Vec<(ItemMeta, CommentGroup)>,
+}
 
-fn table(report: &Report, items: Vec<ItemMeta>) -> impl IntoView + use<> {
+impl ReportComments {
+    /// Puts the stored groups in the report's order; a group whose item is not in the round
+    /// (none should be) is left out rather than printed without a name.
+    pub fn arrange(report: &Report, groups: Vec<CommentGroup>) -> ReportComments {
+        let mut overall = None;
+        let mut by_item = std::collections::HashMap::new();
+        for g in groups {
+            match g.item.clone() {
+                None => overall = Some(g),
+                Some(item) => {
+                    by_item.insert(item, g);
+                }
+            }
+        }
+        let items = report
+            .items
+            .iter()
+            .filter_map(|m| by_item.remove(&m.item).map(|g| (m.clone(), g)))
+            .collect();
+        ReportComments { overall, items }
+    }
+}
+
+/// "共12条" or, when only some are printed, "共12条，摘录8条".
+fn count_note(g: &CommentGroup) -> String {
+    let shown = g.shown.len() as u64;
+    if shown < g.total {
+        format!("共{}条，摘录{shown}条", g.total)
+    } else {
+        format!("共{}条", g.total)
+    }
+}
+
+/// An item as the tables name it: its label, and for a task its whole text.
+fn item_cell(m: &ItemMeta) -> impl IntoView + use<> {
+    let text = (!m.text.is_empty())
+        .then(|| view! { " "<span class="report-text">{m.text.clone()}</span> });
+    view! { <strong>{m.label.clone()}</strong>{text} }
+}
+
+fn table(
+    report: &Report,
+    number: usize,
+    caption: &str,
+    items: Vec<ItemMeta>,
+) -> impl IntoView + use<> {
     let rows = items
         .iter()
-        .enumerate()
-        .filter_map(|(i, m)| report.result(&m.item).map(|r| (i, m, r)))
-        .map(|(i, m, r)| {
+        .filter_map(|m| report.result(&m.item).map(|r| (m, r)))
+        .map(|(m, r)| {
+            let rank = report
+                .rank(&m.item)
+                .map_or_else(|| "—".to_owned(), |x| x.to_string());
             view! {
                 <tr class:rework=r.needs_rework>
-                    <td class="num">{i + 1}</td>
-                    <td>{m.full_label()}</td>
+                    <td class="num">{rank}</td>
+                    <td class="report-item">{item_cell(m)}</td>
                     <td class="num">{pct(r.deputies.satisfaction_rate)}</td>
                     <td>{r.deputies.classification.map(|c| c.label()).unwrap_or("—")}</td>
                     <td class="num">{fmt1(r.deputies.satisfaction_score)}</td>
                     <td class="num">{fmt1(r.evaluators.score)}</td>
                     <td class="num">{fmt1(r.combined.value)}</td>
-                    <td>{r.needs_rework.then_some(NEEDS_REWORK_LABEL)}</td>
+                    <td>{if r.needs_rework { "是" } else { "" }}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
         <table class="report-table">
+            <caption>{format!("表{number}　{caption}")}</caption>
             <thead>
                 <tr>
-                    <th class="num">"序"</th>
+                    <th class="num">"名次"</th>
                     <th>"项目"</th>
                     <th class="num">"满意率"</th>
                     <th>"测评结果"</th>
                     <th class="num">"代表得分"</th>
                     <th class="num">"评估得分"</th>
                     <th class="num">"综合指数"</th>
-                    <th>"标记"</th>
+                    <th>{NEEDS_REWORK_LABEL}</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
@@ -50,10 +107,25 @@ fn table(report: &Report, items: Vec<ItemMeta>) -> impl IntoView + use<> {
     }
 }
 
+fn comment_list(g: CommentGroup) -> impl IntoView {
+    let items = g
+        .shown
+        .into_iter()
+        .map(|t| view! { <li>{t}</li> })
+        .collect_view();
+    view! { <ol class="report-comments">{items}</ol> }
+}
+
 /// The report document (no site header: it is meant for paper).
 #[component]
-pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String) -> impl IntoView {
+pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> impl IntoView {
     let id = report.round.id;
+    let work = work_name(&report.plan_title);
+    let issuer = if work.is_empty() {
+        "领导小组办公室".to_owned()
+    } else {
+        format!("{work}领导小组办公室")
+    };
     let (voted, invited) = report.turnout;
     let rate = (invited > 0).then(|| voted as f64 / invited as f64);
     let tasks = report.by_rank(true);
@@ -69,14 +141,20 @@ pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String
             .filter(|r| r.deputies.classification.map(|c| c.label()) == Some(label))
             .count()
     };
-    let flagged: Vec<ItemMeta> = report
+    let m = &report.results.method;
+    let threshold = m.config.rework_threshold;
+    let flagged: Vec<(ItemMeta, String)> = report
         .items
         .iter()
-        .filter(|m| report.result(&m.item).is_some_and(|r| r.needs_rework))
-        .cloned()
+        .filter_map(|meta| {
+            report
+                .result(&meta.item)
+                .filter(|r| r.needs_rework)
+                .map(|r| (meta.clone(), r.rework_explained(threshold)))
+        })
         .collect();
     let summary = format!(
-        "本次测评应参加代表{invited}人，实际参加{voted}人，参加率{}；第三方评估机构{}人提交评分。共测评工作任务{}项、成员单位{}个，测评结果为“满意”的{}项，“基本满意”的{}项，“不满意”的{}项；需重新办理的{}项。",
+        "本次测评应参加代表{invited}人，实际参加{voted}人，参加率{}；第三方评估机构{}人提交评分。共测评工作任务{}项、成员单位{}个，测评结果为“满意”的{}项，“基本满意”的{}项，“不满意”的{}项；{NEEDS_REWORK_LABEL}的{}项。",
         pct(rate),
         report.evaluators_submitted,
         tasks.len(),
@@ -86,73 +164,135 @@ pub fn ReportPage(report: Report, comments: Vec<(String, String)>, today: String
         count("不满意"),
         flagged.len(),
     );
-    let m = &report.results.method;
     let satisfied: Vec<&str> = m
         .satisfied_levels
         .iter()
         .filter_map(|&l| m.scale.levels.get(usize::from(l)).map(|x| x.label.as_str()))
         .collect();
     let method = format!(
-        "满意率 =（{}）÷ {}；满意票超过半数为“满意”，满意与基本满意合计超过半数为“基本满意”，否则为“不满意”。综合指数 = 代表得分 × {} + 评估得分 × {}（按比例）。满意率低于{}或测评结果为不满意的，标记为“{NEEDS_REWORK_LABEL}”。",
+        "满意率 =（{}）÷ {}；满意票超过半数为“满意”，满意与基本满意合计超过半数为“基本满意”，否则为“不满意”。综合指数 = 代表得分 × {} + 评估得分 × {}（一方无数据时按另一方计）。测评结果为不满意，或满意率低于{:.1}%的，{NEEDS_REWORK_LABEL}。表中数字保留一位小数；名次按综合指数排列，并列的名次相同。",
         satisfied.join(" + "),
         m.config.denominator.label(),
         m.config.group_weights.0,
         m.config.group_weights.1,
-        pct(Some(m.config.rework_threshold)),
+        percent1(threshold),
     );
-    let flagged_list = if flagged.is_empty() {
-        view! { <p>"无。"</p> }.into_any()
-    } else {
-        let items = flagged
-            .iter()
-            .map(|f| {
-                let why: Vec<&str> = report
-                    .result(&f.item)
-                    .map(|r| r.rework_reasons.iter().map(|w| w.label()).collect())
-                    .unwrap_or_default();
-                view! { <li>{format!("{}（{}）", f.full_label(), why.join("；"))}</li> }
-            })
-            .collect_view();
-        view! { <ol>{items}</ol> }.into_any()
-    };
-    let comment_list = (!comments.is_empty()).then(|| {
-        let items = comments
-            .into_iter()
-            .map(|(item, text)| view! { <li><span class="meta">{item}</span>" "{text}</li> })
-            .collect_view();
+    let trial = report.trial.then(|| {
         view! {
-            <h2>"五、代表意见摘录"</h2>
-            <ol class="report-comments">{items}</ol>
+            <p class="report-warning">
+                "说明：本轮为试用测评，全部监票人密钥由一人持有，投票不具备秘密性，结果仅供试用。"
+            </p>
         }
     });
-    let task_table = table(&report, tasks);
-    let unit_table = table(&report, units);
+    let flagged_part = if flagged.is_empty() {
+        view! { <p>{format!("本次测评没有{NEEDS_REWORK_LABEL}的项目。")}</p> }.into_any()
+    } else {
+        let n = flagged.len();
+        let items = flagged
+            .into_iter()
+            .map(|(f, why)| {
+                view! {
+                    <li>
+                        <strong>{f.label.clone()}</strong>
+                        {(!f.title.is_empty()).then(|| format!(" {}", f.title))}
+                        {format!("：{why}。")}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p>{format!("按照测评办法，以下{n}项{NEEDS_REWORK_LABEL}：")}</p>
+            <ol class="report-flagged">{items}</ol>
+        }
+        .into_any()
+    };
+    let ReportComments { overall, items } = comments;
+    let overall_part = match overall {
+        None => view! { <p>"代表未填写总体意见。"</p> }.into_any(),
+        Some(g) => view! {
+            <p>{format!("代表填写的总体意见{}：", count_note(&g))}</p>
+            {comment_list(g)}
+        }
+        .into_any(),
+    };
+    let items_part = if items.is_empty() {
+        view! { <p>"代表未对具体项目填写意见。"</p> }.into_any()
+    } else {
+        items
+            .into_iter()
+            .map(|(meta, g)| {
+                let note = count_note(&g);
+                view! {
+                    <div class="report-comment-group">
+                        <p class="report-comment-item">
+                            <strong>{meta.full_label()}</strong>
+                            {format!("（{note}）")}
+                        </p>
+                        {comment_list(g)}
+                    </div>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let task_table = table(&report, 1, "工作任务测评结果（按综合指数排名）", tasks);
+    let unit_table = table(&report, 2, "成员单位测评结果（按综合指数排名）", units);
     view! {
         <div class="no-print report-bar">
             <a href=format!("/desk/rounds/{id}")>"返回"</a>
-            " · 用浏览器的“打印”另存为PDF（A4纸）"
+            <PrintButton />
+            <span class="js-off-only">"用浏览器的“打印”（Ctrl+P）另存为PDF，纸张选A4。"</span>
         </div>
         <article class="report">
-            <h1>{format!("关于{}满意度测评情况的报告", report.plan_title)}</h1>
-            <p class="report-meta">{format!("{} · {}", report.round.name, today)}</p>
+            <h1>{format!("关于{work}满意度测评情况的报告")}</h1>
+            <p class="report-to">"市人大常委会："</p>
+            <p>
+                {format!(
+                    "{}已结束，监票人已完成计票。现将测评情况报告如下。",
+                    report.round.name,
+                )}
+            </p>
             <h2>"一、总体情况"</h2>
             <p>{summary}</p>
-            <p class="code-checks">{report.codes.zh()}</p>
-            <p class="report-method">{method}</p>
+            {trial}
+            <p>{report.codes.zh()}</p>
+            <p>{method}</p>
             <h2>"二、工作任务测评结果"</h2>
-            <figure class="report-chart">
-                <img src=format!("/results/{id}/charts/tasks-levels.svg") alt="各项任务的代表评价分布" />
-            </figure>
+            <p>"各项工作任务的测评结果见表1，代表评价的分布见附件1。"</p>
             {task_table}
             <h2>"三、成员单位测评结果"</h2>
-            <figure class="report-chart">
-                <img src=format!("/results/{id}/charts/units-ranked.svg") alt="成员单位按综合指数排名" />
-            </figure>
+            <p>"各成员单位的测评结果见表2，综合指数排名见附件2。"</p>
             {unit_table}
             <h2>{format!("四、{NEEDS_REWORK_LABEL}的项目")}</h2>
-            {flagged_list}
-            {comment_list}
-            <p class="report-sign">"领导小组办公室"</p>
+            {flagged_part}
+            <h2>"五、代表意见"</h2>
+            <p>"代表意见按计票时的随机顺序摘录，不与任何代表对应；全部意见见导出文件。"</p>
+            <h3>"（一）总体意见"</h3>
+            {overall_part}
+            <h3>"（二）对各项目的意见"</h3>
+            {items_part}
+            <div class="report-attachments">
+                <span>"附件："</span>
+                <ol>
+                    <li>"各项工作任务代表评价分布图"</li>
+                    <li>"成员单位综合指数排名图"</li>
+                </ol>
+            </div>
+            <div class="report-sign">
+                <p>{issuer}</p>
+                <p>{today}</p>
+            </div>
+            <section class="report-annex">
+                <p class="annex-no">"附件1"</p>
+                <h2 class="annex-title">"各项工作任务代表评价分布图"</h2>
+                <img src=format!("/results/{id}/charts/tasks-levels.svg") alt="各项工作任务的代表评价分布" />
+            </section>
+            <section class="report-annex">
+                <p class="annex-no">"附件2"</p>
+                <h2 class="annex-title">"成员单位综合指数排名图"</h2>
+                <img src=format!("/results/{id}/charts/units-ranked.svg") alt="成员单位按综合指数排名" />
+            </section>
         </article>
+        <IslandScripts />
     }
 }

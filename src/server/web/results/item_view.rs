@@ -27,6 +27,7 @@ pub fn ItemResultPage(
 ) -> impl IntoView {
     let id = report.round.id;
     let result: Option<ItemResult> = report.result(&meta.item).cloned();
+    let threshold = report.results.method.config.rework_threshold;
     let public = if meta.is_task {
         format!("/tasks/{}", meta.ref_id)
     } else {
@@ -52,8 +53,7 @@ pub fn ItemResultPage(
             })
             .collect_view();
         let flag = if r.needs_rework {
-            let why: Vec<&str> = r.rework_reasons.iter().map(|w| w.label()).collect();
-            format!("{NEEDS_REWORK_LABEL}（{}）", why.join("；"))
+            format!("{NEEDS_REWORK_LABEL}（{}）", r.rework_explained(threshold))
         } else {
             "—".to_string()
         };

@@ -238,6 +238,21 @@ async fn the_office_creates_configures_opens_and_closes_a_round() {
         .post(&state, Some(&o.office), "action=close&confirm=1")
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
+    // The desk says when the round actually opened and closed, in Beijing time.
+    let desk = t
+        .get(&format!("/desk/rounds/{r}"), Some(&o.office))
+        .await
+        .text();
+    let today = chrono::Utc::now()
+        .with_timezone(&ceping::clock::beijing())
+        .format("%Y-%m-%d")
+        .to_string();
+    for what in ["建立", "开始测评", "结束测评"] {
+        assert!(
+            desk.contains(&format!("<li>{what}：{today} ")) && desk.contains("（北京时间）</li>"),
+            "{what}: {desk}"
+        );
+    }
     assert_eq!(
         round::get(&t.pool, r).await.unwrap().state,
         RoundState::Closed
@@ -381,6 +396,9 @@ async fn invitations_slips_turnout_and_the_non_voters_list() {
     );
     let wuchang = desk.split("武昌代表团").nth(1).unwrap();
     assert!(wuchang.contains("不足5人"), "a group under 5 is not shown");
+    // Delegations in pinyin order (jiang before wu), not by character code (武 U+6B66 is
+    // before 江 U+6C5F).
+    assert!(desk.find("江岸代表团").unwrap() < desk.find("武昌代表团").unwrap());
     assert!(desk.contains("尚未投票：2 人"));
 
     // The non-voters list: BOM, the two who have not voted, formula neutralised.

@@ -141,6 +141,10 @@ test("the office runs a round: create, codes, tellers' keys, a vote, close, the 
   await page.goto(`/desk/rounds/${round}/report`);
   await expect(page.locator(".report h1")).toContainText("满意度测评情况的报告");
   await expect(page.locator(".report")).toContainText("应参加代表2人，实际参加1人");
+  // Printing: a button where JavaScript runs, the browser's own 打印 named where it does not.
+  const js = info.project.name === "phone-js";
+  await expect(page.getByRole("button", { name: "打印或另存为PDF" })).toBeVisible({ visible: js });
+  await expect(page.locator(".js-off-only")).toBeVisible({ visible: !js });
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-report.png` });
 
   // The audit trail, in Chinese and Beijing time (the stored code in each cell's title).

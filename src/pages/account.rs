@@ -144,7 +144,7 @@ pub fn DeskPage() -> impl IntoView {
                                 <tr>
                                     <th>"名称"</th>
                                     <th>"状态"</th>
-                                    <th>"时间"</th>
+                                    <th>"时间（北京时间）"</th>
                                     {turnout_head}
                                     <th></th>
                                 </tr>

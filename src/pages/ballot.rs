@@ -4,7 +4,7 @@
 //! JavaScript off; the `BallotHelper` island adds a live count and a draft kept in the browser.
 
 use crate::api::ballot::open_ballot;
-use crate::components::format::human_time;
+use crate::components::format::human_time_zh;
 use crate::components::islands::{
     BallotHelper, CastGuard, IslandScripts, ReceiptFill, ReceiptKeeper,
 };
@@ -174,7 +174,7 @@ pub fn RefusalView(
 ) -> impl IntoView {
     let when = opens_at
         .filter(|_| reason == Refused::NotOpen)
-        .map(|t| view! { <p class="meta">{format!("计划开始时间：{}", human_time(&t))}</p> });
+        .map(|t| view! { <p class="meta">{format!("计划开始时间：{}", human_time_zh(&t))}</p> });
     let revise = (reason == Refused::AlreadyUsed).then(|| {
         view! {
             <form method="post" action=format!("/v/{code}/revise") class="card receipt-form">
@@ -350,7 +350,7 @@ pub fn BallotDocument(
     let closes = form
         .closes_at
         .as_ref()
-        .map(|t| view! { <p class="meta">{format!("截止时间：{}", human_time(t))}</p> });
+        .map(|t| view! { <p class="meta">{format!("截止时间：{}", human_time_zh(t))}</p> });
     let error_box = error.map(|e| {
         view! {
             <div class="alert alert-error" role="alert">

@@ -70,6 +70,23 @@ pub fn work_name(plan_title: &str) -> String {
     }
 }
 
+/// A name's key for sorting Chinese names as Chinese lists are sorted, in pinyin order,
+/// syllable by syllable (江岸 "jiang an" before 江汉 "jiang han" before 武昌 "wu chang"); a
+/// character without a reading (a letter, a digit) stands for itself. Ties fall to the caller.
+#[cfg(feature = "ssr")]
+pub fn pinyin_key(name: &str) -> String {
+    use pinyin::ToPinyin;
+    let mut key = String::with_capacity(name.len() * 2);
+    for c in name.trim().chars() {
+        match c.to_pinyin() {
+            Some(p) => key.push_str(p.plain()),
+            None => key.extend(c.to_lowercase()),
+        }
+        key.push(' ');
+    }
+    key
+}
+
 pub fn kind_label(kind: &UnitKind) -> &'static str {
     match kind {
         UnitKind::Municipal => "市直部门",
@@ -82,6 +99,40 @@ pub fn kind_label(kind: &UnitKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn names_sort_in_pinyin_order() {
+        let mut names = vec![
+            "武昌区代表团",
+            "江汉区代表团",
+            "汉阳区代表团",
+            "江岸区代表团",
+            "东西湖区代表团",
+            "解放军代表团",
+            "洪山区代表团",
+            "硚口区代表团",
+            "青山区代表团",
+        ];
+        names.sort_by_key(|n| (pinyin_key(n), n.to_string()));
+        assert_eq!(
+            names,
+            [
+                "东西湖区代表团",
+                "汉阳区代表团",
+                "洪山区代表团",
+                "江岸区代表团",
+                "江汉区代表团",
+                "解放军代表团",
+                "硚口区代表团",
+                "青山区代表团",
+                "武昌区代表团",
+            ]
+        );
+        // Syllable by syllable: jian (见) before jiang (江), whatever follows.
+        assert!(pinyin_key("见面") < pinyin_key("江岸"));
+        assert_eq!(pinyin_key("A组"), "a zu ");
+    }
 
     #[test]
     fn a_plans_work_is_its_title_without_marks_and_its_closing_word() {

@@ -262,6 +262,18 @@ async fn record(
     Ok(())
 }
 
+/// What happened to a round and when, oldest first: (action — `create`, `open`, `close`,
+/// `reopen` —, when, as stored).
+pub async fn events(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT action, at FROM round_event WHERE round_id = ? ORDER BY id")
+        .bind(round_id)
+        .fetch_all(pool)
+        .await
+}
+
 /// Moves a round between states: open (from draft), close (from open), reopen (from closed).
 /// The change and who made it are recorded in the same transaction.
 pub async fn transition(

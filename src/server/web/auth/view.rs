@@ -232,8 +232,8 @@ pub fn OwnAccountPage(
                     <table class="results sessions">
                         <thead>
                             <tr>
-                                <th>"登录时间"</th>
-                                <th>"最近使用"</th>
+                                <th>"登录时间（北京时间）"</th>
+                                <th>"最近使用（北京时间）"</th>
                                 <th>"浏览器"</th>
                                 <th></th>
                             </tr>

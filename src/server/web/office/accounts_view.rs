@@ -1,6 +1,6 @@
 //! The office's list of staff accounts.
 
-use crate::components::format::human_time;
+use crate::components::format::human_time_zh;
 use crate::server::repo::account::{Account, AccountSummary, MIN_PASSWORD_CHARS};
 use crate::server::web::frame::{StaffFrame, role_label};
 use leptos::prelude::*;
@@ -23,7 +23,7 @@ pub fn AccountsPage(
         .map(|a| {
             let base = format!("/desk/accounts/{}", a.login);
             let state = match (&a.disabled_at, a.must_change_password) {
-                (Some(at), _) => format!("已停用（{}）", human_time(at)),
+                (Some(at), _) => format!("已于{}停用", human_time_zh(at)),
                 (None, true) => "待本人修改密码".to_string(),
                 (None, false) => "正常".to_string(),
             };
@@ -56,7 +56,7 @@ pub fn AccountsPage(
                     <h3>{a.login.clone()}</h3>
                     <p>
                         {role_label(a.role)}" · "{state}" · "{factor}" · 创建于 "
-                        {human_time(&a.created_at)}" · 会话 "{a.sessions}" 个"
+                        {human_time_zh(&a.created_at)}" · 会话 "{a.sessions}" 个"
                     </p>
                     <div class="actions">
                         {toggle}

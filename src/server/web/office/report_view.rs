@@ -90,6 +90,16 @@ fn table(
     view! {
         <table class="report-table">
             <caption>{format!("表{number}　{caption}")}</caption>
+            <colgroup>
+                <col class="c-rank" />
+                <col />
+                <col class="c-rate" />
+                <col class="c-word" />
+                <col class="c-num" />
+                <col class="c-num" />
+                <col class="c-num" />
+                <col class="c-word" />
+            </colgroup>
             <thead>
                 <tr>
                     <th class="num">"名次"</th>

@@ -154,6 +154,15 @@ async fn round_desk(
     let groups = invite::turnout_by_delegation(&state.pool, round.id).await?;
     let used: i64 = groups.iter().map(|g| g.2).sum();
     let invited: i64 = groups.iter().map(|g| g.1).sum();
+    // In pinyin order, as a list of delegations is read; deputies without one last.
+    let mut groups = groups;
+    groups.sort_by_cached_key(|(name, _, _)| {
+        (
+            name.is_none(),
+            name.as_deref().map(crate::plan::label::pinyin_key),
+            name.clone(),
+        )
+    });
     let delegations = groups
         .into_iter()
         .map(|(name, invited, voted)| DelegationLine {
@@ -165,9 +174,10 @@ async fn round_desk(
     let non_voters = invited - used;
     let tellers = teller_desk(state, &round).await?;
     let codes = invite::code_checks(&state.pool, round.id).await?;
+    let events = round::events(&state.pool, round.id).await?;
     Ok(render(state, status, &round.name.clone(), move || {
         view! {
-            <RoundDesk who round items turnout delegations non_voters codes tellers notice error />
+            <RoundDesk who round items turnout delegations non_voters codes tellers events notice error />
         }
         .into_any()
     }))

@@ -3,8 +3,8 @@
 //! (they work with JavaScript off); every action is checked and recorded on the server.
 
 use crate::components::format::fmt_weight;
-use crate::components::format::human_time;
 use crate::components::format::pct;
+use crate::components::format::{human_time, human_time_zh};
 use crate::components::textarea_text;
 use crate::results::{Denominator, ResultsConfig};
 use crate::server::repo::account::Account;
@@ -119,10 +119,25 @@ pub fn RoundDesk(
     non_voters: i64,
     codes: crate::server::repo::invite::CodeChecks,
     tellers: Option<TellerDesk>,
+    /// What happened to the round and when: (action, stored time), oldest first.
+    events: Vec<(String, String)>,
     notice: Option<String>,
     error: Option<String>,
 ) -> impl IntoView {
     let id = round.id;
+    let history = events
+        .into_iter()
+        .map(|(action, at)| {
+            let what = match action.as_str() {
+                "create" => "建立",
+                "open" => "开始测评",
+                "close" => "结束测评",
+                "reopen" => "重新开放",
+                _ => "变更",
+            };
+            view! { <li>{format!("{what}：{}", human_time_zh(&at))}</li> }
+        })
+        .collect_view();
     let state = round.state;
     let (voted, invited) = turnout;
     let rate = (invited > 0).then(|| voted as f64 / invited as f64);
@@ -209,11 +224,12 @@ pub fn RoundDesk(
                 <h2>"测评状态"</h2>
                 <p>
                     {format!(
-                        "计划时间：{} — {}",
+                        "计划时间：{} — {}（北京时间）",
                         round.opens_at.as_deref().map(human_time).unwrap_or_else(|| "未定".into()),
                         round.closes_at.as_deref().map(human_time).unwrap_or_else(|| "未定".into()),
                     )}
                 </p>
+                <ul class="round-events" aria-label="实际时间">{history}</ul>
                 {action}
             </section>
             <section class="card">

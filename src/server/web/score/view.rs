@@ -2,7 +2,7 @@
 //! indicator system (`/desk/rounds/{round}/indicators`). Plain forms: they work with
 //! JavaScript off, and every save is a whole sheet, checked before anything is stored.
 
-use crate::components::format::human_time;
+use crate::components::format::human_time_zh;
 use crate::components::format::{fmt_weight, fmt1};
 use crate::components::textarea_text;
 use crate::server::repo::account::Account;
@@ -84,7 +84,7 @@ pub fn ScoreOverview(
     let status = match (&submitted, open) {
         (Some(at), _) => view! {
             <div class="alert alert-review" role="status">
-                {format!("您已于{}提交本轮评分，评分已定稿。", human_time(at))}
+                {format!("您已于{}提交本轮评分，评分已定稿。", human_time_zh(at))}
             </div>
         }
         .into_any(),

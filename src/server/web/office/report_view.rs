@@ -235,7 +235,8 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
                 view! {
                     <div class="report-comment-group">
                         <p class="report-comment-item">
-                            <strong>{meta.full_label()}</strong>
+                            <strong>{meta.label.clone()}</strong>
+                            {(!meta.text.is_empty()).then(|| format!(" {}", meta.text))}
                             {format!("（{note}）")}
                         </p>
                         {comment_list(g)}
@@ -281,6 +282,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
             {overall_part}
             <h3>"（二）对各项目的意见"</h3>
             {items_part}
+            <div class="report-close">
             <div class="report-attachments">
                 <span>"附件："</span>
                 <ol>
@@ -291,6 +293,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
             <div class="report-sign">
                 <p>{issuer}</p>
                 <p>{today}</p>
+            </div>
             </div>
             <section class="report-annex">
                 <p class="annex-no">"附件1"</p>

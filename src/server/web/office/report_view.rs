@@ -204,7 +204,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
                 view! {
                     <li>
                         <strong>{f.label.clone()}</strong>
-                        {(!f.title.is_empty()).then(|| format!(" {}", f.title))}
+                        {(!f.text.is_empty()).then(|| format!(" {}", f.text))}
                         {format!("：{why}。")}
                     </li>
                 }
@@ -255,7 +255,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
             <span class="js-off-only">"用浏览器的“打印”（Ctrl+P）另存为PDF，纸张选A4。"</span>
         </div>
         <article class="report">
-            <h1>{format!("关于{work}满意度测评情况的报告")}</h1>
+            <h1>{format!("关于{work}")}<span class="title-end">"满意度测评情况的报告"</span></h1>
             <p class="report-to">"市人大常委会："</p>
             <p>
                 {format!(

@@ -194,6 +194,28 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
         res.body.contains("value=\"120\""),
         "the typed value is kept"
     );
+    // Every bad value at once, each named and its field marked; the good one kept unmarked.
+    let res = t
+        .post(&path, Some(&w.eva), "s1=%E5%85%AB%E5%8D%81&s2=120&s3=70")
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("“工作进度”") && res.body.contains("不是数字"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains("“指标完成”") && res.body.contains("超出范围"),
+        "{}",
+        res.body
+    );
+    assert_eq!(
+        res.body.matches("aria-invalid=\"true\"").count(),
+        2,
+        "{}",
+        res.body
+    );
+    assert_eq!(scalar(&t.pool, "SELECT COUNT(*) FROM score").await, 0);
     // A note over the limit.
     let long = "很".repeat(score::MAX_NOTE_CHARS + 1);
     let res = t
@@ -286,7 +308,17 @@ async fn a_sheet_is_saved_whole_or_not_at_all_and_is_final_once_submitted() {
     assert!((got - 85.875).abs() < 1e-9, "{got}");
     assert_eq!(report.evaluators_submitted, 1);
 
-    // Final: no more saving.
+    // Final: the sheet reads as text, not as fields that look as if they could be typed in.
+    let page = t.get(&path, Some(&w.eva)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("评分已定稿，不能再修改"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("90 分") && page.body.contains("85.5 分"));
+    assert!(!page.body.contains("name=\"s1\"") && !page.body.contains("<textarea"));
+    // And no more saving.
     let res = t.post(&path, Some(&w.eva), "s1=10").await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("已定稿"));

@@ -165,7 +165,17 @@ async fn sheet_page(
             next: metas.get(pos + 1).cloned(),
             prev: pos.checked_sub(1).and_then(|p| metas.get(p)).cloned(),
             meta,
-            editable: round.state == RoundState::Open && submitted.is_none(),
+            locked: match (&submitted, round.state) {
+                (Some(at), _) => Some(format!(
+                    "您已于{}提交本轮评分，评分已定稿，不能再修改。",
+                    crate::components::format::human_time_zh(at)
+                )),
+                (None, RoundState::Draft) => Some("本轮测评尚未开始，开始后才能评分。".to_owned()),
+                (None, RoundState::Closed) => {
+                    Some("本轮测评已结束，评分不能再修改；未提交的评分不计入结果。".to_owned())
+                }
+                (None, RoundState::Open) => None,
+            },
         },
         indicators,
     };
@@ -205,7 +215,7 @@ pub async fn get_sheet(
                 indicators=page.indicators
                 values
                 note=sheet.note
-                error=None
+                errors=Vec::new()
                 saved
             />
         }
@@ -244,28 +254,31 @@ pub async fn post_sheet(
                 .unwrap_or_default()
         })
         .collect();
+    // Every value is checked, so the evaluator sees every mistake at once, each field marked.
     let mut scores = Vec::with_capacity(typed.len());
-    let mut error = None;
-    for (raw, ind) in typed.iter().zip(&page.indicators) {
+    let mut errors = Vec::new();
+    let mut invalid = Vec::new();
+    for (k, (raw, ind)) in typed.iter().zip(&page.indicators).enumerate() {
         match parse_score(raw) {
             Ok(v) => scores.push(v),
             Err(reason) => {
-                error = Some((StatusCode::BAD_REQUEST, format!("“{}”{reason}", ind.name)));
-                break;
+                errors.push(format!("“{}”{reason}", ind.name));
+                invalid.push(k);
             }
         }
     }
-    if error.is_none()
+    let mut status = StatusCode::BAD_REQUEST;
+    if errors.is_empty()
         && let Err(e) =
             score::save_sheet(&state.pool, round_id, who.id, &item, &scores, &f.note).await
     {
         if let ScoreError::Db(e) = &e {
             tracing::error!(error = %e, "saving a score sheet failed");
         }
-        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-        error = Some((status, e.zh()));
+        status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+        errors.push(e.zh());
     }
-    if let Some((status, message)) = error {
+    if !errors.is_empty() {
         let title = page.ctx.meta.label.clone();
         let note = f.note;
         return Ok(render(&state, status, &title, move || {
@@ -276,7 +289,8 @@ pub async fn post_sheet(
                     indicators=page.indicators
                     values=typed
                     note
-                    error=Some(message)
+                    errors
+                    invalid
                     saved=false
                 />
             }

@@ -190,7 +190,8 @@ pub struct SheetContext {
     /// The item after this one, for "save and next".
     pub next: Option<ItemMeta>,
     pub prev: Option<ItemMeta>,
-    pub editable: bool,
+    /// Why the sheet cannot be changed (submitted, or the round not open); `None`: editable.
+    pub locked: Option<String>,
 }
 
 /// `/score/{round}/{item}`: a 0–100 score per indicator and an evidence note.
@@ -202,7 +203,11 @@ pub fn SheetForm(
     /// The values to show: as saved, or as typed when a save was refused.
     values: Vec<String>,
     note: String,
-    error: Option<String>,
+    /// Every reason a save was refused, one line each.
+    errors: Vec<String>,
+    /// The indices (into `indicators`) of the values that were refused, marked on the form.
+    #[prop(optional)]
+    invalid: Vec<usize>,
     saved: bool,
 ) -> impl IntoView {
     let SheetContext {
@@ -212,9 +217,23 @@ pub fn SheetForm(
         text,
         next,
         prev,
-        editable,
+        locked,
     } = ctx;
-    let alert = error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> });
+    let editable = locked.is_none();
+    let alert = (!errors.is_empty()).then(|| {
+        let lines = errors
+            .into_iter()
+            .map(|e| view! { <li>{e}</li> })
+            .collect_view();
+        view! {
+            <div class="alert alert-error" role="alert">
+                <p>"没有保存，请改正后再保存："</p>
+                <ul>{lines}</ul>
+            </div>
+        }
+    });
+    let locked_note =
+        locked.map(|why| view! { <div class="alert alert-review" role="status">{why}</div> });
     let saved = saved.then(|| {
         view! { <div class="alert alert-review" role="status">"已保存。"</div> }
     });
@@ -234,25 +253,49 @@ pub fn SheetForm(
     let fields = indicators
         .iter()
         .zip(values.iter().chain(std::iter::repeat(&String::new())))
-        .map(|(ind, value)| {
+        .enumerate()
+        .map(|(k, (ind, value))| {
             let id = format!("s{}", ind.position);
-            view! {
-                <div class="indicator">
-                    <label for=id.clone()>
-                        <span class="ind-name">{ind.name.clone()}</span>
-                        <span class="meta">{format!("权重 {}", fmt_weight(ind.weight))}</span>
-                    </label>
-                    <p class="meta">{ind.guidance.clone()}</p>
+            let bad = invalid.contains(&k);
+            // A sheet that cannot change shows its figures as text, not as greyed fields that
+            // look as if they could be typed in.
+            let name = view! {
+                <span class="ind-name">{ind.name.clone()}</span>
+                <span class="meta">{format!("权重 {}", fmt_weight(ind.weight))}</span>
+            };
+            let head = if editable {
+                view! { <label for=id.clone()>{name}</label> }.into_any()
+            } else {
+                view! { <p class="ind-head">{name}</p> }.into_any()
+            };
+            let field = if editable {
+                view! {
                     <input
                         id=id.clone()
-                        name=id
+                        name=id.clone()
                         value=value.clone()
                         inputmode="decimal"
                         autocomplete="off"
                         placeholder="0–100"
                         class="score-input"
-                        disabled=!editable
+                        class:invalid=bad
+                        aria-invalid=bad.then_some("true")
                     />
+                }
+                .into_any()
+            } else {
+                let shown = if value.is_empty() {
+                    "未评".to_owned()
+                } else {
+                    format!("{value} 分")
+                };
+                view! { <p class="score-value">{shown}</p> }.into_any()
+            };
+            view! {
+                <div class="indicator" class:invalid=bad>
+                    {head}
+                    <p class="meta">{ind.guidance.clone()}</p>
+                    {field}
                 </div>
             }
         })
@@ -286,23 +329,35 @@ pub fn SheetForm(
                 {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
             </p>
             {text}
+            {locked_note}
             {alert}
             {saved}
             <form method="post" action=format!("/score/{round_id}/{}", meta.item) class="card sheet">
                 {fields}
-                <label for="note">"评分依据"</label>
-                <textarea
-                    id="note"
-                    name="note"
-                    rows="4"
-                    maxlength=MAX_NOTE_CHARS.to_string()
-                    disabled=!editable
-                >
-                    {textarea_text(&note)}
-                </textarea>
-                <p class="meta">
-                    {format!("每项0–100分，可留空稍后再评；评分依据最多{MAX_NOTE_CHARS}字。")}
-                </p>
+                {if editable {
+                    view! {
+                        <label for="note">"评分依据"</label>
+                        <textarea
+                            id="note"
+                            name="note"
+                            rows="4"
+                            maxlength=MAX_NOTE_CHARS.to_string()
+                        >
+                            {textarea_text(&note)}
+                        </textarea>
+                        <p class="meta">
+                            {format!("每项0–100分，可留空稍后再评；评分依据最多{MAX_NOTE_CHARS}字。")}
+                        </p>
+                    }
+                    .into_any()
+                } else {
+                    let shown = if note.trim().is_empty() { "（未填写）".to_owned() } else { note.clone() };
+                    view! {
+                        <p class="ind-name">"评分依据"</p>
+                        <p class="score-note">{shown}</p>
+                    }
+                    .into_any()
+                }}
                 {buttons}
             </form>
             <nav class="pager">{prev_link} {next_link}</nav>

@@ -701,7 +701,9 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     assert!(text.contains("（共6条）"), "{text}");
     // Addressed, signed and dated as a report is, its title naming the plan's work.
     assert!(
-        text.contains("关于市十四届人大五次会议3号议案办理工作满意度测评情况的报告"),
+        text.contains(
+            "关于市十四届人大五次会议3号议案办理工作<span class=\"title-end\">满意度测评情况的报告</span>"
+        ),
         "{text}"
     );
     assert!(text.contains("市十四届人大五次会议3号议案办理工作领导小组办公室"));

@@ -32,6 +32,7 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
   await page.getByRole("button", { name: "保存", exact: true }).click();
   await expect(page.locator(".alert-error")).toContainText("“工作进度”的分数120超出范围");
   await expect(page.locator("#s1")).toHaveValue("120");
+  await expect(page.locator("#s1")).toHaveAttribute("aria-invalid", "true");
 
   for (const [i, v] of ["90", "85", "80", "70", "95"].entries()) {
     await page.locator(`#s${i + 1}`).fill(v);
@@ -55,6 +56,12 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
   await page.getByRole("button", { name: "确认提交" }).click();
   await expect(page.locator(".alert-review").first()).toContainText("评分已提交");
   await expect(page.getByRole("button", { name: "提交全部评分" })).toHaveCount(0);
+  // A submitted sheet reads as text and says why it cannot change.
+  await page.goto(`/score/${r}/t1`);
+  await expect(page.locator(".alert-review")).toContainText("评分已定稿，不能再修改");
+  await expect(page.locator(".score-value").first()).toHaveText("90 分");
+  await expect(page.locator("#s1")).toHaveCount(0);
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-sheet-final.png`, fullPage: true });
 
   // Before the count there is no figure, and the big screen shows turnout only.
   await page.goto(`/results/${r}`);

@@ -79,6 +79,7 @@ pub fn LoginPage() -> impl IntoView {
 pub fn DeskPage() -> impl IntoView {
     load_page(get_desk(), |d| {
         let office = d.is_office;
+        let no_rounds = d.rounds.is_empty();
         let rows = d
             .rounds
             .into_iter()
@@ -88,17 +89,14 @@ pub fn DeskPage() -> impl IntoView {
                     "closed" => "已结束",
                     _ => "未开始",
                 };
-                let when = format!(
-                    "{} — {}",
-                    r.opens_at
-                        .as_deref()
-                        .map(human_time)
-                        .unwrap_or_else(|| "未定".into()),
-                    r.closes_at
-                        .as_deref()
-                        .map(human_time)
-                        .unwrap_or_else(|| "未定".into())
-                );
+                // Each time whole on its line (never "2026-12-/31" on a phone); the cell breaks
+                // only between the two.
+                let time = |t: Option<&str>| t.map(human_time).unwrap_or_else(|| "未定".into());
+                let when = view! {
+                    <span>{time(r.opens_at.as_deref())}</span>
+                    " — "
+                    <span>{time(r.closes_at.as_deref())}</span>
+                };
                 let turnout = r.turnout.map(|(voted, invited)| {
                     view! { <td>{format!("{voted}/{invited}")}</td> }
                 });
@@ -116,7 +114,7 @@ pub fn DeskPage() -> impl IntoView {
                     <tr>
                         <td>{r.name}</td>
                         <td>{state}</td>
-                        <td>{when}</td>
+                        <td class="when">{when}</td>
                         {turnout}
                         <td class="links">
                             {score} <a href=format!("/results/{id}")>"结果"</a> {indicators}
@@ -128,6 +126,14 @@ pub fn DeskPage() -> impl IntoView {
             })
             .collect_view();
         let turnout_head = office.then(|| view! { <th>"已投/邀请"</th> });
+        let empty = no_rounds.then(|| {
+            let next = if office {
+                "还没有测评轮次。先导入工作方案，再点下面的“新建测评轮次”。"
+            } else {
+                "还没有测评轮次。办公室开始测评后，这里会出现“评分”链接。"
+            };
+            view! { <p class="empty">{next}</p> }
+        });
         view! {
             <Title text="工作台" />
             <header class="top">
@@ -138,6 +144,7 @@ pub fn DeskPage() -> impl IntoView {
                 <h1>"工作台"</h1>
                 <section class="card">
                     <h2>"测评轮次"</h2>
+                    {(!no_rounds).then(|| view! {
                     <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
                         <table class="rounds">
                             <thead>
@@ -152,6 +159,8 @@ pub fn DeskPage() -> impl IntoView {
                             <tbody>{rows}</tbody>
                         </table>
                     </div>
+                    })}
+                    {empty}
                 </section>
                 {office
                     .then(|| {

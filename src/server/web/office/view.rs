@@ -153,6 +153,7 @@ pub fn RoundDesk(
             <button class=class type="submit">{words}</button>
         </form>
     };
+    let no_codes = delegations.is_empty();
     let rows = delegations
         .into_iter()
         .map(|d| {
@@ -201,7 +202,12 @@ pub fn RoundDesk(
                 <p class=if codes == Default::default() { "code-checks" } else { "code-checks alert alert-error" }>
                     {codes.zh()}
                 </p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
+                {no_codes.then(|| view! {
+                    <p class="empty">
+                        "还没有发放邀请码。在下面的“邀请码”一栏生成、打印邀请码，发给代表。"
+                    </p>
+                })}
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）" hidden=no_codes>
                     <table class="results delegations">
                         <thead>
                             <tr>
@@ -841,8 +847,17 @@ pub fn InvitationsPage(
                             <p class="late-codes">{format!("其中测评开始后发放或补发 {late} 个（理由见状态栏）。")}</p>
                         }
                     })}
-                <p class="meta">"“补发”作废原邀请码并为同一代表生成新码；已投的票仍然有效。"</p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）">
+                {(total == 0).then(|| view! {
+                    <p class="empty">
+                        {if closed {
+                            "本轮没有发放邀请码。"
+                        } else {
+                            "还没有邀请码。在上面填入代表名单（或人数），点“生成并打印”。"
+                        }}
+                    </p>
+                })}
+                <p class="meta" hidden=total == 0>"“补发”作废原邀请码并为同一代表生成新码；已投的票仍然有效。"</p>
+                <div class="table-wrap" tabindex="0" role="region" aria-label="表格（可左右滑动）" hidden=total == 0>
                     <table class="results">
                         <thead>
                             <tr>

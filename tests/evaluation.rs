@@ -487,6 +487,51 @@ async fn results_pages_charts_and_the_big_screen() {
         assert!(page.body.contains(text), "{text}");
     }
     assert!(!page.body.contains("测评已结束，等待监票人计票"));
+    // The 概况 leads, before the turnout: the engine's counts, and each flagged item linked
+    // with its figures.
+    let report = results::load(&t.pool, r).await.unwrap();
+    let o = report.overview();
+    let summary = page.body.find("<h2>概况</h2>").expect("a summary");
+    assert!(summary < page.body.find("<h2>参与情况</h2>").unwrap());
+    for (n, class) in o.by_class.iter().zip(["满意", "基本满意", "不满意"]) {
+        assert!(
+            page.body
+                .contains(&format!("<strong>{n}</strong> 项{class}</li>")),
+            "{n} {class}"
+        );
+    }
+    // The counts are the engine's, item by item.
+    use ceping::results::Classification as C;
+    for (k, class) in [C::Satisfied, C::Basic, C::Dissatisfied]
+        .into_iter()
+        .enumerate()
+    {
+        let n = report
+            .items
+            .iter()
+            .filter(|m| {
+                report
+                    .result(&m.item)
+                    .and_then(|x| x.deputies.classification)
+                    == Some(class)
+            })
+            .count();
+        assert_eq!(o.by_class[k], n, "{class:?}");
+    }
+    assert_eq!(
+        o.flagged.len(),
+        report
+            .items
+            .iter()
+            .filter(|m| report.result(&m.item).unwrap().needs_rework)
+            .count()
+    );
+    let threshold = report.results.method.config.rework_threshold;
+    for m in &o.flagged {
+        let why = report.result(&m.item).unwrap().rework_explained(threshold);
+        assert!(page.body.contains(&format!("<a href=\"{}\">", m.href(r))));
+        assert!(page.body.contains(&format!("：{why}")), "{why}");
+    }
     let task = t.get(&format!("/results/{r}/tasks/1"), Some(&w.eva)).await;
     assert_eq!(task.status, StatusCode::OK);
     assert!(task.body.contains("（N = ") && task.body.contains("暂无已提交的评估打分"));

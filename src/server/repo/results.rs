@@ -67,7 +67,46 @@ pub struct Report {
     pub codes: crate::server::repo::invite::CodeChecks,
 }
 
+/// A round's results in one breath: how many items, how many of each 测评结果, which to
+/// re-handle. The results page leads with it and the report's 总体情况 says it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    pub tasks: usize,
+    pub units: usize,
+    /// Items classed 满意, 基本满意, 不满意 (items nobody rated are in none).
+    pub by_class: [usize; 3],
+    /// The items to re-handle, in ballot order.
+    pub flagged: Vec<ItemMeta>,
+}
+
 impl Report {
+    /// The round's [`Overview`].
+    pub fn overview(&self) -> Overview {
+        use crate::results::Classification as C;
+        let mut by_class = [0; 3];
+        let mut flagged = Vec::new();
+        for m in &self.items {
+            let Some(r) = self.result(&m.item) else {
+                continue;
+            };
+            match r.deputies.classification {
+                Some(C::Satisfied) => by_class[0] += 1,
+                Some(C::Basic) => by_class[1] += 1,
+                Some(C::Dissatisfied) => by_class[2] += 1,
+                None => {}
+            }
+            if r.needs_rework {
+                flagged.push(m.clone());
+            }
+        }
+        Overview {
+            tasks: self.tasks().count(),
+            units: self.units().count(),
+            by_class,
+            flagged,
+        }
+    }
+
     /// Items ordered by rank (ranked first, then those without data, in ballot order).
     pub fn by_rank(&self, tasks: bool) -> Vec<ItemMeta> {
         let ranking = if tasks {

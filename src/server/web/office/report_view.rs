@@ -140,17 +140,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
     let rate = (invited > 0).then(|| voted as f64 / invited as f64);
     let tasks = report.by_rank(true);
     let units = report.by_rank(false);
-    let rated: Vec<_> = report
-        .items
-        .iter()
-        .filter_map(|m| report.result(&m.item))
-        .collect();
-    let count = |label: &str| {
-        rated
-            .iter()
-            .filter(|r| r.deputies.classification.map(|c| c.label()) == Some(label))
-            .count()
-    };
+    let overview = report.overview();
     let m = &report.results.method;
     let threshold = m.config.rework_threshold;
     let flagged: Vec<(ItemMeta, String)> = report
@@ -167,12 +157,12 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
         "本次测评应参加代表{invited}人，实际参加{voted}人，参加率{}；第三方评估机构{}人提交评分。共测评工作任务{}项、成员单位{}个，测评结果为“满意”的{}项，“基本满意”的{}项，“不满意”的{}项；{NEEDS_REWORK_LABEL}的{}项。",
         pct(rate),
         report.evaluators_submitted,
-        tasks.len(),
-        units.len(),
-        count("满意"),
-        count("基本满意"),
-        count("不满意"),
-        flagged.len(),
+        overview.tasks,
+        overview.units,
+        overview.by_class[0],
+        overview.by_class[1],
+        overview.by_class[2],
+        overview.flagged.len(),
     );
     let satisfied: Vec<&str> = m
         .satisfied_levels

@@ -86,6 +86,52 @@ fn Method(report: Report) -> impl IntoView {
 }
 
 /// The level counts, rates, scores and flags of `items`, one row each.
+/// The results in one look, before any table: the 测评结果 counts, and every item to re-handle
+/// with why, each a link to its page.
+#[component]
+fn Summary(report: Report) -> impl IntoView {
+    let o = report.overview();
+    let id = report.round.id;
+    let threshold = report.results.method.config.rework_threshold;
+    let flagged = if o.flagged.is_empty() {
+        view! { <p>{format!("没有{NEEDS_REWORK_LABEL}的项目。")}</p> }.into_any()
+    } else {
+        let items = o
+            .flagged
+            .iter()
+            .map(|m| {
+                let why = report
+                    .result(&m.item)
+                    .map(|r| r.rework_explained(threshold))
+                    .unwrap_or_default();
+                view! {
+                    <li>
+                        <a href=m.href(id)>{m.full_label()}</a>
+                        <span class="meta">{format!("：{why}")}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p>{format!("{NEEDS_REWORK_LABEL}的 {} 项：", o.flagged.len())}</p>
+            <ul class="flagged-list">{items}</ul>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="card results-summary">
+            <h2>"概况"</h2>
+            <p>{format!("共测评工作任务 {} 项、成员单位 {} 个。", o.tasks, o.units)}</p>
+            <ul class="class-counts">
+                <li><strong>{o.by_class[0]}</strong>" 项满意"</li>
+                <li><strong>{o.by_class[1]}</strong>" 项基本满意"</li>
+                <li><strong>{o.by_class[2]}</strong>" 项不满意"</li>
+            </ul>
+            {flagged}
+        </section>
+    }
+}
+
 #[component]
 pub fn ResultsTable(report: Report, items: Vec<ItemMeta>, show_rank: bool) -> impl IntoView {
     let round = report.round.id;
@@ -386,6 +432,7 @@ pub fn ResultsOverview(
                 {format!("{} · {} · {}", report.round.name, state, report.plan_title)}
             </p>
             {open_note}
+            <Summary report=report.clone() />
             <section class="card">
                 <h2>"参与情况"</h2>
                 <p class="big-number">{turnout_line(&report)}</p>

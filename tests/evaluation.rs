@@ -456,7 +456,7 @@ async fn results_pages_charts_and_the_big_screen() {
     assert_eq!(screen.status, StatusCode::OK);
     assert!(screen.body.contains("http-equiv=\"refresh\""));
     assert!(screen.body.contains("监票人计票后公布结果"));
-    assert!(!screen.body.contains("工作任务满意率"));
+    assert!(!screen.body.contains("screen-table"));
 
     // Closed but not yet counted: still no figure anywhere, the office's pages included; the
     // screen says the count is awaited.
@@ -470,7 +470,7 @@ async fn results_pages_charts_and_the_big_screen() {
         StatusCode::UNAUTHORIZED
     );
     let screen = t.get(&format!("/screen/{r}"), None).await;
-    assert!(!screen.body.contains("工作任务满意率"));
+    assert!(!screen.body.contains("screen-table"));
 
     // Counted by two tellers: the full pages, and the screen stops reloading.
     t.count(r).await;
@@ -622,9 +622,36 @@ async fn results_pages_charts_and_the_big_screen() {
         StatusCode::NOT_FOUND
     );
 
+    // Counted: the screen turns through the results a page at a time (14 tasks and 30 units,
+    // 10 rows a column: 3 pages), back to the first after the last; ?all=1 holds still.
     let screen = t.get(&format!("/screen/{r}"), None).await;
-    assert!(screen.body.contains("工作任务满意率"));
-    assert!(!screen.body.contains("http-equiv=\"refresh\""));
+    assert!(screen.body.contains("工作任务（按综合指数排名）"));
+    assert!(screen.body.contains("第 1 / 3 页"));
+    assert!(
+        screen
+            .body
+            .contains(&format!("content=\"15;url=/screen/{r}?page=2\""))
+    );
+    assert_eq!(
+        screen.body.matches("<tr>").count(),
+        2 + 20,
+        "two heads, ten rows each"
+    );
+    let last = t.get(&format!("/screen/{r}?page=3"), None).await;
+    assert!(last.body.contains("第 3 / 3 页") && last.body.contains("已在前页列完"));
+    assert!(
+        last.body
+            .contains(&format!("content=\"15;url=/screen/{r}?page=1\""))
+    );
+    // A page out of range or not a number is the first page, never an error.
+    for bad in ["0", "4", "-1", "x", "99999999999999999999999"] {
+        let res = t.get(&format!("/screen/{r}?page={bad}"), None).await;
+        assert_eq!(res.status, StatusCode::OK, "{bad}");
+        assert!(res.body.contains("第 1 / 3 页"), "{bad}");
+    }
+    let all = t.get(&format!("/screen/{r}?all=1"), None).await;
+    assert!(!all.body.contains("http-equiv=\"refresh\""));
+    assert!(all.body.contains("units-ranked.svg") && !all.body.contains("自动翻页"));
     assert_eq!(
         t.get("/screen/999", None).await.status,
         StatusCode::NOT_FOUND

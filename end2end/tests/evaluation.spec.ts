@@ -119,7 +119,8 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
   expect(res?.status()).toBe(200);
   await expect(page.locator("h1")).toHaveText(`评估测试 ${info.project.name}`);
   await expect(page.locator(".screen-count")).toContainText("/ 4");
-  await expect(page.locator("h2").first()).toHaveText("工作任务满意率");
+  await expect(page.locator("h2").first()).toHaveText("工作任务（按综合指数排名）");
+  await expect(page.locator(".screen-pager")).toContainText("第 1 / 3 页");
   await expect(page.locator(".screen-table").first()).toContainText("(一)1");
   const ranked = await page.request.get(`/results/${r}/charts/units-ranked.svg`);
   expect(ranked.status()).toBe(200);

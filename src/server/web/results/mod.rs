@@ -210,16 +210,51 @@ pub async fn get_record(
 /// draft: its name and schedule are the office's own until it opens, so a draft is a 404, as
 /// a round that does not exist. (A closed round waiting for its tellers keeps its screen: the
 /// hall's screen must not turn into an error the moment voting ends.)
-pub async fn get_screen(State(state): State<AppState>, Path(round_id): Path<i64>) -> Page {
+/// `?page=N` (1-based; anything else is the first page) and `?all=1` (every item on one page,
+/// no turning: to scroll through or print).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ScreenQuery {
+    page: Option<String>,
+    all: Option<String>,
+}
+
+/// Rows of each column on one page of the big screen: what fits at 1920×1080 under the turnout.
+pub const SCREEN_ROWS: usize = 10;
+/// Seconds a page of results stays on the big screen before it turns to the next.
+pub const SCREEN_PAGE_SECONDS: u32 = 15;
+
+/// Which page of `pages` a `?page=` asks for (1-based): out of range or not a number is page 1.
+fn screen_page(raw: Option<&str>, pages: usize) -> usize {
+    raw.and_then(|p| p.trim().parse::<usize>().ok())
+        .filter(|p| (1..=pages).contains(p))
+        .unwrap_or(1)
+}
+
+pub async fn get_screen(
+    State(state): State<AppState>,
+    Path(round_id): Path<i64>,
+    Query(q): Query<ScreenQuery>,
+) -> Page {
     let report = report_for(&state, round_id).await?;
     if report.round.state == RoundState::Draft {
         return Err(Problem::no_round());
     }
-    // Reloads until the count is out: turnout while open, then the results once counted.
-    let head = if !report.published() {
-        format!(r#"<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">"#)
-    } else {
-        String::new()
+    // Reloads until the count is out (turnout while open); once counted, turns through the
+    // results a page at a time, back to the first after the last (no script needed).
+    let longest = report.tasks().count().max(report.units().count());
+    let pages = longest.div_ceil(SCREEN_ROWS).max(1);
+    let paging = (report.published() && q.all.is_none())
+        .then(|| (screen_page(q.page.as_deref(), pages), pages));
+    let head = match paging {
+        _ if !report.published() => {
+            format!(r#"<meta http-equiv="refresh" content="{SCREEN_REFRESH_SECONDS}">"#)
+        }
+        Some((page, pages)) if pages > 1 => format!(
+            r#"<meta http-equiv="refresh" content="{SCREEN_PAGE_SECONDS};url=/screen/{round_id}?page={}">"#,
+            page % pages + 1
+        ),
+        _ => String::new(),
     };
     let title = report.round.name.clone();
     Ok(render_with_head(
@@ -227,6 +262,6 @@ pub async fn get_screen(State(state): State<AppState>, Path(round_id): Path<i64>
         StatusCode::OK,
         &title,
         &head,
-        move || view! { <ScreenPage report /> }.into_any(),
+        move || view! { <ScreenPage report paging /> }.into_any(),
     ))
 }

@@ -4,9 +4,11 @@ use crate::components::format::{fmt1, pct};
 use crate::server::repo::results::{ItemMeta, Report};
 use leptos::prelude::*;
 
-/// `/screen/{round}`: large type for the venue. Turnout always; results once published.
+/// `/screen/{round}`: large type for the venue. Turnout always; results once published, a page
+/// of [`super::SCREEN_ROWS`] rows per column at a time (`paging` = (page, pages), 1-based), or
+/// all of them when `paging` is `None`.
 #[component]
-pub fn ScreenPage(report: Report) -> impl IntoView {
+pub fn ScreenPage(report: Report, paging: Option<(usize, usize)>) -> impl IntoView {
     let id = report.round.id;
     let (voted, invited) = report.turnout;
     let share = if invited > 0 {
@@ -54,30 +56,72 @@ pub fn ScreenPage(report: Report) -> impl IntoView {
                 </thead>
             }
         };
+        let slice = |all: &[ItemMeta]| -> Vec<ItemMeta> {
+            match paging {
+                Some((page, _)) => all
+                    .iter()
+                    .skip((page - 1) * super::SCREEN_ROWS)
+                    .take(super::SCREEN_ROWS)
+                    .cloned()
+                    .collect(),
+                None => all.to_vec(),
+            }
+        };
+        let (tasks, units) = (slice(&tasks), slice(&units));
         let task_rows = tasks.iter().map(row).collect_view();
         let unit_rows = units.iter().map(row).collect_view();
+        let pager = match paging {
+            Some((page, pages)) if pages > 1 => view! {
+                <p class="screen-pager">
+                    {format!("第 {page} / {pages} 页 · 每{}秒自动翻页 · ", super::SCREEN_PAGE_SECONDS)}
+                    <a href=format!("/screen/{id}?all=1")>"全部显示"</a>
+                </p>
+            }
+            .into_any(),
+            _ => ().into_any(),
+        };
+        let chart = paging.is_none().then(|| {
+            view! {
+                <img
+                    class="screen-chart"
+                    src=format!("/results/{id}/charts/units-ranked.svg")
+                    alt="成员单位按综合指数排名"
+                />
+            }
+        });
         view! {
             <div class="screen-results">
                 <section>
-                    <h2>"工作任务满意率"</h2>
-                    <table class="screen-table">
-                        {head()}
-                        <tbody>{task_rows}</tbody>
-                    </table>
+                    <h2>"工作任务（按综合指数排名）"</h2>
+                    {if tasks.is_empty() {
+                        view! { <p class="screen-done">"已在前页列完。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="screen-table">
+                                {head()}
+                                <tbody>{task_rows}</tbody>
+                            </table>
+                        }
+                        .into_any()
+                    }}
                 </section>
                 <section>
-                    <h2>"成员单位"</h2>
-                    <table class="screen-table">
-                        {head()}
-                        <tbody>{unit_rows}</tbody>
-                    </table>
-                    <img
-                        class="screen-chart"
-                        src=format!("/results/{id}/charts/units-ranked.svg")
-                        alt="成员单位按综合指数排名"
-                    />
+                    <h2>"成员单位（按综合指数排名）"</h2>
+                    {if units.is_empty() {
+                        view! { <p class="screen-done">"已在前页列完。"</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="screen-table">
+                                {head()}
+                                <tbody>{unit_rows}</tbody>
+                            </table>
+                        }
+                        .into_any()
+                    }}
+                    {chart}
                 </section>
             </div>
+            {pager}
         }
     });
     let waiting = (!report.published()).then(|| {

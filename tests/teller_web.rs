@@ -191,14 +191,14 @@ async fn three_tellers_make_keys_in_their_browsers_and_two_open_the_count() {
     let v = count::verify(&t.pool, r.id).await.unwrap();
     assert!(v.checks.iter().all(|c| c.ok), "{:?}", v.checks);
     assert_eq!(v.tellers, vec![1, 3]);
-    // The big screen stops waiting for the count (it reloads itself only until then).
+    // The big screen stops waiting for the count: no more reloading the same page (it turns
+    // through the results' pages now), and the still page does not move at all.
     let screen = t.get(&format!("/screen/{}", r.id), None).await;
     assert_eq!(screen.status, StatusCode::OK);
-    assert!(
-        !screen.body.contains("http-equiv=\"refresh\""),
-        "{}",
-        screen.body
-    );
+    assert!(screen.body.contains("screen-table"), "{}", screen.body);
+    assert!(!screen.body.contains("content=\"10\""), "{}", screen.body);
+    let still = t.get(&format!("/screen/{}?all=1", r.id), None).await;
+    assert!(!still.body.contains("http-equiv=\"refresh\""));
     let b = board(&t, r.id).await;
     assert_eq!(b["round"]["counted"], true);
     // A counted round takes no more shares.

@@ -126,6 +126,14 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
   expect(ranked.status()).toBe(200);
   await page.setViewportSize({ width: 1280, height: 720 });
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-screen.png` });
+  // At the hall's 1920×1080 a whole page of results is on the screen, no scrolling: the last
+  // row of each column ends above the bottom edge.
+  await page.setViewportSize({ width: 1920, height: 1080 });
+  for (const table of await page.locator(".screen-table").all()) {
+    const box = await table.locator("tbody tr").last().boundingBox();
+    expect(box!.y + box!.height).toBeLessThanOrEqual(1080);
+  }
+  await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-screen-1080.png` });
 });
 
 test("a deputy's session opens no staff page", async ({ page }) => {

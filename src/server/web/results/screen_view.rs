@@ -136,7 +136,8 @@ pub fn ScreenPage(report: Report, paging: Option<(usize, usize)>) -> impl IntoVi
         <main class="screen">
             <h1>{report.round.name.clone()}</h1>
             <p class="screen-plan">{report.plan_title.clone()}</p>
-            <section class="screen-turnout" aria-live="polite">
+            // Once there are results, the turnout gives them the screen: one line, not a poster.
+            <section class="screen-turnout" class:compact=report.published() aria-live="polite">
                 <p class="screen-count">
                     <span class="voted">{voted}</span>
                     " / "

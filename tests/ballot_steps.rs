@@ -269,12 +269,12 @@ async fn the_form_names_each_units_tasks_and_links_to_them() {
         .get(&format!("/v/{}", r.codes[0].display()), None)
         .await
         .body;
-    assert!(page.contains("class=\"unit-tasks\""));
+    assert!(page.contains("class=\"ballot-unit-tasks\""));
     assert!(page.contains("牵头任务"), "some unit leads a task");
     assert!(page.contains("参与任务"));
     // Every task link points at a task item on this ballot.
     let links: Vec<&str> = page
-        .split("class=\"unit-tasks\"")
+        .split("class=\"ballot-unit-tasks\"")
         .skip(1)
         .flat_map(|p| p[..p.find("</p>").unwrap()].split("href=\"#i-").skip(1))
         .map(|l| &l[..l.find('"').unwrap()])

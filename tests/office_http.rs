@@ -708,6 +708,8 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     );
     assert!(text.contains("市十四届人大五次会议3号议案办理工作领导小组办公室"));
     assert!(text.contains("附件1") && text.contains("附件2"));
+    // Its own stylesheet, which the other pages do not load.
+    assert!(text.contains(r#"<link rel="stylesheet" href="/pkg/report.css">"#));
 
     let exports = audit::all(&t.pool)
         .await

@@ -132,9 +132,9 @@ test("the section index, unit cards' task links, 下一项未评 and the comment
   await page.locator(".section-index a", { hasText: "成员单位" }).click();
   await expect(page).toHaveURL(/#s-\d+$/);
   const unitCard = page.locator("fieldset.item[data-item^=u]").first();
-  await expect(unitCard.locator(".unit-tasks")).toContainText("任务");
+  await expect(unitCard.locator(".ballot-unit-tasks")).toContainText("任务");
   // A unit card's task link goes to that task.
-  const link = unitCard.locator(".unit-tasks a").first();
+  const link = unitCard.locator(".ballot-unit-tasks a").first();
   const target = (await link.getAttribute("href")) ?? "";
   await link.click();
   await expect(page.locator(target)).toBeInViewport();

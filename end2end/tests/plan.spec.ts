@@ -38,6 +38,14 @@ test("plan → task → unit, as a deputy would browse it", async ({ page }, inf
   await expect(page.locator("h1")).toHaveText("市自然资源和规划局");
   await expect(page.locator(".unit-tasks")).toContainText("(一)1");
   await expect(page.locator(".card").last()).toContainText("周强");
+  // The unit's tasks wrap inside the card: nothing runs off a 360 px screen.
+  const [scroll, width] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+  expect(scroll).toBeLessThanOrEqual(width);
+  const card = (await page.locator(".unit-tasks").boundingBox())!;
+  for (const link of await page.locator(".unit-tasks a").all()) {
+    const box = (await link.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(card.x + card.width + 1);
+  }
 });
 
 test("a collective shows the units it stands for", async ({ page }) => {
@@ -47,6 +55,13 @@ test("a collective shows the units it stands for", async ({ page }) => {
   await page.getByRole("link", { name: "各区人民政府" }).first().click();
   await expect(page.locator("h1")).toHaveText("各区人民政府");
   await expect(page.locator(".chips a")).toHaveCount(15);
+  // Each chip a 44 px tap target, its name on one line at 360 px.
+  for (const chip of await page.locator(".chips a").all()) {
+    const box = (await chip.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.height).toBeLessThan(60);
+  }
+  await page.screenshot({ path: `../target/e2e/shots/${test.info().project.name}-collective.png` });
 });
 
 test("the units page lists the 30 member units; with JavaScript it filters", async ({ page }, info) => {

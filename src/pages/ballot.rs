@@ -298,7 +298,8 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
 /// on this ballot (when the round rates tasks).
 fn unit_tasks(tasks: &[crate::model::ballot::TaskLink]) -> impl IntoView + use<> {
     if tasks.is_empty() {
-        return view! { <p class="unit-tasks">"方案中没有它牵头或参与的任务。"</p> }.into_any();
+        return view! { <p class="ballot-unit-tasks">"方案中没有它牵头或参与的任务。"</p> }
+            .into_any();
     }
     let group = |lead: bool, name: &'static str| {
         let list: Vec<_> = tasks.iter().filter(|t| t.lead == lead).cloned().collect();
@@ -318,7 +319,7 @@ fn unit_tasks(tasks: &[crate::model::ballot::TaskLink]) -> impl IntoView + use<>
             }
         })
     };
-    view! { <p class="unit-tasks">{group(true, "牵头任务")} {group(false, "参与任务")}</p> }
+    view! { <p class="ballot-unit-tasks">{group(true, "牵头任务")} {group(false, "参与任务")}</p> }
         .into_any()
 }
 

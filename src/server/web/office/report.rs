@@ -5,7 +5,7 @@ use crate::server::repo::results::{self as repo_results, ReportError};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff};
 use crate::server::web::problem::Problem;
-use crate::server::web::render::render;
+use crate::server::web::render::render_with_head;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -42,7 +42,13 @@ pub async fn get_report(
     let comments = ReportComments::arrange(&report, groups);
     let today = crate::clock::date_zh(crate::clock::now());
     let title = format!("{} 测评报告", report.round.name);
-    Ok(render(&state, StatusCode::OK, &title, move || {
-        view! { <ReportPage report comments today /> }.into_any()
-    }))
+    // The report's own styles (A4, GB/T 9704), which no other page needs to load.
+    let head = r#"<link rel="stylesheet" href="/pkg/report.css">"#;
+    Ok(render_with_head(
+        &state,
+        StatusCode::OK,
+        &title,
+        head,
+        move || view! { <ReportPage report comments today /> }.into_any(),
+    ))
 }

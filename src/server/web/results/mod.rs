@@ -206,12 +206,8 @@ pub async fn get_record(
     }
 }
 
-/// `GET /screen/{round}`: no sign-in; reloads itself until the count is out. Never for a
-/// draft: its name and schedule are the office's own until it opens, so a draft is a 404, as
-/// a round that does not exist. (A closed round waiting for its tellers keeps its screen: the
-/// hall's screen must not turn into an error the moment voting ends.)
-/// `?page=N` (1-based; anything else is the first page) and `?all=1` (every item on one page,
-/// no turning: to scroll through or print).
+/// The big screen's query: `?page=N` (1-based; anything else is the first page) and `?all=1`
+/// (every item on one page, no turning: to scroll through or print).
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct ScreenQuery {
@@ -231,6 +227,11 @@ fn screen_page(raw: Option<&str>, pages: usize) -> usize {
         .unwrap_or(1)
 }
 
+/// `GET /screen/{round}`: no sign-in; reloads itself until the count is out, then turns
+/// through the results' pages. Never for a draft: its name and schedule are the office's own
+/// until it opens, so a draft is a 404, as a round that does not exist. (A closed round waiting
+/// for its tellers keeps its screen: the hall's screen must not turn into an error the moment
+/// voting ends.)
 pub async fn get_screen(
     State(state): State<AppState>,
     Path(round_id): Path<i64>,

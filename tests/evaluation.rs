@@ -583,8 +583,14 @@ async fn results_pages_charts_and_the_big_screen() {
         )
         .await;
     assert!(levels.body.contains("基本满意"));
-    // The phone layout of the distributions: 400 wide, offered to narrow screens by the page.
-    for name in ["tasks-levels", "units-levels"] {
+    // The phone layout of the distributions and the ranked bars: 400 wide, offered to narrow
+    // screens by the page.
+    for name in [
+        "tasks-levels",
+        "units-levels",
+        "tasks-ranked",
+        "units-ranked",
+    ] {
         let narrow = t
             .get(
                 &format!("/results/{r}/charts/{name}.svg?narrow=1"),

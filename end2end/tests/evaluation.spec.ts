@@ -107,8 +107,12 @@ test("an evaluator scores a task, the tellers count, and the charts and the big 
     expect(box.x).toBeGreaterThanOrEqual(0);
     expect(box.x + box.width, await img.getAttribute("src") ?? "").toBeLessThanOrEqual(viewport.width);
   }
-  const distribution = page.locator("figure.chart img[src$='tasks-levels.svg']");
-  await expect.poll(() => distribution.evaluate((i: HTMLImageElement) => i.currentSrc)).toContain("narrow=1");
+  for (const name of ["tasks-levels", "units-ranked"]) {
+    const img = page.locator(`figure.chart img[src$='${name}.svg']`);
+    await img.scrollIntoViewIfNeeded();
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.currentSrc)).toContain("narrow=1");
+  }
+  await page.locator("figure.chart img[src$='tasks-ranked.svg']").screenshot({ path: `../target/e2e/shots/${info.project.name}-ranked-phone.png` });
   const chart = page.locator("figure.chart").nth(1);
   await chart.scrollIntoViewIfNeeded();
   await page.screenshot({ path: `../target/e2e/shots/${info.project.name}-results.png` });

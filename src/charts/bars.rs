@@ -6,9 +6,12 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
-    self, AXIS_H, BOTTOM_PAD, DARK, FONT_PX, Header, LABEL_GAP, MUTED, PAD, Plot, WIDTH, ZEBRA,
-    draw_text, fill_rect, font, rgb, value_label,
+    self, AXIS_H, BOTTOM_PAD, DARK, FONT_PX, Header, LABEL_GAP, MUTED, NARROW_WIDTH, PAD, Plot,
+    WIDTH, ZEBRA, draw_text, fill_rect, font, rgb, value_label,
 };
+
+/// In a narrow chart, the line a row's label takes above its bars.
+const NARROW_LABEL_H: i32 = 26;
 use super::text;
 
 /// One row: a category label and one value per series.
@@ -30,6 +33,9 @@ pub(crate) struct Spec<'a> {
     pub(crate) reference: Option<(f64, &'a str)>,
     /// Labels carry rank numbers: left-align them so the numbers line up.
     pub(crate) ranked: bool,
+    /// Drawn [`NARROW_WIDTH`] wide for a phone, each label on a line of its own above its
+    /// bars (the whole width for the bars, the label uncut up to the width).
+    pub(crate) narrow: bool,
 }
 
 /// Room right of the plot for a value printed after a full bar ("100.0").
@@ -61,53 +67,61 @@ pub(crate) fn grouped(spec: &Spec) -> String {
         .zip(spec.colours)
         .map(|(name, colour)| (*colour, *name))
         .collect();
-    let header = Header::new(spec.title, &legend);
+    let width = if spec.narrow { NARROW_WIDTH } else { WIDTH };
+    let header = Header::sized(spec.title, &legend, width);
     let ref_band = if spec.reference.is_some() { 30 } else { 0 };
-    let (x0, label_w) = canvas::label_area(spec.rows.iter().map(|g| g.label.as_str()));
+    let (x0, label_w) = if spec.narrow {
+        (PAD, f64::from(width - 2 * PAD))
+    } else {
+        canvas::label_area(spec.rows.iter().map(|g| g.label.as_str()))
+    };
+    // A narrow row is its label's line, then the bars.
+    let label_h = if spec.narrow { NARROW_LABEL_H } else { 0 };
+    let row_h = label_h + group_h;
     let plot = Plot {
         x0,
-        x1: WIDTH - value_reserve(),
+        x1: width - value_reserve(),
         y0: header.bottom + ref_band,
-        y1: header.bottom + ref_band + group_h * spec.rows.len() as i32 + 8,
+        y1: header.bottom + ref_band + row_h * spec.rows.len() as i32 + 8,
     };
     let height = plot.y1 + AXIS_H + BOTTOM_PAD;
 
-    canvas::render(spec.title, height, |root| {
+    canvas::render_sized(spec.title, width, height, |root| {
         header.draw(root)?;
-        let row_top = |i: usize| plot.y0 + 4 + group_h * i as i32;
+        let row_top = |i: usize| plot.y0 + 4 + row_h * i as i32;
         // Zebra stripes across label and plot, so a label is easy to follow to its bars.
         for i in (1..spec.rows.len()).step_by(2) {
             fill_rect(
                 root,
                 (PAD / 2, row_top(i)),
-                (WIDTH - PAD / 2, row_top(i) + group_h),
+                (width - PAD / 2, row_top(i) + row_h),
                 &ZEBRA,
             )?;
         }
         let scale = canvas::x_axis(root, &plot, spec.axis)?;
 
-        let label_style = if spec.ranked {
+        let label_style = if spec.ranked || spec.narrow {
             font(FONT_PX, &DARK, HPos::Left, VPos::Center)
         } else {
             font(FONT_PX, &DARK, HPos::Right, VPos::Center)
         };
-        let label_x = if spec.ranked {
+        let label_x = if spec.ranked || spec.narrow {
             PAD
         } else {
             plot.x0 - LABEL_GAP
         };
         // Vertical centre of bar j in row i.
         let bar_cy = |i: usize, j: usize| {
-            row_top(i) + (group_h - sub * k as i32) / 2 + sub * j as i32 + sub / 2
+            row_top(i) + label_h + (group_h - sub * k as i32) / 2 + sub * j as i32 + sub / 2
         };
         for (i, g) in spec.rows.iter().enumerate() {
             let label = text::truncate(&g.label, FONT_PX, label_w);
-            draw_text(
-                root,
-                &label,
-                (label_x, row_top(i) + group_h / 2),
-                &label_style,
-            )?;
+            let label_y = if spec.narrow {
+                row_top(i) + label_h / 2
+            } else {
+                row_top(i) + group_h / 2
+            };
+            draw_text(root, &label, (label_x, label_y), &label_style)?;
             for (j, colour) in spec.colours.iter().enumerate() {
                 let end = value(g, j).map_or(plot.x0, |v| scale.px(v));
                 if end > plot.x0 {
@@ -134,7 +148,7 @@ pub(crate) fn grouped(spec: &Spec) -> String {
             root.draw(&dash)?;
             // Keep the label on the canvas when the line is near an edge.
             let half = (text::width(label, FONT_PX) / 2.0).ceil() as i32;
-            let (hx, hpos) = if x + half > WIDTH - PAD {
+            let (hx, hpos) = if x + half > width - PAD {
                 (x + 4, HPos::Right)
             } else if x - half < PAD {
                 (x - 4, HPos::Left)

@@ -77,12 +77,16 @@ pub fn level_distribution_narrow(title: &str, level_labels: &[&str], rows: &[Lev
 /// One row of [`ranked_bars`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RankedRow {
+    /// The rank as the results give it (tied items share one); `None`: not ranked (no data),
+    /// named without a number.
+    pub rank: Option<usize>,
     pub label: String,
     pub value: Option<f64>,
 }
 
-/// Horizontal bars in the given order, each label prefixed by its rank ("1. 市财政局"),
-/// value 0–100 printed with one decimal. `reference` draws a dashed vertical line
+/// Horizontal bars in the given order, each label prefixed by its row's rank ("1. 市财政局";
+/// tied rows share a number, a row without one has none), value 0–100 printed with one
+/// decimal. `reference` draws a dashed vertical line
 /// (e.g. a threshold of 80) with its label.
 pub fn ranked_bars(
     title: &str,
@@ -90,11 +94,34 @@ pub fn ranked_bars(
     rows: &[RankedRow],
     reference: Option<(f64, &str)>,
 ) -> String {
+    ranked(title, axis, rows, reference, false)
+}
+
+/// [`ranked_bars`] for a phone: 400 px wide, each ranked label on its own line above its bar,
+/// so the label is read whole and the bar has the screen's width.
+pub fn ranked_bars_narrow(
+    title: &str,
+    axis: &str,
+    rows: &[RankedRow],
+    reference: Option<(f64, &str)>,
+) -> String {
+    ranked(title, axis, rows, reference, true)
+}
+
+fn ranked(
+    title: &str,
+    axis: &str,
+    rows: &[RankedRow],
+    reference: Option<(f64, &str)>,
+    narrow: bool,
+) -> String {
     let rows: Vec<bars::Group> = rows
         .iter()
-        .enumerate()
-        .map(|(i, r)| bars::Group {
-            label: format!("{}. {}", i + 1, r.label),
+        .map(|r| bars::Group {
+            label: match r.rank {
+                Some(rank) => format!("{rank}. {}", r.label),
+                None => r.label.clone(),
+            },
             values: vec![r.value],
         })
         .collect();
@@ -106,6 +133,7 @@ pub fn ranked_bars(
         rows: &rows,
         reference,
         ranked: true,
+        narrow,
     })
 }
 
@@ -142,6 +170,7 @@ pub fn indicator_scores(title: &str, indicators: &[&str], rows: &[IndicatorRow])
         rows: &rows,
         reference: None,
         ranked: false,
+        narrow: false,
     })
 }
 
@@ -185,5 +214,6 @@ pub fn round_compare(title: &str, axis: &str, names: (&str, &str), rows: &[Compa
         rows: &rows,
         reference: None,
         ranked: false,
+        narrow: false,
     })
 }

@@ -120,6 +120,7 @@ fn ranked_rows(n: usize) -> Vec<RankedRow> {
         .into_iter()
         .enumerate()
         .map(|(i, label)| RankedRow {
+            rank: Some(i + 1),
             label,
             value: Some(95.0 - i as f64),
         })
@@ -256,6 +257,7 @@ fn no_data_says_so() {
             "空",
             "满意率",
             &[RankedRow {
+                rank: Some(1),
                 label: "甲".into(),
                 value: None,
             }],
@@ -265,6 +267,7 @@ fn no_data_says_so() {
             "空",
             "满意率",
             &[RankedRow {
+                rank: Some(1),
                 label: "甲".into(),
                 value: Some(f64::NAN),
             }],
@@ -312,10 +315,12 @@ fn missing_values_say_no_data() {
         "满意率",
         &[
             RankedRow {
+                rank: Some(1),
                 label: "甲".into(),
                 value: Some(90.0),
             },
             RankedRow {
+                rank: Some(1),
                 label: "乙".into(),
                 value: None,
             },
@@ -405,14 +410,17 @@ fn values_are_printed_with_one_decimal() {
 fn out_of_range_values_do_not_break() {
     let rows = [
         RankedRow {
+            rank: Some(1),
             label: "甲".into(),
             value: Some(120.0),
         },
         RankedRow {
+            rank: Some(1),
             label: "乙".into(),
             value: Some(-5.0),
         },
         RankedRow {
+            rank: Some(1),
             label: "丙".into(),
             value: Some(f64::INFINITY),
         },
@@ -477,6 +485,7 @@ fn markup_in_labels_is_escaped() {
             "标题&<",
             "x&y",
             &[RankedRow {
+                rank: Some(1),
                 label: label.into(),
                 value: Some(50.0),
             }],
@@ -525,6 +534,7 @@ fn markup_in_labels_is_escaped() {
 fn long_labels_are_truncated() {
     let long = "这是一个非常非常长的单位名称用来测试截断是否正常工作";
     let rows = [RankedRow {
+        rank: Some(1),
         label: long.into(),
         value: Some(60.0),
     }];
@@ -567,6 +577,7 @@ fn long_labels_are_truncated() {
         "t",
         "x",
         &[RankedRow {
+            rank: Some(1),
             label: "武汉东湖新技术开发区管委会".into(),
             value: Some(1.0),
         }],
@@ -618,6 +629,7 @@ fn text_stays_on_the_canvas() {
             "t",
             "x",
             &[RankedRow {
+                rank: Some(1),
                 label: long.into(),
                 value: Some(100.0),
             }],
@@ -724,4 +736,96 @@ fn a_narrow_distribution_fits_a_phone_with_each_label_above_its_bar() {
         count_y > label_y + 20.0,
         "bar below label: {label_y} {count_y}"
     );
+}
+
+#[test]
+fn narrow_ranked_bars_fit_a_phone_with_each_label_whole_above_its_bar() {
+    let rows = vec![
+        RankedRow {
+            rank: Some(1),
+            label: "(一)1 加速推进大健康产业空间布局".into(),
+            value: Some(100.0),
+        },
+        RankedRow {
+            rank: Some(2),
+            label: "武汉临空港经济技术开发区管委会".into(),
+            value: Some(42.5),
+        },
+        RankedRow {
+            rank: None,
+            label: "市税务局".into(),
+            value: None,
+        },
+    ];
+    let svg = ranked_bars_narrow("排名", "综合指数", &rows, None);
+    parse(&svg);
+    let open = &svg[..svg.find('>').unwrap()];
+    assert_eq!(attr(open, "width"), Some("400"), "{open}");
+    assert!(open.contains("viewBox=\"0 0 400 "), "{open}");
+    for tag in text_tags(&svg) {
+        let x: f64 = attr(tag, "x").unwrap().parse().unwrap();
+        assert!((0.0..=400.0).contains(&x), "{tag}");
+    }
+    for r in svg
+        .split("<rect")
+        .skip(1)
+        .map(|r| &r[..r.find('>').unwrap()])
+    {
+        let x: f64 = attr(r, "x").unwrap().parse().unwrap();
+        let w: f64 = attr(r, "width").unwrap().parse().unwrap();
+        assert!(x >= 0.0 && x + w <= 400.0, "{r}");
+    }
+    let content = |t: &str| {
+        let after = &svg[svg.find(t).unwrap() + t.len()..];
+        let after = &after[after.find('>').unwrap() + 1..];
+        unescape(after[..after.find('<').unwrap()].trim())
+    };
+    let y = |t: &str| -> f64 { attr(t, "y").unwrap().parse().unwrap() };
+    // Each label whole (rank included), at the margin, and its value on the bar line below.
+    for (label, value) in [
+        ("1. (一)1 加速推进大健康产业空间布局", "100.0"),
+        ("2. 武汉临空港经济技术开发区管委会", "42.5"),
+        // No data, no rank: named without a number.
+        ("市税务局", "无数据"),
+    ] {
+        let l = text_tags(&svg)
+            .into_iter()
+            .find(|t| content(t) == label)
+            .unwrap_or_else(|| panic!("{label} uncut"));
+        assert_eq!(attr(l, "x"), Some("16"), "{l}");
+        let v = text_tags(&svg)
+            .into_iter()
+            .filter(|t| content(t) == value)
+            .map(y)
+            .find(|vy| *vy > y(l))
+            .unwrap_or_else(|| panic!("{value} below {label}"));
+        assert!(v > y(l) + 15.0 && v < y(l) + 60.0, "{label}: {} {v}", y(l));
+    }
+    // The wide chart is unchanged: 720 wide, labels in a column left of the bars.
+    let wide = ranked_bars("排名", "综合指数", &rows, None);
+    assert!(wide[..wide.find('>').unwrap()].contains("viewBox=\"0 0 720 "));
+}
+
+#[test]
+fn ranked_bars_keep_tied_ranks() {
+    let row = |rank, label: &str| RankedRow {
+        rank,
+        label: label.into(),
+        value: Some(50.0),
+    };
+    let rows = [
+        row(Some(1), "市财政局"),
+        row(Some(1), "市商务局"),
+        row(Some(3), "市税务局"),
+    ];
+    for svg in [
+        ranked_bars("t", "x", &rows, None),
+        ranked_bars_narrow("t", "x", &rows, None),
+    ] {
+        let texts = parse(&svg);
+        for want in ["1. 市财政局", "1. 市商务局", "3. 市税务局"] {
+            assert!(texts.iter().any(|t| t == want), "{want}: {texts:?}");
+        }
+        assert!(!texts.iter().any(|t| t == "2. 市商务局"), "{texts:?}");
+    }
 }

@@ -92,7 +92,7 @@ pub async fn get_chart(
 }
 
 /// Draws chart `name` of `report` (`other` for the comparison); `narrow`, the level
-/// distributions for a phone.
+/// distributions and the ranked bars for a phone.
 pub fn draw(name: &str, report: &Report, other: Option<&Report>, narrow: bool) -> String {
     let level_labels: Vec<&str> = report
         .round
@@ -130,6 +130,8 @@ pub fn draw(name: &str, report: &Report, other: Option<&Report>, narrow: bool) -
             .by_rank(tasks)
             .iter()
             .map(|m| RankedRow {
+                // The results' rank, ties kept (1, 1, 3), as the tables and the report give it.
+                rank: report.rank(&m.item),
                 label: if tasks {
                     m.full_label()
                 } else {
@@ -138,7 +140,11 @@ pub fn draw(name: &str, report: &Report, other: Option<&Report>, narrow: bool) -
                 value: report.result(&m.item).and_then(|r| r.combined.value),
             })
             .collect();
-        charts::ranked_bars(title, "综合指数", &rows, None)
+        if narrow {
+            charts::ranked_bars_narrow(title, "综合指数", &rows, None)
+        } else {
+            charts::ranked_bars(title, "综合指数", &rows, None)
+        }
     };
     match name {
         "turnout.svg" => {

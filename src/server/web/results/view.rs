@@ -268,7 +268,8 @@ fn IndicatorTable(report: Report, items: Vec<ItemMeta>) -> impl IntoView {
 }
 
 /// A chart with its caption; the table with the same numbers follows it. It is scaled to
-/// its box, never cut; `narrow` charts (the level distributions) come in a phone layout too,
+/// its box, never cut; `narrow` charts (the level distributions, the ranked bars) come in a
+/// phone layout too,
 /// chosen by the browser below 40rem.
 #[component]
 fn Chart(src: String, caption: String, #[prop(optional)] narrow: bool) -> impl IntoView {
@@ -460,6 +461,7 @@ pub fn ResultsOverview(
                 <Chart
                     src=format!("{charts}/tasks-ranked.svg")
                     caption="工作任务按综合指数排名".to_string()
+                    narrow=true
                 />
                 <ResultsTable report=report.clone() items=tasks_ranked show_rank=true />
             </section>
@@ -468,6 +470,7 @@ pub fn ResultsOverview(
                 <Chart
                     src=format!("{charts}/units-ranked.svg")
                     caption="成员单位按综合指数排名".to_string()
+                    narrow=true
                 />
                 <Chart
                     src=format!("{charts}/units-levels.svg")

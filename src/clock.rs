@@ -25,6 +25,14 @@ pub fn stored(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A stored instant (RFC 3339, in UTC or with its offset) in Beijing time; `None` for text that
+/// is not one. Every page that shows a stored time reads it through this.
+pub fn stored_in_beijing(stored: &str) -> Option<DateTime<FixedOffset>> {
+    DateTime::parse_from_rfc3339(stored.trim())
+        .ok()
+        .map(|t| t.with_timezone(&beijing()))
+}
+
 /// A day as an official document writes it, in Beijing time: `2020年12月20日`.
 pub fn date_zh(t: DateTime<Utc>) -> String {
     t.with_timezone(&beijing())

@@ -94,6 +94,13 @@ fn height(svg: &str) -> u32 {
 }
 
 /// Opening tags of all `<text>` elements.
+/// The text inside `tag` (an opening `<text …` tag taken from `svg`), unescaped.
+fn tag_text(svg: &str, tag: &str) -> String {
+    let after = &svg[svg.find(tag).unwrap() + tag.len()..];
+    let after = &after[after.find('>').unwrap() + 1..];
+    unescape(after[..after.find('<').unwrap()].trim())
+}
+
 fn text_tags(svg: &str) -> Vec<&str> {
     svg.match_indices("<text ")
         .map(|(i, _)| &svg[i..i + svg[i..].find('>').unwrap()])
@@ -716,11 +723,7 @@ fn a_narrow_distribution_fits_a_phone_with_each_label_above_its_bar() {
         assert!(x >= 0.0 && x + w <= 400.0, "{r}");
     }
     // The label stands whole on its own line, left-aligned at the margin, above its bar.
-    let content = |t: &str| {
-        let after = &svg[svg.find(t).unwrap() + t.len()..];
-        let after = &after[after.find('>').unwrap() + 1..];
-        unescape(after[..after.find('<').unwrap()].trim())
-    };
+    let content = |t: &str| tag_text(&svg, t);
     let label = text_tags(&svg)
         .into_iter()
         .find(|t| content(t) == "市经济和信息化局")
@@ -775,11 +778,7 @@ fn narrow_ranked_bars_fit_a_phone_with_each_label_whole_above_its_bar() {
         let w: f64 = attr(r, "width").unwrap().parse().unwrap();
         assert!(x >= 0.0 && x + w <= 400.0, "{r}");
     }
-    let content = |t: &str| {
-        let after = &svg[svg.find(t).unwrap() + t.len()..];
-        let after = &after[after.find('>').unwrap() + 1..];
-        unescape(after[..after.find('<').unwrap()].trim())
-    };
+    let content = |t: &str| tag_text(&svg, t);
     let y = |t: &str| -> f64 { attr(t, "y").unwrap().parse().unwrap() };
     // Each label whole (rank included), at the margin, and its value on the bar line below.
     for (label, value) in [

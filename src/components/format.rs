@@ -5,12 +5,9 @@
 /// says 北京时间; prose uses [`human_time_zh`]. Text that does not read as RFC 3339 is shown as
 /// written, without seconds.
 pub fn human_time(t: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(t.trim()) {
-        Ok(at) => at
-            .with_timezone(&crate::clock::beijing())
-            .format("%Y-%m-%d %H:%M")
-            .to_string(),
-        Err(_) => t.replace('T', " ").chars().take(16).collect(),
+    match crate::clock::stored_in_beijing(t) {
+        Some(at) => at.format("%Y-%m-%d %H:%M").to_string(),
+        None => t.replace('T', " ").chars().take(16).collect(),
     }
 }
 

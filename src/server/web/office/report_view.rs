@@ -143,14 +143,15 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
     let overview = report.overview();
     let m = &report.results.method;
     let threshold = m.config.rework_threshold;
-    let flagged: Vec<(ItemMeta, String)> = report
-        .items
+    let flagged: Vec<(ItemMeta, String)> = overview
+        .flagged
         .iter()
-        .filter_map(|meta| {
-            report
+        .map(|meta| {
+            let why = report
                 .result(&meta.item)
-                .filter(|r| r.needs_rework)
-                .map(|r| (meta.clone(), r.rework_explained(threshold)))
+                .map(|r| r.rework_explained(threshold))
+                .unwrap_or_default();
+            (meta.clone(), why)
         })
         .collect();
     let summary = format!(

@@ -878,12 +878,9 @@ pub fn InvitationsPage(
 
 /// A stored instant (RFC 3339, UTC) in Beijing time to the second; anything else as it is.
 fn beijing_time(stored: &str) -> String {
-    match chrono::DateTime::parse_from_rfc3339(stored) {
-        Ok(t) => t
-            .with_timezone(&crate::clock::beijing())
-            .format("%Y-%m-%d %H:%M:%S")
-            .to_string(),
-        Err(_) => stored.to_string(),
+    match crate::clock::stored_in_beijing(stored) {
+        Some(t) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        None => stored.to_string(),
     }
 }
 

@@ -68,8 +68,20 @@ pub fn ScreenPage(report: Report, paging: Option<(usize, usize)>) -> impl IntoVi
             }
         };
         let (tasks, units) = (slice(&tasks), slice(&units));
-        let task_rows = tasks.iter().map(row).collect_view();
-        let unit_rows = units.iter().map(row).collect_view();
+        // One column: its page of rows, or a word that the column ended on an earlier page.
+        let column = |items: &[ItemMeta]| {
+            if items.is_empty() {
+                view! { <p class="screen-done">"已在前页列完。"</p> }.into_any()
+            } else {
+                view! {
+                    <table class="screen-table">
+                        {head()}
+                        <tbody>{items.iter().map(row).collect_view()}</tbody>
+                    </table>
+                }
+                .into_any()
+            }
+        };
         let pager = match paging {
             Some((page, pages)) if pages > 1 => view! {
                 <p class="screen-pager">
@@ -93,31 +105,11 @@ pub fn ScreenPage(report: Report, paging: Option<(usize, usize)>) -> impl IntoVi
             <div class="screen-results">
                 <section>
                     <h2>"工作任务（按综合指数排名）"</h2>
-                    {if tasks.is_empty() {
-                        view! { <p class="screen-done">"已在前页列完。"</p> }.into_any()
-                    } else {
-                        view! {
-                            <table class="screen-table">
-                                {head()}
-                                <tbody>{task_rows}</tbody>
-                            </table>
-                        }
-                        .into_any()
-                    }}
+                    {column(&tasks)}
                 </section>
                 <section>
                     <h2>"成员单位（按综合指数排名）"</h2>
-                    {if units.is_empty() {
-                        view! { <p class="screen-done">"已在前页列完。"</p> }.into_any()
-                    } else {
-                        view! {
-                            <table class="screen-table">
-                                {head()}
-                                <tbody>{unit_rows}</tbody>
-                            </table>
-                        }
-                        .into_any()
-                    }}
+                    {column(&units)}
                     {chart}
                 </section>
             </div>

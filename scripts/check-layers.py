@@ -26,7 +26,7 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 # Lowest first. A module belongs to the first layer whose prefix it starts with (longest
 # prefix wins). Edges may only point to the same layer or a lower one.
 LAYERS = [
-    ("core", ["crate::plan", "crate::ballot", "crate::results", "crate::charts",
+    ("core", ["crate::plan", "crate::ballot", "crate::handling", "crate::results", "crate::charts",
               "crate::export", "crate::audit", "crate::clock", "crate::message",
               "crate::seal", "crate::totp"]),
     ("model", ["crate::model", "crate::error"]),

@@ -7,7 +7,7 @@
 //!   which keeps the download small on a congested hall Wi-Fi.
 //!
 //! Layers, lowest first (each imports only from those below; `scripts/check-layers.py`):
-//! `model` and the pure core (`plan`, `ballot`, `results`, `charts`, `export`, `audit`,
+//! `model` and the pure core (`plan`, `ballot`, `handling`, `results`, `charts`, `export`, `audit`,
 //! `clock`) ← `server::repo` ← `server::service` ← `api` (server functions) ← `components`,
 //! `pages`, `app` (views) ← `server::web` (handlers) ← `server::cli`. The pure core has no
 //! database or HTTP in it and is tested directly.
@@ -20,6 +20,10 @@ pub mod plan;
 
 /// The ballot: codes and receipts, the rating scale, validation of a posted ballot. Pure.
 pub mod ballot;
+
+/// The year of handling: sub-plans, indicators, monthly reports, and the progress measures.
+/// Pure.
+pub mod handling;
 
 /// The results engine: counts and scores in, rates, classes, indices and rankings out. Pure.
 pub mod results;

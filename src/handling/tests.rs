@@ -1,0 +1,319 @@
+//! Table tests of the measures, each figure computed by hand in its comment.
+
+use super::measure::{Direction::*, judged};
+use super::subplan::{IndicatorDraft, check_indicator, number};
+use super::*;
+use chrono::NaiveDate;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-9
+}
+
+#[test]
+fn ratios_by_direction() {
+    // (direction, baseline, target, value, expected ratio)
+    let table = [
+        // 完成值 ÷ 目标值 with a baseline of 0: 30 of 40 firms.
+        (Higher, 0.0, 40.0, Some(30.0), Some(0.75)),
+        // From a baseline: 100 → 200, at 150: half way.
+        (Higher, 100.0, 200.0, Some(150.0), Some(0.5)),
+        // More than promised is more than 1 (not capped here).
+        (Higher, 0.0, 40.0, Some(50.0), Some(1.25)),
+        // Below the baseline: negative.
+        (Higher, 100.0, 200.0, Some(90.0), Some(-0.1)),
+        // Lower is better: 60 days → 30 days, now 45: half way.
+        (Lower, 60.0, 30.0, Some(45.0), Some(0.5)),
+        // Target 0, lower is better: 8 incidents → 0, now 2: (8 − 2) ÷ 8.
+        (Lower, 8.0, 0.0, Some(2.0), Some(0.75)),
+        (Lower, 8.0, 0.0, Some(0.0), Some(1.0)),
+        // Worse than the baseline.
+        (Lower, 8.0, 0.0, Some(10.0), Some(-0.25)),
+        // A milestone: done or not, whatever the baseline and target say.
+        (Milestone, 0.0, 1.0, Some(1.0), Some(1.0)),
+        (Milestone, 0.0, 1.0, Some(0.0), Some(0.0)),
+        (Milestone, 0.0, 1.0, Some(0.6), Some(0.0)),
+        // No value reported yet.
+        (Higher, 0.0, 40.0, None, None),
+        // Degenerate stored data: reached or not.
+        (Higher, 5.0, 5.0, Some(5.0), Some(1.0)),
+        (Lower, 5.0, 5.0, Some(6.0), Some(0.0)),
+    ];
+    for (dir, b, t, v, want) in table {
+        let got = ratio(dir, b, t, v);
+        assert!(
+            match (got, want) {
+                (Some(g), Some(w)) => close(g, w),
+                (None, None) => true,
+                _ => false,
+            },
+            "{dir:?} {b} → {t} at {v:?}: {got:?}, want {want:?}"
+        );
+    }
+    // Completion is the ratio kept within 0 and 1.
+    assert!(close(completion(Higher, 0.0, 40.0, Some(50.0)), 1.0));
+    assert!(close(completion(Higher, 100.0, 200.0, Some(90.0)), 0.0));
+    assert!(close(completion(Higher, 0.0, 40.0, None), 0.0));
+}
+
+#[test]
+fn the_audited_value_is_preferred() {
+    assert_eq!(judged(Some(30.0), Some(24.0)), Some(24.0));
+    assert_eq!(judged(Some(30.0), None), Some(30.0));
+    assert_eq!(judged(None, Some(0.0)), Some(0.0));
+    // Audited 24 of 40 is 0.6, where the unit claimed 0.75.
+    let v = judged(Some(30.0), Some(24.0));
+    assert!(close(completion(Higher, 0.0, 40.0, v), 0.6));
+}
+
+#[test]
+fn time_proportional_expectation() {
+    // A whole year, 2019 (365 days between 1 Jan and 31 Dec is 364 days of period).
+    let (s, e) = (d(2019, 1, 1), d(2019, 12, 31));
+    assert!(close(expected(s, e, d(2018, 12, 1)), 0.0));
+    assert!(close(expected(s, e, s), 0.0));
+    // 1 Jul 2019 is 181 days after 1 Jan; the period is 364 days long.
+    assert!(close(expected(s, e, d(2019, 7, 1)), 181.0 / 364.0));
+    assert!(close(expected(s, e, e), 1.0));
+    assert!(close(expected(s, e, d(2020, 3, 1)), 1.0));
+    // A leap year: 1 Feb → 1 Mar 2020 is 29 days; on 15 Feb, 14 of them have passed.
+    assert!(close(
+        expected(d(2020, 2, 1), d(2020, 3, 1), d(2020, 2, 15)),
+        14.0 / 29.0
+    ));
+    // The same dates in 2021: 28 days.
+    assert!(close(
+        expected(d(2021, 2, 1), d(2021, 3, 1), d(2021, 2, 15)),
+        14.0 / 28.0
+    ));
+    // 2020's 1 Jul is 182 days after 1 Jan (29 February counts); 365 days of period.
+    assert!(close(
+        expected(d(2020, 1, 1), d(2020, 12, 31), d(2020, 7, 1)),
+        182.0 / 365.0
+    ));
+    // A due day before the start (stored data only): all once the due day is past.
+    assert!(close(expected(e, s, d(2019, 6, 1)), 1.0));
+    assert!(close(expected(e, s, d(2018, 6, 1)), 0.0));
+}
+
+#[test]
+fn colours() {
+    // (completion, expected, overdue, colour) with the default 10 points.
+    let table = [
+        (0.5, 0.5, false, Rag::Green),
+        (0.6, 0.5, false, Rag::Green),
+        // 0.1 points behind.
+        (0.499, 0.5, false, Rag::Amber),
+        // Exactly 10 points behind is still amber.
+        (0.4, 0.5, false, Rag::Amber),
+        (0.399, 0.5, false, Rag::Red),
+        // An overdue report is red whatever the figures.
+        (1.0, 0.5, true, Rag::Red),
+        // Past the due day and 5 points short: amber; 20 short: red.
+        (0.95, 1.0, false, Rag::Amber),
+        (0.8, 1.0, false, Rag::Red),
+    ];
+    for (c, e, overdue, want) in table {
+        assert_eq!(rag(c, e, DEFAULT_AMBER_POINTS, overdue), want, "{c} vs {e}");
+    }
+    // Another threshold: 5 points.
+    assert_eq!(rag(0.42, 0.5, 5.0, false), Rag::Red);
+}
+
+fn p(completion: f64, expected: f64) -> Progress {
+    Progress {
+        completion,
+        expected,
+        overdue: false,
+    }
+}
+
+#[test]
+fn roll_up_weights_and_leaves_out_what_has_no_weight() {
+    // Two indicators of weights 3 and 1: (3 × 0.8 + 1 × 0.4) ÷ 4 = 0.7.
+    let r = roll_up(&[(3.0, p(0.8, 0.5)), (1.0, p(0.4, 0.5))]).unwrap();
+    assert!(close(r.completion, 0.7) && close(r.expected, 0.5));
+    assert_eq!(r.rag(DEFAULT_AMBER_POINTS), Rag::Green);
+    // Nothing with weight: no progress (not 0).
+    assert_eq!(roll_up(&[]), None);
+    assert_eq!(roll_up(&[(0.0, p(1.0, 1.0))]), None);
+    // An overdue part makes the whole overdue.
+    let mut late = p(1.0, 0.5);
+    late.overdue = true;
+    let r = roll_up(&[(1.0, p(1.0, 0.5)), (1.0, late)]).unwrap();
+    assert!(r.overdue);
+    assert_eq!(r.rag(DEFAULT_AMBER_POINTS), Rag::Red);
+}
+
+#[test]
+fn a_unit_that_leads_one_task_and_shares_three() {
+    // Unit A leads task 1 (weight 2 there) and shares tasks 2, 3 and 4 (weight 1 in each).
+    // Unit B leads tasks 2, 3 and 4 and shares task 1.
+    // A's progress: 0.9 on task 1; 0.3 on 2, 3, 4. B's: 0.5 on task 1; 0.6 on 2, 3, 4.
+    // Task 1 = (2 × 0.9 + 1 × 0.5) ÷ 3 = 2.3 ÷ 3; tasks 2–4 = (2 × 0.6 + 1 × 0.3) ÷ 3 = 0.5.
+    let (lead, resp) = (DEFAULT_LEAD_WEIGHT, DEFAULT_RESPONSIBLE_WEIGHT);
+    let task1 = roll_up(&[(lead, p(0.9, 0.5)), (resp, p(0.5, 0.5))]).unwrap();
+    assert!(close(task1.completion, 2.3 / 3.0));
+    let task2 = roll_up(&[(lead, p(0.6, 0.5)), (resp, p(0.3, 0.5))]).unwrap();
+    assert!(close(task2.completion, 0.5));
+    // A section of the four tasks, each the same weight: (2.3 ÷ 3 + 3 × 0.5) ÷ 4.
+    let section = roll_up(&[(1.0, task1), (1.0, task2), (1.0, task2), (1.0, task2)]).unwrap();
+    assert!(close(section.completion, (2.3 / 3.0 + 1.5) / 4.0));
+    assert_eq!(section.rag(DEFAULT_AMBER_POINTS), Rag::Green);
+    // A's own record over its four tasks, unweighted by role: (0.9 + 3 × 0.3) ÷ 4 = 0.45,
+    // 5 points behind 0.5: amber.
+    let unit_a = roll_up(&[
+        (1.0, p(0.9, 0.5)),
+        (1.0, p(0.3, 0.5)),
+        (1.0, p(0.3, 0.5)),
+        (1.0, p(0.3, 0.5)),
+    ])
+    .unwrap();
+    assert!(close(unit_a.completion, 0.45));
+    assert_eq!(unit_a.rag(DEFAULT_AMBER_POINTS), Rag::Amber);
+}
+
+#[test]
+fn periods_due_days_and_checkpoints() {
+    let may = Period::parse("2020-05").unwrap();
+    assert_eq!(may.key(), "2020-05");
+    assert_eq!(may.label_zh(), "2020年5月");
+    assert_eq!(may.due(DEFAULT_DUE_DAY), d(2020, 5, 28));
+    // The 31st of a 29-day February is its last day (a leap year).
+    let feb = Period::new(2020, 2).unwrap();
+    assert_eq!(feb.due(31), d(2020, 2, 29));
+    assert_eq!(Period::new(2021, 2).unwrap().due(31), d(2021, 2, 28));
+    assert_eq!(
+        Period::new(2020, 12).unwrap().next(),
+        Period::new(2021, 1).unwrap()
+    );
+    for bad in ["2020-13", "2020-5", "20-05", "x", "2020-00"] {
+        assert_eq!(Period::parse(bad), None, "{bad}");
+    }
+    let months = Period::range(may, Period::new(2020, 12).unwrap());
+    assert_eq!(months.len(), 8);
+    let marks: Vec<_> = months.iter().map(|m| m.checkpoints()).collect();
+    assert_eq!(marks[1], vec![Checkpoint::Quarterly, Checkpoint::HalfYear]); // June
+    assert_eq!(marks[4], vec![Checkpoint::Quarterly]); // September
+    assert_eq!(marks[7], vec![Checkpoint::Quarterly, Checkpoint::YearEnd]); // December
+    assert!(marks[0].is_empty());
+}
+
+#[test]
+fn filing_states() {
+    let due = d(2020, 5, 28);
+    assert_eq!(filing(due, None, false, d(2020, 5, 20)), Filing::NotDue);
+    assert_eq!(filing(due, None, false, due), Filing::NotDue);
+    assert_eq!(filing(due, None, false, d(2020, 5, 29)), Filing::Missing);
+    assert_eq!(
+        filing(due, Some(due), false, d(2020, 6, 30)),
+        Filing::OnTime
+    );
+    // Filed the day after its due day: late, for good.
+    assert_eq!(
+        filing(due, Some(d(2020, 5, 29)), false, d(2020, 6, 30)),
+        Filing::Late
+    );
+    assert_eq!(
+        filing(due, Some(d(2020, 5, 2)), true, d(2020, 6, 30)),
+        Filing::Returned
+    );
+    assert!(Filing::Missing.overdue() && !Filing::Late.overdue());
+}
+
+#[test]
+fn the_filing_deadline_is_read_from_the_plan() {
+    let seed = include_str!("../../seed/wuhan-2020-proposal-3.txt");
+    // "分方案于2020年5月上旬前报送领导小组办公室备案": by 10 May.
+    assert_eq!(filing_deadline(seed), Some(d(2020, 5, 10)));
+    let table = [
+        ("分方案于2021年6月中旬前报送", Some(d(2021, 6, 20))),
+        ("分方案于2021年6月底前报送", Some(d(2021, 6, 30))),
+        ("分方案于2020年2月下旬报送", Some(d(2020, 2, 29))),
+        ("各单位分方案应于2021年4月15日前报送", Some(d(2021, 4, 15))),
+        ("分方案要尽快报送。2021年4月15日", None),
+        ("没有日期", None),
+        ("分方案于2021年13月报送", None),
+    ];
+    for (text, want) in table {
+        assert_eq!(filing_deadline(text), want, "{text}");
+    }
+}
+
+#[test]
+fn numbers_as_people_write_them() {
+    assert_eq!(number(" 1,200 "), Some(1200.0));
+    assert_eq!(number("１２．５"), Some(12.5));
+    assert_eq!(number("85%"), Some(85.0));
+    assert_eq!(number("-3"), Some(-3.0));
+    for bad in ["", "abc", "NaN", "inf", "1.2.3"] {
+        assert_eq!(number(bad), None, "{bad}");
+    }
+}
+
+fn draft() -> IndicatorDraft {
+    IndicatorDraft {
+        task_id: "7".into(),
+        name: "新引进生物医药企业".into(),
+        measure_unit: "家".into(),
+        baseline: "0".into(),
+        target: "40".into(),
+        direction: "higher".into(),
+        starts_on: "2020-05-01".into(),
+        due_on: "2020-12-31".into(),
+        weight: "".into(),
+    }
+}
+
+#[test]
+fn an_indicator_is_checked_field_by_field() {
+    let ok = check_indicator(&draft(), &[7, 8]).unwrap();
+    assert_eq!(ok.weight, 1.0);
+    assert_eq!(ok.target, 40.0);
+    // A milestone needs no numbers.
+    let m = IndicatorDraft {
+        direction: "milestone".into(),
+        baseline: "".into(),
+        target: "".into(),
+        ..draft()
+    };
+    let m = check_indicator(&m, &[7]).unwrap();
+    assert_eq!((m.baseline, m.target), (0.0, 1.0));
+    // Every fault at once.
+    let bad = IndicatorDraft {
+        task_id: "9".into(),
+        name: " ".into(),
+        target: "四十".into(),
+        starts_on: "2020-13-01".into(),
+        weight: "0".into(),
+        ..draft()
+    };
+    let errors = check_indicator(&bad, &[7]).unwrap_err();
+    assert_eq!(errors.len(), 5, "{errors:?}");
+    assert!(errors.iter().any(|e| e.contains("“四十”不是数字")));
+    // Directions and targets that disagree.
+    let lower = IndicatorDraft {
+        direction: "lower".into(),
+        baseline: "".into(),
+        target: "10".into(),
+        ..draft()
+    };
+    let errors = check_indicator(&lower, &[7]).unwrap_err();
+    assert!(
+        errors.iter().any(|e| e.contains("须填写基期值")),
+        "{errors:?}"
+    );
+    let backwards = IndicatorDraft {
+        baseline: "50".into(),
+        ..draft()
+    };
+    assert!(check_indicator(&backwards, &[7]).is_err());
+    let ends_first = IndicatorDraft {
+        due_on: "2020-04-01".into(),
+        ..draft()
+    };
+    assert!(check_indicator(&ends_first, &[7]).is_err());
+}

@@ -8,10 +8,12 @@
 //! - [`period`]: the reporting months, their due days and checkpoints (季调度, 半年检查,
 //!   全年总结), whether a report was on time, and the sub-plans' filing deadline read from the
 //!   plan's own text;
+//! - [`progress`]: the whole plan on a day, from the stored ledger;
 //! - [`subplan`]: a sub-plan's states and what a liaison's form may hold, checked field by field.
 
 pub mod measure;
 pub mod period;
+pub mod progress;
 pub mod subplan;
 
 #[cfg(test)]

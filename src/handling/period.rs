@@ -89,7 +89,7 @@ impl Period {
     /// What the office does with this month's report besides reading it.
     pub fn checkpoints(&self) -> Vec<Checkpoint> {
         let mut out = Vec::new();
-        if self.month % 3 == 0 {
+        if self.month.is_multiple_of(3) {
             out.push(Checkpoint::Quarterly);
         }
         if self.month == 6 {
@@ -157,7 +157,7 @@ impl Filing {
         }
     }
     /// A report that should be in and is not: it makes the unit's status red.
-    pub fn overdue(self) -> bool {
+    pub fn overdue(&self) -> bool {
         matches!(self, Filing::Missing)
     }
 }

@@ -317,3 +317,98 @@ fn an_indicator_is_checked_field_by_field() {
     };
     assert!(check_indicator(&ends_first, &[7]).is_err());
 }
+
+#[test]
+fn the_board_from_a_ledger() {
+    use super::progress::*;
+    // Two units; task 1 (section 1) led by unit 10 and shared by unit 20. Reports due on the
+    // 28th of May and June 2020; the board is read on 1 July 2020.
+    let ind =
+        |unit_id, code, target, reported: Option<f64>, audited: Option<f64>| IndicatorRecord {
+            unit_id,
+            code,
+            task_id: 1,
+            name: format!("指标{code}"),
+            measure_unit: "家".into(),
+            direction: Higher,
+            baseline: 0.0,
+            target,
+            starts_on: d(2020, 1, 1),
+            due_on: d(2020, 12, 31),
+            weight: 1.0,
+            reported,
+            audited,
+        };
+    let ledger = Ledger {
+        units: vec![10, 20],
+        tasks: vec![TaskRecord {
+            task_id: 1,
+            section: 1,
+            units: vec![(10, true), (20, false)],
+        }],
+        indicators: vec![
+            // Unit 10: 30 of 40 reported, audited down to 20 (0.5); 10 of 10 (1.0).
+            ind(10, 1, 40.0, Some(30.0), Some(20.0)),
+            ind(10, 2, 10.0, Some(10.0), None),
+            // Unit 20: nothing reported.
+            ind(20, 1, 5.0, None, None),
+        ],
+        filings: vec![
+            FilingRecord {
+                unit_id: 10,
+                period: Period::new(2020, 5).unwrap(),
+                first_filed: Some(d(2020, 5, 27)),
+                returned: false,
+            },
+            FilingRecord {
+                unit_id: 10,
+                period: Period::new(2020, 6).unwrap(),
+                first_filed: Some(d(2020, 6, 30)),
+                returned: false,
+            },
+        ],
+    };
+    let settings = Settings {
+        periods: Period::range(Period::new(2020, 5).unwrap(), Period::new(2020, 7).unwrap()),
+        due_day: 28,
+        amber_points: 10.0,
+        lead_weight: 2.0,
+        responsible_weight: 1.0,
+    };
+    let board = super::progress::compute(&ledger, &settings, d(2020, 7, 1));
+    // 1 Jul is 182 of 365 days into the indicators' period.
+    let e = 182.0 / 365.0;
+    let u10 = board.unit(10).unwrap();
+    assert_eq!(
+        u10.filings.iter().map(|(_, f)| *f).collect::<Vec<_>>(),
+        vec![Filing::OnTime, Filing::Late, Filing::NotDue]
+    );
+    // (0.5 + 1.0) ÷ 2.
+    let p10 = u10.progress.unwrap();
+    assert!(close(p10.completion, 0.75) && close(p10.expected, e) && !p10.overdue);
+    let u20 = board.unit(20).unwrap();
+    assert_eq!(u20.summary.missing_reports, 2);
+    assert!(u20.progress.unwrap().overdue);
+    // The task: lead 0.75 × 2, responsible 0 × 1, over 3: 0.5; red, unit 20 owing reports.
+    let t = board.task(1).unwrap();
+    let tp = t.progress.unwrap();
+    assert!(close(tp.completion, 0.5), "{tp:?}");
+    assert_eq!(tp.rag(10.0), Rag::Red);
+    assert_eq!(
+        t.summary,
+        Summary {
+            indicators: 3,
+            done: 1,
+            // 0.5 against 182 ÷ 365 ≈ 0.499 is on track; only unit 20's is behind.
+            behind: 1,
+            missing_reports: 2,
+            late_reports: 1,
+        }
+    );
+    assert_eq!(t.summary.line_zh(), "指标完成 1/3 · 滞后 1 · 逾期未报 2");
+    // The audited value judges: 20 of 40 is 0.5, where 30 was claimed.
+    let first = &t.units[0].indicators[0];
+    assert_eq!(first.ratio, Some(0.5));
+    assert_eq!(board.sections.len(), 1);
+    assert!(close(board.plan.unwrap().completion, 0.5));
+}

@@ -16,6 +16,7 @@ mod codes_after_opening;
 mod count;
 mod evaluation;
 mod fuzz_regressions;
+mod handling;
 mod hostile;
 mod http;
 mod office;

@@ -94,7 +94,79 @@ pub async fn open_in_memory() -> anyhow::Result<SqlitePool> {
 async fn migrate(pool: &SqlitePool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await.context(
         "the database migrations failed; the database may belong to a newer Ceping or be damaged",
-    )
+    )?;
+    admit_liaisons(pool)
+        .await
+        .context("cannot admit liaison accounts to the account table")
+}
+
+/// The account CHECK as migration 0003 wrote it, and as it reads once liaisons are admitted:
+/// a liaison has a unit, and nobody else has one.
+const ROLES_BEFORE: &str = "CHECK (role IN ('evaluator', 'office'))";
+const ROLES_AFTER: &str = "CHECK (role IN ('evaluator', 'office', 'liaison'))";
+const UNIT_IFF_LIAISON: &str = ",\n    CHECK ((role = 'liaison') = (unit_id IS NOT NULL))\n)";
+
+/// Widens the account table's role CHECK to admit `liaison` (migration 0013), once. SQLite
+/// changes a CHECK only by rebuilding the table, and the rebuild must run with foreign keys
+/// off (dropping `account` with them on would delete every session, score sheet and second
+/// factor through their ON DELETE CASCADE), which a migration's transaction cannot do: the
+/// procedure of SQLite's "ALTER TABLE: other kinds of schema changes", on one connection,
+/// checked with `foreign_key_check` before it commits.
+async fn admit_liaisons(pool: &SqlitePool) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    let mut conn = pool.acquire().await?;
+    let (sql,): (String,) =
+        sqlx::query_as("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'account'")
+            .fetch_one(&mut *conn)
+            .await?;
+    if sql.contains(ROLES_AFTER) {
+        return Ok(());
+    }
+    anyhow::ensure!(
+        sql.matches(ROLES_BEFORE).count() == 1 && sql.trim_end().ends_with(')'),
+        "the account table is not as Ceping's migrations left it: {sql}"
+    );
+    let widened = sql
+        .replacen("CREATE TABLE account", "CREATE TABLE account_new", 1)
+        .replacen(ROLES_BEFORE, ROLES_AFTER, 1);
+    let widened = format!(
+        "{}{UNIT_IFF_LIAISON}",
+        widened.trim_end().strip_suffix(')').unwrap_or(&widened)
+    );
+    sqlx::query("PRAGMA foreign_keys = OFF")
+        .execute(&mut *conn)
+        .await?;
+    let rebuilt = async {
+        let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query(&widened).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO account_new SELECT * FROM account")
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DROP TABLE account").execute(&mut *tx).await?;
+        sqlx::query("ALTER TABLE account_new RENAME TO account")
+            .execute(&mut *tx)
+            .await?;
+        let (broken,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM pragma_foreign_key_check")
+            .fetch_one(&mut *tx)
+            .await?;
+        anyhow::ensure!(
+            broken == 0,
+            "rebuilding the account table would break {broken} references"
+        );
+        tx.commit().await?;
+        anyhow::Ok(())
+    }
+    .await;
+    let on = sqlx::query("PRAGMA foreign_keys = ON")
+        .execute(&mut *conn)
+        .await;
+    if rebuilt.is_err() || on.is_err() {
+        // Never hand a connection with foreign keys off back to the pool.
+        conn.detach();
+    }
+    rebuilt?;
+    on?;
+    Ok(())
 }
 
 /// Imports the seed plan if the database holds no plan yet. Returns the new plan's id.

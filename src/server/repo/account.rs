@@ -19,6 +19,8 @@ pub const MIN_PASSWORD_CHARS: usize = 10;
 pub enum AccountRole {
     Evaluator,
     Office,
+    /// A unit's 联络员: files its sub-plan and monthly reports, for that one unit only.
+    Liaison,
 }
 
 impl AccountRole {
@@ -26,12 +28,14 @@ impl AccountRole {
         match self {
             AccountRole::Evaluator => "evaluator",
             AccountRole::Office => "office",
+            AccountRole::Liaison => "liaison",
         }
     }
     pub fn parse(s: &str) -> Option<AccountRole> {
         match s {
             "evaluator" => Some(AccountRole::Evaluator),
             "office" => Some(AccountRole::Office),
+            "liaison" => Some(AccountRole::Liaison),
             _ => None,
         }
     }
@@ -178,6 +182,50 @@ pub async fn create_with(
     must_change: bool,
     actor: Option<&str>,
 ) -> Result<i64, AccountError> {
+    insert(pool, login, role, None, password, must_change, actor).await
+}
+
+/// A liaison (联络员) account for `unit_id`, which the caller has checked is a reporting unit
+/// (`repo::handling::reporting_unit`).
+pub async fn create_liaison(
+    pool: &SqlitePool,
+    login: &str,
+    unit_id: i64,
+    password: &str,
+    must_change: bool,
+    actor: Option<&str>,
+) -> Result<i64, AccountError> {
+    let role = AccountRole::Liaison;
+    insert(
+        pool,
+        login,
+        role,
+        Some(unit_id),
+        password,
+        must_change,
+        actor,
+    )
+    .await
+}
+
+/// The unit a liaison reports for (`None` for every other account).
+pub async fn unit_of(pool: &SqlitePool, account_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT unit_id FROM account WHERE id = ?")
+        .bind(account_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.and_then(|(u,)| u))
+}
+
+async fn insert(
+    pool: &SqlitePool,
+    login: &str,
+    role: AccountRole,
+    unit_id: Option<i64>,
+    password: &str,
+    must_change: bool,
+    actor: Option<&str>,
+) -> Result<i64, AccountError> {
     let login = login.trim();
     if !valid_login(login) {
         return Err(AccountError::BadLogin);
@@ -188,14 +236,16 @@ pub async fn create_with(
     let hash = hash_password(password.to_string()).await?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let res = sqlx::query(
-        "INSERT INTO account (login, role, password_hash, created_at, must_change_password)
-         VALUES (?, ?, ?, ?, ?)",
+        "INSERT INTO account (login, role, password_hash, created_at, must_change_password,
+             unit_id)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
     .bind(login)
     .bind(role.as_str())
     .bind(hash)
     .bind(now().to_rfc3339())
     .bind(must_change)
+    .bind(unit_id)
     .execute(&mut *tx)
     .await;
     let id = match res {
@@ -206,7 +256,10 @@ pub async fn create_with(
         Err(e) => return Err(e.into()),
     };
     if let Some(actor) = actor {
-        let detail = serde_json::json!({ "role": role.as_str(), "id": id });
+        let mut detail = serde_json::json!({ "role": role.as_str(), "id": id });
+        if let Some(unit) = unit_id {
+            detail["unit"] = unit.into();
+        }
         audit::record(&mut tx, actor, "account.create", login, detail).await?;
     }
     tx.commit().await?;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod ballot;
 pub mod count;
 pub mod export;
+pub mod handling;
 pub mod indicator;
 pub mod invite;
 pub mod plan;

@@ -9,6 +9,7 @@ pub fn role_label(role: AccountRole) -> &'static str {
     match role {
         AccountRole::Office => "领导小组办公室",
         AccountRole::Evaluator => "第三方评估",
+        AccountRole::Liaison => "联络员",
     }
 }
 

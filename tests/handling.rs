@@ -1,0 +1,415 @@
+//! The year of handling on a real SQLite database with the migrations: liaison accounts (and
+//! the account table's rebuild that admits them, on a database that already holds accounts),
+//! sub-plan versions and the office's decisions, monthly reports, returns, audited values, the
+//! ledger the measures read, and the audit trail — each refusal storing nothing.
+
+use crate::common::{contents, scalar, seeded_file_pool, seeded_pool};
+use ceping::handling::measure::Direction;
+use ceping::handling::period::{Filing, Period};
+use ceping::handling::progress::compute;
+use ceping::handling::subplan::{Indicator, Milestone, SubplanState};
+use ceping::server::db;
+use ceping::server::repo::account::{self, AccountRole};
+use ceping::server::repo::handling::{
+    self, HandlingError, ReportForm, ReportState, ReportingUnit, SubplanForm, TaskStatus,
+};
+use chrono::NaiveDate;
+use sqlx::SqlitePool;
+
+fn day(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn indicator(task_id: i64, name: &str, target: f64) -> Indicator {
+    Indicator {
+        task_id,
+        name: name.into(),
+        measure_unit: "家".into(),
+        baseline: 0.0,
+        target,
+        direction: Direction::Higher,
+        starts_on: day("2020-05-01"),
+        due_on: day("2020-12-31"),
+        weight: 1.0,
+    }
+}
+
+/// A unit of the seed plan that leads one task and shares another.
+async fn unit_with_two_tasks(pool: &SqlitePool) -> ReportingUnit {
+    handling::reporting_units(pool, 1)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.tasks.iter().any(|t| t.1) && u.tasks.iter().any(|t| !t.1))
+        .expect("a unit that leads one task and shares another")
+}
+
+fn form_for(unit: &ReportingUnit) -> SubplanForm {
+    let (lead, _) = *unit.tasks.iter().find(|t| t.1).unwrap();
+    let (shared, _) = *unit.tasks.iter().find(|t| !t.1).unwrap();
+    SubplanForm {
+        measures: "建立工作专班，按月调度。".into(),
+        indicators: vec![
+            (None, indicator(lead, "新增上云企业", 100.0)),
+            (None, indicator(shared, "建成5G基站", 40.0)),
+        ],
+        milestones: vec![Milestone {
+            task_id: lead,
+            due_on: day("2020-06-30"),
+            what: "出台实施细则".into(),
+        }],
+    }
+}
+
+async fn approved_unit(pool: &SqlitePool) -> ReportingUnit {
+    let unit = unit_with_two_tasks(pool).await;
+    handling::save_draft(pool, &unit, &form_for(&unit), "联络员甲")
+        .await
+        .unwrap();
+    handling::submit(pool, unit.id, "联络员甲").await.unwrap();
+    let draft = handling::subplans(pool, unit.id).await.unwrap().remove(0);
+    handling::decide(pool, draft.id, true, "", "office")
+        .await
+        .unwrap();
+    unit
+}
+
+fn report_for(unit: &ReportingUnit, codes: &[i64], values: &[f64]) -> ReportForm {
+    ReportForm {
+        values: codes
+            .iter()
+            .zip(values)
+            .map(|(c, v)| (*c, *v, String::new()))
+            .collect(),
+        tasks: unit
+            .tasks
+            .iter()
+            .map(|(t, _)| (*t, TaskStatus::OnTrack, String::new(), "推进中".into()))
+            .collect(),
+    }
+}
+
+#[tokio::test]
+async fn an_old_database_keeps_its_accounts_and_sessions_when_liaisons_are_admitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("old.db");
+    // A database as Ceping left it before migration 0013, with an account and its session.
+    {
+        let url = format!("sqlite://{}?mode=rwc", file.display());
+        let pool = sqlx::sqlite::SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let before = sqlx::migrate::Migrator {
+            migrations: db::MIGRATOR
+                .migrations
+                .iter()
+                .filter(|m| m.version < 13)
+                .cloned()
+                .collect::<Vec<_>>()
+                .into(),
+            ignore_missing: false,
+            locking: true,
+            no_tx: false,
+        };
+        before.run(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO account (id, login, role, password_hash, created_at)
+             VALUES (7, 'office', 'office', 'x', '2020-01-01T00:00:00Z')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO session (token_hash, account_id, created_at, expires_at, last_seen_at)
+             VALUES ('t', 7, '2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z', '2020-01-01T00:00:00Z')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+    }
+    let pool = seeded_file_pool(&file).await;
+    assert_eq!(
+        scalar(&pool, "SELECT COUNT(*) FROM session WHERE account_id = 7").await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            &pool,
+            "SELECT COUNT(*) FROM account WHERE id = 7 AND role = 'office'"
+        )
+        .await,
+        1
+    );
+    // Foreign keys are back on: a session of nobody is refused.
+    let orphan = sqlx::query(
+        "INSERT INTO session (token_hash, account_id, created_at, expires_at)
+         VALUES ('u', 999, '2020-01-01T00:00:00Z', '2099-01-01T00:00:00Z')",
+    )
+    .execute(&pool)
+    .await;
+    assert!(orphan.is_err(), "foreign keys must be on after the rebuild");
+    let unit = unit_with_two_tasks(&pool).await;
+    account::create_liaison(&pool, "lly", unit.id, "correct horse battery", false, None)
+        .await
+        .unwrap();
+    let before = contents(&pool).await;
+    pool.close().await;
+    // Opening again changes nothing.
+    let pool = db::open(&file).await.unwrap();
+    assert_eq!(contents(&pool).await, before);
+}
+
+#[tokio::test]
+async fn the_account_table_ties_liaisons_to_units_and_nobody_else() {
+    let pool = seeded_pool().await;
+    let unit = unit_with_two_tasks(&pool).await;
+    let id = account::create_liaison(
+        &pool,
+        "liaison-a",
+        unit.id,
+        "correct horse battery",
+        true,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(account::unit_of(&pool, id).await.unwrap(), Some(unit.id));
+    let who = account::by_login(&pool, "liaison-a").await.unwrap();
+    assert_eq!(who.role, AccountRole::Liaison);
+    // The database itself refuses a liaison without a unit and an office account with one.
+    for sql in [
+        "INSERT INTO account (login, role, password_hash, created_at) VALUES ('x', 'liaison', 'h', 'now')",
+        "INSERT INTO account (login, role, password_hash, created_at, unit_id) VALUES ('y', 'office', 'h', 'now', 1)",
+        "INSERT INTO account (login, role, password_hash, created_at, unit_id) VALUES ('z', 'liaison', 'h', 'now', 99999)",
+    ] {
+        assert!(sqlx::query(sql).execute(&pool).await.is_err(), "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn sub_plans_go_through_versions_and_the_office_decides_each() {
+    let pool = seeded_pool().await;
+    let unit = unit_with_two_tasks(&pool).await;
+    let form = form_for(&unit);
+
+    // Nothing to submit yet.
+    assert!(matches!(
+        handling::submit(&pool, unit.id, "甲").await,
+        Err(HandlingError::NoDraft)
+    ));
+    // An indicator on a task the unit has nothing to do with: refused, nothing stored.
+    let mut foreign = form.clone();
+    let other_task = scalar(
+        &pool,
+        &format!(
+            "SELECT MIN(id) FROM task WHERE id NOT IN (SELECT task_id FROM task_unit WHERE unit_id = {})",
+            unit.id
+        ),
+    )
+    .await;
+    foreign.indicators[0].1.task_id = other_task;
+    let before = contents(&pool).await;
+    assert!(matches!(
+        handling::save_draft(&pool, &unit, &foreign, "甲").await,
+        Err(HandlingError::Form(_))
+    ));
+    assert_eq!(contents(&pool).await, before);
+
+    // A draft with no indicators cannot be submitted.
+    let empty = SubplanForm::default();
+    handling::save_draft(&pool, &unit, &empty, "甲")
+        .await
+        .unwrap();
+    assert!(matches!(
+        handling::submit(&pool, unit.id, "甲").await,
+        Err(HandlingError::NoIndicators)
+    ));
+    // Saving again edits the same draft.
+    let first = handling::save_draft(&pool, &unit, &form, "甲")
+        .await
+        .unwrap();
+    assert_eq!(handling::subplans(&pool, unit.id).await.unwrap().len(), 1);
+    assert_eq!(handling::submit(&pool, unit.id, "甲").await.unwrap(), 1);
+    // Frozen while the office has it.
+    assert!(matches!(
+        handling::save_draft(&pool, &unit, &form, "甲").await,
+        Err(HandlingError::Frozen)
+    ));
+    // Returning needs a reason.
+    assert!(matches!(
+        handling::decide(&pool, first, false, "  ", "office").await,
+        Err(HandlingError::NoReason)
+    ));
+    let returned = handling::decide(&pool, first, false, "指标不够具体", "office")
+        .await
+        .unwrap();
+    assert_eq!(returned.state, SubplanState::Returned);
+    assert_eq!(returned.reason.as_deref(), Some("指标不够具体"));
+    // A decided version cannot be decided again.
+    assert!(matches!(
+        handling::decide(&pool, first, true, "", "office").await,
+        Err(HandlingError::WrongState(..))
+    ));
+
+    // The revision is version 2; its indicators keep their codes, a new one gets a new code.
+    let codes: Vec<i64> = returned.indicators.iter().map(|(c, _)| *c).collect();
+    let mut revised = form.clone();
+    revised.indicators[0].0 = Some(codes[0]);
+    revised.indicators[0].1.target = 120.0;
+    revised.indicators[1].0 = Some(codes[1]);
+    revised
+        .indicators
+        .push((None, indicator(unit.tasks[0].0, "培育标杆项目", 5.0)));
+    let second = handling::save_draft(&pool, &unit, &revised, "甲")
+        .await
+        .unwrap();
+    assert_ne!(second, first);
+    handling::submit(&pool, unit.id, "甲").await.unwrap();
+    let approved = handling::decide(&pool, second, true, "", "office")
+        .await
+        .unwrap();
+    assert_eq!(approved.version, 2);
+    assert_eq!(approved.state, SubplanState::Approved);
+    let new_codes: Vec<i64> = approved.indicators.iter().map(|(c, _)| *c).collect();
+    assert_eq!(&new_codes[..2], &codes[..]);
+    assert!(!codes.contains(&new_codes[2]));
+    // Version 1 is kept as it was returned.
+    let all = handling::subplans(&pool, unit.id).await.unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1].indicators[0].1.target, 100.0);
+    // Every submission and decision is in the audit trail.
+    for (action, n) in [
+        ("subplan.submit", 2),
+        ("subplan.return", 1),
+        ("subplan.approve", 1),
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+        assert_eq!(scalar(&pool, &sql).await, n, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn reports_are_reviewed_and_audited_values_count_in_the_ledger() {
+    let pool = seeded_pool().await;
+    // No report before a sub-plan is approved.
+    let unit = unit_with_two_tasks(&pool).await;
+    let june = Period::new(2020, 6).unwrap();
+    assert!(matches!(
+        handling::file_report(&pool, &unit, june, &ReportForm::default(), "甲").await,
+        Err(HandlingError::NoApprovedSubplan)
+    ));
+    let unit = approved_unit(&pool).await;
+    let plan = handling::approved(&pool, unit.id).await.unwrap().unwrap();
+    let codes: Vec<i64> = plan.indicators.iter().map(|(c, _)| *c).collect();
+
+    // A month outside the plan's reporting months, a missing value, a task behind without a
+    // reason: each refused, every fault named, nothing stored.
+    let before = contents(&pool).await;
+    let january = Period::new(2020, 1).unwrap();
+    let full = report_for(&unit, &codes, &[50.0, 10.0]);
+    assert!(matches!(
+        handling::file_report(&pool, &unit, january, &full, "甲").await,
+        Err(HandlingError::NotAPeriod(_))
+    ));
+    let mut faulty = report_for(&unit, &codes[..1], &[50.0]);
+    faulty.tasks[0].1 = TaskStatus::Behind;
+    match handling::file_report(&pool, &unit, june, &faulty, "甲").await {
+        Err(HandlingError::Form(faults)) => {
+            assert_eq!(faults.len(), 2, "{faults:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(contents(&pool).await, before);
+
+    let first = handling::file_report(&pool, &unit, june, &full, "甲")
+        .await
+        .unwrap();
+    assert!(matches!(
+        handling::file_report(&pool, &unit, june, &full, "甲").await,
+        Err(HandlingError::ReportPending)
+    ));
+    handling::review_report(&pool, first, false, "缺少佐证材料", "office")
+        .await
+        .unwrap();
+    let fixed = report_for(&unit, &codes, &[60.0, 10.0]);
+    let second = handling::file_report(&pool, &unit, june, &fixed, "甲")
+        .await
+        .unwrap();
+    let accepted = handling::review_report(&pool, second, true, "", "office")
+        .await
+        .unwrap();
+    assert_eq!(
+        (accepted.version, accepted.state),
+        (2, ReportState::Accepted)
+    );
+    assert!(matches!(
+        handling::file_report(&pool, &unit, june, &fixed, "甲").await,
+        Err(HandlingError::ReportAccepted)
+    ));
+
+    // The office audits the first indicator down to 30, then to 40: the later counts, both
+    // are kept.
+    assert!(matches!(
+        handling::set_audited(&pool, second, codes[0], 30.0, "", "office").await,
+        Err(HandlingError::NoReason)
+    ));
+    handling::set_audited(&pool, second, codes[0], 30.0, "台账只能证明30家", "office")
+        .await
+        .unwrap();
+    handling::set_audited(&pool, second, codes[0], 40.0, "补充材料后核定", "office")
+        .await
+        .unwrap();
+    let report = handling::report(&pool, second).await.unwrap();
+    assert_eq!(report.audited.len(), 2);
+    assert_eq!(report.audited_value(codes[0]), Some(40.0));
+
+    let ledger = handling::ledger(&pool, 1).await.unwrap();
+    let ours: Vec<_> = ledger
+        .indicators
+        .iter()
+        .filter(|i| i.unit_id == unit.id)
+        .collect();
+    assert_eq!(ours.len(), 2);
+    assert_eq!(
+        (ours[0].reported, ours[0].audited),
+        (Some(60.0), Some(40.0))
+    );
+    assert_eq!((ours[1].reported, ours[1].audited), (Some(10.0), None));
+
+    // June was filed (first on time or late depending on today's date is not at stake here:
+    // the first version is what counts); July is missing once its due day has passed.
+    let settings = handling::settings(&pool, 1).await.unwrap();
+    assert_eq!(settings.subplan_due, day("2020-05-10"));
+    let board = compute(&ledger, &settings.measures, day("2020-08-01"));
+    let filings = &board.unit(unit.id).unwrap().filings;
+    let july = Period::new(2020, 7).unwrap();
+    let of = |p: Period| filings.iter().find(|(q, _)| *q == p).unwrap().1;
+    assert_ne!(of(june), Filing::Missing);
+    assert_eq!(of(july), Filing::Missing);
+    // The judged value of the first indicator is the audited 40 of 100.
+    let task = board.task(plan.indicators[0].1.task_id).unwrap();
+    let ind = task
+        .units
+        .iter()
+        .flat_map(|u| &u.indicators)
+        .find(|i| i.record.code == codes[0] && i.record.unit_id == unit.id)
+        .unwrap();
+    assert!((ind.progress.completion - 0.4).abs() < 1e-9);
+
+    for (action, n) in [
+        ("report.submit", 2),
+        ("report.return", 1),
+        ("report.accept", 1),
+        ("report.audit", 2),
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+        assert_eq!(scalar(&pool, &sql).await, n, "{action}");
+    }
+}

@@ -20,6 +20,7 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sig
   "$pkg/ceping_bg.wasm" -o "$pkg/ceping_bg.wasm"
 cp style/main.css "$pkg/ceping.css"
 cp style/report.css "$pkg/report.css"
+cp style/handling.css "$pkg/handling.css"
 
 echo "build: the tellers' bundle (crates/teller, wasm-release profile)"
 cargo build -p ceping-teller --lib --target wasm32-unknown-unknown --profile wasm-release
@@ -33,7 +34,7 @@ cp crates/teller/page/teller.js "$pkg/teller/teller.js"
 cp -r public/. "$site/"
 
 # Precompressed copies, served as they are (Content-Encoding br or gzip).
-for f in "$pkg"/ceping.js "$pkg"/ceping_bg.wasm "$pkg"/ceping.css "$pkg"/report.css "$pkg"/teller/*.js \
+for f in "$pkg"/ceping.js "$pkg"/ceping_bg.wasm "$pkg"/ceping.css "$pkg"/report.css "$pkg"/handling.css "$pkg"/teller/*.js \
   "$pkg"/teller/ceping_teller_bg.wasm; do
   gzip -9 -k -f "$f"
   brotli -q 11 -f "$f"

@@ -17,6 +17,7 @@ mod count;
 mod evaluation;
 mod fuzz_regressions;
 mod handling;
+mod handling_http;
 mod hostile;
 mod http;
 mod office;

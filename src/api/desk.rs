@@ -27,6 +27,11 @@ pub async fn get_desk() -> Result<DeskView, AppError> {
             return Err(AppError::Unauthorized);
         }
         let who = live.account;
+        // A liaison's desk is their unit's.
+        if who.role == AccountRole::Liaison {
+            leptos_axum::redirect("/desk/unit");
+            return Err(AppError::Unauthorized);
+        }
         let is_office = who.role == AccountRole::Office;
         let mut rounds = Vec::new();
         for r in round::list(&pool).await.map_err(AppError::internal)? {

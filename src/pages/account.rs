@@ -170,6 +170,7 @@ pub fn DeskPage() -> impl IntoView {
                                 <ul class="plain">
                                     <li><a href="/desk/rounds/new">"新建测评轮次"</a></li>
                                     <li><a href="/desk/plans/new">"导入工作方案"</a></li>
+                                    <li><a href="/desk/handling">"办理进展审核"</a></li>
                                     <li><a href="/desk/audit">"审计日志"</a></li>
                                 </ul>
                             </section>

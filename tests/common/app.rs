@@ -157,6 +157,15 @@ impl TestApp {
         self.signed_in(login, AccountRole::Evaluator).await
     }
 
+    /// Creates a liaison's account for `unit` and signs it in: its session cookie.
+    pub async fn liaison(&self, login: &str, unit: i64) -> String {
+        let id = account::create_liaison(&self.pool, login, unit, PASSWORD, false, None)
+            .await
+            .unwrap();
+        let token = account::open_session(&self.pool, id).await.unwrap();
+        format!("ceping_session={token}")
+    }
+
     async fn signed_in(&self, login: &str, role: AccountRole) -> String {
         let id = account::create(&self.pool, login, role, PASSWORD)
             .await

@@ -10,12 +10,16 @@ use std::path::Path;
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
-    /// Create an account; the password is read from standard input (one line).
+    /// Create an account; the password is read from standard input (one line). A liaison
+    /// (`--role liaison`) reports for one unit, named with `--unit`.
     Add {
         #[arg(long, value_enum)]
         role: RoleChoice,
         #[arg(long)]
         login: String,
+        /// The liaison's unit: its name as the plan writes it (or one of its other names).
+        #[arg(long, required_if_eq("role", "liaison"))]
+        unit: Option<String>,
     },
     /// List every account: role, state, live sessions.
     List,
@@ -64,6 +68,7 @@ pub enum RequireChoice {
 pub enum RoleChoice {
     Evaluator,
     Office,
+    Liaison,
 }
 
 fn read_password() -> anyhow::Result<String> {
@@ -75,9 +80,9 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 pub async fn run(db_path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
-    use crate::server::repo::account::{self, AccountRole};
-    let (role, login) = match cmd {
-        UserCommand::Add { role, login } => (role, login),
+    use crate::server::repo::account::AccountRole;
+    let (role, login, unit) = match cmd {
+        UserCommand::Add { role, login, unit } => (role, login, unit),
         other => {
             let pool = db::open(db_path).await?;
             let result = lifecycle(&pool, other).await;
@@ -85,19 +90,48 @@ pub async fn run(db_path: &Path, cmd: UserCommand) -> anyhow::Result<()> {
             return result;
         }
     };
-    let password = read_password()?;
-    let password = password.as_str();
     let role = match role {
         RoleChoice::Evaluator => AccountRole::Evaluator,
         RoleChoice::Office => AccountRole::Office,
+        RoleChoice::Liaison => AccountRole::Liaison,
     };
+    if role != AccountRole::Liaison && unit.is_some() {
+        anyhow::bail!("--unit is for liaison accounts only");
+    }
     let pool = db::open(db_path).await?;
-    let actor = cli_actor();
-    let result = account::create_with(&pool, &login, role, password, false, Some(&actor)).await;
+    let result = add(&pool, role, &login, unit.as_deref()).await;
     pool.close().await;
-    let id = result?;
-    println!("created {} account {login} (id {id})", role.as_str());
+    let (id, unit) = result?;
+    match unit {
+        Some(unit) => println!("created liaison account {login} for {unit} (id {id})"),
+        None => println!("created {} account {login} (id {id})", role.as_str()),
+    }
     Ok(())
+}
+
+/// `add`: the unit checked before the password is read, so a wrong name costs nothing.
+async fn add(
+    pool: &sqlx::SqlitePool,
+    role: crate::server::repo::account::AccountRole,
+    login: &str,
+    unit: Option<&str>,
+) -> anyhow::Result<(i64, Option<String>)> {
+    use crate::server::repo::{account, handling};
+    let actor = cli_actor();
+    let Some(name) = unit else {
+        let password = read_password()?;
+        let id = account::create_with(pool, login, role, &password, false, Some(&actor)).await?;
+        return Ok((id, None));
+    };
+    let unit_id = handling::unit_by_name(pool, name)
+        .await
+        .with_context(|| format!("no unit is named {name:?} in the plans here"))?;
+    let unit = handling::reporting_unit(pool, unit_id)
+        .await
+        .with_context(|| format!("{name} cannot have a liaison"))?;
+    let password = read_password()?;
+    let id = account::create_liaison(pool, login, unit.id, &password, false, Some(&actor)).await?;
+    Ok((id, Some(unit.name)))
 }
 
 /// Every command but `add`.
@@ -114,11 +148,13 @@ async fn lifecycle(pool: &sqlx::SqlitePool, cmd: UserCommand) -> anyhow::Result<
                     (None, false) => "active".into(),
                 };
                 let factor = if a.totp { "totp" } else { "password only" };
+                let role = match &a.unit {
+                    Some(unit) => format!("liaison of {unit}"),
+                    None => a.role.as_str().to_string(),
+                };
                 println!(
-                    "{}\t{}\t{state}\t{factor}\t{} sessions",
-                    a.login,
-                    a.role.as_str(),
-                    a.sessions
+                    "{}\t{role}\t{state}\t{factor}\t{} sessions",
+                    a.login, a.sessions
                 );
             }
         }

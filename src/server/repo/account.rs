@@ -619,18 +619,29 @@ pub struct AccountSummary {
     pub sessions: i64,
     /// It has a second factor.
     pub totp: bool,
+    /// A liaison's unit, by name.
+    pub unit: Option<String>,
 }
 
 /// Every account, by login.
 pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error> {
     let at = now();
-    type Row = (String, String, String, Option<String>, bool, i64, bool);
+    type Row = (
+        String,
+        String,
+        String,
+        Option<String>,
+        bool,
+        i64,
+        bool,
+        Option<String>,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT a.login, a.role, a.created_at, a.disabled_at, a.must_change_password,
                 (SELECT COUNT(*) FROM session s WHERE s.account_id = a.id
                    AND s.expires_at > ? AND s.last_seen_at > ?),
-                a.totp_secret IS NOT NULL
-         FROM account a ORDER BY a.login",
+                a.totp_secret IS NOT NULL, u.name
+         FROM account a LEFT JOIN unit u ON u.id = a.unit_id ORDER BY a.login",
     )
     .bind(at.to_rfc3339())
     .bind((at - chrono::Duration::minutes(IDLE_MINUTES)).to_rfc3339())
@@ -639,7 +650,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error>
     Ok(rows
         .into_iter()
         .filter_map(
-            |(login, role, created_at, disabled_at, must, sessions, totp)| {
+            |(login, role, created_at, disabled_at, must, sessions, totp, unit)| {
                 AccountRole::parse(&role).map(|role| AccountSummary {
                     login,
                     role,
@@ -648,6 +659,7 @@ pub async fn list(pool: &SqlitePool) -> Result<Vec<AccountSummary>, sqlx::Error>
                     must_change_password: must,
                     sessions,
                     totp,
+                    unit,
                 })
             },
         )

@@ -7,7 +7,8 @@
 //! ```
 
 use crate::message::Bilingual;
-use crate::server::repo::account::{Account, AccountRole};
+use crate::server::repo::account::{self, Account, AccountRole};
+use crate::server::repo::handling::{self, ReportingUnit};
 use crate::server::repo::round::{self, Round, RoundError};
 use crate::server::web::AppState;
 use crate::server::web::problem::Problem;
@@ -33,6 +34,10 @@ pub struct Office;
 pub struct Evaluator;
 /// Either staff role.
 pub struct AnyStaff;
+/// A unit's liaison (联络员).
+pub struct Liaison;
+/// Whoever holds an account: their own account's pages.
+pub struct AnyAccount;
 
 impl Roles for Office {
     const ROLES: &'static [AccountRole] = &[AccountRole::Office];
@@ -41,6 +46,18 @@ impl Roles for Office {
 impl Roles for Evaluator {
     const ROLES: &'static [AccountRole] = &[AccountRole::Evaluator];
     const FOR: &'static str = "第三方评估人员";
+}
+impl Roles for AnyAccount {
+    const ROLES: &'static [AccountRole] = &[
+        AccountRole::Evaluator,
+        AccountRole::Office,
+        AccountRole::Liaison,
+    ];
+    const FOR: &'static str = "已登录的用户";
+}
+impl Roles for Liaison {
+    const ROLES: &'static [AccountRole] = &[AccountRole::Liaison];
+    const FOR: &'static str = "各单位联络员";
 }
 impl Roles for AnyStaff {
     const ROLES: &'static [AccountRole] = &[AccountRole::Evaluator, AccountRole::Office];
@@ -87,6 +104,39 @@ impl<R: Roles> FromRequestParts<AppState> for Staff<R> {
             who,
             _roles: PhantomData,
         })
+    }
+}
+
+/// A signed-in liaison and the unit they report for. Its unit gone from the plans (or no
+/// longer a reporting unit): 403, saying so.
+pub struct UnitLiaison {
+    pub who: Account,
+    pub unit: ReportingUnit,
+}
+
+impl FromRequestParts<AppState> for UnitLiaison {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Staff { who, .. } = Staff::<Liaison>::from_request_parts(parts, state).await?;
+        let refuse = |p: Problem| p.seen_by(&who).into_response();
+        let unit = match account::unit_of(&state.pool, who.id).await {
+            Ok(Some(unit)) => handling::reporting_unit(&state.pool, unit).await,
+            Ok(None) => Err(handling::HandlingError::NoUnit),
+            Err(e) => Err(e.into()),
+        };
+        match unit {
+            Ok(unit) => Ok(UnitLiaison { who, unit }),
+            Err(handling::HandlingError::Db(e)) => Err(refuse(Problem::unavailable(e))),
+            Err(e) => Err(refuse(Problem::new(
+                StatusCode::FORBIDDEN,
+                "无权访问",
+                format!(
+                    "您的账号没有对应的报送单位：{}请联系领导小组办公室。",
+                    e.zh()
+                ),
+            ))),
+        }
     }
 }
 

@@ -15,6 +15,8 @@ pub mod extract;
 pub mod frame;
 /// Security headers, no caching of personal pages, posts that no page here could send.
 pub mod guard;
+/// The year of handling: the liaison's unit desk, the office's review, the public board.
+pub mod handling;
 /// The accept loop: header deadlines, the connection cap, the graceful stop.
 pub mod listen;
 /// The nonce of each answer's inline scripts.
@@ -176,6 +178,7 @@ pub fn router(state: AppState) -> Router {
         .merge(auth::routes())
         .merge(score::routes())
         .merge(office::routes())
+        .merge(handling::routes())
         .merge(plan::routes())
         .merge(results::routes())
         .merge(teller::routes())

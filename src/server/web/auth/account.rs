@@ -9,7 +9,7 @@ use crate::server::repo::two_factor;
 use crate::server::service::session::session_token;
 use crate::server::service::signin::unix_now;
 use crate::server::web::AppState;
-use crate::server::web::extract::{AnyStaff, Staff, WebForm, see_other};
+use crate::server::web::extract::{AnyAccount, Staff, WebForm, see_other};
 use crate::server::web::problem::Problem;
 use crate::server::web::render::render;
 use crate::totp::{self, Purpose};
@@ -59,7 +59,7 @@ async fn page(
 /// `GET /account`.
 pub async fn get_account(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     headers: HeaderMap,
     Query(n): Query<Notice>,
 ) -> Result<Response, Problem> {
@@ -88,7 +88,7 @@ pub struct PasswordFields {
 /// (throttled like a sign-in); every other session ends.
 pub async fn post_password(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     headers: HeaderMap,
     WebForm(f): WebForm<PasswordFields>,
 ) -> Result<Response, Problem> {
@@ -139,7 +139,7 @@ pub struct EndFields {
 /// not one of them).
 pub async fn post_end_session(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     WebForm(f): WebForm<EndFields>,
 ) -> Result<Response, Problem> {
     if account::end_session(&state.pool, &who, f.session.trim(), &who.login).await? {
@@ -155,7 +155,7 @@ pub async fn post_end_session(
 /// `POST /account/sessions/end-others`: ends every session but this one.
 pub async fn post_end_others(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     headers: HeaderMap,
 ) -> Result<Response, Problem> {
     let token = session_token(&headers);
@@ -193,7 +193,7 @@ async fn enrol_page(
 /// `GET /account/totp`: set up a second factor (the account's page if it has one already).
 pub async fn get_totp(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
 ) -> Result<Response, Problem> {
     if two_factor::factor(&state.pool, who.id).await?.is_some() {
         return Ok(see_other("/account#two-factor"));
@@ -245,7 +245,7 @@ fn refusal(e: &AccountError) -> Option<StatusCode> {
 /// passed it, every other session of the account ends, and the recovery codes are shown once.
 pub async fn post_totp(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     headers: HeaderMap,
     WebForm(f): WebForm<EnrolFields>,
 ) -> Result<Response, Problem> {
@@ -323,7 +323,7 @@ pub struct OffFields {
 /// recovery code); every other session ends. Refused (409) where one is required.
 pub async fn post_totp_off(
     State(state): State<AppState>,
-    Staff { who, .. }: Staff<AnyStaff>,
+    Staff { who, .. }: Staff<AnyAccount>,
     headers: HeaderMap,
     WebForm(f): WebForm<OffFields>,
 ) -> Result<Response, Problem> {

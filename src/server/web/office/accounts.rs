@@ -6,6 +6,8 @@
 use super::accounts_view::AccountsPage;
 use crate::message::Bilingual;
 use crate::server::repo::account::{self, Account, AccountError, AccountRole};
+use crate::server::repo::handling::{self, HandlingError};
+use crate::server::repo::plan::resolve_plan_id;
 use crate::server::repo::two_factor;
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff, WebForm, see_other};
@@ -26,8 +28,16 @@ async fn page(
 ) -> Result<Response, Problem> {
     let accounts = account::list(&state.pool).await?;
     let required_of_all = two_factor::required_of_all(&state.pool).await?;
+    let units = match resolve_plan_id(&state.pool, None).await {
+        Ok(plan) => handling::reporting_units(&state.pool, plan)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.name))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     Ok(render(state, status, "账号管理", move || {
-        view! { <AccountsPage who accounts required_of_all error notice /> }.into_any()
+        view! { <AccountsPage who accounts required_of_all units error notice /> }.into_any()
     }))
 }
 
@@ -67,26 +77,55 @@ pub struct NewAccount {
     login: String,
     role: String,
     password: String,
+    /// A liaison's unit, by id.
+    unit: String,
 }
 
-/// `POST /desk/accounts` with `login`, `role` (`office` or `evaluator`), `password` (a first
-/// password, which the holder must change at their first sign-in).
+/// `POST /desk/accounts` with `login`, `role` (`office`, `evaluator` or `liaison`, the last
+/// with `unit`, a reporting unit's id), `password` (a first password, which the holder must
+/// change at their first sign-in).
 pub async fn post_new_account(
     State(state): State<AppState>,
     Staff { who, .. }: Staff<Office>,
     WebForm(f): WebForm<NewAccount>,
 ) -> Result<Response, Problem> {
     let Some(role) = AccountRole::parse(&f.role) else {
-        let message = "请选择账号类型：领导小组办公室或第三方评估。".to_string();
+        let message = "请选择账号类型：领导小组办公室、第三方评估或联络员。".to_string();
         return page(&state, who, StatusCode::BAD_REQUEST, Some(message), None).await;
+    };
+    let unit = if role == AccountRole::Liaison {
+        let unit = match f.unit.trim().parse::<i64>() {
+            Ok(id) => handling::reporting_unit(&state.pool, id).await,
+            Err(_) => Err(HandlingError::NoUnit),
+        };
+        match unit {
+            Ok(u) => Some(u),
+            Err(HandlingError::Db(e)) => return Err(Problem::unavailable(e)),
+            Err(_) => {
+                let message =
+                    "请为联络员选择所在单位（在工作方案中牵头或参与任务的单位）。".to_string();
+                return page(&state, who, StatusCode::BAD_REQUEST, Some(message), None).await;
+            }
+        }
+    } else {
+        None
     };
     let done = async {
         // The holder chooses their own password at the first sign-in.
         let (login, password) = (&f.login, &f.password);
-        account::create_with(&state.pool, login, role, password, true, Some(&who.login)).await?;
+        let actor = Some(who.login.as_str());
+        match &unit {
+            Some(u) => {
+                account::create_liaison(&state.pool, login, u.id, password, true, actor).await?
+            }
+            None => account::create_with(&state.pool, login, role, password, true, actor).await?,
+        };
         let created = account::by_login(&state.pool, &f.login).await?;
+        let of = unit
+            .map(|u| format!("（{}联络员）", u.name))
+            .unwrap_or_default();
         Ok(format!(
-            "已新建账号“{}”。首次登录时须修改密码。",
+            "已新建账号“{}”{of}。首次登录时须修改密码。",
             created.login
         ))
     }

@@ -12,6 +12,8 @@ pub fn AccountsPage(
     accounts: Vec<AccountSummary>,
     /// A second factor is required of every account, not only the office's.
     required_of_all: bool,
+    /// The units a liaison may report for: (id, name).
+    units: Vec<(i64, String)>,
     error: Option<String>,
     notice: Option<String>,
 ) -> impl IntoView {
@@ -55,7 +57,7 @@ pub fn AccountsPage(
                 <li class="card account" data-login=a.login.clone()>
                     <h3>{a.login.clone()}</h3>
                     <p>
-                        {role_label(a.role)}" · "{state}" · "{factor}" · 创建于 "
+                        {role_label(a.role)}{a.unit.clone().map(|u| format!("（{u}）"))}" · "{state}" · "{factor}" · 创建于 "
                         {human_time_zh(&a.created_at)}" · 会话 "{a.sessions}" 个"
                     </p>
                     <div class="actions">
@@ -108,6 +110,15 @@ pub fn AccountsPage(
                     <select id="new-role" name="role">
                         <option value="evaluator">"第三方评估"</option>
                         <option value="office">"领导小组办公室"</option>
+                        <option value="liaison">"联络员（报送本单位分方案和月报）"</option>
+                    </select>
+                    <label for="new-unit">"联络员所在单位"</label>
+                    <select id="new-unit" name="unit">
+                        <option value="">"（新建联络员时选择）"</option>
+                        {units
+                            .into_iter()
+                            .map(|(id, name)| view! { <option value=id.to_string()>{name}</option> })
+                            .collect_view()}
                     </select>
                     <label for="new-password">"初始密码"</label>
                     <input id="new-password" name="password" type="text" autocomplete="off" minlength=min required />

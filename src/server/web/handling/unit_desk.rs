@@ -1,0 +1,264 @@
+//! `/desk/unit`: a liaison's desk — their unit's sub-plan (drafted, submitted, revised) and its
+//! monthly reports. The unit is the liaison's own, from their account: no path names another.
+
+use super::forms::{ReportDraftForm, SubplanDraftForm};
+use super::view::{ReportFormPage, SubplanFormPage, UnitDeskPage};
+use super::{Done, HEAD, notice_of, status_of, task_names, today};
+use crate::handling::period::Period;
+use crate::handling::progress::compute;
+use crate::handling::subplan::SubplanState;
+use crate::message::Bilingual;
+use crate::server::repo::handling::{self, HandlingError, ReportState};
+use crate::server::web::AppState;
+use crate::server::web::extract::{FormBody, UnitLiaison, see_other};
+use crate::server::web::problem::Problem;
+use crate::server::web::render::render_with_head;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use leptos::prelude::*;
+
+/// `GET /desk/unit`.
+pub async fn get_desk(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+    Query(q): Query<Done>,
+) -> Result<Response, Problem> {
+    let pool = &state.pool;
+    let settings = handling::settings(pool, unit.plan_id).await?;
+    let (_, names) = task_names(pool, unit.plan_id).await?;
+    let subplans = handling::subplans(pool, unit.id).await?;
+    let reports = handling::reports(pool, unit.id).await?;
+    let ledger = handling::ledger(pool, unit.plan_id).await?;
+    let board = compute(&ledger, &settings.measures, today());
+    let notice = notice_of(q.done.as_deref());
+    Ok(render_with_head(
+        &state,
+        StatusCode::OK,
+        &unit.name.clone(),
+        HEAD,
+        move || {
+            view! { <UnitDeskPage who unit settings subplans reports board names notice /> }
+                .into_any()
+        },
+    ))
+}
+
+/// `GET /desk/unit/subplan`: the draft to edit, or the latest version to start the next one
+/// from. While a version waits for the office, back to the desk.
+pub async fn get_subplan(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+) -> Result<Response, Problem> {
+    let subplans = handling::subplans(&state.pool, unit.id).await?;
+    let latest = subplans.first();
+    if latest.is_some_and(|p| p.state == SubplanState::Submitted) {
+        return Err(HandlingError::Frozen.into());
+    }
+    let form = latest
+        .map(SubplanDraftForm::from_stored)
+        .unwrap_or_default();
+    let version = match latest {
+        Some(p) if p.state == SubplanState::Draft => p.version,
+        Some(p) => p.version + 1,
+        None => 1,
+    };
+    subplan_page(&state, who, unit, form, version, Vec::new(), StatusCode::OK).await
+}
+
+async fn subplan_page(
+    state: &AppState,
+    who: crate::server::repo::account::Account,
+    unit: handling::ReportingUnit,
+    form: SubplanDraftForm,
+    version: i64,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, Problem> {
+    let (_, names) = task_names(&state.pool, unit.plan_id).await?;
+    Ok(render_with_head(
+        state,
+        status,
+        "分方案",
+        HEAD,
+        move || view! { <SubplanFormPage who unit names form version errors /> }.into_any(),
+    ))
+}
+
+/// `POST /desk/unit/subplan`: `action=save` keeps the draft, `action=submit` also sends it to
+/// the office. A form with faults comes back as typed, every fault named, nothing stored.
+pub async fn post_subplan(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+    FormBody(body): FormBody,
+) -> Result<Response, Problem> {
+    let form = SubplanDraftForm::from_body(&body);
+    let tasks: Vec<i64> = unit.tasks.iter().map(|(t, _)| *t).collect();
+    let latest = handling::subplans(&state.pool, unit.id).await?;
+    let version = match latest.first() {
+        Some(p) if p.state == SubplanState::Draft => p.version,
+        Some(p) => p.version + 1,
+        None => 1,
+    };
+    let checked = match form.check(&tasks) {
+        Ok(c) => c,
+        Err(errors) => {
+            let status = StatusCode::BAD_REQUEST;
+            return subplan_page(&state, who, unit, form, version, errors, status).await;
+        }
+    };
+    let submit = form.action == "submit";
+    if submit && checked.indicators.is_empty() {
+        let errors = vec![HandlingError::NoIndicators.zh()];
+        let status = StatusCode::BAD_REQUEST;
+        return subplan_page(&state, who, unit, form, version, errors, status).await;
+    }
+    let saved = async {
+        handling::save_draft(&state.pool, &unit, &checked, &who.login).await?;
+        if submit {
+            handling::submit(&state.pool, unit.id, &who.login).await?;
+        }
+        Ok::<_, HandlingError>(())
+    }
+    .await;
+    match saved {
+        Ok(()) => Ok(see_other(if submit {
+            "/desk/unit?done=submitted"
+        } else {
+            "/desk/unit?done=saved"
+        })),
+        Err(e @ (HandlingError::Form(_) | HandlingError::NoIndicators)) => {
+            let status = status_of(&e);
+            let errors = vec![e.zh()];
+            subplan_page(&state, who, unit, form, version, errors, status).await
+        }
+        Err(e) => Err(Problem::from(e).seen_by(&who)),
+    }
+}
+
+/// The month in the path, if it is one of the plan's reporting months.
+async fn period_of(
+    state: &AppState,
+    plan_id: i64,
+    raw: &str,
+) -> Result<(Period, handling::PlanSettings), Problem> {
+    let settings = handling::settings(&state.pool, plan_id).await?;
+    match Period::parse(raw) {
+        Some(p) if settings.measures.periods.contains(&p) => Ok((p, settings)),
+        _ => Err(HandlingError::NotAPeriod(raw.chars().take(20).collect()).into()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn report_page(
+    state: &AppState,
+    who: crate::server::repo::account::Account,
+    unit: handling::ReportingUnit,
+    period: Period,
+    settings: &handling::PlanSettings,
+    form: Option<ReportDraftForm>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<Response, Problem> {
+    let pool = &state.pool;
+    let Some(plan) = handling::approved(pool, unit.id).await? else {
+        return Err(Problem::from(HandlingError::NoApprovedSubplan).seen_by(&who));
+    };
+    let reports = handling::reports(pool, unit.id).await?;
+    let last = reports.iter().find(|r| r.period == period);
+    match last.map(|r| r.state) {
+        Some(ReportState::Submitted) => {
+            return Err(Problem::from(HandlingError::ReportPending).seen_by(&who));
+        }
+        Some(ReportState::Accepted) => {
+            return Err(Problem::from(HandlingError::ReportAccepted).seen_by(&who));
+        }
+        _ => {}
+    }
+    let returned = last.and_then(|r| r.reason.clone());
+    let form = form
+        .or_else(|| last.map(ReportDraftForm::from_stored))
+        .unwrap_or_default();
+    let (_, names) = task_names(pool, unit.plan_id).await?;
+    let due = period.due(settings.measures.due_day).to_string();
+    Ok(render_with_head(
+        state,
+        status,
+        "进展报告",
+        HEAD,
+        move || {
+            view! { <ReportFormPage who unit period due plan names form returned errors /> }
+                .into_any()
+        },
+    ))
+}
+
+/// `GET /desk/unit/reports/{period}` (`2020-06`).
+pub async fn get_report(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    let (period, settings) = period_of(&state, unit.plan_id, &raw)
+        .await
+        .map_err(|p| p.seen_by(&who))?;
+    report_page(
+        &state,
+        who,
+        unit,
+        period,
+        &settings,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
+}
+
+/// `POST /desk/unit/reports/{period}`: the month's report, whole.
+pub async fn post_report(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+    Path(raw): Path<String>,
+    FormBody(body): FormBody,
+) -> Result<Response, Problem> {
+    let (period, settings) = period_of(&state, unit.plan_id, &raw)
+        .await
+        .map_err(|p| p.seen_by(&who))?;
+    let Some(plan) = handling::approved(&state.pool, unit.id).await? else {
+        return Err(Problem::from(HandlingError::NoApprovedSubplan).seen_by(&who));
+    };
+    let (_, names) = task_names(&state.pool, unit.plan_id).await?;
+    let form = ReportDraftForm::from_body(&body);
+    let indicators: Vec<(i64, String)> = plan
+        .indicators
+        .iter()
+        .map(|(c, i)| (*c, i.name.clone()))
+        .collect();
+    let tasks: Vec<(i64, String)> = unit
+        .tasks
+        .iter()
+        .map(|(t, _)| {
+            let label = names.get(t).map(|n| n.label.clone()).unwrap_or_default();
+            (*t, label)
+        })
+        .collect();
+    let checked = match form.check(&indicators, &tasks) {
+        Ok(c) => c,
+        Err(errors) => {
+            let status = StatusCode::BAD_REQUEST;
+            let form = Some(form);
+            return report_page(&state, who, unit, period, &settings, form, errors, status).await;
+        }
+    };
+    match handling::file_report(&state.pool, &unit, period, &checked, &who.login).await {
+        Ok(_) => Ok(see_other("/desk/unit?done=report")),
+        Err(e @ HandlingError::Form(_)) => {
+            let status = status_of(&e);
+            let errors = vec![e.zh()];
+            let form = Some(form);
+            report_page(&state, who, unit, period, &settings, form, errors, status).await
+        }
+        Err(e) => Err(Problem::from(e).seen_by(&who)),
+    }
+}

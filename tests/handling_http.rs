@@ -1,0 +1,633 @@
+//! The year of handling through the router: the access matrix of its pages and actions, tried
+//! by nobody, an evaluator, the office and the liaisons of two units (each refused on the
+//! other's sub-plan and reports, and on the staff's pages), every refusal leaving the database
+//! unchanged; then a liaison's whole month — sub-plan, return, revision, approval, a report,
+//! its return and refiling, an audited value — as forms posted, with each page checked.
+
+use crate::common::{self, PASSWORD, TestApp, enc};
+use axum::http::{StatusCode, header};
+use ceping::handling::measure::Direction;
+use ceping::handling::period::Period;
+use ceping::handling::subplan::Indicator;
+use ceping::server::db;
+use ceping::server::repo::handling::{self, ReportForm, ReportingUnit, SubplanForm, TaskStatus};
+use sqlx::SqlitePool;
+use std::path::Path;
+
+fn indicator(task_id: i64) -> Indicator {
+    Indicator {
+        task_id,
+        name: "新增上云企业".into(),
+        measure_unit: "家".into(),
+        baseline: 0.0,
+        target: 100.0,
+        direction: Direction::Higher,
+        starts_on: "2020-05-01".parse().unwrap(),
+        due_on: "2020-12-31".parse().unwrap(),
+        weight: 1.0,
+    }
+}
+
+async fn two_units(pool: &SqlitePool) -> (ReportingUnit, ReportingUnit) {
+    let units = handling::reporting_units(pool, 1).await.unwrap();
+    let a = units[0].clone();
+    // B shares no task with A, so that A's tasks are foreign to B.
+    let b = units
+        .iter()
+        .find(|u| {
+            u.tasks
+                .iter()
+                .all(|(t, _)| !a.tasks.iter().any(|(s, _)| s == t))
+        })
+        .expect("a unit with none of A's tasks")
+        .clone();
+    (a, b)
+}
+
+struct Fixture {
+    evaluator: String,
+    office: String,
+    liaison_a: String,
+    liaison_b: String,
+    a: ReportingUnit,
+    b: ReportingUnit,
+    /// A's approved sub-plan and its one indicator's code; B's submitted one.
+    approved_a: i64,
+    code_a: i64,
+    submitted_b: i64,
+    /// A's June report, waiting for review.
+    report_a: i64,
+}
+
+async fn fixture() -> (TestApp, Fixture) {
+    let t = TestApp::on_file().await;
+    let evaluator = t.evaluator("expert").await;
+    let office = t.office("office").await;
+    let (a, b) = two_units(&t.pool).await;
+    let liaison_a = t.liaison("liaison-a", a.id).await;
+    let liaison_b = t.liaison("liaison-b", b.id).await;
+    let form = |u: &ReportingUnit| SubplanForm {
+        measures: "专班推进".into(),
+        indicators: vec![(None, indicator(u.tasks[0].0))],
+        milestones: vec![],
+    };
+    let approved_a = handling::save_draft(&t.pool, &a, &form(&a), "liaison-a")
+        .await
+        .unwrap();
+    handling::submit(&t.pool, a.id, "liaison-a").await.unwrap();
+    handling::decide(&t.pool, approved_a, true, "", "office")
+        .await
+        .unwrap();
+    let code_a = handling::subplan(&t.pool, approved_a)
+        .await
+        .unwrap()
+        .indicators[0]
+        .0;
+    let submitted_b = handling::save_draft(&t.pool, &b, &form(&b), "liaison-b")
+        .await
+        .unwrap();
+    handling::submit(&t.pool, b.id, "liaison-b").await.unwrap();
+    let report = ReportForm {
+        values: vec![(code_a, 40.0, String::new())],
+        tasks: a
+            .tasks
+            .iter()
+            .map(|(t, _)| (*t, TaskStatus::OnTrack, String::new(), String::new()))
+            .collect(),
+    };
+    let june = Period::new(2020, 6).unwrap();
+    let report_a = handling::file_report(&t.pool, &a, june, &report, "liaison-a")
+        .await
+        .unwrap();
+    let f = Fixture {
+        evaluator,
+        office,
+        liaison_a,
+        liaison_b,
+        a,
+        b,
+        approved_a,
+        code_a,
+        submitted_b,
+        report_a,
+    };
+    (t, f)
+}
+
+/// A's July report as its form posts it.
+fn report_body(f: &Fixture) -> String {
+    let mut body = format!("v{}=55&n{}={}", f.code_a, f.code_a, enc("台账"));
+    for (task, _) in &f.a.tasks {
+        body.push_str(&format!("&s{task}=on_track&t{task}={}", enc("推进中")));
+    }
+    body
+}
+
+/// A sub-plan form with one indicator on `task`.
+fn subplan_body(task: i64, action: &str) -> String {
+    format!(
+        "action={action}&measures={}&i0_code=&i0_task={task}&i0_name={}&i0_unit={}\
+         &i0_baseline=0&i0_target=80&i0_direction=higher&i0_starts=2020-05-01&i0_due=2020-12-31\
+         &i0_weight=1",
+        enc("专班推进"),
+        enc("建成5G基站"),
+        enc("个")
+    )
+}
+
+struct Row {
+    method: &'static str,
+    path: String,
+    body: String,
+    /// Nobody, evaluator, office, liaison A, liaison B.
+    expect: [u16; 5],
+}
+
+fn row(method: &'static str, path: impl Into<String>, body: &str, expect: [u16; 5]) -> Row {
+    Row {
+        method,
+        path: path.into(),
+        body: body.to_string(),
+        expect,
+    }
+}
+
+fn rows(f: &Fixture) -> Vec<Row> {
+    let (a, b) = (f.a.id, f.b.id);
+    let (sa, sb, ra, code) = (f.approved_a, f.submitted_b, f.report_a, f.code_a);
+    let task_a = f.a.tasks[0].0;
+    let staff_only = [303, 403, 200, 403, 403];
+    vec![
+        // The public board.
+        row("GET", "/progress", "", [200; 5]),
+        row("GET", "/plans/1/progress", "", [200; 5]),
+        row("GET", "/plans/99/progress", "", [404; 5]),
+        row("GET", "/plans/x/progress", "", [404; 5]),
+        row("GET", format!("/progress/units/{a}"), "", [200; 5]),
+        row("GET", "/progress/units/99999", "", [404; 5]),
+        row("GET", "/progress/units/abc", "", [404; 5]),
+        row("GET", format!("/progress/tasks/{task_a}"), "", [200; 5]),
+        row("GET", "/progress/tasks/99999", "", [404; 5]),
+        // The liaison's desk: their own unit's, whoever they are.
+        row("GET", "/desk", "", [302, 200, 200, 302, 302]),
+        row("GET", "/desk/unit", "", [303, 403, 403, 200, 200]),
+        // A starts version 2 of an approved sub-plan; B's waits for the office.
+        row("GET", "/desk/unit/subplan", "", [303, 403, 403, 200, 409]),
+        // An indicator on A's task: A saves it; for B the task is not theirs.
+        row(
+            "POST",
+            "/desk/unit/subplan",
+            &subplan_body(task_a, "save"),
+            [303, 403, 403, 303, 400],
+        ),
+        row(
+            "POST",
+            "/desk/unit/subplan",
+            &subplan_body(task_a, "submit"),
+            [303, 403, 403, 303, 400],
+        ),
+        row(
+            "POST",
+            "/desk/unit/subplan",
+            "action=save&i0_name=x&i0_target=abc",
+            [303, 403, 403, 400, 400],
+        ),
+        // Reports: A has an approved sub-plan, B none yet; June is with the office.
+        row(
+            "GET",
+            "/desk/unit/reports/2020-07",
+            "",
+            [303, 403, 403, 200, 409],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/2020-06",
+            "",
+            [303, 403, 403, 409, 409],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/2019-01",
+            "",
+            [303, 403, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/nonsense",
+            "",
+            [303, 403, 403, 404, 404],
+        ),
+        row(
+            "POST",
+            "/desk/unit/reports/2020-07",
+            &report_body(f),
+            [303, 403, 403, 303, 409],
+        ),
+        row(
+            "POST",
+            "/desk/unit/reports/2020-07",
+            "",
+            [303, 403, 403, 400, 409],
+        ),
+        // The office's review.
+        row("GET", "/desk/handling", "", staff_only),
+        row("GET", format!("/desk/handling/units/{a}"), "", staff_only),
+        row("GET", format!("/desk/handling/units/{b}"), "", staff_only),
+        row(
+            "GET",
+            "/desk/handling/units/0",
+            "",
+            [303, 403, 404, 403, 403],
+        ),
+        row(
+            "GET",
+            format!("/desk/handling/subplans/{sb}"),
+            "",
+            staff_only,
+        ),
+        row(
+            "GET",
+            "/desk/handling/subplans/999",
+            "",
+            [303, 403, 404, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/subplans/{sb}/decide"),
+            "decision=approve",
+            [303, 403, 303, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/subplans/{sb}/decide"),
+            "decision=return&reason=",
+            [303, 403, 400, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/subplans/{sb}/decide"),
+            "decision=maybe",
+            [303, 403, 400, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/subplans/{sa}/decide"),
+            "decision=approve",
+            [303, 403, 409, 403, 403],
+        ),
+        row(
+            "GET",
+            format!("/desk/handling/reports/{ra}"),
+            "",
+            staff_only,
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/review"),
+            "decision=accept",
+            [303, 403, 303, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/review"),
+            "decision=return",
+            [303, 403, 400, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/audit"),
+            &format!("code={code}&value=30&reason={}", enc("台账只能证明30家")),
+            [303, 403, 303, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/audit"),
+            &format!("code={code}&value=abc&reason=x"),
+            [303, 403, 400, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/audit"),
+            &format!("code={code}&value=30&reason="),
+            [303, 403, 400, 403, 403],
+        ),
+        row(
+            "POST",
+            format!("/desk/handling/reports/{ra}/audit"),
+            "code=99999&value=30&reason=x",
+            [303, 403, 400, 403, 403],
+        ),
+        // Liaisons are not staff: the office's and the evaluators' pages refuse them.
+        row("GET", "/desk/accounts", "", staff_only),
+        row("GET", "/desk/audit", "", staff_only),
+        row("GET", "/desk/rounds/new", "", staff_only),
+        row("GET", "/desk/plans/new", "", staff_only),
+        row(
+            "POST",
+            "/desk/accounts",
+            &format!("login=liaison-c&role=liaison&unit={a}&password=long-enough-1"),
+            staff_only,
+        ),
+        row(
+            "POST",
+            "/desk/accounts",
+            "login=liaison-d&role=liaison&unit=&password=long-enough-1",
+            [303, 403, 400, 403, 403],
+        ),
+        // Their own account page is theirs.
+        row("GET", "/account", "", [303, 200, 200, 200, 200]),
+    ]
+}
+
+async fn copy_of(template: &SqlitePool, to: &Path) -> SqlitePool {
+    sqlx::query("VACUUM INTO ?")
+        .bind(to.to_str().unwrap())
+        .execute(template)
+        .await
+        .unwrap();
+    db::open(to).await.unwrap()
+}
+
+#[tokio::test]
+async fn the_handling_pages_answer_each_visitor_as_the_table_says() {
+    let (t, f) = fixture().await;
+    let cookies = [
+        None,
+        Some(f.evaluator.as_str()),
+        Some(f.office.as_str()),
+        Some(f.liaison_a.as_str()),
+        Some(f.liaison_b.as_str()),
+    ];
+    let names = ["nobody", "evaluator", "office", "liaison A", "liaison B"];
+    let mut wrong = Vec::new();
+    for (i, r) in rows(&f).iter().enumerate() {
+        for (v, cookie) in cookies.iter().enumerate() {
+            let path = t.dir().join(format!("copy-{i}-{v}.db"));
+            let copy = TestApp::on(copy_of(&t.pool, &path).await).await;
+            let pool = copy.pool.clone();
+            let before = common::contents(&pool).await;
+            let mut headers = vec![(header::ACCEPT, "text/html")];
+            if r.method == "POST" {
+                headers.push((header::CONTENT_TYPE, "application/x-www-form-urlencoded"));
+            }
+            let res = copy
+                .request(
+                    r.method.parse().unwrap(),
+                    &r.path,
+                    *cookie,
+                    &headers,
+                    r.body.clone(),
+                )
+                .await;
+            let got = res.status.as_u16();
+            if got != r.expect[v] {
+                wrong.push(format!(
+                    "{} {} as {}: expected {}, got {got}",
+                    r.method, r.path, names[v], r.expect[v]
+                ));
+            }
+            let refused = res.status.is_client_error()
+                || res
+                    .location
+                    .as_deref()
+                    .is_some_and(|l| l.starts_with("/login"));
+            if refused {
+                assert!(
+                    !res.body.trim().is_empty() || res.status.is_redirection(),
+                    "{} {} as {}: a refusal without a message",
+                    r.method,
+                    r.path,
+                    names[v]
+                );
+                assert_eq!(
+                    common::contents(&pool).await,
+                    before,
+                    "{} {} as {} was refused ({got}) but changed the database",
+                    r.method,
+                    r.path,
+                    names[v]
+                );
+            }
+            pool.close().await;
+            std::fs::remove_file(&path).ok();
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} answers differ from the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn a_liaison_files_a_sub_plan_and_a_report_and_the_office_reviews_both() {
+    let t = TestApp::new().await;
+    let office = t.office("office").await;
+    let (a, _) = two_units(&t.pool).await;
+    // The office makes the liaison's account on its page.
+    let res = t
+        .post(
+            "/desk/accounts",
+            Some(&office),
+            &format!(
+                "login=lly&role=liaison&unit={}&password={}",
+                a.id,
+                enc(PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::OK,
+        "{:?} {}",
+        res.location,
+        res.body
+    );
+    assert!(
+        res.body.contains(&format!("{}联络员", a.name)),
+        "{}",
+        res.body
+    );
+    let who = ceping::server::repo::account::by_login(&t.pool, "lly")
+        .await
+        .unwrap();
+    let token = ceping::server::repo::account::open_session(&t.pool, who.id)
+        .await
+        .unwrap();
+    let liaison = format!("ceping_session={token}");
+    // The first password is changed first; then /desk leads to the unit's desk.
+    let desk = t.get("/desk/unit", Some(&liaison)).await;
+    assert_eq!(desk.status, StatusCode::SEE_OTHER);
+    let new = "a-new-password-1";
+    let res = t
+        .post(
+            "/account/password",
+            Some(&liaison),
+            &format!("current={}&new={new}&confirm={new}", enc(PASSWORD)),
+        )
+        .await;
+    assert!(res.status.is_redirection(), "{} {}", res.status, res.body);
+    let res = t.get("/desk", Some(&liaison)).await;
+    assert_eq!(res.location.as_deref(), Some("/desk/unit"));
+
+    // The desk says there is no sub-plan yet, and when it is due.
+    let desk = t.get("/desk/unit", Some(&liaison)).await;
+    assert_eq!(desk.status, StatusCode::OK);
+    assert!(desk.body.contains("还没有分方案"), "{}", desk.body);
+    assert!(desk.body.contains("2020-05-10"), "{}", desk.body);
+    assert!(desk.body.contains("/pkg/handling.css"));
+
+    // A form with faults comes back as typed, each fault named; nothing stored.
+    let task = a.tasks[0].0;
+    let bad = subplan_body(task, "submit").replace("i0_target=80", "i0_target=%E5%85%AB%E5%8D%81");
+    let res = t.post("/desk/unit/subplan", Some(&liaison), &bad).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("第1项指标：目标值“八十”不是数字。"),
+        "{}",
+        res.body
+    );
+    assert!(res.body.contains("建成5G基站"), "the typed name is kept");
+    assert_eq!(
+        common::scalar(&t.pool, "SELECT COUNT(*) FROM subplan").await,
+        0
+    );
+
+    // Submitted, returned with a reason, revised, approved.
+    let res = t
+        .post(
+            "/desk/unit/subplan",
+            Some(&liaison),
+            &subplan_body(task, "submit"),
+        )
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/desk/unit?done=submitted"));
+    let first = handling::subplans(&t.pool, a.id).await.unwrap()[0].id;
+    let res = t
+        .post(
+            &format!("/desk/handling/subplans/{first}/decide"),
+            Some(&office),
+            &format!("decision=return&reason={}", enc("目标值偏低")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let desk = t.get("/desk/unit", Some(&liaison)).await;
+    assert!(desk.body.contains("目标值偏低"), "{}", desk.body);
+    let form = t.get("/desk/unit/subplan", Some(&liaison)).await;
+    assert!(form.body.contains("分方案第2版"), "{}", form.body);
+    assert!(
+        form.body.contains("value=\"80\""),
+        "the returned version fills the form"
+    );
+    let revised = subplan_body(task, "submit").replace("i0_target=80", "i0_target=120");
+    let res = t.post("/desk/unit/subplan", Some(&liaison), &revised).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let second = handling::subplans(&t.pool, a.id).await.unwrap()[0].id;
+    let queue = t.get("/desk/handling", Some(&office)).await;
+    assert!(
+        queue.body.contains(&format!("{} · 分方案第2版", a.name)),
+        "{}",
+        queue.body
+    );
+    let res = t
+        .post(
+            &format!("/desk/handling/subplans/{second}/decide"),
+            Some(&office),
+            "decision=approve",
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+
+    // The June report: refused without its statuses, then filed, returned, refiled, accepted.
+    let code = handling::approved(&t.pool, a.id)
+        .await
+        .unwrap()
+        .unwrap()
+        .indicators[0]
+        .0;
+    let mut body = format!("v{code}=30");
+    let res = t
+        .post("/desk/unit/reports/2020-06", Some(&liaison), &body)
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("请选择进展状态"), "{}", res.body);
+    for (task, _) in &a.tasks {
+        body.push_str(&format!("&s{task}=on_track&t{task}={}", enc("推进中")));
+    }
+    let res = t
+        .post("/desk/unit/reports/2020-06", Some(&liaison), &body)
+        .await;
+    assert_eq!(res.location.as_deref(), Some("/desk/unit?done=report"));
+    let report = handling::reports(&t.pool, a.id).await.unwrap()[0].id;
+    let res = t
+        .post(
+            &format!("/desk/handling/reports/{report}/review"),
+            Some(&office),
+            &format!("decision=return&reason={}", enc("缺少佐证")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let again = t.get("/desk/unit/reports/2020-06", Some(&liaison)).await;
+    assert!(again.body.contains("缺少佐证"));
+    assert!(
+        again.body.contains("value=\"30\""),
+        "the returned values fill the form"
+    );
+    let res = t
+        .post(
+            "/desk/unit/reports/2020-06",
+            Some(&liaison),
+            &body.replace(&format!("v{code}=30"), &format!("v{code}=60")),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let report = handling::reports(&t.pool, a.id).await.unwrap()[0].id;
+    for (path, form) in [
+        ("review", "decision=accept".to_string()),
+        (
+            "audit",
+            format!("code={code}&value=48&reason={}", enc("佐证只支持48家")),
+        ),
+    ] {
+        let res = t
+            .post(
+                &format!("/desk/handling/reports/{report}/{path}"),
+                Some(&office),
+                &form,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{path}");
+    }
+    let page = t
+        .get(&format!("/desk/handling/reports/{report}"), Some(&office))
+        .await;
+    assert!(page.body.contains("佐证只支持48家"), "{}", page.body);
+
+    // The public unit page shows target, reported and audited values, judged by the audited.
+    let public = t.get(&format!("/progress/units/{}", a.id), None).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains("<td>60</td>"), "{}", public.body);
+    assert!(public.body.contains("<td>48</td>"), "{}", public.body);
+    assert!(
+        public.body.contains("40.0%"),
+        "48 of 120 is 40 %: {}",
+        public.body
+    );
+    let board = t.get("/progress", None).await;
+    assert_eq!(board.status, StatusCode::OK);
+    assert!(board.body.contains(&a.name));
+    // Every step is in the audit trail.
+    for (action, n) in [
+        ("subplan.submit", 2),
+        ("subplan.return", 1),
+        ("subplan.approve", 1),
+        ("report.submit", 2),
+        ("report.return", 1),
+        ("report.accept", 1),
+        ("report.audit", 1),
+    ] {
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}'");
+        assert_eq!(common::scalar(&t.pool, &sql).await, n, "{action}");
+    }
+}

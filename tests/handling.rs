@@ -413,3 +413,66 @@ async fn reports_are_reviewed_and_audited_values_count_in_the_ledger() {
         assert_eq!(scalar(&pool, &sql).await, n, "{action}");
     }
 }
+
+#[tokio::test]
+async fn the_sample_year_is_labelled_loaded_once_and_removed_whole() {
+    use ceping::server::service::sample_year::{self, Loaded};
+    let pool = seeded_pool().await;
+    let before = contents(&pool).await;
+    let units = handling::reporting_units(&pool, 1).await.unwrap();
+    let loaded = sample_year::load(&pool, 1, "test").await.unwrap();
+    assert_eq!(loaded, Loaded::Units(units.len()));
+    assert!(handling::has_sample(&pool, 1).await.unwrap());
+    assert_eq!(
+        sample_year::load(&pool, 1, "test").await.unwrap(),
+        Loaded::Already
+    );
+    // The board is filled: every unit has indicators, some months are missing or late, and
+    // the colours are not all the same.
+    let settings = handling::settings(&pool, 1).await.unwrap();
+    let ledger = handling::ledger(&pool, 1).await.unwrap();
+    let board = compute(&ledger, &settings.measures, day("2021-01-31"));
+    assert!(board.units.iter().all(|u| u.progress.is_some()));
+    let filings: Vec<Filing> = board
+        .units
+        .iter()
+        .flat_map(|u| u.filings.iter().map(|f| f.1))
+        .collect();
+    for kind in [Filing::OnTime, Filing::Late, Filing::Missing] {
+        assert!(filings.contains(&kind), "{kind:?} in the sample");
+    }
+    let amber = settings.measures.amber_points;
+    let colours: std::collections::BTreeSet<_> = board
+        .tasks
+        .iter()
+        .filter_map(|t| t.progress.map(|p| p.rag(amber)))
+        .chain(
+            board
+                .units
+                .iter()
+                .filter_map(|u| u.progress.map(|p| p.rag(amber))),
+        )
+        .collect();
+    assert!(colours.len() >= 2, "{colours:?}");
+    // Removal takes exactly what the sample stored (the audit trail keeps both steps).
+    let (subplans, reports) = handling::remove_sample(&pool, 1, "test").await.unwrap();
+    assert_eq!(subplans as usize, units.len());
+    assert!(reports > 0);
+    assert!(!handling::has_sample(&pool, 1).await.unwrap());
+    let after = contents(&pool).await;
+    for (b, a) in before.iter().zip(&after) {
+        if !b.0.starts_with("audit") {
+            assert_eq!(b, a, "table {}", b.0);
+        }
+    }
+    // A plan with a real sub-plan gets no sample.
+    let unit = unit_with_two_tasks(&pool).await;
+    handling::save_draft(&pool, &unit, &form_for(&unit), "甲")
+        .await
+        .unwrap();
+    assert_eq!(
+        sample_year::load(&pool, 1, "test").await.unwrap(),
+        Loaded::RealData
+    );
+    assert!(!handling::has_sample(&pool, 1).await.unwrap());
+}

@@ -9,11 +9,13 @@
 //!   全年总结), whether a report was on time, and the sub-plans' filing deadline read from the
 //!   plan's own text;
 //! - [`progress`]: the whole plan on a day, from the stored ledger;
+//! - [`sample`]: a sample year for a plan, for a newcomer's first look;
 //! - [`subplan`]: a sub-plan's states and what a liaison's form may hold, checked field by field.
 
 pub mod measure;
 pub mod period;
 pub mod progress;
+pub mod sample;
 pub mod subplan;
 
 #[cfg(test)]

@@ -412,3 +412,44 @@ fn the_board_from_a_ledger() {
     assert_eq!(board.sections.len(), 1);
     assert!(close(board.plan.unwrap().completion, 0.5));
 }
+
+#[test]
+fn the_sample_year_is_the_same_every_time_and_covers_every_task() {
+    use super::sample::{SampleInput, year};
+    let units = vec![
+        SampleInput {
+            unit_id: 7,
+            tasks: vec![
+                (1, true, "推动企业上云".into()),
+                (2, false, "建设5G基站".into()),
+            ],
+        },
+        SampleInput {
+            unit_id: 8,
+            tasks: vec![(2, true, "建设5G基站".into())],
+        },
+    ];
+    let periods = Period::range(
+        Period::new(2020, 5).unwrap(),
+        Period::new(2020, 12).unwrap(),
+    );
+    let a = year(&units, &periods, 28);
+    assert_eq!(a, year(&units, &periods, 28));
+    // Two indicators for a led task, one for a shared one.
+    assert_eq!(a[0].indicators.len(), 3);
+    assert_eq!(a[1].indicators.len(), 2);
+    for u in &a {
+        assert!(!u.reports.is_empty());
+        for r in &u.reports {
+            assert_eq!(r.values.len(), u.indicators.len());
+            for (v, i) in r.values.iter().zip(&u.indicators) {
+                assert!(*v >= 0.0 && *v <= i.target, "{v} of {}", i.target);
+            }
+        }
+        // Values never go down from one month to the next.
+        for w in u.reports.windows(2) {
+            assert!(w[0].values.iter().zip(&w[1].values).all(|(x, y)| x <= y));
+        }
+    }
+    assert!(year(&units, &[], 28).is_empty());
+}

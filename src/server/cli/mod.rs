@@ -3,6 +3,7 @@
 
 mod audit;
 mod export;
+mod handling;
 mod invite;
 mod plan;
 mod round;
@@ -11,6 +12,7 @@ mod user;
 
 pub use audit::AuditCommand;
 pub use export::{CsvTable, ExportFormat};
+pub use handling::HandlingCommand;
 pub use invite::{InviteAction, InviteArgs};
 pub use plan::PlanCommand;
 pub use round::{Items, RoundCommand, ScaleChoice, Switch};
@@ -63,7 +65,10 @@ pub enum Command {
     Tellers(TellersCommand),
     /// Make invitation codes for a round (one per deputy), or revoke / reissue one.
     Invite(InviteArgs),
-    /// Accounts of evaluators and the office.
+    /// The year of handling: the board on a day, the sample year.
+    #[command(subcommand)]
+    Handling(HandlingCommand),
+    /// Accounts of evaluators, the office and liaisons.
     #[command(subcommand)]
     User(UserCommand),
     /// The audit trail of office actions: verify its hash chain, or list it.
@@ -193,6 +198,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }) => round::verify_record(&path, json),
         Command::Round(cmd) => with_pool(db, |pool| round::run(pool, cmd)).await,
         Command::User(cmd) => user::run(db, cmd).await,
+        Command::Handling(cmd) => with_pool(db, |pool| handling::run(pool, cmd)).await,
         Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd)).await,
         Command::Invite(args) => with_pool(db, |pool| invite::run(pool, args)).await,
         Command::Audit(cmd) => with_pool(db, |pool| audit::run(pool, cmd, &audit_key)).await,

@@ -13,6 +13,7 @@ use crate::handling::measure::{
 };
 use crate::handling::period::{DEFAULT_DUE_DAY, Period, filing_deadline};
 use crate::handling::progress::{FilingRecord, IndicatorRecord, Ledger, Settings, TaskRecord};
+use crate::handling::sample::{SAMPLE_ACTOR, SampleUnit};
 use crate::handling::subplan::{Indicator, Milestone, SubplanState};
 use crate::message::Bilingual;
 use crate::server::repo::audit;
@@ -1265,4 +1266,214 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
         indicators,
         filings: filings.into_values().collect(),
     })
+}
+
+/// The plan holds the sample year (`crate::handling::sample`): its pages say 示例数据.
+pub async fn has_sample(pool: &SqlitePool, plan_id: i64) -> Result<bool, HandlingError> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT EXISTS (SELECT 1 FROM subplan p JOIN unit u ON u.id = p.unit_id
+         WHERE u.plan_id = ? AND p.created_by = ?)",
+    )
+    .bind(plan_id)
+    .bind(SAMPLE_ACTOR)
+    .fetch_one(pool)
+    .await?;
+    Ok(n == 1)
+}
+
+/// A Beijing-time day at `hour` as stored (UTC).
+fn stored_day(day: NaiveDate, hour: u32) -> String {
+    let t = day
+        .and_hms_opt(hour, 0, 0)
+        .expect("a valid hour")
+        .and_local_timezone(crate::clock::beijing())
+        .single()
+        .expect("a fixed offset");
+    crate::clock::stored(t.with_timezone(&chrono::Utc))
+}
+
+/// Stores the sample year, whole or not at all. Refused (`Ok(None)`) when the plan's units
+/// already have sub-plans or reports of their own; a plan that has the sample already gets
+/// nothing more (`Ok(Some(0))`). Returns how many sub-plans it stored.
+pub async fn insert_sample(
+    pool: &SqlitePool,
+    plan_id: i64,
+    year: &[SampleUnit],
+    actor: &str,
+) -> Result<Option<usize>, HandlingError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (sample, other): (i64, i64) = sqlx::query_as(
+        "SELECT COALESCE(SUM(p.created_by = ?1), 0), COALESCE(SUM(p.created_by <> ?1), 0)
+         FROM subplan p JOIN unit u ON u.id = p.unit_id WHERE u.plan_id = ?2",
+    )
+    .bind(SAMPLE_ACTOR)
+    .bind(plan_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if sample > 0 {
+        return Ok(Some(0));
+    }
+    if other > 0 {
+        return Ok(None);
+    }
+    let settings = settings_on(&mut tx, plan_id).await?;
+    let due = settings.subplan_due;
+    let submitted = stored_day(due - chrono::Days::new(3), 10);
+    let decided = stored_day(due + chrono::Days::new(2), 15);
+    let mut reports = 0;
+    for unit in year {
+        let subplan_id = sqlx::query(
+            "INSERT INTO subplan (unit_id, version, state, measures, created_at, created_by,
+                 submitted_at, submitted_by, decided_at, decided_by)
+             VALUES (?, 1, 'approved', ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(unit.unit_id)
+        .bind("（示例）成立工作专班，明确责任人和时间表，按月调度推进。")
+        .bind(&submitted)
+        .bind(SAMPLE_ACTOR)
+        .bind(&submitted)
+        .bind(SAMPLE_ACTOR)
+        .bind(&decided)
+        .bind(SAMPLE_ACTOR)
+        .execute(&mut *tx)
+        .await?
+        .last_insert_rowid();
+        for (position, ind) in unit.indicators.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO subplan_indicator (subplan_id, code, position, task_id, name,
+                     measure_unit, baseline, target, direction, starts_on, due_on, weight)
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(subplan_id)
+            .bind(position as i64 + 1)
+            .bind(position as i64)
+            .bind(ind.task_id)
+            .bind(&ind.name)
+            .bind(&ind.measure_unit)
+            .bind(ind.baseline)
+            .bind(ind.target)
+            .bind(ind.direction.as_str())
+            .bind(ind.starts_on.to_string())
+            .bind(ind.due_on.to_string())
+            .bind(ind.weight)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let tasks: Vec<i64> = {
+            let mut t: Vec<i64> = unit.indicators.iter().map(|i| i.task_id).collect();
+            t.dedup();
+            t
+        };
+        for r in &unit.reports {
+            let mut versions = Vec::new();
+            if let Some(reason) = r.returned_first {
+                let filed = r.filed_on - chrono::Days::new(4);
+                versions.push(("returned", filed, Some(reason)));
+            }
+            versions.push(("accepted", r.filed_on, None));
+            for (k, (state, filed, reason)) in versions.into_iter().enumerate() {
+                let report_id = sqlx::query(
+                    "INSERT INTO progress_report (unit_id, period, version, subplan_id, state,
+                         submitted_at, submitted_by, reviewed_at, reviewed_by, reason)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(unit.unit_id)
+                .bind(r.period.key())
+                .bind(k as i64 + 1)
+                .bind(subplan_id)
+                .bind(state)
+                .bind(stored_day(filed, 10))
+                .bind(SAMPLE_ACTOR)
+                .bind(stored_day(filed + chrono::Days::new(2), 16))
+                .bind(SAMPLE_ACTOR)
+                .bind(reason)
+                .execute(&mut *tx)
+                .await?
+                .last_insert_rowid();
+                for (position, value) in r.values.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO report_value (report_id, code, value, note)
+                         VALUES (?, ?, ?, '')",
+                    )
+                    .bind(report_id)
+                    .bind(position as i64 + 1)
+                    .bind(value)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                for task in &tasks {
+                    sqlx::query(
+                        "INSERT INTO report_task (report_id, task_id, status, reason, narrative)
+                         VALUES (?, ?, 'on_track', '', '（示例）按计划推进。')",
+                    )
+                    .bind(report_id)
+                    .bind(task)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                reports += 1;
+            }
+        }
+    }
+    let detail = serde_json::json!({ "subplans": year.len(), "reports": reports });
+    audit::record(
+        &mut tx,
+        actor,
+        "handling.sample",
+        &format!("plan:{plan_id}"),
+        detail,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(year.len()))
+}
+
+/// Removes the sample year of a plan: every sub-plan and report the sample stored (and only
+/// those). Refused when a real report answers to a sample sub-plan. Returns (sub-plans,
+/// reports) removed.
+pub async fn remove_sample(
+    pool: &SqlitePool,
+    plan_id: i64,
+    actor: &str,
+) -> Result<(u64, u64), HandlingError> {
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let (tied,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM progress_report r JOIN subplan p ON p.id = r.subplan_id
+         JOIN unit u ON u.id = p.unit_id
+         WHERE u.plan_id = ?1 AND p.created_by = ?2 AND r.submitted_by <> ?2",
+    )
+    .bind(plan_id)
+    .bind(SAMPLE_ACTOR)
+    .fetch_one(&mut *tx)
+    .await?;
+    if tied > 0 {
+        return Err(HandlingError::Form(vec![format!(
+            "{tied} 份真实报告是按示例分方案报送的，不能删除示例数据"
+        )]));
+    }
+    let reports = sqlx::query(
+        "DELETE FROM progress_report WHERE submitted_by = ?1 AND unit_id IN
+         (SELECT id FROM unit WHERE plan_id = ?2)",
+    )
+    .bind(SAMPLE_ACTOR)
+    .bind(plan_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let subplans = sqlx::query(
+        "DELETE FROM subplan WHERE created_by = ?1 AND unit_id IN
+         (SELECT id FROM unit WHERE plan_id = ?2)",
+    )
+    .bind(SAMPLE_ACTOR)
+    .bind(plan_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if subplans + reports > 0 {
+        let detail = serde_json::json!({ "subplans": subplans, "reports": reports });
+        let subject = format!("plan:{plan_id}");
+        audit::record(&mut tx, actor, "handling.sample-remove", &subject, detail).await?;
+    }
+    tx.commit().await?;
+    Ok((subplans, reports))
 }

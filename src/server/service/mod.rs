@@ -19,6 +19,8 @@ pub mod device;
 pub mod export;
 /// The public address every link starts with.
 pub mod links;
+/// The sample year of handling: loaded for a newcomer, removed with one command.
+pub mod sample_year;
 /// Each open round's sealer, and sealing a ballot as it arrives.
 pub mod sealing;
 /// Who is signed in: the session cookie.

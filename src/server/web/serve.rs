@@ -31,6 +31,15 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
     let pool = db::open(db_path).await?;
     if let Some(id) = db::seed_if_empty(&pool).await? {
         tracing::info!(plan = id, "empty database: imported the seed plan");
+        // A newcomer sees a filled board, labelled 示例数据 on every page that shows it.
+        match crate::server::service::sample_year::load(&pool, id, "ceping serve").await {
+            Ok(_) => tracing::info!(
+                plan = id,
+                "loaded a sample year of handling (示例数据); remove it with \
+                 `ceping handling sample --remove`"
+            ),
+            Err(e) => tracing::warn!(error = %e, "the sample year could not be loaded"),
+        }
     }
     // Second factors are sealed with a key derived from the audit key: without it they cannot
     // be read, so a missing key is a wrong path (or a lost file), not a first start.

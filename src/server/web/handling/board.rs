@@ -88,13 +88,14 @@ async fn board(state: &AppState, plan_id: i64) -> Result<Response, Problem> {
     let plan_rag = plan.map(|p| p.rag(amber));
     let plan_title = tasks.header.title;
     let day = day.to_string();
+    let sample = handling::has_sample(pool, plan_id).await?;
     Ok(render_with_head(
         state,
         StatusCode::OK,
         "办理进展",
         HEAD,
         move || {
-            view! { <BoardPage plan_title day plan plan_rag sections units periods grid /> }
+            view! { <BoardPage plan_title sample day plan plan_rag sections units periods grid /> }
                 .into_any()
         },
     ))
@@ -130,6 +131,7 @@ pub async fn get_unit(
     let progress = mine.as_ref().and_then(|u| u.progress);
     let rag = progress.map(|p| p.rag(amber));
     let title = unit.name.clone();
+    let sample = handling::has_sample(pool, unit.plan_id).await?;
     Ok(render_with_head(
         &state,
         StatusCode::OK,
@@ -137,7 +139,7 @@ pub async fn get_unit(
         HEAD,
         move || {
             view! {
-            <UnitRecordPage plan_title unit names approved indicators filings summary progress rag reports />
+            <UnitRecordPage plan_title sample unit names approved indicators filings summary progress rag reports />
         }
         .into_any()
         },
@@ -174,6 +176,7 @@ pub async fn get_task(
         .get(&task_id)
         .cloned()
         .ok_or(read::ReadError::NoTask)?;
+    let sample = handling::has_sample(pool, plan_id).await?;
     Ok(render_with_head(
         &state,
         StatusCode::OK,
@@ -181,7 +184,7 @@ pub async fn get_task(
         HEAD,
         move || {
             view! {
-            <TaskRecordPage plan_title task_id name progress rag summary indicators names unit_names />
+            <TaskRecordPage plan_title sample task_id name progress rag summary indicators names unit_names />
         }
         .into_any()
         },

@@ -72,12 +72,13 @@ pub async fn get_queue(
     let queue = handling::queue(&state.pool, plan_id).await?;
     let (settings, units) = unit_lines(&state, plan_id).await?;
     let notice = notice_of(q.done.as_deref());
+    let sample = handling::has_sample(&state.pool, plan_id).await?;
     Ok(render_with_head(
         &state,
         StatusCode::OK,
         "办理进展审核",
         HEAD,
-        move || view! { <HandlingDeskPage who settings queue units notice /> }.into_any(),
+        move || view! { <HandlingDeskPage who sample settings queue units notice /> }.into_any(),
     ))
 }
 

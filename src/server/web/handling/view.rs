@@ -525,6 +525,7 @@ pub struct UnitLine {
 #[component]
 pub fn HandlingDeskPage(
     who: Account,
+    sample: bool,
     settings: PlanSettings,
     queue: Queue,
     units: Vec<UnitLine>,
@@ -590,6 +591,7 @@ pub fn HandlingDeskPage(
     view! {
         <StaffFrame who=Some(who)>
             <h1>"办理进展 · 审核"</h1>
+            <SampleBanner sample />
             {alerts(Vec::new(), notice)}
             <section class="card" id="queue">
                 <h2>"待审核"</h2>
@@ -808,13 +810,27 @@ pub fn ReportReviewPage(
     }
 }
 
-fn public_frame(title: String, children: impl IntoView) -> impl IntoView {
+/// The label every page showing the sample year carries.
+#[component]
+pub fn SampleBanner(sample: bool) -> impl IntoView {
+    sample.then(|| {
+        view! {
+            <div class="alert sample-banner" role="note">
+                <strong>"示例数据"</strong>
+                "：以下分方案和月报是为演示生成的示例，不是真实办理情况。办公室可用 "
+                <code>"ceping handling sample --remove"</code>" 一键删除。"
+            </div>
+        }
+    })
+}
+
+fn public_frame(title: String, sample: bool, children: impl IntoView) -> impl IntoView {
     view! {
         <header class="top">
             <a class="brand" href="/">"测评"</a>
             <span class="plan-name">{title}</span>
         </header>
-        <main class="page">{children}</main>
+        <main class="page"><SampleBanner sample />{children}</main>
     }
 }
 
@@ -841,6 +857,7 @@ pub struct BoardSection {
 #[component]
 pub fn BoardPage(
     plan_title: String,
+    sample: bool,
     day: String,
     plan: Option<Progress>,
     plan_rag: Option<Rag>,
@@ -909,6 +926,7 @@ pub fn BoardPage(
     let title = plan_title.clone();
     public_frame(
         title,
+        sample,
         view! {
             <h1>"办理进展"</h1>
             <p class="hint">{format!("截至 {day}（北京时间）。进展按各单位经审核通过的分方案指标计算；办公室设定审核值的，按审核值计算。“应达”为按时间进度应完成的比例。")}</p>
@@ -978,6 +996,7 @@ fn indicator_table(rows: impl IntoView) -> impl IntoView {
 #[component]
 pub fn UnitRecordPage(
     plan_title: String,
+    sample: bool,
     unit: ReportingUnit,
     names: TaskNames,
     approved: Option<Subplan>,
@@ -1013,6 +1032,7 @@ pub fn UnitRecordPage(
         .collect_view();
     public_frame(
         plan_title,
+        sample,
         view! {
             <h1>{unit.name.clone()}</h1>
             <p><RagBadge rag=rag />" "{progress_text(progress.as_ref())}</p>
@@ -1043,6 +1063,7 @@ pub fn UnitRecordPage(
 #[component]
 pub fn TaskRecordPage(
     plan_title: String,
+    sample: bool,
     task_id: i64,
     name: TaskName,
     progress: Option<Progress>,
@@ -1055,6 +1076,7 @@ pub fn TaskRecordPage(
     let rows = indicator_rows(indicators, &names, &unit_names);
     public_frame(
         plan_title,
+        sample,
         view! {
             <h1>{format!("{} {}", name.label, name.heading)}</h1>
             <p><RagBadge rag=rag />" "{progress_text(progress.as_ref())}</p>

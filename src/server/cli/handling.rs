@@ -1,0 +1,110 @@
+//! `ceping handling …`: the board of a plan on a day, as the pages compute it (text, or JSON
+//! to script against), and the sample year.
+
+use super::cli_actor;
+use crate::handling::progress::compute;
+use crate::server::repo::handling;
+use crate::server::repo::plan::resolve_plan_id;
+use crate::server::service::sample_year::{self, Loaded};
+use anyhow::Context;
+use clap::Subcommand;
+use sqlx::SqlitePool;
+
+#[derive(Debug, Subcommand)]
+pub enum HandlingCommand {
+    /// Print the plan's progress on a day, computed from the stored sub-plans and reports:
+    /// each task and unit with its completion, expectation, colour and summary.
+    Board {
+        /// The plan (default: the latest imported).
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The day, YYYY-MM-DD (default: today in Beijing).
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
+        /// The whole board as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Load a sample year (sub-plans and monthly reports for every unit, labelled 示例数据 on
+    /// every page), or remove it with --remove. Only into a plan without real sub-plans.
+    Sample {
+        #[arg(long)]
+        plan: Option<i64>,
+        #[arg(long)]
+        remove: bool,
+    },
+}
+
+pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
+    match cmd {
+        HandlingCommand::Board { plan, day, json } => {
+            let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
+            let settings = handling::settings(&pool, plan_id).await?;
+            let ledger = handling::ledger(&pool, plan_id).await?;
+            let day = day.unwrap_or_else(|| {
+                crate::clock::now()
+                    .with_timezone(&crate::clock::beijing())
+                    .date_naive()
+            });
+            let board = compute(&ledger, &settings.measures, day);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&board)?);
+                return Ok(());
+            }
+            let amber = settings.measures.amber_points;
+            let line = |p: Option<crate::handling::measure::Progress>| match p {
+                Some(p) => format!(
+                    "{:>6.1}% of {:>6.1}% expected  {}",
+                    p.completion * 100.0,
+                    p.expected * 100.0,
+                    p.rag(amber).as_str()
+                ),
+                None => "no approved indicators".to_string(),
+            };
+            println!("plan {plan_id} on {day}: {}", line(board.plan));
+            for t in &board.tasks {
+                println!(
+                    "task {:>4}  {}  {}",
+                    t.task_id,
+                    line(t.progress),
+                    t.summary.line_zh()
+                );
+            }
+            for u in &board.units {
+                println!(
+                    "unit {:>4}  {}  {}",
+                    u.unit_id,
+                    line(u.progress),
+                    u.summary.line_zh()
+                );
+            }
+            if handling::has_sample(&pool, plan_id).await? {
+                println!("(this plan holds the sample year: ceping handling sample --remove)");
+            }
+        }
+        HandlingCommand::Sample { plan, remove } => {
+            let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
+            let actor = cli_actor();
+            if remove {
+                let (subplans, reports) = handling::remove_sample(&pool, plan_id, &actor)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                println!(
+                    "removed the sample year of plan {plan_id}: {subplans} sub-plans, {reports} reports"
+                );
+                return Ok(());
+            }
+            match sample_year::load(&pool, plan_id, &actor).await? {
+                Loaded::Units(n) => println!(
+                    "loaded a sample year into plan {plan_id}: {n} units' sub-plans and reports, \
+                     labelled 示例数据; remove it with `ceping handling sample --remove`"
+                ),
+                Loaded::Already => println!("plan {plan_id} holds the sample year already"),
+                Loaded::RealData => anyhow::bail!(
+                    "plan {plan_id} has real sub-plans or reports: the sample would mix with them"
+                ),
+            }
+        }
+    }
+    Ok(())
+}

@@ -370,7 +370,9 @@ async fn reports_are_reviewed_and_audited_values_count_in_the_ledger() {
     assert_eq!(report.audited.len(), 2);
     assert_eq!(report.audited_value(codes[0]), Some(40.0));
 
-    let ledger = handling::ledger(&pool, 1).await.unwrap();
+    // As filed by now (the reports were filed today, in the test's clock).
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let ledger = handling::ledger(&pool, 1, tomorrow).await.unwrap();
     let ours: Vec<_> = ledger
         .indicators
         .iter()
@@ -430,8 +432,20 @@ async fn the_sample_year_is_labelled_loaded_once_and_removed_whole() {
     // The board is filled: every unit has indicators, some months are missing or late, and
     // the colours are not all the same.
     let settings = handling::settings(&pool, 1).await.unwrap();
-    let ledger = handling::ledger(&pool, 1).await.unwrap();
+    let ledger = handling::ledger(&pool, 1, day("2021-01-31")).await.unwrap();
     let board = compute(&ledger, &settings.measures, day("2021-01-31"));
+    // The ledger of a day holds only what was filed by then: before the first report, nothing.
+    let early = handling::ledger(&pool, 1, day("2020-05-20")).await.unwrap();
+    assert!(early.filings.is_empty());
+    assert!(early.indicators.iter().all(|i| i.reported.is_none()));
+    // By the end of July, May to July at most.
+    let july = handling::ledger(&pool, 1, day("2020-07-31")).await.unwrap();
+    assert!(!july.filings.is_empty());
+    assert!(
+        july.filings
+            .iter()
+            .all(|f| f.period <= Period::new(2020, 7).unwrap())
+    );
     assert!(board.units.iter().all(|u| u.progress.is_some()));
     let filings: Vec<Filing> = board
         .units

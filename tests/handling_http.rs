@@ -631,3 +631,47 @@ async fn a_liaison_files_a_sub_plan_and_a_report_and_the_office_reviews_both() {
         assert_eq!(common::scalar(&t.pool, &sql).await, n, "{action}");
     }
 }
+
+#[tokio::test]
+async fn the_ballot_shows_each_items_year_in_one_line_and_stays_small() {
+    use ceping::server::service::sample_year;
+    // Two servers on the same plan: one with no year of handling, one with the sample year.
+    let plain = TestApp::new().await;
+    let filled = TestApp::new().await;
+    sample_year::load(&filled.pool, 1, "test").await.unwrap();
+    let settings = common::round_settings("2020年度满意度测评");
+    let mut pages = Vec::new();
+    for t in [&plain, &filled] {
+        let round = t.open_round_with_codes(&settings, 1).await;
+        let page = t
+            .get(&format!("/v/{}", round.codes[0].display()), None)
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        pages.push((round.items.len(), page.body));
+    }
+    let (items, without) = (&pages[0].0, &pages[0].1);
+    let with = &pages[1].1;
+    assert_eq!(
+        without.matches("class=\"year ").count(),
+        0,
+        "no year, no line"
+    );
+    // Every task and unit of the seed plan has sample indicators: each item carries its line,
+    // its colour in words, and a link to its record.
+    assert_eq!(with.matches("class=\"year rag-").count(), *items);
+    assert!(with.contains("href=\"/progress/tasks/"));
+    assert!(with.contains("href=\"/progress/units/"));
+    assert!(with.contains("示例·"), "the sample says it is one");
+    assert!(with.contains("指标完成 "));
+    let grown = with.len() - without.len();
+    println!(
+        "ballot HTML: {} bytes without the year, {} with it ({} items, {} bytes each)",
+        without.len(),
+        with.len(),
+        items,
+        grown / items
+    );
+    // The budget (30 KB compressed for HTML and CSS) is measured by scripts/measure.sh; here,
+    // that a line stays a line.
+    assert!(grown / items < 300, "{grown} bytes for {items} lines");
+}

@@ -27,6 +27,21 @@ pub struct BallotItem {
     pub note: Option<String>,
     /// For a unit: the tasks it leads, then those it shares.
     pub tasks: Vec<TaskLink>,
+    /// The item's year of handling in one line, once its units have approved indicators.
+    #[serde(default)]
+    pub year: Option<YearLine>,
+}
+
+/// What a rater sees of an item's year before rating it: its colour (in words too), one line
+/// (`指标完成 5/6 · 滞后 1 · 逾期未报 0`) and the address of the whole record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct YearLine {
+    /// `green`, `amber` or `red`.
+    pub rag: String,
+    /// 正常, 滞后 or 严重滞后 (with 示例 before it for the sample year).
+    pub label: String,
+    pub line: String,
+    pub href: String,
 }
 
 /// A task a unit leads or shares, as its card on the ballot names it.

@@ -279,11 +279,20 @@ fn item_view(item: BallotItem, form: &BallotForm, prefill: &Prefill) -> impl Int
     });
     let label =
         (!item.label.is_empty()).then(|| view! { <span class="task-no">{item.label}</span> });
+    // The year of handling, as the public board has it: colour in words, one line, the record.
+    let year = item.year.map(|y| {
+        view! {
+            <a class=format!("year rag-{}", y.rag) href=y.href>
+                <b>{y.label}</b>" "{y.line}
+            </a>
+        }
+    });
     view! {
         <fieldset class="item" id=format!("i-{}", item.item) data-item=item.item.clone()>
             <legend>{label} {item.heading}</legend>
             {body}
             {who}
+            {year}
             <div class="levels" data-n=form.levels.len() role="radiogroup">{levels}</div>
             <label class="clear">
                 <input type="radio" name=field.clone() value="" />

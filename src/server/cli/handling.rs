@@ -40,12 +40,12 @@ pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
         HandlingCommand::Board { plan, day, json } => {
             let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
             let settings = handling::settings(&pool, plan_id).await?;
-            let ledger = handling::ledger(&pool, plan_id).await?;
             let day = day.unwrap_or_else(|| {
                 crate::clock::now()
                     .with_timezone(&crate::clock::beijing())
                     .date_naive()
             });
+            let ledger = handling::ledger(&pool, plan_id, day).await?;
             let board = compute(&ledger, &settings.measures, day);
             if json {
                 println!("{}", serde_json::to_string_pretty(&board)?);

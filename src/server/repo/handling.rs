@@ -28,6 +28,10 @@ pub enum HandlingError {
     NoUnit,
     #[error("this unit leads or shares no task of the plan, so it files no sub-plan")]
     NotReporting,
+    #[error(
+        "this is a collective (such as 各区人民政府): its members report, each with its own liaison"
+    )]
+    Collective,
     #[error("no such sub-plan")]
     NoSubplan,
     #[error("no such report")]
@@ -64,6 +68,9 @@ impl Bilingual for HandlingError {
             HandlingError::NoUnit => "没有这个单位。".into(),
             HandlingError::NotReporting => {
                 "这个单位在工作方案中没有牵头或参与的任务，不需要报送分方案。".into()
+            }
+            HandlingError::Collective => {
+                "这是集合单位（如各区人民政府），由其各成员单位分别报送，各设联络员。".into()
             }
             HandlingError::NoSubplan => "没有这个分方案。".into(),
             HandlingError::NoReport => "没有这份报告。".into(),
@@ -221,7 +228,10 @@ pub async fn reporting_unit(
         .bind(unit_id)
         .fetch_optional(pool)
         .await?;
-    let (plan_id, _) = plan.ok_or(HandlingError::NoUnit)?;
+    let (plan_id, kind) = plan.ok_or(HandlingError::NoUnit)?;
+    if kind == "collective" {
+        return Err(HandlingError::Collective);
+    }
     reporting_units(pool, plan_id)
         .await?
         .into_iter()
@@ -1119,10 +1129,16 @@ pub async fn liaisons(
     Ok(out)
 }
 
-/// Everything the measures read for a plan: each reporting unit's latest approved indicators
-/// with the value of its latest report not sent back (and that report's audited value), and
-/// each unit's filings per month.
-pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingError> {
+/// Everything the measures read for a plan on `day`: each reporting unit's latest approved
+/// indicators with the value of its latest report filed by that day and not sent back (and that
+/// report's audited value), and each unit's filings per month, as they stood on that day
+/// (Beijing time). Pages read it for today; `ceping handling board --day` for any day.
+pub async fn ledger(
+    pool: &SqlitePool,
+    plan_id: i64,
+    day: NaiveDate,
+) -> Result<Ledger, HandlingError> {
+    let by_day = |at: &str| stored_in_beijing(at).is_some_and(|t| t.date_naive() <= day);
     let units = reporting_units(pool, plan_id).await?;
     let mut tasks: BTreeMap<i64, TaskRecord> = BTreeMap::new();
     let order: Vec<(i64, i64)> = sqlx::query_as(
@@ -1180,8 +1196,9 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
     .fetch_all(pool)
     .await?;
     // The latest report not sent back, per unit: its values and audited values.
-    let latest: Vec<(i64, i64)> = sqlx::query_as(
-        "SELECT r.unit_id, r.id FROM progress_report r JOIN unit u ON u.id = r.unit_id
+    let latest: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT r.unit_id, r.id, r.submitted_at FROM progress_report r
+         JOIN unit u ON u.id = r.unit_id
          WHERE u.plan_id = ? AND r.state <> 'returned'
          ORDER BY r.unit_id, r.period DESC, r.version DESC",
     )
@@ -1189,8 +1206,10 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
     .fetch_all(pool)
     .await?;
     let mut latest_report: HashMap<i64, i64> = HashMap::new();
-    for (unit, id) in latest {
-        latest_report.entry(unit).or_insert(id);
+    for (unit, id, at) in latest {
+        if by_day(&at) {
+            latest_report.entry(unit).or_insert(id);
+        }
     }
     let values: Vec<(i64, i64, f64)> = sqlx::query_as(
         "SELECT v.report_id, v.code, v.value FROM report_value v
@@ -1202,8 +1221,8 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
     .await?;
     let values: HashMap<(i64, i64), f64> =
         values.into_iter().map(|(r, c, v)| ((r, c), v)).collect();
-    let audited: Vec<(i64, i64, f64)> = sqlx::query_as(
-        "SELECT a.report_id, a.code, a.value FROM audited_value a
+    let audited: Vec<(i64, i64, f64, String)> = sqlx::query_as(
+        "SELECT a.report_id, a.code, a.value, a.set_at FROM audited_value a
          JOIN progress_report r ON r.id = a.report_id JOIN unit u ON u.id = r.unit_id
          WHERE u.plan_id = ? ORDER BY a.id",
     )
@@ -1211,8 +1230,11 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
     .fetch_all(pool)
     .await?;
     // Later rows supersede earlier ones.
-    let audited: HashMap<(i64, i64), f64> =
-        audited.into_iter().map(|(r, c, v)| ((r, c), v)).collect();
+    let audited: HashMap<(i64, i64), f64> = audited
+        .into_iter()
+        .filter(|a| by_day(&a.3))
+        .map(|(r, c, v, _)| ((r, c), v))
+        .collect();
     let indicators = rows
         .into_iter()
         .filter_map(
@@ -1251,6 +1273,9 @@ pub async fn ledger(pool: &SqlitePool, plan_id: i64) -> Result<Ledger, HandlingE
         let Some(period) = Period::parse(&period) else {
             continue;
         };
+        if !by_day(&at) {
+            continue;
+        }
         let day = stored_in_beijing(&at).map(|t| t.date_naive());
         let entry = filings.entry((unit_id, period)).or_insert(FilingRecord {
             unit_id,

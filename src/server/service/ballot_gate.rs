@@ -6,7 +6,7 @@
 use crate::ballot::{InviteCode, new_idempotency_key};
 use crate::error::AppError;
 use crate::model::ballot::{
-    BallotForm, BallotGate, BallotItem, BallotSection, LevelView, Refused, TaskLink,
+    BallotForm, BallotGate, BallotItem, BallotSection, LevelView, Refused, TaskLink, YearLine,
 };
 use crate::plan::label::{heading_of, kind_label, numeral, task_label};
 use crate::server::repo::invite::{self, CodeState};
@@ -64,10 +64,14 @@ pub fn refused(reason: Refused, round: Option<&Round>) -> BallotGate {
     }
 }
 
-/// The ballot form of each round, built once: a round's items and its plan do not change
-/// once it exists (only its state does, and that is read on every request).
+/// The ballot form of each round, built at most every [`FORM_FRESH`]: a round's items and its
+/// plan do not change once it exists (its state is read on every request), but the year of
+/// handling each item shows does, as reports are filed and reviewed.
 #[derive(Default)]
-pub struct FormCache(Mutex<HashMap<i64, std::sync::Arc<BallotForm>>>);
+pub struct FormCache(Mutex<HashMap<i64, (std::time::Instant, std::sync::Arc<BallotForm>)>>);
+
+/// How long a built form (with its items' years of handling) is served before it is rebuilt.
+pub const FORM_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl FormCache {
     /// The round's form with a fresh idempotency key.
@@ -81,7 +85,8 @@ impl FormCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .get(&round.id)
-            .cloned();
+            .filter(|(at, _)| at.elapsed() < FORM_FRESH)
+            .map(|(_, f)| f.clone());
         let form = match cached {
             Some(f) => f,
             None => {
@@ -89,7 +94,7 @@ impl FormCache {
                 self.0
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .insert(round.id, f.clone());
+                    .insert(round.id, (std::time::Instant::now(), f.clone()));
                 f
             }
         };
@@ -158,6 +163,66 @@ pub async fn check_code(
     })
 }
 
+/// Each item's year of handling, from the plan's board today.
+struct YearLines {
+    board: crate::handling::progress::Board,
+    amber: f64,
+    sample: bool,
+}
+
+impl YearLines {
+    async fn of(pool: &sqlx::SqlitePool, plan_id: i64) -> Result<YearLines, AppError> {
+        use crate::server::repo::handling;
+        let settings = handling::settings(pool, plan_id)
+            .await
+            .map_err(AppError::internal)?;
+        let today = crate::clock::now()
+            .with_timezone(&crate::clock::beijing())
+            .date_naive();
+        let ledger = handling::ledger(pool, plan_id, today)
+            .await
+            .map_err(AppError::internal)?;
+        Ok(YearLines {
+            board: crate::handling::progress::compute(&ledger, &settings.measures, today),
+            amber: settings.measures.amber_points,
+            sample: handling::has_sample(pool, plan_id)
+                .await
+                .map_err(AppError::internal)?,
+        })
+    }
+
+    fn line(
+        &self,
+        progress: Option<crate::handling::measure::Progress>,
+        summary: &crate::handling::progress::Summary,
+        href: String,
+    ) -> Option<YearLine> {
+        let p = progress.filter(|_| summary.indicators > 0)?;
+        let rag = p.rag(self.amber);
+        let label = if self.sample {
+            format!("示例·{}", rag.label_zh())
+        } else {
+            rag.label_zh().to_string()
+        };
+        Some(YearLine {
+            rag: rag.as_str().to_string(),
+            label,
+            line: summary.line_zh(),
+            href,
+        })
+    }
+
+    fn task(&self, id: i64) -> Option<YearLine> {
+        let t = self.board.task(id)?;
+        self.line(t.progress, &t.summary, format!("/progress/tasks/{id}"))
+    }
+
+    fn unit(&self, id: i64) -> Option<YearLine> {
+        let u = self.board.unit(id)?;
+        self.line(u.progress, &u.summary, format!("/progress/units/{id}"))
+    }
+}
+
 /// The ballot form of a round: its items by section, then the member units.
 pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<BallotForm, AppError> {
     use crate::server::repo::plan as plan_repo;
@@ -191,6 +256,7 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
         .filter(|i| i.kind == "task")
         .map(|i| i.item.0.clone())
         .collect();
+    let year = YearLines::of(pool, round.plan_id).await?;
     let mut sections: Vec<BallotSection> = Vec::new();
     let mut unit_items = Vec::new();
     for it in items {
@@ -218,6 +284,7 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                     responsible: t.responsible.iter().map(|u| u.name.clone()).collect(),
                     note: None,
                     tasks: Vec::new(),
+                    year: year.task(t.id),
                 });
             }
         } else if let Some(u) = units.get(&it.ref_id) {
@@ -248,6 +315,7 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                 responsible: Vec::new(),
                 note: Some(kind_label(&u.unit.kind).to_string()),
                 tasks,
+                year: year.unit(u.unit.id),
             });
         }
     }

@@ -38,7 +38,7 @@ pub async fn get_board(
 async fn board(state: &AppState, plan_id: i64) -> Result<Response, Problem> {
     let pool = &state.pool;
     let (settings, units) = unit_lines(state, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id).await?;
+    let ledger = handling::ledger(pool, plan_id, today()).await?;
     let day = today();
     let board = compute(&ledger, &settings.measures, day);
     let amber = settings.measures.amber_points;
@@ -112,7 +112,7 @@ pub async fn get_unit(
         Err(_) => return Err(HandlingError::NoUnit.into()),
     };
     let settings = handling::settings(pool, unit.plan_id).await?;
-    let ledger = handling::ledger(pool, unit.plan_id).await?;
+    let ledger = handling::ledger(pool, unit.plan_id, today()).await?;
     let board = compute(&ledger, &settings.measures, today());
     let (plan_title, names) = task_names(pool, unit.plan_id).await?;
     let approved = handling::approved(pool, unit.id).await?;
@@ -156,7 +156,7 @@ pub async fn get_task(
     let detail = read::task_detail(pool, task_id).await?;
     let plan_id = detail.header.id;
     let settings = handling::settings(pool, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id).await?;
+    let ledger = handling::ledger(pool, plan_id, today()).await?;
     let board = compute(&ledger, &settings.measures, today());
     let (plan_title, names) = task_names(pool, plan_id).await?;
     let unit_names: HashMap<i64, String> = handling::reporting_units(pool, plan_id)

@@ -68,9 +68,9 @@ impl From<HandlingError> for Problem {
             HandlingError::NoUnit | HandlingError::NoSubplan | HandlingError::NoReport => {
                 Problem::not_found("找不到", message)
             }
-            HandlingError::NotReporting | HandlingError::NotAPeriod(_) => {
-                Problem::not_found("找不到", message)
-            }
+            HandlingError::NotReporting
+            | HandlingError::Collective
+            | HandlingError::NotAPeriod(_) => Problem::not_found("找不到", message),
             HandlingError::Form(_) | HandlingError::NoReason | HandlingError::NoIndicators => {
                 Problem::bad_request("无法保存", message)
             }
@@ -105,6 +105,7 @@ fn status_of(e: &HandlingError) -> StatusCode {
         | HandlingError::NoSubplan
         | HandlingError::NoReport
         | HandlingError::NotReporting
+        | HandlingError::Collective
         | HandlingError::NotAPeriod(_) => StatusCode::NOT_FOUND,
         HandlingError::Db(_) => StatusCode::SERVICE_UNAVAILABLE,
         _ => StatusCode::CONFLICT,

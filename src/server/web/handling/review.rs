@@ -31,7 +31,7 @@ pub(super) async fn unit_lines(
     let settings = handling::settings(pool, plan_id).await?;
     let units = handling::reporting_units(pool, plan_id).await?;
     let liaisons = handling::liaisons(pool, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id).await?;
+    let ledger = handling::ledger(pool, plan_id, today()).await?;
     let board = compute(&ledger, &settings.measures, today());
     let mut lines = Vec::with_capacity(units.len());
     for u in units {

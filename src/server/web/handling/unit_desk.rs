@@ -29,7 +29,7 @@ pub async fn get_desk(
     let (_, names) = task_names(pool, unit.plan_id).await?;
     let subplans = handling::subplans(pool, unit.id).await?;
     let reports = handling::reports(pool, unit.id).await?;
-    let ledger = handling::ledger(pool, unit.plan_id).await?;
+    let ledger = handling::ledger(pool, unit.plan_id, today()).await?;
     let board = compute(&ledger, &settings.measures, today());
     let notice = notice_of(q.done.as_deref());
     Ok(render_with_head(

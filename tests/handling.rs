@@ -490,3 +490,138 @@ async fn the_sample_year_is_labelled_loaded_once_and_removed_whole() {
     );
     assert!(!handling::has_sample(&pool, 1).await.unwrap());
 }
+
+/// Runs `ceping` on `dir`'s database with `input` on its standard input.
+fn ceping_in(dir: &std::path::Path, args: &[&str], input: &str) -> (bool, String) {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ceping"))
+        .arg("--db")
+        .arg(dir.join("ceping.db"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[tokio::test]
+async fn the_command_line_makes_liaisons_sets_months_and_prints_the_board() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (ok, out) = ceping_in(d, &["plan", "import", crate::common::SEED], "");
+    assert!(ok, "{out}");
+    let pw = "a long password\n";
+    let add = |unit: &str, login: &str| {
+        ceping_in(
+            d,
+            &[
+                "user", "add", "--role", "liaison", "--unit", unit, "--login", login,
+            ],
+            pw,
+        )
+    };
+    let (ok, out) = add("市科技局", "kjj");
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("created liaison account kjj for 市科技局"),
+        "{out}"
+    );
+    // A collective, an unknown unit, a unit on another role, no unit: each refused in English.
+    let (ok, out) = add("各区人民政府", "qz");
+    assert!(!ok && out.contains("collective"), "{out}");
+    let (ok, out) = add("不存在的局", "nobody");
+    assert!(!ok && out.contains("no unit is named"), "{out}");
+    let (ok, out) = ceping_in(
+        d,
+        &[
+            "user",
+            "add",
+            "--role",
+            "office",
+            "--unit",
+            "市科技局",
+            "--login",
+            "o2",
+        ],
+        pw,
+    );
+    assert!(
+        !ok && out.contains("--unit is for liaison accounts only"),
+        "{out}"
+    );
+    let (ok, out) = ceping_in(
+        d,
+        &["user", "add", "--role", "liaison", "--login", "l2"],
+        pw,
+    );
+    assert!(!ok && out.contains("--unit"), "{out}");
+    let (ok, out) = ceping_in(d, &["user", "list"], "");
+    assert!(ok && out.contains("kjj\tliaison of 市科技局"), "{out}");
+    assert!(
+        !out.contains("qz") && !out.contains("o2"),
+        "nothing made by a refusal: {out}"
+    );
+
+    // The reporting months: shown with their defaults, set, refused when backwards.
+    let (ok, out) = ceping_in(d, &["handling", "settings"], "");
+    assert!(
+        ok && out.contains("sub-plans due 2020-05-10; reports 2020-05 to 2020-12"),
+        "{out}"
+    );
+    let (ok, out) = ceping_in(
+        d,
+        &[
+            "handling", "settings", "--first", "2020-01", "--last", "2020-12",
+        ],
+        "",
+    );
+    assert!(ok && out.contains("reports 2020-01 to 2020-12"), "{out}");
+    let (ok, out) = ceping_in(
+        d,
+        &[
+            "handling", "settings", "--first", "2020-12", "--last", "2020-01",
+        ],
+        "",
+    );
+    assert!(!ok, "{out}");
+    let (ok, out) = ceping_in(
+        d,
+        &[
+            "handling", "settings", "--first", "2020-13", "--last", "2020-12",
+        ],
+        "",
+    );
+    assert!(!ok && out.contains("is not a month"), "{out}");
+
+    // The sample year, the board as JSON on a day, and the sample's removal.
+    let (ok, out) = ceping_in(d, &["handling", "sample"], "");
+    assert!(ok && out.contains("loaded a sample year"), "{out}");
+    let (ok, out) = ceping_in(
+        d,
+        &["handling", "board", "--day", "2020-12-31", "--json"],
+        "",
+    );
+    assert!(ok, "{out}");
+    let board: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(board["tasks"].as_array().unwrap().len(), 14);
+    assert_eq!(board["units"][0]["filings"].as_array().unwrap().len(), 12);
+    let (ok, out) = ceping_in(d, &["handling", "sample", "--remove"], "");
+    assert!(ok && out.contains("removed the sample year"), "{out}");
+    let (ok, out) = ceping_in(d, &["handling", "board"], "");
+    assert!(ok && out.contains("no approved indicators"), "{out}");
+}

@@ -64,8 +64,25 @@ fn final_share(r: f64) -> f64 {
     }
 }
 
-/// The sample year of `units` over `periods` (reports due on `due_day`).
+/// Indicators per task the sample gives a unit that leads it, and one that shares it.
+pub const PER_LEAD: usize = 2;
+pub const PER_SHARE: usize = 1;
+
+/// The sample year of `units` over `periods` (reports due on `due_day`), [`PER_LEAD`] and
+/// [`PER_SHARE`] indicators per task.
 pub fn year(units: &[SampleInput], periods: &[Period], due_day: u32) -> Vec<SampleUnit> {
+    year_with(units, periods, due_day, PER_LEAD, PER_SHARE)
+}
+
+/// [`year`] with `per_lead` indicators per task a unit leads and `per_share` per task it shares
+/// (a benchmark's full year: 5 and 5).
+pub fn year_with(
+    units: &[SampleInput],
+    periods: &[Period],
+    due_day: u32,
+    per_lead: usize,
+    per_share: usize,
+) -> Vec<SampleUnit> {
     let (Some(first), Some(last)) = (periods.first(), periods.last()) else {
         return Vec::new();
     };
@@ -77,23 +94,27 @@ pub fn year(units: &[SampleInput], periods: &[Period], due_day: u32) -> Vec<Samp
             let mut indicators = Vec::new();
             for (task, lead, heading) in &u.tasks {
                 let short: String = heading.chars().take(12).collect();
-                let n = if *lead { 2 } else { 1 };
-                for k in 0..n {
+                let n = if *lead { per_lead } else { per_share };
+                for k in 0..n as i64 {
                     let r = draw(&[u.unit_id, *task, k]);
                     let (name, measure_unit, direction, baseline, target) = match k {
-                        0 => (
-                            format!("{short}重点项目推进"),
-                            "个".to_string(),
-                            Direction::Higher,
-                            0.0,
-                            (4.0 + (r * 8.0).floor()).max(1.0),
-                        ),
-                        _ => (
+                        1 => (
                             format!("{short}阶段性成果"),
                             String::new(),
                             Direction::Milestone,
                             0.0,
                             1.0,
+                        ),
+                        _ => (
+                            if k == 0 {
+                                format!("{short}重点项目推进")
+                            } else {
+                                format!("{short}指标{}", k + 1)
+                            },
+                            "个".to_string(),
+                            Direction::Higher,
+                            0.0,
+                            (4.0 + (r * 8.0).floor()).max(1.0),
                         ),
                     };
                     indicators.push(Indicator {

@@ -32,6 +32,28 @@ pub enum HandlingCommand {
         plan: Option<i64>,
         #[arg(long)]
         remove: bool,
+        /// Indicators per task of each unit (default: 2 per task it leads, 1 per task it
+        /// shares); a benchmark's full year uses 5.
+        #[arg(long)]
+        per_task: Option<usize>,
+    },
+    /// Set the plan's reporting months and deadlines; prints them (without options, the
+    /// current ones, defaults included).
+    Settings {
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The first reporting month, YYYY-MM.
+        #[arg(long, requires = "last")]
+        first: Option<String>,
+        /// The last reporting month, YYYY-MM.
+        #[arg(long, requires = "first")]
+        last: Option<String>,
+        /// The day of the month reports are due (1–28).
+        #[arg(long)]
+        due_day: Option<u32>,
+        /// The day sub-plans are due, YYYY-MM-DD.
+        #[arg(long)]
+        subplan_due: Option<chrono::NaiveDate>,
     },
 }
 
@@ -82,7 +104,58 @@ pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
                 println!("(this plan holds the sample year: ceping handling sample --remove)");
             }
         }
-        HandlingCommand::Sample { plan, remove } => {
+        HandlingCommand::Settings {
+            plan,
+            first,
+            last,
+            due_day,
+            subplan_due,
+        } => {
+            use crate::handling::period::Period;
+            let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
+            let mut s = handling::settings(&pool, plan_id).await?;
+            let changes = first.is_some() || due_day.is_some() || subplan_due.is_some();
+            if changes {
+                let month = |raw: &str| {
+                    Period::parse(raw).with_context(|| format!("{raw:?} is not a month YYYY-MM"))
+                };
+                let first = first
+                    .as_deref()
+                    .map(month)
+                    .transpose()?
+                    .unwrap_or(s.first_period);
+                let last = last
+                    .as_deref()
+                    .map(month)
+                    .transpose()?
+                    .unwrap_or(s.last_period);
+                let due_day = due_day.unwrap_or(s.measures.due_day);
+                let subplan_due = subplan_due.unwrap_or(s.subplan_due);
+                s = handling::set_periods(
+                    &pool,
+                    plan_id,
+                    subplan_due,
+                    first,
+                    last,
+                    due_day,
+                    &cli_actor(),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            }
+            println!(
+                "plan {plan_id}: sub-plans due {}; reports {} to {}, due on day {} of each month",
+                s.subplan_due,
+                s.first_period.key(),
+                s.last_period.key(),
+                s.measures.due_day
+            );
+        }
+        HandlingCommand::Sample {
+            plan,
+            remove,
+            per_task,
+        } => {
             let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
             let actor = cli_actor();
             if remove {
@@ -94,7 +167,11 @@ pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
                 );
                 return Ok(());
             }
-            match sample_year::load(&pool, plan_id, &actor).await? {
+            let loaded = match per_task {
+                Some(n) => sample_year::load_with(&pool, plan_id, &actor, n, n).await?,
+                None => sample_year::load(&pool, plan_id, &actor).await?,
+            };
+            match loaded {
                 Loaded::Units(n) => println!(
                     "loaded a sample year into plan {plan_id}: {n} units' sub-plans and reports, \
                      labelled 示例数据; remove it with `ceping handling sample --remove`"

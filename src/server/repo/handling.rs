@@ -172,6 +172,60 @@ async fn settings_on(
     Ok(s)
 }
 
+/// Stores the plan's reporting months (`first` to `last`), their due day and the sub-plan
+/// deadline; the measures' weights stay as they were. An audit-chain entry.
+pub async fn set_periods(
+    pool: &SqlitePool,
+    plan_id: i64,
+    subplan_due: NaiveDate,
+    first: Period,
+    last: Period,
+    due_day: u32,
+    actor: &str,
+) -> Result<PlanSettings, HandlingError> {
+    if first > last || !(1..=28).contains(&due_day) {
+        return Err(HandlingError::Form(vec![
+            "报送月份应从早到晚，截止日应在每月1日至28日之间".into(),
+        ]));
+    }
+    let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
+    let current = settings_on(&mut tx, plan_id).await?;
+    let m = &current.measures;
+    sqlx::query(
+        "INSERT INTO handling_setting (plan_id, subplan_due, first_period, last_period, due_day,
+             amber_points, lead_weight, responsible_weight)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (plan_id) DO UPDATE SET subplan_due = excluded.subplan_due,
+             first_period = excluded.first_period, last_period = excluded.last_period,
+             due_day = excluded.due_day",
+    )
+    .bind(plan_id)
+    .bind(subplan_due.to_string())
+    .bind(first.key())
+    .bind(last.key())
+    .bind(due_day)
+    .bind(m.amber_points)
+    .bind(m.lead_weight)
+    .bind(m.responsible_weight)
+    .execute(&mut *tx)
+    .await?;
+    let detail = serde_json::json!({
+        "subplan_due": subplan_due.to_string(), "first": first.key(), "last": last.key(),
+        "due_day": due_day,
+    });
+    audit::record(
+        &mut tx,
+        actor,
+        "handling.settings",
+        &format!("plan:{plan_id}"),
+        detail,
+    )
+    .await?;
+    let stored = settings_on(&mut tx, plan_id).await?;
+    tx.commit().await?;
+    Ok(stored)
+}
+
 /// A unit that reports: not a collective (各区人民政府 reports through its members), and
 /// leading or sharing at least one task.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

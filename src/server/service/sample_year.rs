@@ -2,7 +2,7 @@
 //! an empty database (the seed plan), with `ceping handling sample`; removed with
 //! `ceping handling sample --remove`.
 
-use crate::handling::sample::{SampleInput, year};
+use crate::handling::sample::{PER_LEAD, PER_SHARE, SampleInput, year_with};
 use crate::plan::label::heading_of;
 use crate::server::repo::handling::{self, HandlingError};
 use crate::server::repo::plan;
@@ -19,7 +19,20 @@ pub enum Loaded {
     RealData,
 }
 
+/// Loads the sample year ([`crate::handling::sample::year`]).
 pub async fn load(pool: &SqlitePool, plan_id: i64, actor: &str) -> Result<Loaded, HandlingError> {
+    load_with(pool, plan_id, actor, PER_LEAD, PER_SHARE).await
+}
+
+/// [`load`] with `per_lead` and `per_share` indicators per task (`scripts/bench-handling.sh`
+/// loads a full year of 5 and 5).
+pub async fn load_with(
+    pool: &SqlitePool,
+    plan_id: i64,
+    actor: &str,
+    per_lead: usize,
+    per_share: usize,
+) -> Result<Loaded, HandlingError> {
     let settings = handling::settings(pool, plan_id).await?;
     let tasks = plan::tasks(pool, plan_id).await.map_err(|e| match e {
         plan::ReadError::Db(e) => HandlingError::Db(e),
@@ -46,11 +59,8 @@ pub async fn load(pool: &SqlitePool, plan_id: i64, actor: &str) -> Result<Loaded
                 .collect(),
         })
         .collect();
-    let sample = year(
-        &inputs,
-        &settings.measures.periods,
-        settings.measures.due_day,
-    );
+    let (periods, due_day) = (&settings.measures.periods, settings.measures.due_day);
+    let sample = year_with(&inputs, periods, due_day, per_lead, per_share);
     Ok(
         match handling::insert_sample(pool, plan_id, &sample, actor).await? {
             None => Loaded::RealData,

@@ -102,7 +102,10 @@ pub fn SubplanTable(plan: Subplan, names: TaskNames) -> impl IntoView {
                     <td>{fmt_weight(i.baseline)}</td>
                     <td>{target}</td>
                     <td>{i.direction.label_zh()}</td>
-                    <td>{format!("{} 至 {}", i.starts_on, i.due_on)}</td>
+                    <td>
+                        <span class="nowrap">{i.starts_on.to_string()}</span>" 至 "
+                        <span class="nowrap">{i.due_on.to_string()}</span>
+                    </td>
                     <td>{fmt_weight(i.weight)}</td>
                 </tr>
             }
@@ -141,10 +144,10 @@ pub fn SubplanTable(plan: Subplan, names: TaskNames) -> impl IntoView {
 fn version_line(p: &Subplan) -> String {
     let mut line = format!("第{}版 · {}", p.version, state_label(p.state));
     if let Some(at) = &p.submitted_at {
-        line.push_str(&format!(" · {}报送", human_time(at)));
+        line.push_str(&format!(" · 报送于 {}", human_time(at)));
     }
     if let Some(at) = &p.decided_at {
-        line.push_str(&format!(" · {}审核", human_time(at)));
+        line.push_str(&format!(" · 审核于 {}", human_time(at)));
     }
     line
 }
@@ -223,7 +226,8 @@ pub fn UnitDeskPage(
                 .join("、");
             view! {
                 <tr data-period=period.key()>
-                    <td>{period.label_zh()}" "<span class="hint">{checkpoints}</span></td>
+                    <td><span class="nowrap">{format!("{}月", period.month)}</span>
+                        {(!checkpoints.is_empty()).then(|| view! { <div class="hint">{checkpoints.clone()}</div> })}</td>
                     <td>{period.due(settings.measures.due_day).to_string()}</td>
                     <td><span class=filing_class(filing)>{filing.label_zh()}</span></td>
                     <td>{state}{reason}</td>
@@ -255,7 +259,7 @@ pub fn UnitDeskPage(
                 {history}
             </section>
             <section class="card" id="reports">
-                <h2>"月度进展报送"</h2>
+                <h2>{format!("月度进展报送（{}年）", settings.first_period.year)}</h2>
                 {no_plan_hint}
                 <p class="hint">{format!("每月{}日前报送；季度调度、半年检查和全年总结月份已标出。", settings.measures.due_day)}</p>
                 <div class="table-wrap" tabindex="0" role="region" aria-label="报送表（可左右滑动）">
@@ -342,7 +346,7 @@ pub fn SubplanFormPage(
                     </div>
                     <label for=f("direction")>"方向"</label>
                     <select id=f("direction") name=f("direction")>{dirs}</select>
-                    <div class="pair">
+                    <div class="pair dates">
                         <span>
                             <label for=f("starts")>"开始日期"</label>
                             <input id=f("starts") name=f("starts") type="date" value=d.starts_on />
@@ -730,24 +734,39 @@ pub fn ReportReviewPage(
                 })
                 .collect_view();
             let field = format!("audit-{code}");
+            let figures = format!(
+                "目标 {} {} · 报送值 {} · 审核值 {}",
+                fmt_weight(i.target),
+                i.measure_unit,
+                reported.map(|r| fmt_weight(r.1)).unwrap_or_else(|| "—".into()),
+                audited.map(fmt_weight).unwrap_or_else(|| "—".into())
+            );
+            let note = reported
+                .filter(|r| !r.2.is_empty())
+                .map(|r| view! { <p class="hint">"说明："{r.2.clone()}</p> });
             view! {
-                <tr data-code=code.to_string()>
-                    <td>{format!("{} {}", task_label(&names, i.task_id), i.name)}</td>
-                    <td>{format!("{} {}", fmt_weight(i.target), i.measure_unit)}</td>
-                    <td>{reported.map(|r| fmt_weight(r.1)).unwrap_or_else(|| "—".into())}
-                        {reported.filter(|r| !r.2.is_empty()).map(|r| view! { <div class="hint">{r.2.clone()}</div> })}</td>
-                    <td>{audited.map(fmt_weight).unwrap_or_else(|| "—".into())}<ul class="plain hint">{history}</ul></td>
-                    <td>
-                        <form method="post" action=format!("/desk/handling/reports/{id}/audit") class="inline-form">
-                            <input type="hidden" name="code" value=code.to_string() />
-                            <label for=format!("{field}-v")>"审核值"</label>
-                            <input id=format!("{field}-v") name="value" inputmode="decimal" required />
-                            <label for=format!("{field}-r")>"理由"</label>
-                            <input id=format!("{field}-r") name="reason" required />
-                            <button class="button secondary" type="submit">"设定"</button>
-                        </form>
-                    </td>
-                </tr>
+                <div class="row-card" data-code=code.to_string()>
+                    <h3>{format!("{} {}", task_label(&names, i.task_id), i.name)}</h3>
+                    <p>{figures}</p>
+                    {note}
+                    <ul class="plain hint">{history}</ul>
+                    <form method="post" action=format!("/desk/handling/reports/{id}/audit")>
+                        <input type="hidden" name="code" value=code.to_string() />
+                        <div class="pair">
+                            <span>
+                                <label for=format!("{field}-v")>"审核值"</label>
+                                <input id=format!("{field}-v") name="value" inputmode="decimal" required />
+                            </span>
+                            <span>
+                                <label for=format!("{field}-r")>"理由"</label>
+                                <input id=format!("{field}-r") name="reason" required />
+                            </span>
+                        </div>
+                        <div class="actions">
+                            <button class="button secondary" type="submit">"设定审核值"</button>
+                        </div>
+                    </form>
+                </div>
             }
         })
         .collect_view();
@@ -796,12 +815,7 @@ pub fn ReportReviewPage(
             <section class="card">
                 <h2>"指标"</h2>
                 <p class="hint">"佐证材料不支持报送值时，设定审核值：进展按审核值计算，报送值和每次审核值都保留。"</p>
-                <div class="table-wrap" tabindex="0" role="region" aria-label="指标（可左右滑动）">
-                    <table class="indicators">
-                        <thead><tr><th>"指标"</th><th>"目标"</th><th>"报送值"</th><th>"审核值"</th><th></th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
+                <div class="indicators-review">{rows}</div>
             </section>
             <section class="card"><h2>"任务进展"</h2><ul class="plain">{tasks}</ul></section>
             {review}

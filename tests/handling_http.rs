@@ -675,3 +675,38 @@ async fn the_ballot_shows_each_items_year_in_one_line_and_stays_small() {
     // that a line stays a line.
     assert!(grown / items < 300, "{grown} bytes for {items} lines");
 }
+
+#[tokio::test]
+async fn the_year_end_report_has_a_chapter_on_the_years_handling() {
+    use ceping::server::service::sample_year;
+    let t = TestApp::new().await;
+    let office = t.office("office").await;
+    sample_year::load(&t.pool, 1, "test").await.unwrap();
+    let round = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 1)
+        .await;
+    let res = t
+        .vote(
+            &round.codes[0],
+            &common::complete_ballot(&round.items, "R1"),
+        )
+        .await;
+    assert!(res.status.is_success() || res.status.is_redirection());
+    t.count(round.id).await;
+    let res = t
+        .get(&format!("/desk/rounds/{}/report", round.id), Some(&office))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+    let text = res.body;
+    assert!(text.contains("六、办理情况"), "{text}");
+    assert!(text.contains("表3　各项工作任务办理情况"), "{text}");
+    assert!(text.contains("以下办理数据为系统生成的示例数据"), "{text}");
+    // Every task has its row, with its indicators done out of all.
+    let units = handling::reporting_units(&t.pool, 1).await.unwrap();
+    assert!(
+        text.contains(&format!("个报送单位中{}个的分方案经审核通过", units.len())),
+        "{text}"
+    );
+    let rows = text.matches("<td class=\"report-item\"><strong>(").count();
+    assert!(rows >= 14, "{rows} rows");
+}

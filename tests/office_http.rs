@@ -708,6 +708,12 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     );
     assert!(text.contains("市十四届人大五次会议3号议案办理工作领导小组办公室"));
     assert!(text.contains("附件1") && text.contains("附件2"));
+    // The year of handling: none filed yet, and it says so.
+    assert!(text.contains("六、办理情况"), "{text}");
+    assert!(
+        text.contains("尚无经领导小组办公室审核通过的分方案指标"),
+        "{text}"
+    );
     // Its own stylesheet, which the other pages do not load.
     assert!(text.contains(r#"<link rel="stylesheet" href="/pkg/report.css">"#));
 

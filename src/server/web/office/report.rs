@@ -1,6 +1,6 @@
 //! `GET /desk/rounds/{id}/report`: the year-end report, ready to print.
 
-use super::report_view::{ReportComments, ReportPage};
+use super::report_view::{ReportComments, ReportPage, ReportYear, YearRow};
 use crate::server::repo::results::{self as repo_results, ReportError};
 use crate::server::web::AppState;
 use crate::server::web::extract::{Office, Staff};
@@ -25,6 +25,59 @@ impl From<ReportError> for Problem {
     }
 }
 
+/// The plan's year of handling today, for the report's 办理情况 chapter.
+async fn report_year(state: &AppState, plan_id: i64) -> Result<ReportYear, Problem> {
+    use crate::handling::period::Filing;
+    use crate::plan::label::{heading_of, task_label};
+    use crate::server::repo::{handling, plan};
+    let pool = &state.pool;
+    let day = crate::clock::now()
+        .with_timezone(&crate::clock::beijing())
+        .date_naive();
+    let settings = handling::settings(pool, plan_id).await?;
+    let ledger = handling::ledger(pool, plan_id, day).await?;
+    let board = crate::handling::progress::compute(&ledger, &settings.measures, day);
+    let amber = settings.measures.amber_points;
+    let tasks = plan::tasks(pool, plan_id)
+        .await
+        .map_err(Problem::unavailable)?;
+    let rows = tasks
+        .sections
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .map(|t| {
+            let p = board.task(t.id);
+            let progress = p.and_then(|p| p.progress);
+            YearRow {
+                label: task_label(t.section_number, t.number),
+                heading: heading_of(t.title.as_deref(), &t.body),
+                summary: p.map(|p| p.summary).unwrap_or_default(),
+                progress,
+                rag: progress.map(|p| p.rag(amber)),
+            }
+        })
+        .collect();
+    let filings: Vec<Filing> = board
+        .units
+        .iter()
+        .flat_map(|u| u.filings.iter().map(|(_, f)| *f))
+        .collect();
+    let count = |f: Filing| filings.iter().filter(|x| **x == f).count();
+    let mut filed: Vec<i64> = ledger.indicators.iter().map(|i| i.unit_id).collect();
+    filed.dedup();
+    Ok(ReportYear {
+        day: crate::clock::date_zh(crate::clock::now()),
+        sample: handling::has_sample(pool, plan_id).await?,
+        units_filed: filed.len(),
+        units: ledger.units.len(),
+        rows,
+        on_time: count(Filing::OnTime),
+        late: count(Filing::Late),
+        missing: count(Filing::Missing),
+        returned: count(Filing::Returned),
+    })
+}
+
 pub async fn get_report(
     State(state): State<AppState>,
     _office: Staff<Office>,
@@ -41,6 +94,7 @@ pub async fn get_report(
         repo_results::report_comments(&state.pool, id, OVERALL_COMMENTS, ITEM_COMMENTS).await?;
     let comments = ReportComments::arrange(&report, groups);
     let today = crate::clock::date_zh(crate::clock::now());
+    let year = report_year(&state, report.round.plan_id).await?;
     let title = format!("{} 测评报告", report.round.name);
     // The report's own styles (A4, GB/T 9704), which no other page needs to load.
     let head = r#"<link rel="stylesheet" href="/pkg/report.css">"#;
@@ -49,6 +103,6 @@ pub async fn get_report(
         StatusCode::OK,
         &title,
         head,
-        move || view! { <ReportPage report comments today /> }.into_any(),
+        move || view! { <ReportPage report comments today year /> }.into_any(),
     ))
 }

@@ -126,9 +126,96 @@ fn comment_list(g: CommentGroup) -> impl IntoView {
     view! { <ol class="report-comments">{items}</ol> }
 }
 
+/// One task's year of handling, as the report's 办理情况 chapter lists it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct YearRow {
+    pub label: String,
+    pub heading: String,
+    pub summary: crate::handling::progress::Summary,
+    pub progress: Option<crate::handling::measure::Progress>,
+    pub rag: Option<crate::handling::measure::Rag>,
+}
+
+/// The plan's year of handling on the report's day: per task, and the filings in all.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ReportYear {
+    pub day: String,
+    pub sample: bool,
+    /// Units with an approved sub-plan, of the reporting units.
+    pub units_filed: usize,
+    pub units: usize,
+    pub rows: Vec<YearRow>,
+    /// Reports on time, late, missing, sent back and not refiled.
+    pub on_time: usize,
+    pub late: usize,
+    pub missing: usize,
+    pub returned: usize,
+}
+
+/// 六、办理情况: what the year's record says, next to the vote.
+fn year_chapter(year: ReportYear) -> impl IntoView + use<> {
+    let indicators: usize = year.rows.iter().map(|r| r.summary.indicators).sum();
+    let done: usize = year.rows.iter().map(|r| r.summary.done).sum();
+    let sample = year.sample.then(|| {
+        view! { <p class="report-warning">"说明：以下办理数据为系统生成的示例数据，不是真实办理情况。"</p> }
+    });
+    if indicators == 0 {
+        return view! {
+            <h2>"六、办理情况"</h2>
+            {sample}
+            <p>{format!("截至{}，尚无经领导小组办公室审核通过的分方案指标。", year.day)}</p>
+        }
+        .into_any();
+    }
+    let rows = year
+        .rows
+        .into_iter()
+        .map(|r| {
+            let (completion, expected) = r
+                .progress
+                .map(|p| (pct(Some(p.completion)), pct(Some(p.expected))))
+                .unwrap_or_else(|| ("—".into(), "—".into()));
+            view! {
+                <tr>
+                    <td class="report-item"><strong>{r.label}</strong>" "{r.heading}</td>
+                    <td class="num">{format!("{}/{}", r.summary.done, r.summary.indicators)}</td>
+                    <td class="num">{completion}</td>
+                    <td class="num">{expected}</td>
+                    <td>{r.rag.map(|g| g.label_zh()).unwrap_or("—")}</td>
+                    <td class="num">{r.summary.missing_reports}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2>"六、办理情况"</h2>
+        {sample}
+        <p>{format!(
+            "截至{}，{}个报送单位中{}个的分方案经审核通过，共有指标{indicators}项，已完成{done}项。各单位月度进展报告按时报送{}份、逾期报送{}份、逾期未报{}份，被退回尚未重报{}份。各项工作任务的办理情况见表3（完成率按审核值优先计算，“应达”为按时间进度应完成的比例）。",
+            year.day, year.units, year.units_filed, year.on_time, year.late, year.missing, year.returned,
+        )}</p>
+        <table class="report-table">
+            <caption>"表3　各项工作任务办理情况"</caption>
+            <thead>
+                <tr>
+                    <th>"工作任务"</th><th>"指标完成"</th><th>"完成率"</th><th>"应达"</th>
+                    <th>"状态"</th><th>"逾期未报"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
 /// The report document (no site header: it is meant for paper).
 #[component]
-pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> impl IntoView {
+pub fn ReportPage(
+    report: Report,
+    comments: ReportComments,
+    today: String,
+    year: ReportYear,
+) -> impl IntoView {
     let id = report.round.id;
     let work = work_name(&report.plan_title);
     let issuer = if work.is_empty() {
@@ -273,6 +360,7 @@ pub fn ReportPage(report: Report, comments: ReportComments, today: String) -> im
             {overall_part}
             <h3>"（二）对各项目的意见"</h3>
             {items_part}
+            {year_chapter(year)}
             <div class="report-close">
             <div class="report-attachments">
                 <span>"附件："</span>

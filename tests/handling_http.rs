@@ -709,4 +709,26 @@ async fn the_year_end_report_has_a_chapter_on_the_years_handling() {
     );
     let rows = text.matches("<td class=\"report-item\"><strong>(").count();
     assert!(rows >= 14, "{rows} rows");
+
+    // The export's sheet lists every approved indicator, marked as the sample.
+    use calamine::{Reader, Xlsx};
+    let res = t
+        .get(
+            &format!("/desk/rounds/{}/export.xlsx", round.id),
+            Some(&office),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
+    let sheet = book.worksheet_range("办理情况").unwrap();
+    let indicators = common::scalar(&t.pool, "SELECT COUNT(*) FROM subplan_indicator").await;
+    assert_eq!(sheet.rows().count() as i64, indicators + 1);
+    let row: Vec<String> = sheet
+        .rows()
+        .nth(1)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(row.last().map(String::as_str), Some("示例数据"), "{row:?}");
 }

@@ -585,8 +585,26 @@ async fn exports_hold_the_same_numbers_as_the_engine() {
     let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(res.bytes.clone())).unwrap();
     assert_eq!(
         book.sheet_names(),
-        ["汇总", "工作任务", "成员单位", "评估打分", "意见",]
+        [
+            "汇总",
+            "工作任务",
+            "成员单位",
+            "评估打分",
+            "办理情况",
+            "意见",
+        ]
     );
+    // The year of handling's sheet: its header, and no rows before any sub-plan is approved.
+    let year = book.worksheet_range("办理情况").unwrap();
+    let first: Vec<String> = year
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    assert_eq!(&first[..4], ["任务", "单位", "牵头", "指标"]);
+    assert_eq!(year.rows().count(), 1);
     let tasks = book.worksheet_range("工作任务").unwrap();
     let header: Vec<String> = tasks
         .rows()

@@ -208,6 +208,7 @@ async fn feed(
             results_sheet(report, tx, "工作任务", Some(true)).await?;
             results_sheet(report, tx, "成员单位", Some(false)).await?;
             evaluators_sheet(pool, report, tx).await?;
+            handling_sheet(pool, report, tx).await?;
             comments_sheet(pool, report, tx, progress).await
         }
     }
@@ -290,6 +291,87 @@ async fn summary_sheet(
             format!("{}:{}", head.0, head.1).into(),
         ],
     ];
+    send(tx, Msg::Rows(rows)).await
+}
+
+/// 办理情况: every approved indicator of every unit on the day of the export, with its target,
+/// reported and audited values, completion, expectation and colour (the report's chapter 六 in
+/// full). The sample year says so in every row.
+async fn handling_sheet(
+    pool: &SqlitePool,
+    report: &Report,
+    tx: &mpsc::Sender<Msg>,
+) -> Result<(), ExportFail> {
+    use crate::plan::label::task_label;
+    use crate::server::repo::{handling, plan};
+    let fail = |e: handling::HandlingError| ExportFail::Report(e.to_string());
+    let plan_id = report.round.plan_id;
+    let day = crate::clock::now()
+        .with_timezone(&crate::clock::beijing())
+        .date_naive();
+    let settings = handling::settings(pool, plan_id).await.map_err(fail)?;
+    let ledger = handling::ledger(pool, plan_id, day).await.map_err(fail)?;
+    let board = crate::handling::progress::compute(&ledger, &settings.measures, day);
+    let sample = handling::has_sample(pool, plan_id).await.map_err(fail)?;
+    let units: std::collections::HashMap<i64, String> = handling::reporting_units(pool, plan_id)
+        .await
+        .map_err(fail)?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let labels: std::collections::HashMap<i64, String> = plan::tasks(pool, plan_id)
+        .await
+        .map_err(|e| ExportFail::Report(e.to_string()))?
+        .sections
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .map(|t| (t.id, task_label(t.section_number, t.number)))
+        .collect();
+    let header = [
+        "任务",
+        "单位",
+        "牵头",
+        "指标",
+        "计量单位",
+        "方向",
+        "基期值",
+        "目标值",
+        "报送值",
+        "审核值",
+        "完成率（%）",
+        "应达（%）",
+        "状态",
+        "数据",
+    ];
+    let widths = [
+        8.0, 22.0, 6.0, 30.0, 8.0, 10.0, 8.0, 8.0, 8.0, 8.0, 10.0, 10.0, 10.0, 8.0,
+    ];
+    send(tx, sheet("办理情况", &header, &widths)).await?;
+    let amber = settings.measures.amber_points;
+    let mut rows: Vec<Vec<Cell>> = Vec::new();
+    for t in &board.tasks {
+        for u in &t.units {
+            for i in &u.indicators {
+                let r = &i.record;
+                rows.push(vec![
+                    labels.get(&t.task_id).cloned().unwrap_or_default().into(),
+                    units.get(&u.unit_id).cloned().unwrap_or_default().into(),
+                    if u.lead { "牵头" } else { "责任" }.into(),
+                    r.name.clone().into(),
+                    r.measure_unit.clone().into(),
+                    r.direction.label_zh().into(),
+                    r.baseline.into(),
+                    r.target.into(),
+                    r.reported.into(),
+                    r.audited.into(),
+                    pct(Some(i.progress.completion)),
+                    pct(Some(i.progress.expected)),
+                    i.progress.rag(amber).label_zh().into(),
+                    if sample { "示例数据" } else { "" }.into(),
+                ]);
+            }
+        }
+    }
     send(tx, Msg::Rows(rows)).await
 }
 

@@ -732,3 +732,37 @@ async fn the_year_end_report_has_a_chapter_on_the_years_handling() {
         .collect();
     assert_eq!(row.last().map(String::as_str), Some("示例数据"), "{row:?}");
 }
+
+#[tokio::test]
+async fn the_evaluators_sheet_shows_the_items_indicators_and_values() {
+    use ceping::server::service::sample_year;
+    let t = TestApp::new().await;
+    let expert = t.evaluator("expert").await;
+    let round = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 1)
+        .await;
+    let item = &round.items[0];
+    let before = t
+        .get(&format!("/score/{}/{item}", round.id), Some(&expert))
+        .await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        !before.body.contains("办理情况："),
+        "nothing filed, nothing shown"
+    );
+    sample_year::load(&t.pool, 1, "test").await.unwrap();
+    let after = t
+        .get(&format!("/score/{}/{item}", round.id), Some(&expert))
+        .await;
+    assert!(
+        after.body.contains("办理情况：分方案指标与报送、审核值"),
+        "{}",
+        after.body
+    );
+    assert!(
+        after.body.contains("目标 ") && after.body.contains("· 报送 "),
+        "{}",
+        after.body
+    );
+    assert!(after.body.contains("/progress/tasks/"), "{}", after.body);
+}

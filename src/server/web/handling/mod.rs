@@ -155,6 +155,36 @@ pub struct Done {
     done: Option<String>,
 }
 
+/// An item's indicators on today's board, each with its unit's name: a task's over every unit
+/// that shares it, a unit's over its tasks. For the evaluator's score sheet.
+pub async fn item_indicators(
+    pool: &SqlitePool,
+    plan_id: i64,
+    is_task: bool,
+    ref_id: i64,
+) -> Result<Vec<(String, crate::handling::progress::IndicatorProgress)>, HandlingError> {
+    use crate::server::repo::handling;
+    let settings = handling::settings(pool, plan_id).await?;
+    let ledger = handling::ledger(pool, plan_id, today()).await?;
+    let board = crate::handling::progress::compute(&ledger, &settings.measures, today());
+    let names: std::collections::HashMap<i64, String> = handling::reporting_units(pool, plan_id)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    Ok(board
+        .tasks
+        .iter()
+        .filter(|t| !is_task || t.task_id == ref_id)
+        .flat_map(|t| &t.units)
+        .filter(|u| is_task || u.unit_id == ref_id)
+        .flat_map(|u| {
+            let name = names.get(&u.unit_id).cloned().unwrap_or_default();
+            u.indicators.iter().map(move |i| (name.clone(), i.clone()))
+        })
+        .collect())
+}
+
 /// Today in Beijing time.
 fn today() -> chrono::NaiveDate {
     crate::clock::now()

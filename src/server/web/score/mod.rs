@@ -157,8 +157,17 @@ async fn sheet_page(
     } else {
         String::new()
     };
+    let year = crate::server::web::handling::item_indicators(
+        &state.pool,
+        round.plan_id,
+        meta.is_task,
+        meta.ref_id,
+    )
+    .await
+    .map_err(Problem::from)?;
     let page = SheetPage {
         ctx: SheetContext {
+            year,
             round_id: round.id,
             round_name: round.name.clone(),
             text,

@@ -192,6 +192,8 @@ pub struct SheetContext {
     pub prev: Option<ItemMeta>,
     /// Why the sheet cannot be changed (submitted, or the round not open); `None`: editable.
     pub locked: Option<String>,
+    /// The item's indicators of the year of handling (unit, indicator on today's board).
+    pub year: Vec<(String, crate::handling::progress::IndicatorProgress)>,
 }
 
 /// `/score/{round}/{item}`: a 0–100 score per indicator and an evidence note.
@@ -218,7 +220,44 @@ pub fn SheetForm(
         next,
         prev,
         locked,
+        year,
     } = ctx;
+    let year = (!year.is_empty()).then(|| {
+        let href = if meta.is_task {
+            format!("/progress/tasks/{}", meta.ref_id)
+        } else {
+            format!("/progress/units/{}", meta.ref_id)
+        };
+        let items = year
+            .into_iter()
+            .map(|(unit, i)| {
+                let r = &i.record;
+                let shown = |v: Option<f64>| v.map(fmt_weight).unwrap_or_else(|| "—".into());
+                view! {
+                    <li>
+                        <strong>{format!("{unit} · {}", r.name)}</strong>
+                        <br />
+                        {format!(
+                            "目标 {} {} · 报送 {} · 审核 {} · 完成 {}（应达 {}）",
+                            fmt_weight(r.target),
+                            r.measure_unit,
+                            shown(r.reported),
+                            shown(r.audited),
+                            crate::components::format::pct(Some(i.progress.completion)),
+                            crate::components::format::pct(Some(i.progress.expected)),
+                        )}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <details class="task-text year-record">
+                <summary>"办理情况：分方案指标与报送、审核值"</summary>
+                <ul class="plain">{items}</ul>
+                <p><a href=href>"查看全年记录"</a></p>
+            </details>
+        }
+    });
     let editable = locked.is_none();
     let alert = (!errors.is_empty()).then(|| {
         let lines = errors
@@ -329,6 +368,7 @@ pub fn SheetForm(
                 {meta.title.clone()} " " <a href=public>"查看方案中的内容"</a>
             </p>
             {text}
+            {year}
             {locked_note}
             {alert}
             {saved}

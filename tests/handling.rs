@@ -625,3 +625,84 @@ async fn the_command_line_makes_liaisons_sets_months_and_prints_the_board() {
     let (ok, out) = ceping_in(d, &["handling", "board"], "");
     assert!(ok && out.contains("no approved indicators"), "{out}");
 }
+
+#[tokio::test]
+async fn what_has_not_happened_or_been_checked_does_not_count() {
+    let pool = seeded_pool().await;
+    let unit = approved_unit(&pool).await;
+    let plan = handling::approved(&pool, unit.id).await.unwrap().unwrap();
+    let codes: Vec<i64> = plan.indicators.iter().map(|(c, _)| *c).collect();
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+
+    // A month that has not begun cannot be reported, even when it is a reporting month.
+    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let first = Period::new(this_year - 1, 1).unwrap();
+    let last = Period::new(this_year + 1, 12).unwrap();
+    handling::set_periods(&pool, 1, day("2020-05-10"), first, last, 28, "office")
+        .await
+        .unwrap();
+    let next_year = Period::new(this_year + 1, 1).unwrap();
+    let full = report_for(&unit, &codes, &[50.0, 10.0]);
+    let before = contents(&pool).await;
+    assert!(matches!(
+        handling::file_report(&pool, &unit, next_year, &full, "甲").await,
+        Err(HandlingError::NotYet(_))
+    ));
+    assert_eq!(contents(&pool).await, before);
+
+    // A report the office has not reviewed yet counts as filed, but its figures do not count.
+    let now = Period::of(chrono::Utc::now().date_naive());
+    let id = handling::file_report(&pool, &unit, now, &full, "甲")
+        .await
+        .unwrap();
+    let ledger = handling::ledger(&pool, 1, tomorrow).await.unwrap();
+    let ours: Vec<_> = ledger
+        .indicators
+        .iter()
+        .filter(|i| i.unit_id == unit.id)
+        .collect();
+    assert!(
+        ours.iter().all(|i| i.reported.is_none()),
+        "unchecked figures counted"
+    );
+    assert!(
+        ledger
+            .filings
+            .iter()
+            .any(|f| f.unit_id == unit.id && f.period == now)
+    );
+    handling::review_report(&pool, id, true, "", "office")
+        .await
+        .unwrap();
+    let ledger = handling::ledger(&pool, 1, tomorrow).await.unwrap();
+    let ours: Vec<_> = ledger
+        .indicators
+        .iter()
+        .filter(|i| i.unit_id == unit.id)
+        .collect();
+    assert_eq!(ours[0].reported, Some(50.0));
+
+    // A returned report takes no audited value; a reason has a length; figures have a size.
+    let other = Period::new(this_year - 1, 3).unwrap();
+    let r = handling::file_report(&pool, &unit, other, &full, "甲")
+        .await
+        .unwrap();
+    handling::review_report(&pool, r, false, "不对", "office")
+        .await
+        .unwrap();
+    assert!(matches!(
+        handling::set_audited(&pool, r, codes[0], 1.0, "核定", "office").await,
+        Err(HandlingError::WrongState(..))
+    ));
+    let long = "很".repeat(handling::MAX_REASON_CHARS + 1);
+    assert!(matches!(
+        handling::set_audited(&pool, id, codes[0], 1.0, &long, "office").await,
+        Err(HandlingError::Form(_))
+    ));
+    assert!(matches!(
+        handling::set_audited(&pool, id, codes[0], 1e13, "核定", "office").await,
+        Err(HandlingError::Form(_))
+    ));
+    assert_eq!(ceping::handling::subplan::number("1e13"), None);
+    assert_eq!(ceping::handling::subplan::day("10000-01-01"), None);
+}

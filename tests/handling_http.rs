@@ -766,3 +766,62 @@ async fn the_evaluators_sheet_shows_the_items_indicators_and_values() {
     );
     assert!(after.body.contains("/progress/tasks/"), "{}", after.body);
 }
+
+#[tokio::test]
+async fn a_broken_year_of_handling_never_stops_a_ballot() {
+    use ceping::server::service::sample_year;
+    let t = TestApp::new().await;
+    sample_year::load(&t.pool, 1, "test").await.unwrap();
+    // The year's tables become unreadable (a damaged or half-migrated database, say).
+    sqlx::query("ALTER TABLE report_value RENAME TO report_value_gone")
+        .execute(&t.pool)
+        .await
+        .unwrap();
+    let round = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 1)
+        .await;
+    let page = t
+        .get(&format!("/v/{}", round.codes[0].display()), None)
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(!page.body.contains("class=\"year "));
+    let res = t
+        .vote(
+            &round.codes[0],
+            &common::complete_ballot(&round.items, "BROKEN1"),
+        )
+        .await;
+    assert!(
+        res.status.is_redirection() || res.status.is_success(),
+        "{}",
+        res.status
+    );
+    assert_eq!(
+        common::scalar(&t.pool, "SELECT COUNT(*) FROM ballot").await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn no_liaison_is_made_while_the_sample_year_is_there() {
+    use ceping::server::service::sample_year;
+    let t = TestApp::new().await;
+    let office = t.office("office").await;
+    sample_year::load(&t.pool, 1, "test").await.unwrap();
+    let (a, _) = two_units(&t.pool).await;
+    let before = common::contents(&t.pool).await;
+    let res = t
+        .post(
+            "/desk/accounts",
+            Some(&office),
+            &format!(
+                "login=lly&role=liaison&unit={}&password={}",
+                a.id,
+                enc(PASSWORD)
+            ),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert!(res.body.contains("请先删除示例数据"), "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
+}

@@ -51,6 +51,11 @@ pub const MAX_MEASURE_UNIT_CHARS: usize = 20;
 pub const MAX_TEXT_CHARS: usize = 5000;
 /// Most indicators and milestones one sub-plan holds.
 pub const MAX_ROWS: usize = 200;
+/// The largest figure (in absolute value) an indicator or a report may hold: past it, ratios
+/// lose their meaning (1e308 − (−1e308) is infinite).
+pub const MAX_MAGNITUDE: f64 = 1e12;
+/// The years a day of a sub-plan may fall in.
+pub const YEARS: std::ops::RangeInclusive<i32> = 2000..=2100;
 
 /// One indicator as a form or a spreadsheet row gives it: text, checked by [`check_indicator`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -98,7 +103,7 @@ pub struct Milestone {
 }
 
 /// A number as people write it: half- or full-width digits, thousands separators, a trailing
-/// %. `None` for anything else (NaN and infinities included).
+/// %. `None` for anything else (NaN, infinities and figures past [`MAX_MAGNITUDE`] included).
 pub fn number(raw: &str) -> Option<f64> {
     let s: String = raw
         .trim()
@@ -113,7 +118,7 @@ pub fn number(raw: &str) -> Option<f64> {
         .collect();
     let s = s.trim_end_matches(['%', '％']);
     let v: f64 = s.parse().ok()?;
-    v.is_finite().then_some(v)
+    (v.is_finite() && v.abs() <= MAX_MAGNITUDE).then_some(v)
 }
 
 /// A day written `2020-05-10` (or `2020/5/10`, or `2020年5月10日`).
@@ -123,6 +128,7 @@ pub fn day(raw: &str) -> Option<NaiveDate> {
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y/%m/%d"))
         .or_else(|_| NaiveDate::parse_from_str(s, "%Y年%m月%d日"))
         .ok()
+        .filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
 }
 
 /// Checks one indicator. `tasks`: the ids of the tasks the unit leads or shares (an

@@ -129,6 +129,11 @@ async fn add(
     let unit = handling::reporting_unit(pool, unit_id)
         .await
         .with_context(|| format!("{name} cannot have a liaison"))?;
+    anyhow::ensure!(
+        !handling::has_sample(pool, unit.plan_id).await?,
+        "the plan still holds the sample year: remove it first (ceping handling sample \
+         --remove), so that real reports do not mix with it"
+    );
     let password = read_password()?;
     let id = account::create_liaison(pool, login, unit.id, &password, false, Some(&actor)).await?;
     Ok((id, Some(unit.name)))

@@ -50,6 +50,8 @@ pub enum HandlingError {
     NoApprovedSubplan,
     #[error("{0} is not a reporting month of this plan")]
     NotAPeriod(String),
+    #[error("{0} has not begun yet: a month is reported once it is under way")]
+    NotYet(String),
     #[error("the report for this month is waiting for the office's review")]
     ReportPending,
     #[error("the report for this month has been accepted")]
@@ -82,6 +84,7 @@ impl Bilingual for HandlingError {
             }
             HandlingError::NoApprovedSubplan => "分方案经办公室审核通过后才能报送月度进展。".into(),
             HandlingError::NotAPeriod(p) => format!("{p} 不是本方案的报送月份。"),
+            HandlingError::NotYet(p) => format!("{p}还没有到，月报在当月开始后报送。"),
             HandlingError::ReportPending => "本月报告已报送，正在等待办公室审核。".into(),
             HandlingError::ReportAccepted => "本月报告已审核通过，不能重复报送。".into(),
             HandlingError::NoReason => "请填写理由。".into(),
@@ -623,6 +626,18 @@ pub async fn submit(pool: &SqlitePool, unit_id: i64, actor: &str) -> Result<i64,
     Ok(version)
 }
 
+/// The most a reason (for a return or an audited value) may hold.
+pub const MAX_REASON_CHARS: usize = 2000;
+
+fn check_reason(reason: &str) -> Result<(), HandlingError> {
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(HandlingError::Form(vec![format!(
+            "理由不能超过{MAX_REASON_CHARS}个字"
+        )]));
+    }
+    Ok(())
+}
+
 /// The office's decision on a submitted version: approve it, or return it with a reason.
 pub async fn decide(
     pool: &SqlitePool,
@@ -635,6 +650,7 @@ pub async fn decide(
     if !approve && reason.is_empty() {
         return Err(HandlingError::NoReason);
     }
+    check_reason(reason)?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let plan = subplan_on(&mut tx, subplan_id).await?;
     if plan.state != SubplanState::Submitted {
@@ -931,6 +947,12 @@ pub async fn file_report(
     if !settings.measures.periods.contains(&period) {
         return Err(HandlingError::NotAPeriod(period.label_zh()));
     }
+    let today = crate::clock::now()
+        .with_timezone(&crate::clock::beijing())
+        .date_naive();
+    if period > Period::of(today) {
+        return Err(HandlingError::NotYet(period.label_zh()));
+    }
     let plan = approved_on(&mut tx, unit.id)
         .await?
         .ok_or(HandlingError::NoApprovedSubplan)?;
@@ -1042,6 +1064,7 @@ pub async fn review_report(
     if !accept && reason.is_empty() {
         return Err(HandlingError::NoReason);
     }
+    check_reason(reason)?;
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let report = report_on(&mut tx, report_id).await?;
     if report.state != ReportState::Submitted {
@@ -1096,11 +1119,20 @@ pub async fn set_audited(
     if reason.is_empty() {
         return Err(HandlingError::NoReason);
     }
-    if !value.is_finite() {
-        return Err(HandlingError::Form(vec!["审核值必须是数字".into()]));
+    check_reason(reason)?;
+    if !value.is_finite() || value.abs() > crate::handling::subplan::MAX_MAGNITUDE {
+        return Err(HandlingError::Form(vec![
+            "审核值必须是合理范围内的数字".into(),
+        ]));
     }
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let report = report_on(&mut tx, report_id).await?;
+    if report.state == ReportState::Returned {
+        return Err(HandlingError::WrongState(
+            report.state.label_zh(),
+            "audited",
+        ));
+    }
     let Some((_, reported, _)) = report.values.iter().find(|(c, ..)| *c == code) else {
         return Err(HandlingError::Form(vec![format!(
             "这份报告没有编号 {code} 的指标"
@@ -1161,6 +1193,25 @@ pub async fn queue(pool: &SqlitePool, plan_id: i64) -> Result<Queue, HandlingErr
     .fetch_all(pool)
     .await?;
     Ok(Queue { subplans, reports })
+}
+
+/// Each unit's latest sub-plan version and its state, in one read.
+pub async fn latest_states(
+    pool: &SqlitePool,
+    plan_id: i64,
+) -> Result<HashMap<i64, (i64, SubplanState)>, HandlingError> {
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT p.unit_id, p.version, p.state FROM subplan p JOIN unit u ON u.id = p.unit_id
+         WHERE u.plan_id = ? AND p.version =
+             (SELECT MAX(q.version) FROM subplan q WHERE q.unit_id = p.unit_id)",
+    )
+    .bind(plan_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(u, v, s)| Some((u, (v, SubplanState::parse(&s)?))))
+        .collect())
 }
 
 /// The liaisons of each unit of a plan: unit id → logins (active accounts only).
@@ -1250,18 +1301,23 @@ pub async fn ledger(
     .fetch_all(pool)
     .await?;
     // The latest report not sent back, per unit: its values and audited values.
-    let latest: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT r.unit_id, r.id, r.submitted_at FROM progress_report r
+    // Only what the office accepted counts: a figure nobody has checked yet reaches neither
+    // the board nor the ballot. (Reviewed after `day`: it counts from its filing, as the
+    // office's acceptance confirms it was right when filed.)
+    let latest: Vec<(i64, i64, String, String)> = sqlx::query_as(
+        "SELECT r.unit_id, r.id, r.submitted_at, r.period FROM progress_report r
          JOIN unit u ON u.id = r.unit_id
-         WHERE u.plan_id = ? AND r.state <> 'returned'
+         WHERE u.plan_id = ? AND r.state = 'accepted'
          ORDER BY r.unit_id, r.period DESC, r.version DESC",
     )
     .bind(plan_id)
     .fetch_all(pool)
     .await?;
+    let this_month = Period::of(day);
     let mut latest_report: HashMap<i64, i64> = HashMap::new();
-    for (unit, id, at) in latest {
-        if by_day(&at) {
+    for (unit, id, at, period) in latest {
+        let in_time = Period::parse(&period).is_some_and(|p| p <= this_month);
+        if by_day(&at) && in_time {
             latest_report.entry(unit).or_insert(id);
         }
     }

@@ -64,44 +64,141 @@ pub fn refused(reason: Refused, round: Option<&Round>) -> BallotGate {
     }
 }
 
-/// The ballot form of each round, built at most every [`FORM_FRESH`]: a round's items and its
-/// plan do not change once it exists (its state is read on every request), but the year of
-/// handling each item shows does, as reports are filed and reviewed.
+/// The ballot form of each round, built once: a round's items and its plan do not change once
+/// it exists (its state is read on every request). The one line of each item's year of
+/// handling does change, as reports are reviewed: those lines are kept beside the form and
+/// refreshed at most every [`YEAR_FRESH`], by one request at a time while the others go on
+/// with the lines they have. A failure to compute them leaves the old lines (or none): the
+/// ballot never waits for, or fails with, the year of handling.
 #[derive(Default)]
-pub struct FormCache(Mutex<HashMap<i64, (std::time::Instant, std::sync::Arc<BallotForm>)>>);
+pub struct FormCache(Mutex<HashMap<i64, Cached>>);
 
-/// How long a built form (with its items' years of handling) is served before it is rebuilt.
-pub const FORM_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
+struct Cached {
+    form: std::sync::Arc<BallotForm>,
+    years: Option<(
+        std::time::Instant,
+        std::sync::Arc<HashMap<String, YearLine>>,
+    )>,
+    refreshing: bool,
+}
+
+/// How long the items' year lines are shown before they are computed again.
+pub const YEAR_FRESH: std::time::Duration = std::time::Duration::from_secs(300);
 
 impl FormCache {
-    /// The round's form with a fresh idempotency key.
+    /// The round's form with a fresh idempotency key, its year lines refreshed if stale (the
+    /// ballot page).
     pub async fn form(
         &self,
         pool: &sqlx::SqlitePool,
         round: &Round,
     ) -> Result<BallotForm, AppError> {
-        let cached = self
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&round.id)
-            .filter(|(at, _)| at.elapsed() < FORM_FRESH)
-            .map(|(_, f)| f.clone());
+        self.form_with(pool, round, true).await
+    }
+
+    /// [`FormCache::form`] with the year lines as they are, never computed here (the posts
+    /// that cast or revise a ballot).
+    pub async fn form_for_post(
+        &self,
+        pool: &sqlx::SqlitePool,
+        round: &Round,
+    ) -> Result<BallotForm, AppError> {
+        self.form_with(pool, round, false).await
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Cached>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    async fn form_with(
+        &self,
+        pool: &sqlx::SqlitePool,
+        round: &Round,
+        refresh: bool,
+    ) -> Result<BallotForm, AppError> {
+        let cached = self.lock().get(&round.id).map(|c| c.form.clone());
         let form = match cached {
             Some(f) => f,
             None => {
                 let f = std::sync::Arc::new(build_form(pool, round).await?);
-                self.0
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(round.id, (std::time::Instant::now(), f.clone()));
+                self.lock().entry(round.id).or_insert(Cached {
+                    form: f.clone(),
+                    years: None,
+                    refreshing: false,
+                });
                 f
             }
         };
+        // Whether this request refreshes the year lines: stale, and nobody else at it.
+        let mine = refresh && {
+            let mut map = self.lock();
+            match map.get_mut(&round.id) {
+                Some(c)
+                    if !c.refreshing
+                        && c.years
+                            .as_ref()
+                            .is_none_or(|(at, _)| at.elapsed() >= YEAR_FRESH) =>
+                {
+                    c.refreshing = true;
+                    true
+                }
+                _ => false,
+            }
+        };
+        if mine {
+            let lines = year_lines(pool, round.plan_id, &form).await;
+            let mut map = self.lock();
+            if let Some(c) = map.get_mut(&round.id) {
+                c.refreshing = false;
+                match lines {
+                    Ok(lines) => {
+                        c.years = Some((std::time::Instant::now(), std::sync::Arc::new(lines)))
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the ballot's year lines could not be computed");
+                        // Tried now: the next try waits as long as a refresh would.
+                        let old = c.years.take().map(|(_, l)| l).unwrap_or_default();
+                        c.years = Some((std::time::Instant::now(), old));
+                    }
+                }
+            }
+        }
+        let years = self
+            .lock()
+            .get(&round.id)
+            .and_then(|c| c.years.as_ref().map(|(_, l)| l.clone()));
         let mut form = (*form).clone();
+        if let Some(years) = years {
+            for item in form.sections.iter_mut().flat_map(|s| s.items.iter_mut()) {
+                item.year = years.get(&item.item).cloned();
+            }
+        }
         form.idem = new_idempotency_key(&mut OsRng);
         Ok(form)
     }
+}
+
+/// Each item's year line (by item id), from the plan's board today.
+async fn year_lines(
+    pool: &sqlx::SqlitePool,
+    plan_id: i64,
+    form: &BallotForm,
+) -> Result<HashMap<String, YearLine>, AppError> {
+    let year = YearLines::of(pool, plan_id).await?;
+    Ok(form
+        .sections
+        .iter()
+        .flat_map(|s| &s.items)
+        .filter_map(|item| {
+            let id: i64 = item.item.get(1..)?.parse().ok()?;
+            let line = if item.item.starts_with('t') {
+                year.task(id)
+            } else {
+                year.unit(id)
+            }?;
+            Some((item.item.clone(), line))
+        })
+        .collect())
 }
 
 /// What `/v/CODE` opens: the form, or why not.
@@ -256,7 +353,6 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
         .filter(|i| i.kind == "task")
         .map(|i| i.item.0.clone())
         .collect();
-    let year = YearLines::of(pool, round.plan_id).await?;
     let mut sections: Vec<BallotSection> = Vec::new();
     let mut unit_items = Vec::new();
     for it in items {
@@ -284,7 +380,7 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                     responsible: t.responsible.iter().map(|u| u.name.clone()).collect(),
                     note: None,
                     tasks: Vec::new(),
-                    year: year.task(t.id),
+                    year: None,
                 });
             }
         } else if let Some(u) = units.get(&it.ref_id) {
@@ -315,7 +411,7 @@ pub async fn build_form(pool: &sqlx::SqlitePool, round: &Round) -> Result<Ballot
                 responsible: Vec::new(),
                 note: Some(kind_label(&u.unit.kind).to_string()),
                 tasks,
-                year: year.unit(u.unit.id),
+                year: None,
             });
         }
     }

@@ -195,7 +195,7 @@ pub async fn post_ballot(
         Ok(ok) => ok,
         Err(page) => return page,
     };
-    let mut form = match state.gate.forms.form(&state.pool, &round).await {
+    let mut form = match state.gate.forms.form_for_post(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(),
     };
@@ -531,7 +531,7 @@ pub async fn post_revise(
             return server_error();
         }
     }
-    let form = match state.gate.forms.form(&state.pool, &round).await {
+    let form = match state.gate.forms.form_for_post(&state.pool, &round).await {
         Ok(f) => f,
         Err(_) => return server_error(),
     };

@@ -37,10 +37,8 @@ pub async fn get_board(
 
 async fn board(state: &AppState, plan_id: i64) -> Result<Response, Problem> {
     let pool = &state.pool;
-    let (settings, units) = unit_lines(state, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id, today()).await?;
-    let day = today();
-    let board = compute(&ledger, &settings.measures, day);
+    let (settings, units, board) = unit_lines(state, plan_id, false).await?;
+    let day = board.day;
     let amber = settings.measures.amber_points;
     let tasks = read::tasks(pool, plan_id).await?;
     let (_, names) = task_names(pool, plan_id).await?;

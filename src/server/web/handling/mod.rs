@@ -79,6 +79,7 @@ impl From<HandlingError> for Problem {
             | HandlingError::WrongState(..)
             | HandlingError::NoApprovedSubplan
             | HandlingError::ReportPending
+            | HandlingError::NotYet(_)
             | HandlingError::ReportAccepted => Problem::conflict("无法操作", message),
         }
     }

@@ -21,27 +21,39 @@ use axum::response::Response;
 use leptos::prelude::*;
 use serde::Deserialize;
 
-/// Each reporting unit of a plan with its liaisons, latest sub-plan, the months it has not
-/// reported, its summary and colour on `day`.
+/// Each reporting unit of a plan with its latest sub-plan, the months it has not reported, its
+/// summary and colour today (and, for the office, its liaisons); and the board they come from.
 pub(super) async fn unit_lines(
     state: &AppState,
     plan_id: i64,
-) -> Result<(handling::PlanSettings, Vec<super::view::UnitLine>), Problem> {
+    with_liaisons: bool,
+) -> Result<
+    (
+        handling::PlanSettings,
+        Vec<super::view::UnitLine>,
+        crate::handling::progress::Board,
+    ),
+    Problem,
+> {
     let pool = &state.pool;
     let settings = handling::settings(pool, plan_id).await?;
     let units = handling::reporting_units(pool, plan_id).await?;
-    let liaisons = handling::liaisons(pool, plan_id).await?;
+    let liaisons = if with_liaisons {
+        handling::liaisons(pool, plan_id).await?
+    } else {
+        Default::default()
+    };
+    let states = handling::latest_states(pool, plan_id).await?;
     let ledger = handling::ledger(pool, plan_id, today()).await?;
     let board = compute(&ledger, &settings.measures, today());
     let mut lines = Vec::with_capacity(units.len());
     for u in units {
-        let latest = handling::subplans(pool, u.id).await?;
         let progress = board.unit(u.id);
         lines.push(super::view::UnitLine {
             id: u.id,
             name: u.name,
             liaisons: liaisons.get(&u.id).cloned().unwrap_or_default(),
-            subplan: latest.first().map(|p| (p.version, p.state)),
+            subplan: states.get(&u.id).copied(),
             missing: progress
                 .map(|p| {
                     p.filings
@@ -57,7 +69,7 @@ pub(super) async fn unit_lines(
                 .map(|p| p.rag(settings.measures.amber_points)),
         });
     }
-    Ok((settings, lines))
+    Ok((settings, lines, board))
 }
 
 /// `GET /desk/handling`: the latest plan's queue and units.
@@ -70,7 +82,7 @@ pub async fn get_queue(
         .await
         .map_err(|e| Problem::from(e).seen_by(&who))?;
     let queue = handling::queue(&state.pool, plan_id).await?;
-    let (settings, units) = unit_lines(&state, plan_id).await?;
+    let (settings, units, _) = unit_lines(&state, plan_id, true).await?;
     let notice = notice_of(q.done.as_deref());
     let sample = handling::has_sample(&state.pool, plan_id).await?;
     Ok(render_with_head(

@@ -99,6 +99,10 @@ pub async fn post_new_account(
             Err(_) => Err(HandlingError::NoUnit),
         };
         match unit {
+            Ok(u) if handling::has_sample(&state.pool, u.plan_id).await? => {
+                let message = "这个工作方案还载有示例办理数据。请先删除示例数据（ceping handling sample --remove），再为各单位新建联络员，以免真实报送与示例混在一起。".to_string();
+                return page(&state, who, StatusCode::CONFLICT, Some(message), None).await;
+            }
             Ok(u) => Some(u),
             Err(HandlingError::Db(e)) => return Err(Problem::unavailable(e)),
             Err(_) => {

@@ -168,6 +168,15 @@ fn rows(f: &Fixture) -> Vec<Row> {
         row("GET", "/progress/units/abc", "", [404; 5]),
         row("GET", format!("/progress/tasks/{task_a}"), "", [200; 5]),
         row("GET", "/progress/tasks/99999", "", [404; 5]),
+        row("GET", "/plans/1/progress/grid.svg", "", [200; 5]),
+        row("GET", "/plans/99/progress/grid.svg", "", [404; 5]),
+        row(
+            "GET",
+            format!("/progress/tasks/{task_a}/progress.svg"),
+            "",
+            [200; 5],
+        ),
+        row("GET", "/progress/tasks/99999/progress.svg", "", [404; 5]),
         // The liaison's desk: their own unit's, whoever they are.
         row("GET", "/desk", "", [302, 200, 200, 302, 302]),
         row("GET", "/desk/unit", "", [303, 403, 403, 200, 200]),
@@ -617,6 +626,29 @@ async fn a_liaison_files_a_sub_plan_and_a_report_and_the_office_reviews_both() {
     let board = t.get("/progress", None).await;
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.body.contains(&a.name));
+    // The charts beside the tables: the grid names the unit; the task's line has June's value.
+    assert!(board.body.contains("/plans/1/progress/grid.svg"));
+    let grid = t.get("/plans/1/progress/grid.svg", None).await;
+    assert!(
+        grid.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
+    assert!(
+        grid.body.contains(&a.name) && grid.body.contains("✓"),
+        "{}",
+        grid.body
+    );
+    let line = t
+        .get(&format!("/progress/tasks/{task}/progress.svg"), None)
+        .await;
+    assert_eq!(line.status, StatusCode::OK);
+    assert!(
+        line.body.starts_with("<svg") && line.body.contains("完成进度"),
+        "{}",
+        line.body
+    );
     // Every step is in the audit trail.
     for (action, n) in [
         ("subplan.submit", 2),

@@ -11,6 +11,8 @@
 
 mod bars;
 mod canvas;
+/// The year of handling: the filings grid and a task's progress line.
+pub mod handling;
 mod stacked;
 mod text;
 mod turnout;

@@ -828,3 +828,44 @@ fn ranked_bars_keep_tied_ranks() {
         assert!(!texts.iter().any(|t| t == "2. 市商务局"), "{texts:?}");
     }
 }
+
+#[test]
+fn the_filings_grid_marks_every_cell_in_words_too_and_the_progress_line_its_last_value() {
+    use super::handling::{Cell, GridRow, filing_grid, progress_line};
+    let months: Vec<String> = (5..=8).map(|m| format!("{m}月")).collect();
+    let rows = vec![
+        GridRow {
+            label: "市科技局".into(),
+            cells: vec![Cell::OnTime, Cell::Late, Cell::Missing, Cell::NotDue],
+        },
+        GridRow {
+            label: "市商务局".into(),
+            cells: vec![Cell::Returned, Cell::OnTime, Cell::OnTime, Cell::NotDue],
+        },
+    ];
+    let svg = filing_grid("各单位月报报送情况", &months, &rows);
+    assert!(svg.starts_with("<svg"), "{svg}");
+    for s in [
+        "市科技局",
+        "市商务局",
+        "5月",
+        "8月",
+        "✓",
+        "迟",
+        "✗",
+        "退",
+        "逾期未报",
+    ] {
+        assert!(svg.contains(s), "{s} missing");
+    }
+    assert!(filing_grid("空", &months, &[]).contains("暂无数据"));
+    let line = progress_line(
+        "(一)1 完成进度",
+        &months,
+        &[0.25, 0.5, 0.75, 1.0],
+        &[Some(0.2), Some(0.45), None, None],
+    );
+    assert!(line.contains("45.0%"), "the last value is written");
+    assert!(line.contains("应达"));
+    assert!(progress_line("空", &months, &[0.5; 4], &[None; 4]).contains("暂无数据"));
+}

@@ -93,7 +93,7 @@ async fn board(state: &AppState, plan_id: i64) -> Result<Response, Problem> {
         "办理进展",
         HEAD,
         move || {
-            view! { <BoardPage plan_title sample day plan plan_rag sections units periods grid /> }
+            view! { <BoardPage plan_id plan_title sample day plan plan_rag sections units periods grid /> }
                 .into_any()
         },
     ))
@@ -187,4 +187,90 @@ pub async fn get_task(
         .into_any()
         },
     ))
+}
+
+fn svg(body: String) -> Response {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let mut res = body.into_response();
+    res.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("image/svg+xml; charset=utf-8"),
+    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// `GET /plans/{plan}/progress/grid.svg`: the unit × month grid of filings as a chart.
+pub async fn get_grid_chart(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    use crate::charts::handling::{Cell, GridRow, filing_grid};
+    use crate::handling::period::Filing;
+    let id = raw.parse().map_err(|_| read::ReadError::NoPlan)?;
+    let plan_id = resolve_plan_id(&state.pool, Some(id)).await?;
+    let (settings, units, board) = unit_lines(&state, plan_id, false).await?;
+    let names: HashMap<i64, String> = units.into_iter().map(|u| (u.id, u.name)).collect();
+    let months: Vec<String> = settings
+        .measures
+        .periods
+        .iter()
+        .map(|p| format!("{}月", p.month))
+        .collect();
+    let rows: Vec<GridRow> = board
+        .units
+        .iter()
+        .map(|u| GridRow {
+            label: names.get(&u.unit_id).cloned().unwrap_or_default(),
+            cells: u
+                .filings
+                .iter()
+                .map(|(_, f)| match f {
+                    Filing::OnTime => Cell::OnTime,
+                    Filing::Late => Cell::Late,
+                    Filing::Missing => Cell::Missing,
+                    Filing::Returned => Cell::Returned,
+                    Filing::NotDue => Cell::NotDue,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(svg(filing_grid("各单位月报报送情况", &months, &rows)))
+}
+
+/// `GET /progress/tasks/{task}/progress.svg`: the task's completion at each month's end, as
+/// the board stood then, against the time-proportional expectation.
+pub async fn get_task_chart(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    let pool = &state.pool;
+    let task_id: i64 = raw.parse().map_err(|_| read::ReadError::NoTask)?;
+    let detail = read::task_detail(pool, task_id).await?;
+    let plan_id = detail.header.id;
+    let settings = handling::settings(pool, plan_id).await?;
+    let now = today();
+    let mut months = Vec::new();
+    let (mut expected, mut actual) = (Vec::new(), Vec::new());
+    let latest = handling::ledger(pool, plan_id, now).await?;
+    for p in &settings.measures.periods {
+        let end = p.last_day();
+        let (ledger, day) = if end <= now {
+            (handling::ledger(pool, plan_id, end).await?, end)
+        } else {
+            (latest.clone(), end)
+        };
+        let board = compute(&ledger, &settings.measures, day);
+        let progress = board.task(task_id).and_then(|t| t.progress);
+        months.push(format!("{}月", p.month));
+        expected.push(progress.map(|p| p.expected).unwrap_or(0.0));
+        actual.push(progress.filter(|_| end <= now).map(|p| p.completion));
+    }
+    let label = crate::plan::label::task_label(detail.task.section_number, detail.task.number);
+    let title = format!("{label} 完成进度");
+    Ok(svg(crate::charts::handling::progress_line(
+        &title, &months, &expected, &actual,
+    )))
 }

@@ -58,6 +58,14 @@ pub fn routes() -> Router<AppState> {
         .route("/plans/{plan}/progress", get(board::get_board))
         .route("/progress/units/{unit}", get(board::get_unit))
         .route("/progress/tasks/{task}", get(board::get_task))
+        .route(
+            "/plans/{plan}/progress/grid.svg",
+            get(board::get_grid_chart),
+        )
+        .route(
+            "/progress/tasks/{task}/progress.svg",
+            get(board::get_task_chart),
+        )
 }
 
 impl From<HandlingError> for Problem {

@@ -870,6 +870,7 @@ pub struct BoardSection {
 /// `/plans/{plan}/progress`: the plan's board, for everyone.
 #[component]
 pub fn BoardPage(
+    plan_id: i64,
     plan_title: String,
     sample: bool,
     day: String,
@@ -960,6 +961,7 @@ pub fn BoardPage(
             </section>
             <section class="card" id="grid">
                 <h2>"月报报送情况"</h2>
+                <img class="chart" src=format!("/plans/{plan_id}/progress/grid.svg") alt="各单位月报报送情况图（与下表相同）" />
                 <div class="table-wrap" tabindex="0" role="region" aria-label="报送情况（可左右滑动）">
                     <table class="filing-grid">
                         <thead><tr><th>"单位"</th>{heads}</tr></thead>
@@ -1095,6 +1097,10 @@ pub fn TaskRecordPage(
             <h1>{format!("{} {}", name.label, name.heading)}</h1>
             <p><RagBadge rag=rag />" "{progress_text(progress.as_ref())}</p>
             <p class="hint">{summary.line_zh()}</p>
+            <section class="card">
+                <h2>"完成进度"</h2>
+                <img class="chart" src=format!("/progress/tasks/{task_id}/progress.svg") alt="本任务各月完成比例与时间进度对比图" />
+            </section>
             <section class="card">
                 <h2>"各单位指标"</h2>
                 {indicator_table(rows)}

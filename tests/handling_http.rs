@@ -623,6 +623,14 @@ async fn a_liaison_files_a_sub_plan_and_a_report_and_the_office_reviews_both() {
         "48 of 120 is 40 %: {}",
         public.body
     );
+    // The value's history: who audited it, when, from what to what, and why.
+    assert!(
+        public
+            .body
+            .contains("报送 60 → 审核 48。佐证只支持48家（office，"),
+        "{}",
+        public.body
+    );
     let board = t.get("/progress", None).await;
     assert_eq!(board.status, StatusCode::OK);
     assert!(board.body.contains(&a.name));

@@ -1024,6 +1024,50 @@ pub fn UnitRecordPage(
     reports: Vec<Report>,
 ) -> impl IntoView {
     let unit_names: HashMap<i64, String> = [(unit.id, unit.name.clone())].into();
+    // Every audited value the office set, with who, when and why: the values' history.
+    let code_names: HashMap<i64, String> = indicators
+        .iter()
+        .map(|i| (i.record.code, i.record.name.clone()))
+        .collect();
+    let audits: Vec<_> = reports
+        .iter()
+        .flat_map(|r| {
+            r.audited.iter().map(move |a| {
+                let reported = r
+                    .values
+                    .iter()
+                    .find(|(c, ..)| *c == a.code)
+                    .map(|v| fmt_weight(v.1))
+                    .unwrap_or_else(|| "—".into());
+                (r.period, r.version, reported, a.clone())
+            })
+        })
+        .collect();
+    let history = (!audits.is_empty()).then(|| {
+        let items = audits
+            .into_iter()
+            .map(|(period, version, reported, a)| {
+                let name = code_names.get(&a.code).cloned().unwrap_or_default();
+                view! {
+                    <li>
+                        {format!(
+                            "{}第{}版 · {name}：报送 {reported} → 审核 {}。{}（{}，{}）",
+                            period.label_zh(),
+                            version,
+                            fmt_weight(a.value),
+                            a.reason,
+                            a.set_by,
+                            human_time(&a.set_at)
+                        )}
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3>"审核记录"</h3>
+            <ul class="plain hint audit-history">{items}</ul>
+        }
+    });
     let rows = indicator_rows(indicators, &names, &unit_names);
     let plan = match approved {
         Some(p) => {
@@ -1056,6 +1100,7 @@ pub fn UnitRecordPage(
             <section class="card">
                 <h2>"指标进展"</h2>
                 {indicator_table(rows)}
+                {history}
             </section>
             <section class="card">
                 <h2>"分方案"</h2>

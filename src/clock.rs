@@ -20,6 +20,12 @@ pub fn now_text() -> String {
     stored(now())
 }
 
+/// Today in Beijing time: the day every deadline and reporting month is read against.
+#[cfg(feature = "ssr")]
+pub fn today() -> chrono::NaiveDate {
+    now().with_timezone(&beijing()).date_naive()
+}
+
 /// An instant as stored.
 pub fn stored(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)

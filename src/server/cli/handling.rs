@@ -2,7 +2,6 @@
 //! to script against), and the sample year.
 
 use super::cli_actor;
-use crate::handling::progress::compute;
 use crate::server::repo::handling;
 use crate::server::repo::plan::resolve_plan_id;
 use crate::server::service::sample_year::{self, Loaded};
@@ -61,14 +60,8 @@ pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
     match cmd {
         HandlingCommand::Board { plan, day, json } => {
             let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
-            let settings = handling::settings(&pool, plan_id).await?;
-            let day = day.unwrap_or_else(|| {
-                crate::clock::now()
-                    .with_timezone(&crate::clock::beijing())
-                    .date_naive()
-            });
-            let ledger = handling::ledger(&pool, plan_id, day).await?;
-            let board = compute(&ledger, &settings.measures, day);
+            let day = day.unwrap_or_else(crate::clock::today);
+            let (settings, board) = handling::board(&pool, plan_id, day).await?;
             if json {
                 println!("{}", serde_json::to_string_pretty(&board)?);
                 return Ok(());

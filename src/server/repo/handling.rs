@@ -947,10 +947,7 @@ pub async fn file_report(
     if !settings.measures.periods.contains(&period) {
         return Err(HandlingError::NotAPeriod(period.label_zh()));
     }
-    let today = crate::clock::now()
-        .with_timezone(&crate::clock::beijing())
-        .date_naive();
-    if period > Period::of(today) {
+    if period > Period::of(crate::clock::today()) {
         return Err(HandlingError::NotYet(period.label_zh()));
     }
     let plan = approved_on(&mut tx, unit.id)
@@ -1232,6 +1229,19 @@ pub async fn liaisons(
         out.entry(unit).or_default().push(login);
     }
     Ok(out)
+}
+
+/// The plan's settings and its board on `day` (the ledger of that day, measured): what every
+/// page, the ballot's year lines, the report and the export show.
+pub async fn board(
+    pool: &SqlitePool,
+    plan_id: i64,
+    day: NaiveDate,
+) -> Result<(PlanSettings, crate::handling::progress::Board), HandlingError> {
+    let settings = settings(pool, plan_id).await?;
+    let ledger = ledger(pool, plan_id, day).await?;
+    let board = crate::handling::progress::compute(&ledger, &settings.measures, day);
+    Ok((settings, board))
 }
 
 /// Everything the measures read for a plan on `day`: each reporting unit's latest approved

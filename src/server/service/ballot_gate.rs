@@ -270,17 +270,11 @@ struct YearLines {
 impl YearLines {
     async fn of(pool: &sqlx::SqlitePool, plan_id: i64) -> Result<YearLines, AppError> {
         use crate::server::repo::handling;
-        let settings = handling::settings(pool, plan_id)
-            .await
-            .map_err(AppError::internal)?;
-        let today = crate::clock::now()
-            .with_timezone(&crate::clock::beijing())
-            .date_naive();
-        let ledger = handling::ledger(pool, plan_id, today)
+        let (settings, board) = handling::board(pool, plan_id, crate::clock::today())
             .await
             .map_err(AppError::internal)?;
         Ok(YearLines {
-            board: crate::handling::progress::compute(&ledger, &settings.measures, today),
+            board,
             amber: settings.measures.amber_points,
             sample: handling::has_sample(pool, plan_id)
                 .await

@@ -306,12 +306,9 @@ async fn handling_sheet(
     use crate::server::repo::{handling, plan};
     let fail = |e: handling::HandlingError| ExportFail::Report(e.to_string());
     let plan_id = report.round.plan_id;
-    let day = crate::clock::now()
-        .with_timezone(&crate::clock::beijing())
-        .date_naive();
-    let settings = handling::settings(pool, plan_id).await.map_err(fail)?;
-    let ledger = handling::ledger(pool, plan_id, day).await.map_err(fail)?;
-    let board = crate::handling::progress::compute(&ledger, &settings.measures, day);
+    let (settings, board) = handling::board(pool, plan_id, crate::clock::today())
+        .await
+        .map_err(fail)?;
     let sample = handling::has_sample(pool, plan_id).await.map_err(fail)?;
     let units: std::collections::HashMap<i64, String> = handling::reporting_units(pool, plan_id)
         .await

@@ -109,9 +109,7 @@ pub async fn get_unit(
         Ok(id) => handling::reporting_unit(pool, id).await?,
         Err(_) => return Err(HandlingError::NoUnit.into()),
     };
-    let settings = handling::settings(pool, unit.plan_id).await?;
-    let ledger = handling::ledger(pool, unit.plan_id, today()).await?;
-    let board = compute(&ledger, &settings.measures, today());
+    let (settings, board) = handling::board(pool, unit.plan_id, today()).await?;
     let (plan_title, names) = task_names(pool, unit.plan_id).await?;
     let approved = handling::approved(pool, unit.id).await?;
     let reports = handling::reports(pool, unit.id).await?;
@@ -153,9 +151,7 @@ pub async fn get_task(
     let task_id: i64 = raw.parse().map_err(|_| read::ReadError::NoTask)?;
     let detail = read::task_detail(pool, task_id).await?;
     let plan_id = detail.header.id;
-    let settings = handling::settings(pool, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id, today()).await?;
-    let board = compute(&ledger, &settings.measures, today());
+    let (settings, board) = handling::board(pool, plan_id, today()).await?;
     let (plan_title, names) = task_names(pool, plan_id).await?;
     let unit_names: HashMap<i64, String> = handling::reporting_units(pool, plan_id)
         .await?

@@ -173,9 +173,7 @@ pub async fn item_indicators(
     ref_id: i64,
 ) -> Result<Vec<(String, crate::handling::progress::IndicatorProgress)>, HandlingError> {
     use crate::server::repo::handling;
-    let settings = handling::settings(pool, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id, today()).await?;
-    let board = crate::handling::progress::compute(&ledger, &settings.measures, today());
+    let (_, board) = handling::board(pool, plan_id, today()).await?;
     let names: std::collections::HashMap<i64, String> = handling::reporting_units(pool, plan_id)
         .await?
         .into_iter()
@@ -194,9 +192,4 @@ pub async fn item_indicators(
         .collect())
 }
 
-/// Today in Beijing time.
-fn today() -> chrono::NaiveDate {
-    crate::clock::now()
-        .with_timezone(&crate::clock::beijing())
-        .date_naive()
-}
+use crate::clock::today;

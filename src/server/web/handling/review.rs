@@ -5,7 +5,6 @@
 use super::view::{HandlingDeskPage, HandlingUnitPage, ReportReviewPage, SubplanReviewPage};
 use super::{Done, HEAD, notice_of, task_names, today};
 use crate::handling::period::Filing;
-use crate::handling::progress::compute;
 use crate::handling::subplan;
 use crate::message::Bilingual;
 use crate::server::repo::account::Account;
@@ -36,7 +35,7 @@ pub(super) async fn unit_lines(
     Problem,
 > {
     let pool = &state.pool;
-    let settings = handling::settings(pool, plan_id).await?;
+    let (settings, board) = handling::board(pool, plan_id, today()).await?;
     let units = handling::reporting_units(pool, plan_id).await?;
     let liaisons = if with_liaisons {
         handling::liaisons(pool, plan_id).await?
@@ -44,8 +43,6 @@ pub(super) async fn unit_lines(
         Default::default()
     };
     let states = handling::latest_states(pool, plan_id).await?;
-    let ledger = handling::ledger(pool, plan_id, today()).await?;
-    let board = compute(&ledger, &settings.measures, today());
     let mut lines = Vec::with_capacity(units.len());
     for u in units {
         let progress = board.unit(u.id);

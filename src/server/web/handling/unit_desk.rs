@@ -5,7 +5,6 @@ use super::forms::{ReportDraftForm, SubplanDraftForm};
 use super::view::{ReportFormPage, SubplanFormPage, UnitDeskPage};
 use super::{Done, HEAD, notice_of, status_of, task_names, today};
 use crate::handling::period::Period;
-use crate::handling::progress::compute;
 use crate::handling::subplan::SubplanState;
 use crate::message::Bilingual;
 use crate::server::repo::handling::{self, HandlingError, ReportState};
@@ -25,12 +24,10 @@ pub async fn get_desk(
     Query(q): Query<Done>,
 ) -> Result<Response, Problem> {
     let pool = &state.pool;
-    let settings = handling::settings(pool, unit.plan_id).await?;
+    let (settings, board) = handling::board(pool, unit.plan_id, today()).await?;
     let (_, names) = task_names(pool, unit.plan_id).await?;
     let subplans = handling::subplans(pool, unit.id).await?;
     let reports = handling::reports(pool, unit.id).await?;
-    let ledger = handling::ledger(pool, unit.plan_id, today()).await?;
-    let board = compute(&ledger, &settings.measures, today());
     let notice = notice_of(q.done.as_deref());
     Ok(render_with_head(
         &state,

@@ -31,12 +31,9 @@ async fn report_year(state: &AppState, plan_id: i64) -> Result<ReportYear, Probl
     use crate::plan::label::{heading_of, task_label};
     use crate::server::repo::{handling, plan};
     let pool = &state.pool;
-    let day = crate::clock::now()
-        .with_timezone(&crate::clock::beijing())
-        .date_naive();
-    let settings = handling::settings(pool, plan_id).await?;
+    let day = crate::clock::today();
+    let (settings, board) = handling::board(pool, plan_id, day).await?;
     let ledger = handling::ledger(pool, plan_id, day).await?;
-    let board = crate::handling::progress::compute(&ledger, &settings.measures, day);
     let amber = settings.measures.amber_points;
     let tasks = plan::tasks(pool, plan_id)
         .await

@@ -9,13 +9,17 @@
 //!   全年总结), whether a report was on time, and the sub-plans' filing deadline read from the
 //!   plan's own text;
 //! - [`progress`]: the whole plan on a day, from the stored ledger;
+//! - [`report`]: what a monthly report holds, checked field by field;
 //! - [`sample`]: a sample year for a plan, for a newcomer's first look;
+//! - [`sheet`]: the spreadsheet templates' layout, and reading a filled one cell by cell;
 //! - [`subplan`]: a sub-plan's states and what a liaison's form may hold, checked field by field.
 
 pub mod measure;
 pub mod period;
 pub mod progress;
+pub mod report;
 pub mod sample;
+pub mod sheet;
 pub mod subplan;
 
 #[cfg(test)]

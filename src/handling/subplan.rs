@@ -131,56 +131,94 @@ pub fn day(raw: &str) -> Option<NaiveDate> {
         .filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
 }
 
+/// The field of an indicator row a fault is about: a form names the row, a spreadsheet the
+/// cell (row and column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum IndicatorField {
+    Task,
+    Name,
+    MeasureUnit,
+    Baseline,
+    Target,
+    Direction,
+    StartsOn,
+    DueOn,
+    Weight,
+}
+
+/// The field of a milestone row a fault is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MilestoneField {
+    Task,
+    DueOn,
+    What,
+}
+
+/// Faults, each with the field it is about and the reason in Chinese.
+pub type Faults<F> = Vec<(F, String)>;
+
 /// Checks one indicator. `tasks`: the ids of the tasks the unit leads or shares (an
-/// indicator belongs to one of them). Every fault is named, not only the first.
-pub fn check_indicator(d: &IndicatorDraft, tasks: &[i64]) -> Result<Indicator, Vec<String>> {
-    let mut errors = Vec::new();
+/// indicator belongs to one of them). Every fault is named with its field, not only the first;
+/// a fault between two fields (a target on the wrong side of the baseline, a due day before
+/// the start) is put on the later one.
+pub fn check_indicator(
+    d: &IndicatorDraft,
+    tasks: &[i64],
+) -> Result<Indicator, Faults<IndicatorField>> {
+    use IndicatorField as F;
+    let mut errors: Faults<F> = Vec::new();
     let task_id = d.task_id.trim().parse::<i64>().ok();
     if !task_id.is_some_and(|t| tasks.contains(&t)) {
-        errors.push("请选择本单位牵头或负责的任务。".to_string());
+        errors.push((F::Task, "请选择本单位牵头或负责的任务。".to_string()));
     }
     let name = d.name.trim().to_string();
     if name.is_empty() {
-        errors.push("指标名称不能为空。".into());
+        errors.push((F::Name, "指标名称不能为空。".into()));
     } else if name.chars().count() > MAX_NAME_CHARS {
-        errors.push(format!("指标名称不能超过{MAX_NAME_CHARS}个字。"));
+        errors.push((F::Name, format!("指标名称不能超过{MAX_NAME_CHARS}个字。")));
     }
     let measure_unit = d.measure_unit.trim().to_string();
     if measure_unit.chars().count() > MAX_MEASURE_UNIT_CHARS {
-        errors.push(format!("计量单位不能超过{MAX_MEASURE_UNIT_CHARS}个字。"));
+        errors.push((
+            F::MeasureUnit,
+            format!("计量单位不能超过{MAX_MEASURE_UNIT_CHARS}个字。"),
+        ));
     }
     let direction = Direction::parse(&d.direction);
     if direction.is_none() {
-        errors.push("请选择指标方向：越高越好、越低越好或里程碑。".into());
+        errors.push((
+            F::Direction,
+            "请选择指标方向：越高越好、越低越好或里程碑。".into(),
+        ));
     }
-    let field = |raw: &str, label: &str, errors: &mut Vec<String>| -> Option<f64> {
+    let field = |raw: &str, f: F, label: &str, errors: &mut Faults<F>| -> Option<f64> {
         if raw.trim().is_empty() {
             return None;
         }
         let v = number(raw);
         if v.is_none() {
-            errors.push(format!("{label}“{}”不是数字。", raw.trim()));
+            errors.push((f, format!("{label}“{}”不是数字。", raw.trim())));
         }
         v
     };
     let (baseline, target) = match direction {
         Some(Direction::Milestone) => (0.0, 1.0),
         _ => {
-            let baseline = field(&d.baseline, "基期值", &mut errors);
-            let target = field(&d.target, "目标值", &mut errors);
+            let baseline = field(&d.baseline, F::Baseline, "基期值", &mut errors);
+            let target = field(&d.target, F::Target, "目标值", &mut errors);
             if d.target.trim().is_empty() {
-                errors.push("目标值不能为空。".into());
+                errors.push((F::Target, "目标值不能为空。".into()));
             }
             if direction == Some(Direction::Lower) && d.baseline.trim().is_empty() {
-                errors.push("越低越好的指标须填写基期值。".into());
+                errors.push((F::Baseline, "越低越好的指标须填写基期值。".into()));
             }
             let baseline = baseline.unwrap_or(0.0);
             match (direction, target) {
                 (Some(Direction::Higher), Some(t)) if t <= baseline => {
-                    errors.push("越高越好的指标，目标值应大于基期值。".into())
+                    errors.push((F::Target, "越高越好的指标，目标值应大于基期值。".into()))
                 }
                 (Some(Direction::Lower), Some(t)) if t >= baseline => {
-                    errors.push("越低越好的指标，目标值应小于基期值。".into())
+                    errors.push((F::Target, "越低越好的指标，目标值应小于基期值。".into()))
                 }
                 _ => {}
             }
@@ -189,30 +227,33 @@ pub fn check_indicator(d: &IndicatorDraft, tasks: &[i64]) -> Result<Indicator, V
     };
     let starts_on = day(&d.starts_on);
     if starts_on.is_none() {
-        errors.push(format!(
-            "开始日期“{}”的格式不对，应为 2020-05-01。",
-            d.starts_on.trim()
+        errors.push((
+            F::StartsOn,
+            format!(
+                "开始日期“{}”的格式不对，应为 2020-05-01。",
+                d.starts_on.trim()
+            ),
         ));
     }
     let due_on = day(&d.due_on);
     if due_on.is_none() {
-        errors.push(format!(
-            "完成期限“{}”的格式不对，应为 2020-12-31。",
-            d.due_on.trim()
+        errors.push((
+            F::DueOn,
+            format!("完成期限“{}”的格式不对，应为 2020-12-31。", d.due_on.trim()),
         ));
     }
     if let (Some(s), Some(e)) = (starts_on, due_on)
         && e <= s
     {
-        errors.push("完成期限应晚于开始日期。".into());
+        errors.push((F::DueOn, "完成期限应晚于开始日期。".into()));
     }
     let weight = if d.weight.trim().is_empty() {
         Some(1.0)
     } else {
-        field(&d.weight, "权重", &mut errors)
+        field(&d.weight, F::Weight, "权重", &mut errors)
     };
     if weight.is_some_and(|w| !(w > 0.0 && w <= 100.0)) {
-        errors.push("权重应大于0且不超过100。".into());
+        errors.push((F::Weight, "权重应大于0且不超过100。".into()));
     }
     if !errors.is_empty() {
         return Err(errors);
@@ -231,24 +272,28 @@ pub fn check_indicator(d: &IndicatorDraft, tasks: &[i64]) -> Result<Indicator, V
 }
 
 /// Checks one milestone.
-pub fn check_milestone(d: &MilestoneDraft, tasks: &[i64]) -> Result<Milestone, Vec<String>> {
-    let mut errors = Vec::new();
+pub fn check_milestone(
+    d: &MilestoneDraft,
+    tasks: &[i64],
+) -> Result<Milestone, Faults<MilestoneField>> {
+    use MilestoneField as F;
+    let mut errors: Faults<F> = Vec::new();
     let task_id = d.task_id.trim().parse::<i64>().ok();
     if !task_id.is_some_and(|t| tasks.contains(&t)) {
-        errors.push("请选择本单位牵头或负责的任务。".to_string());
+        errors.push((F::Task, "请选择本单位牵头或负责的任务。".to_string()));
     }
     let due_on = day(&d.due_on);
     if due_on.is_none() {
-        errors.push(format!(
-            "节点日期“{}”的格式不对，应为 2020-06-30。",
-            d.due_on.trim()
+        errors.push((
+            F::DueOn,
+            format!("节点日期“{}”的格式不对，应为 2020-06-30。", d.due_on.trim()),
         ));
     }
     let what = d.what.trim().to_string();
     if what.is_empty() {
-        errors.push("节点内容不能为空。".into());
+        errors.push((F::What, "节点内容不能为空。".into()));
     } else if what.chars().count() > MAX_NAME_CHARS {
-        errors.push(format!("节点内容不能超过{MAX_NAME_CHARS}个字。"));
+        errors.push((F::What, format!("节点内容不能超过{MAX_NAME_CHARS}个字。")));
     }
     if !errors.is_empty() {
         return Err(errors);

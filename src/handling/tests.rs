@@ -1,7 +1,8 @@
 //! Table tests of the measures, each figure computed by hand in its comment.
 
 use super::measure::{Direction::*, judged};
-use super::subplan::{IndicatorDraft, check_indicator, number};
+use super::report::TaskStatus;
+use super::subplan::{IndicatorDraft, IndicatorField, check_indicator, number};
 use super::*;
 use chrono::NaiveDate;
 
@@ -293,7 +294,23 @@ fn an_indicator_is_checked_field_by_field() {
     };
     let errors = check_indicator(&bad, &[7]).unwrap_err();
     assert_eq!(errors.len(), 5, "{errors:?}");
-    assert!(errors.iter().any(|e| e.contains("“四十”不是数字")));
+    assert!(
+        errors
+            .iter()
+            .any(|(f, e)| *f == IndicatorField::Target && e.contains("“四十”不是数字"))
+    );
+    // Each fault names its field: the task, the name, the target, the start, the weight.
+    let fields: Vec<IndicatorField> = errors.iter().map(|(f, _)| *f).collect();
+    assert_eq!(
+        fields,
+        [
+            IndicatorField::Task,
+            IndicatorField::Name,
+            IndicatorField::Target,
+            IndicatorField::StartsOn,
+            IndicatorField::Weight
+        ]
+    );
     // Directions and targets that disagree.
     let lower = IndicatorDraft {
         direction: "lower".into(),
@@ -303,7 +320,9 @@ fn an_indicator_is_checked_field_by_field() {
     };
     let errors = check_indicator(&lower, &[7]).unwrap_err();
     assert!(
-        errors.iter().any(|e| e.contains("须填写基期值")),
+        errors
+            .iter()
+            .any(|(f, e)| *f == IndicatorField::Baseline && e.contains("须填写基期值")),
         "{errors:?}"
     );
     let backwards = IndicatorDraft {
@@ -452,4 +471,240 @@ fn the_sample_year_is_the_same_every_time_and_covers_every_task() {
         }
     }
     assert!(year(&units, &[], 28).is_empty());
+}
+
+fn rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+fn about(unit: &str, period: Option<&str>) -> (String, Vec<Vec<String>>) {
+    let mut r = rows(&[&[sheet::ABOUT_UNIT, unit]]);
+    if let Some(p) = period {
+        r.extend(rows(&[&[sheet::ABOUT_PERIOD, p]]));
+    }
+    (sheet::ABOUT.to_string(), r)
+}
+
+#[test]
+fn a_sub_plan_sheet_is_read_whole_or_refused_with_every_bad_cell_named() {
+    use sheet::*;
+    let tasks = [(7, "(一)1".to_string()), (8, "(二)3".to_string())];
+    let header: Vec<&str> = INDICATOR_COLUMNS.to_vec();
+    let good = Workbook {
+        sheets: vec![
+            about("市科技局", None),
+            (
+                INDICATORS.into(),
+                rows(&[
+                    &header,
+                    &[
+                        "3",
+                        "（一）1",
+                        "企业上云",
+                        "家",
+                        "0",
+                        "40",
+                        "越高越好",
+                        "2020-05-01",
+                        "2020-12-31",
+                        "",
+                    ],
+                    &["", "", "", "", "", "", "", "", "", ""],
+                    &[
+                        "",
+                        "(二) 3",
+                        "出台细则",
+                        "",
+                        "",
+                        "",
+                        "里程碑",
+                        "2020/5/1",
+                        "2020年9月30日",
+                        "2",
+                    ],
+                ]),
+            ),
+            (
+                MILESTONES.into(),
+                rows(&[&MILESTONE_COLUMNS, &["(二)3", "2020-06-30", "征求意见"]]),
+            ),
+        ],
+    };
+    let read = read_subplan(&good, "市科技局", &tasks, &[3, 4]).unwrap();
+    assert_eq!(read.indicators.len(), 2, "the blank row is skipped");
+    assert_eq!(read.indicators[0].0, Some(3));
+    assert_eq!(read.indicators[0].1.task_id, 7, "full-width brackets match");
+    assert_eq!(read.indicators[1].0, None);
+    assert_eq!(read.indicators[1].1.direction, Direction::Milestone);
+    assert_eq!(read.indicators[1].1.weight, 2.0);
+    assert_eq!(read.milestones[0].task_id, 8);
+
+    // Every bad cell at once, each by its row and column.
+    let mut bad = good.clone();
+    bad.sheets[1].1[1] = rows(&[&[
+        "9",
+        "(三)1",
+        "",
+        "家",
+        "0",
+        "一百",
+        "越高越好",
+        "2020-05-01",
+        "2020-04-01",
+        "",
+    ]])
+    .remove(0);
+    bad.sheets[2].1[1] = rows(&[&["(二)3", "六月底", ""]]).remove(0);
+    let faults = read_subplan(&bad, "市科技局", &tasks, &[3]).unwrap_err();
+    let cells: Vec<(usize, Option<usize>)> =
+        faults.iter().map(|f| (f.row.unwrap(), f.column)).collect();
+    assert_eq!(
+        cells,
+        vec![
+            (2, Some(0)), // 9 is not one of the unit's codes
+            (2, Some(1)), // (三)1 is not the unit's task
+            (2, Some(2)), // no name
+            (2, Some(5)), // 一百
+            (2, Some(8)), // due before the start
+            (2, Some(1)), // the milestone's day
+            (2, Some(2)), // the milestone's text
+        ],
+        "{faults:?}"
+    );
+    assert_eq!(
+        faults[3].describe(),
+        "“指标”表第2行F列（目标值）：目标值“一百”不是数字。"
+    );
+    assert!(faults[1].describe().contains("“(三)1”不是本单位"));
+    assert_eq!(faults[5].sheet, MILESTONES);
+
+    // Another unit's template, a moved column, a missing sheet: refused before any row.
+    let faults = read_subplan(&good, "市商务局", &tasks, &[3]).unwrap_err();
+    assert_eq!(faults.len(), 1);
+    assert!(faults[0].describe().contains("不是“市商务局”的"));
+    let mut moved = good.clone();
+    moved.sheets[1].1[0].swap(4, 5);
+    let faults = read_subplan(&moved, "市科技局", &tasks, &[3]).unwrap_err();
+    assert_eq!(faults[0].row, Some(1));
+    assert_eq!(faults[0].column, Some(4));
+    let none = Workbook {
+        sheets: vec![about("市科技局", None)],
+    };
+    let faults = read_subplan(&none, "市科技局", &tasks, &[]).unwrap_err();
+    assert!(faults[0].describe().starts_with("“指标”表："));
+    // Header only: nothing to store.
+    let empty = Workbook {
+        sheets: vec![
+            about("市科技局", None),
+            (INDICATORS.into(), rows(&[&header])),
+        ],
+    };
+    let faults = read_subplan(&empty, "市科技局", &tasks, &[]).unwrap_err();
+    assert!(faults[0].reason.contains("没有填写任何指标"));
+    assert_eq!(column_name(0), "A");
+    assert_eq!(column_name(25), "Z");
+    assert_eq!(column_name(26), "AA");
+    assert_eq!(column_name(27), "AB");
+}
+
+#[test]
+fn a_report_sheet_needs_every_indicator_and_task_once_for_its_own_month() {
+    use sheet::*;
+    let inds = [(3, "上云".to_string()), (4, "基站".to_string())];
+    let tasks = [(7, "(一)1".to_string()), (8, "(二)3".to_string())];
+    let june = Period::parse("2020-06").unwrap();
+    let values = |v3: &str, v4: &str| {
+        rows(&[
+            &VALUE_COLUMNS,
+            &["3", "(一)1", "上云", "家", "0", "40", "", v3, "台账"],
+            &["4", "(二)3", "基站", "个", "0", "100", "20", v4, ""],
+        ])
+    };
+    let statuses = |s7: &str, r7: &str| {
+        rows(&[
+            &STATUS_COLUMNS,
+            &["(一)1", "…", s7, r7, "推进中"],
+            &["(二)3", "…", "已完成", "", ""],
+        ])
+    };
+    let book = |v3: &str, s7: &str, r7: &str, month: &str| Workbook {
+        sheets: vec![
+            about("市科技局", Some(month)),
+            (VALUES.into(), values(v3, "60")),
+            (STATUSES.into(), statuses(s7, r7)),
+        ],
+    };
+    let ok = read_report(
+        &book("1,200", "滞后", "资金未到位", "2020-06"),
+        "市科技局",
+        june,
+        &inds,
+        &tasks,
+    )
+    .unwrap();
+    assert_eq!(
+        ok.values,
+        vec![(3, 1200.0, "台账".into()), (4, 60.0, String::new())]
+    );
+    assert_eq!(ok.tasks[0].1, TaskStatus::Behind);
+    assert_eq!(ok.tasks[1].1, TaskStatus::Done);
+
+    let faults = read_report(
+        &book("", "滞后", "", "2020-06"),
+        "市科技局",
+        june,
+        &inds,
+        &tasks,
+    )
+    .unwrap_err();
+    let described: Vec<String> = faults.iter().map(|f| f.describe()).collect();
+    assert_eq!(
+        described,
+        vec![
+            "“指标完成”表第2行H列（截至本月完成值）：请填写截至本月的完成值。".to_string(),
+            "“任务进展”表第2行D列（滞后原因）：标为“滞后”的，请说明原因。".to_string(),
+        ]
+    );
+    let faults = read_report(
+        &book("1", "进行中", "", "2020-06"),
+        "市科技局",
+        june,
+        &inds,
+        &tasks,
+    )
+    .unwrap_err();
+    assert_eq!((faults[0].row, faults[0].column), (Some(2), Some(2)));
+    // The template of another month is refused whole.
+    let faults = read_report(
+        &book("1", "已完成", "", "2020-07"),
+        "市科技局",
+        june,
+        &inds,
+        &tasks,
+    )
+    .unwrap_err();
+    assert_eq!(faults.len(), 1);
+    assert!(
+        faults[0].describe().contains("不是2020年6月的"),
+        "{faults:?}"
+    );
+    // A row missing, a row twice, a code made up.
+    let mut b = book("1", "已完成", "", "2020-06");
+    b.sheets[1].1[2][0] = "3".into();
+    b.sheets[2]
+        .1
+        .push(rows(&[&["(九)9", "", "已完成", "", ""]]).remove(0));
+    let faults = read_report(&b, "市科技局", june, &inds, &tasks).unwrap_err();
+    let reasons: Vec<&str> = faults.iter().map(|f| f.reason.as_str()).collect();
+    assert!(reasons[0].contains("重复"), "{reasons:?}");
+    assert!(
+        reasons.iter().any(|r| r.contains("缺少指标“基站”")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.iter().any(|r| r.contains("“(九)9”不是本单位")),
+        "{reasons:?}"
+    );
 }

@@ -711,42 +711,7 @@ pub async fn approved(pool: &SqlitePool, unit_id: i64) -> Result<Option<Subplan>
     approved_on(&mut conn, unit_id).await
 }
 
-/// A task's status in a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum TaskStatus {
-    NotStarted,
-    OnTrack,
-    Behind,
-    Done,
-}
-
-impl TaskStatus {
-    pub const ALL: [TaskStatus; 4] = [
-        TaskStatus::NotStarted,
-        TaskStatus::OnTrack,
-        TaskStatus::Behind,
-        TaskStatus::Done,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "not_started",
-            TaskStatus::OnTrack => "on_track",
-            TaskStatus::Behind => "behind",
-            TaskStatus::Done => "done",
-        }
-    }
-    pub fn parse(s: &str) -> Option<TaskStatus> {
-        TaskStatus::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            TaskStatus::NotStarted => "未开始",
-            TaskStatus::OnTrack => "按计划推进",
-            TaskStatus::Behind => "滞后",
-            TaskStatus::Done => "已完成",
-        }
-    }
-}
+pub use crate::handling::report::TaskStatus;
 
 /// A report as filed, checked.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -818,7 +783,47 @@ pub struct Report {
     pub tasks: Vec<(i64, TaskStatus, String, String)>,
     /// Every audited value set on this report, oldest first (the last per code counts).
     pub audited: Vec<Audited>,
+    /// The evidence files it carries, in the order they were added.
+    pub evidence: Vec<Evidence>,
 }
+
+/// An evidence file a report carries, as listed (its bytes are read only to download it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
+pub struct Evidence {
+    pub id: i64,
+    pub name: String,
+    /// `pdf`, `jpeg`, `png`, `webp`, `xlsx` or `docx`: what its bytes say.
+    pub kind: String,
+    pub size: i64,
+    pub sha256: String,
+    pub uploaded_at: String,
+    pub uploaded_by: String,
+}
+
+/// Most evidence files one report version carries.
+pub const MAX_EVIDENCE_PER_REPORT: usize = 10;
+
+/// A new evidence file to file with a report: already sniffed and hashed, waiting in a
+/// temporary file.
+#[derive(Debug, Clone)]
+pub struct NewEvidence {
+    pub sha256: String,
+    pub kind: &'static str,
+    pub size: i64,
+    pub name: String,
+    pub path: std::path::PathBuf,
+}
+
+/// The evidence a report version is filed with: new files, and the files of the returned
+/// version it answers that the liaison keeps (their ids).
+#[derive(Debug, Clone, Default)]
+pub struct EvidenceToFile {
+    pub new: Vec<NewEvidence>,
+    pub keep: Vec<i64>,
+}
+
+const EVIDENCE_COLUMNS: &str =
+    "e.id, e.name, b.kind, b.size, e.sha256, e.uploaded_at, e.uploaded_by";
 
 impl Report {
     /// The audited value that counts for `code`.
@@ -870,8 +875,16 @@ async fn fill_report(conn: &mut SqliteConnection, row: ReportRow) -> Result<Repo
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    let evidence: Vec<Evidence> = sqlx::query_as(&format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM report_evidence e JOIN evidence_blob b ON b.sha256 = e.sha256
+         WHERE e.report_id = ? ORDER BY e.id"
+    ))
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     Ok(Report {
         id,
+        evidence,
         unit_id: row.1,
         period: Period::parse(&row.2).unwrap_or_else(|| Period::of(NaiveDate::MIN)),
         version: row.3,
@@ -942,6 +955,19 @@ pub async fn file_report(
     form: &ReportForm,
     actor: &str,
 ) -> Result<i64, HandlingError> {
+    file_report_with(pool, unit, period, form, &EvidenceToFile::default(), actor).await
+}
+
+/// [`file_report`] with evidence files: the report and its files are stored in one
+/// transaction, or none of it.
+pub async fn file_report_with(
+    pool: &SqlitePool,
+    unit: &ReportingUnit,
+    period: Period,
+    form: &ReportForm,
+    evidence: &EvidenceToFile,
+    actor: &str,
+) -> Result<i64, HandlingError> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let settings = settings_on(&mut tx, unit.plan_id).await?;
     if !settings.measures.periods.contains(&period) {
@@ -982,17 +1008,18 @@ pub async fn file_report(
     if !faults.is_empty() {
         return Err(HandlingError::Form(faults));
     }
-    let last: Option<(i64, String)> = sqlx::query_as(
-        "SELECT version, state FROM progress_report WHERE unit_id = ? AND period = ?
+    let last: Option<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, version, state FROM progress_report WHERE unit_id = ? AND period = ?
          ORDER BY version DESC LIMIT 1",
     )
     .bind(unit.id)
     .bind(period.key())
     .fetch_optional(&mut *tx)
     .await?;
+    let returned = last.as_ref().map(|(id, ..)| *id);
     let version = match last {
         None => 1,
-        Some((v, state)) => match state.as_str() {
+        Some((_, v, state)) => match state.as_str() {
             "returned" => v + 1,
             "accepted" => return Err(HandlingError::ReportAccepted),
             _ => return Err(HandlingError::ReportPending),
@@ -1034,8 +1061,10 @@ pub async fn file_report(
         .execute(&mut *tx)
         .await?;
     }
+    let files = file_evidence(&mut tx, id, returned, evidence, actor).await?;
     let detail = serde_json::json!({
         "unit": unit.id, "period": period.key(), "version": version, "subplan": plan.id,
+        "evidence": files,
     });
     audit::record(
         &mut tx,
@@ -1047,6 +1076,109 @@ pub async fn file_report(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// Stores a report version's evidence: the kept files of the version it answers, then the new
+/// ones (each file's bytes once, by its SHA-256). Returns the SHA-256 of every file it carries.
+async fn file_evidence(
+    tx: &mut SqliteConnection,
+    report_id: i64,
+    returned: Option<i64>,
+    evidence: &EvidenceToFile,
+    actor: &str,
+) -> Result<Vec<String>, HandlingError> {
+    if let Some(previous) = returned {
+        for keep in &evidence.keep {
+            sqlx::query(
+                "INSERT OR IGNORE INTO report_evidence (report_id, sha256, name, uploaded_at,
+                     uploaded_by)
+                 SELECT ?, sha256, name, uploaded_at, uploaded_by FROM report_evidence
+                 WHERE id = ? AND report_id = ?",
+            )
+            .bind(report_id)
+            .bind(keep)
+            .bind(previous)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    let at = now();
+    for file in &evidence.new {
+        let stored: Option<i64> =
+            sqlx::query_scalar("SELECT size FROM evidence_blob WHERE sha256 = ?")
+                .bind(&file.sha256)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if stored.is_none() {
+            let bytes = tokio::fs::read(&file.path)
+                .await
+                .map_err(|e| HandlingError::Db(sqlx::Error::Io(e)))?;
+            if bytes.len() as i64 != file.size {
+                return Err(HandlingError::Db(sqlx::Error::Protocol(
+                    "an evidence file changed on its way to the database".into(),
+                )));
+            }
+            sqlx::query(
+                "INSERT INTO evidence_blob (sha256, kind, size, bytes) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&file.sha256)
+            .bind(file.kind)
+            .bind(file.size)
+            .bind(bytes)
+            .execute(&mut *tx)
+            .await?;
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO report_evidence (report_id, sha256, name, uploaded_at,
+                 uploaded_by) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(report_id)
+        .bind(&file.sha256)
+        .bind(&file.name)
+        .bind(&at)
+        .bind(actor)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let files: Vec<String> =
+        sqlx::query_scalar("SELECT sha256 FROM report_evidence WHERE report_id = ? ORDER BY id")
+            .bind(report_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    if files.len() > MAX_EVIDENCE_PER_REPORT {
+        return Err(HandlingError::Form(vec![format!(
+            "每份报告最多{MAX_EVIDENCE_PER_REPORT}个佐证材料，这份有{}个。请少保留或少上传几个。",
+            files.len()
+        )]));
+    }
+    Ok(files)
+}
+
+/// One evidence file to download: as listed, the unit whose report carries it, its bytes.
+pub async fn evidence_file(
+    pool: &SqlitePool,
+    id: i64,
+) -> Result<Option<(Evidence, i64, Vec<u8>)>, HandlingError> {
+    let mut conn = pool.acquire().await?;
+    let listed: Option<Evidence> = sqlx::query_as(&format!(
+        "SELECT {EVIDENCE_COLUMNS} FROM report_evidence e JOIN evidence_blob b ON b.sha256 = e.sha256
+         WHERE e.id = ?"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(listed) = listed else {
+        return Ok(None);
+    };
+    let (unit, bytes): (i64, Vec<u8>) = sqlx::query_as(
+        "SELECT r.unit_id, b.bytes FROM report_evidence e
+         JOIN progress_report r ON r.id = e.report_id
+         JOIN evidence_blob b ON b.sha256 = e.sha256 WHERE e.id = ?",
+    )
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(Some((listed, unit, bytes)))
 }
 
 /// The office's review of a submitted report: accept it, or return it with a reason.

@@ -15,6 +15,8 @@ pub mod closer;
 pub mod count;
 /// The browser an account signed in from, for the sign-in throttle.
 pub mod device;
+/// Evidence files: what an upload really is, and how it is served back.
+pub mod evidence;
 /// A round's exports: results and ballots as CSV, everything as XLSX, streamed to a file.
 pub mod export;
 /// The public address every link starts with.
@@ -25,6 +27,8 @@ pub mod sample_year;
 pub mod sealing;
 /// Who is signed in: the session cookie.
 pub mod session;
+/// The handling templates as XLSX: written for a unit, read back once filled in.
+pub mod sheets;
 /// Signing in: a bound on password checks, the throttle, unknown logins alike.
 pub mod signin;
 /// Each teller's link to their page, with the token that lets them post their steps.

@@ -16,11 +16,14 @@
 //! - `Strict-Transport-Security` when the proxy says the browser came over TLS.
 //! - Every `POST` is a web form: any other content type gets 415, and a body announced larger
 //!   than [`MAX_BODY_BYTES`](crate::server::web::MAX_BODY_BYTES) gets 413, each with a short
-//!   page in Chinese, before any handler runs. (A body without a length that grows past the
+//!   page in Chinese, before any handler runs. The liaison's two forms that may bring files
+//!   ([`upload::takes_files`]) take `multipart/form-data` too, up to
+//!   [`MAX_UPLOAD_BODY_BYTES`](upload::MAX_UPLOAD_BODY_BYTES). (A body without a length that grows past the
 //!   limit is cut off by the body-limit layer, also with 413.)
 
 use crate::server::web::nonce::{CspNonce, NONCE};
 use crate::server::web::problem::{Frame, Problem};
+use crate::server::web::upload;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -121,7 +124,8 @@ fn refuse_post(path: &str, headers: &HeaderMap) -> Option<Response> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok());
-    if !is_form(content_type) {
+    let files = upload::takes_files(path);
+    if !(is_form(content_type) || files && upload::is_multipart(content_type)) {
         return Some(refusal(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "提交格式不正确",
@@ -132,11 +136,22 @@ fn refuse_post(path: &str, headers: &HeaderMap) -> Option<Response> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if length.is_some_and(|n| n > crate::server::web::MAX_BODY_BYTES as u64) {
+    let (limit, said) = if files {
+        (
+            upload::MAX_UPLOAD_BODY_BYTES,
+            "一次最多上传5个文件，每个不超过20 MB。请分几次上传，或压缩后重新提交。",
+        )
+    } else {
+        (
+            crate::server::web::MAX_BODY_BYTES,
+            "一次提交的内容不能超过 1 MB。请删减后重新提交。",
+        )
+    };
+    if length.is_some_and(|n| n > limit as u64) {
         return Some(refusal(
             StatusCode::PAYLOAD_TOO_LARGE,
             "提交的内容过多",
-            "一次提交的内容不能超过 1 MB。请删减后重新提交。",
+            said,
         ));
     }
     None

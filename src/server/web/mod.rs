@@ -41,6 +41,8 @@ pub mod serve;
 pub mod teller;
 /// Request logging with codes redacted.
 pub mod trace;
+/// Posts that may bring files: streamed to temporary files, hashed, bounded.
+pub mod upload;
 
 use crate::app::{App, shell};
 use crate::model::base_url::BaseUrl;
@@ -62,7 +64,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 
 pub use crate::server::service::ballot_gate::FAILED_LOOKUPS_PER_MINUTE;
 
@@ -155,6 +156,29 @@ pub fn leptos_options(site_root: PathBuf, addr: std::net::SocketAddr) -> LeptosO
         .build()
 }
 
+/// How long a request may take: [`REQUEST_DEADLINE`], or [`UPLOAD_DEADLINE`] for a post that
+/// may bring files (20 MB over a congested venue Wi-Fi takes minutes; a body that stops
+/// coming is still cut off by `listen`'s stall limit).
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(30);
+pub const UPLOAD_DEADLINE: Duration = Duration::from_secs(15 * 60);
+
+async fn deadline(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let limit = if req.method() == axum::http::Method::POST && upload::takes_files(req.uri().path())
+    {
+        UPLOAD_DEADLINE
+    } else {
+        REQUEST_DEADLINE
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(res) => res,
+        Err(_) => axum::http::StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
+}
+
 /// Largest request body accepted (a pasted plan is ~10 KB; a ballot ~2 KB).
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
@@ -171,7 +195,14 @@ pub fn router(state: AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip();
 
-    Router::new()
+    // The liaison's forms that may bring files, with their own body limit (axum's default
+    // limit raised to it too: the multipart reader applies it).
+    let uploads = handling::upload_routes()
+        .layer(RequestBodyLimitLayer::new(upload::MAX_UPLOAD_BODY_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            upload::MAX_UPLOAD_BODY_BYTES,
+        ));
+    let pages = Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .nest_service("/pkg", pkg)
         .merge(ballot::routes())
@@ -198,7 +229,9 @@ pub fn router(state: AppState) -> Router {
             move || shell(options.clone()),
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    uploads
+        .merge(pages)
         // Outside the body limit: refuses posts by their headers first, and puts the security
         // headers on every answer, the limit's own 413 included.
         .layer(axum::middleware::from_fn(guard::guard))
@@ -208,10 +241,7 @@ pub fn router(state: AppState) -> Router {
             problem::render_problems,
         ))
         .layer(CompressionLayer::new())
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(axum::middleware::from_fn(deadline))
         // Outside the guard, the problem pages and the timeout, so every answer, refusals and
         // 408s included, carries the security headers (each unless a handler set it), and
         // nothing the guard did not mark cacheable is cached.

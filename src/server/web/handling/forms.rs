@@ -4,11 +4,11 @@
 //! refusal shows the form again as the liaison left it, every fault named by its row.
 
 use crate::components::format::fmt_weight;
+use crate::handling::report::{check_task, check_value};
 use crate::handling::subplan::{
-    self, IndicatorDraft, MAX_ROWS, MAX_TEXT_CHARS, MilestoneDraft, check_indicator,
-    check_milestone,
+    IndicatorDraft, MAX_ROWS, MAX_TEXT_CHARS, MilestoneDraft, check_indicator, check_milestone,
 };
-use crate::server::repo::handling::{Report, ReportForm, Subplan, SubplanForm, TaskStatus};
+use crate::server::repo::handling::{Report, ReportForm, Subplan, SubplanForm};
 use std::collections::BTreeMap;
 
 /// Blank indicator rows a form offers beyond the filled ones.
@@ -35,11 +35,18 @@ fn row_key(key: &str, prefix: char) -> Option<(usize, &str)> {
 
 impl SubplanDraftForm {
     pub fn from_body(body: &[u8]) -> SubplanDraftForm {
+        SubplanDraftForm::from_pairs(form_urlencoded::parse(body))
+    }
+
+    /// The form from its fields as posted (a web form's, or a multipart post's text fields).
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> SubplanDraftForm {
         let mut form = SubplanDraftForm::default();
         let mut inds: BTreeMap<usize, (String, IndicatorDraft)> = BTreeMap::new();
         let mut ms: BTreeMap<usize, MilestoneDraft> = BTreeMap::new();
-        for (key, value) in form_urlencoded::parse(body) {
-            let value = value.into_owned();
+        for (key, value) in pairs {
+            let value = value.as_ref().to_string();
             match key.as_ref() {
                 "measures" => form.measures = value,
                 "action" => form.action = value,
@@ -136,18 +143,20 @@ impl SubplanDraftForm {
         for (row, (code, d)) in self.indicators.iter().enumerate() {
             match check_indicator(d, tasks) {
                 Ok(i) => indicators.push((code.trim().parse().ok(), i)),
-                Err(es) => {
-                    faults.extend(es.into_iter().map(|e| format!("第{}项指标：{e}", row + 1)))
-                }
+                Err(es) => faults.extend(
+                    es.into_iter()
+                        .map(|(_, e)| format!("第{}项指标：{e}", row + 1)),
+                ),
             }
         }
         let mut milestones = Vec::new();
         for (row, d) in self.milestones.iter().enumerate() {
             match check_milestone(d, tasks) {
                 Ok(m) => milestones.push(m),
-                Err(es) => {
-                    faults.extend(es.into_iter().map(|e| format!("第{}个节点：{e}", row + 1)))
-                }
+                Err(es) => faults.extend(
+                    es.into_iter()
+                        .map(|(_, e)| format!("第{}个节点：{e}", row + 1)),
+                ),
             }
         }
         if !faults.is_empty() {
@@ -171,14 +180,21 @@ pub struct ReportDraftForm {
 
 impl ReportDraftForm {
     pub fn from_body(body: &[u8]) -> ReportDraftForm {
+        ReportDraftForm::from_pairs(form_urlencoded::parse(body))
+    }
+
+    /// The form from its fields as posted.
+    pub fn from_pairs<K: AsRef<str>, V: AsRef<str>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> ReportDraftForm {
         let mut form = ReportDraftForm::default();
-        for (key, value) in form_urlencoded::parse(body) {
-            let mut chars = key.chars();
+        for (key, value) in pairs {
+            let mut chars = key.as_ref().chars();
             let Some(kind) = chars.next() else { continue };
             let Ok(id) = chars.as_str().parse::<i64>() else {
                 continue;
             };
-            let value = value.into_owned();
+            let value = value.as_ref().to_string();
             match kind {
                 'v' => form.values.entry(id).or_default().0 = value,
                 'n' => form.values.entry(id).or_default().1 = value,
@@ -217,36 +233,17 @@ impl ReportDraftForm {
         let mut values = Vec::new();
         for (code, name) in indicators {
             let (raw, note) = self.values.get(code).cloned().unwrap_or_default();
-            if note.chars().count() > MAX_TEXT_CHARS {
-                faults.push(format!("指标“{name}”：说明不能超过{MAX_TEXT_CHARS}个字。"));
-            }
-            if raw.trim().is_empty() {
-                faults.push(format!("指标“{name}”：请填写截至本月的完成值。"));
-                continue;
-            }
-            match subplan::number(&raw) {
-                Some(v) => values.push((*code, v, note.trim().to_string())),
-                None => faults.push(format!("指标“{name}”：完成值“{}”不是数字。", raw.trim())),
+            match check_value(&raw, &note) {
+                Ok((v, note)) => values.push((*code, v, note)),
+                Err(es) => faults.extend(es.into_iter().map(|(_, e)| format!("指标“{name}”：{e}"))),
             }
         }
         let mut statuses = Vec::new();
         for (task, label) in tasks {
             let (status, reason, narrative) = self.tasks.get(task).cloned().unwrap_or_default();
-            if reason.chars().count() > MAX_TEXT_CHARS || narrative.chars().count() > MAX_TEXT_CHARS
-            {
-                faults.push(format!("任务{label}：文字不能超过{MAX_TEXT_CHARS}个字。"));
-            }
-            match TaskStatus::parse(&status) {
-                None => faults.push(format!("任务{label}：请选择进展状态。")),
-                Some(TaskStatus::Behind) if reason.trim().is_empty() => {
-                    faults.push(format!("任务{label}：标为“滞后”的，请说明原因。"))
-                }
-                Some(s) => statuses.push((
-                    *task,
-                    s,
-                    reason.trim().to_string(),
-                    narrative.trim().to_string(),
-                )),
+            match check_task(&status, &reason, &narrative) {
+                Ok((s, reason, narrative)) => statuses.push((*task, s, reason, narrative)),
+                Err(es) => faults.extend(es.into_iter().map(|(_, e)| format!("任务{label}：{e}"))),
             }
         }
         if !faults.is_empty() {
@@ -262,6 +259,7 @@ impl ReportDraftForm {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::handling::report::TaskStatus;
 
     #[test]
     fn a_sub_plan_form_keeps_filled_rows_in_order_and_names_each_fault() {

@@ -5,6 +5,8 @@
 //! page that shows its result (a reload repeats nothing).
 
 mod board;
+/// Downloads: the templates and the evidence files.
+mod files;
 /// The liaison's forms as posted.
 pub mod forms;
 mod review;
@@ -27,9 +29,10 @@ use view::{TaskName, TaskNames};
 /// The handling pages' own stylesheet (the ballot does not carry it).
 const HEAD: &str = r#"<link rel="stylesheet" href="/pkg/handling.css">"#;
 
-pub fn routes() -> Router<AppState> {
+/// The liaison's two forms that may bring files (`web::upload`): the router gives them their
+/// own body limit.
+pub fn upload_routes() -> Router<AppState> {
     Router::new()
-        .route("/desk/unit", get(unit_desk::get_desk))
         .route(
             "/desk/unit/subplan",
             get(unit_desk::get_subplan).post(unit_desk::post_subplan),
@@ -38,6 +41,24 @@ pub fn routes() -> Router<AppState> {
             "/desk/unit/reports/{period}",
             get(unit_desk::get_report).post(unit_desk::post_report),
         )
+}
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/desk/unit", get(unit_desk::get_desk))
+        .route(
+            "/desk/unit/subplan/template.xlsx",
+            get(files::get_subplan_template),
+        )
+        .route(
+            "/desk/unit/reports/{period}/template.xlsx",
+            get(files::get_report_template),
+        )
+        .route(
+            "/desk/handling/units/{unit}/template.xlsx",
+            get(files::get_unit_template),
+        )
+        .route("/desk/evidence/{id}", get(files::get_evidence))
         .route("/desk/handling", get(review::get_queue))
         .route("/desk/handling/units/{unit}", get(review::get_unit))
         .route("/desk/handling/subplans/{id}", get(review::get_subplan))
@@ -148,6 +169,7 @@ fn notice_of(done: Option<&str>) -> Option<String> {
             "saved" => "草稿已保存。",
             "submitted" => "分方案已报送办公室，审核结果会显示在这里。",
             "report" => "本月进展已报送办公室。",
+            "sheet" => "已从表格读入分方案草稿。请打开“继续编辑草稿”核对后报送。",
             "approved" => "分方案已审核通过。",
             "returned" => "已退回，并告知理由。",
             "accepted" => "报告已审核通过。",

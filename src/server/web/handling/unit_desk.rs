@@ -5,13 +5,17 @@ use super::forms::{ReportDraftForm, SubplanDraftForm};
 use super::view::{ReportFormPage, SubplanFormPage, UnitDeskPage};
 use super::{Done, HEAD, notice_of, status_of, task_names, today};
 use crate::handling::period::Period;
+use crate::handling::sheet;
 use crate::handling::subplan::SubplanState;
 use crate::message::Bilingual;
+use crate::server::repo::account::Account;
 use crate::server::repo::handling::{self, HandlingError, ReportState};
+use crate::server::service::{evidence, sheets};
 use crate::server::web::AppState;
-use crate::server::web::extract::{FormBody, UnitLiaison, see_other};
+use crate::server::web::extract::{UnitLiaison, see_other};
 use crate::server::web::problem::Problem;
 use crate::server::web::render::render_with_head;
+use crate::server::web::upload::{EVIDENCE_FIELD, Posted, SHEET_FIELD};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -65,7 +69,7 @@ pub async fn get_subplan(
 
 async fn subplan_page(
     state: &AppState,
-    who: crate::server::repo::account::Account,
+    who: Account,
     unit: handling::ReportingUnit,
     form: SubplanDraftForm,
     version: i64,
@@ -84,12 +88,13 @@ async fn subplan_page(
 
 /// `POST /desk/unit/subplan`: `action=save` keeps the draft, `action=submit` also sends it to
 /// the office. A form with faults comes back as typed, every fault named, nothing stored.
+/// With a filled-in template (`sheet`), its indicators and milestones replace the draft's
+/// (the measures stay), or every bad cell is named and nothing is stored.
 pub async fn post_subplan(
     State(state): State<AppState>,
     UnitLiaison { who, unit }: UnitLiaison,
-    FormBody(body): FormBody,
+    posted: Posted,
 ) -> Result<Response, Problem> {
-    let form = SubplanDraftForm::from_body(&body);
     let tasks: Vec<i64> = unit.tasks.iter().map(|(t, _)| *t).collect();
     let latest = handling::subplans(&state.pool, unit.id).await?;
     let version = match latest.first() {
@@ -97,6 +102,10 @@ pub async fn post_subplan(
         Some(p) => p.version + 1,
         None => 1,
     };
+    if posted.file(SHEET_FIELD).is_some() || !posted.faults.is_empty() {
+        return subplan_from_sheet(&state, who, unit, &latest, version, &posted).await;
+    }
+    let form = SubplanDraftForm::from_pairs(posted.pairs());
     let checked = match form.check(&tasks) {
         Ok(c) => c,
         Err(errors) => {
@@ -133,6 +142,99 @@ pub async fn post_subplan(
     }
 }
 
+/// The sub-plan from a filled-in template: stored as the draft whole, or the form page again
+/// (as it was) with every bad cell named.
+async fn subplan_from_sheet(
+    state: &AppState,
+    who: Account,
+    unit: handling::ReportingUnit,
+    latest: &[handling::Subplan],
+    version: i64,
+    posted: &Posted,
+) -> Result<Response, Problem> {
+    let last = latest.first();
+    if last.is_some_and(|p| p.state == SubplanState::Submitted) {
+        return Err(Problem::from(HandlingError::Frozen).seen_by(&who));
+    }
+    let form = last.map(SubplanDraftForm::from_stored).unwrap_or_default();
+    let refuse = |errors: Vec<String>, status| {
+        subplan_page(
+            state,
+            who.clone(),
+            unit.clone(),
+            form.clone(),
+            version,
+            errors,
+            status,
+        )
+    };
+    if !posted.faults.is_empty() {
+        let status = upload_status(posted);
+        return refuse(posted.faults.clone(), status).await;
+    }
+    let Some(sheet) = posted.file(SHEET_FIELD) else {
+        return refuse(
+            vec!["请选择填好的模板文件。".into()],
+            StatusCode::BAD_REQUEST,
+        )
+        .await;
+    };
+    let bytes = sheet.bytes().await.map_err(Problem::unavailable)?;
+    let book = match sheets::read(&bytes) {
+        Ok(b) => b,
+        Err(e) => return refuse(vec![e.0], StatusCode::BAD_REQUEST).await,
+    };
+    let labels = task_labels(state, &unit).await?;
+    let codes: Vec<i64> = last
+        .map(|p| p.indicators.iter().map(|(c, _)| *c).collect())
+        .unwrap_or_default();
+    let read = match sheet::read_subplan(&book, &unit.name, &labels, &codes) {
+        Ok(r) => r,
+        Err(faults) => {
+            let errors = faults.iter().map(|f| f.describe()).collect();
+            return refuse(errors, StatusCode::BAD_REQUEST).await;
+        }
+    };
+    let checked = handling::SubplanForm {
+        measures: form.measures.trim().to_string(),
+        indicators: read.indicators,
+        milestones: read.milestones,
+    };
+    match handling::save_draft(&state.pool, &unit, &checked, &who.login).await {
+        Ok(_) => Ok(see_other("/desk/unit?done=sheet")),
+        Err(e @ HandlingError::Form(_)) => {
+            let status = status_of(&e);
+            refuse(vec![e.zh()], status).await
+        }
+        Err(e) => Err(Problem::from(e).seen_by(&who)),
+    }
+}
+
+/// The unit's tasks as (id, label such as `(一)1`), in the plan's order.
+pub(super) async fn task_labels(
+    state: &AppState,
+    unit: &handling::ReportingUnit,
+) -> Result<Vec<(i64, String)>, Problem> {
+    let (_, names) = task_names(&state.pool, unit.plan_id).await?;
+    Ok(unit
+        .tasks
+        .iter()
+        .map(|(t, _)| {
+            let label = names.get(t).map(|n| n.label.clone()).unwrap_or_default();
+            (*t, label)
+        })
+        .collect())
+}
+
+/// The status of a refusal for what a post's files were (413 when one was too large).
+fn upload_status(posted: &Posted) -> StatusCode {
+    if posted.too_large {
+        StatusCode::PAYLOAD_TOO_LARGE
+    } else {
+        StatusCode::BAD_REQUEST
+    }
+}
+
 /// The month in the path, if it is one of the plan's reporting months.
 async fn period_of(
     state: &AppState,
@@ -149,7 +251,7 @@ async fn period_of(
 #[allow(clippy::too_many_arguments)]
 async fn report_page(
     state: &AppState,
-    who: crate::server::repo::account::Account,
+    who: Account,
     unit: handling::ReportingUnit,
     period: Period,
     settings: &handling::PlanSettings,
@@ -173,6 +275,7 @@ async fn report_page(
         _ => {}
     }
     let returned = last.and_then(|r| r.reason.clone());
+    let kept = last.map(|r| r.evidence.clone()).unwrap_or_default();
     let form = form
         .or_else(|| last.map(ReportDraftForm::from_stored))
         .unwrap_or_default();
@@ -184,7 +287,7 @@ async fn report_page(
         "进展报告",
         HEAD,
         move || {
-            view! { <ReportFormPage who unit period due plan names form returned errors /> }
+            view! { <ReportFormPage who unit period due plan names form returned kept errors /> }
                 .into_any()
         },
     ))
@@ -212,12 +315,16 @@ pub async fn get_report(
     .await
 }
 
-/// `POST /desk/unit/reports/{period}`: the month's report, whole.
+/// `POST /desk/unit/reports/{period}`: the month's report, whole, with its evidence files
+/// (new ones, and those of a returned version the liaison keeps). With a filled-in template
+/// (`sheet`), the values and statuses come from it instead of the typed fields. Stored whole
+/// (report and files in one transaction), or the form comes back as typed with every fault
+/// named (each bad cell of a template by sheet, row and column) and nothing is stored.
 pub async fn post_report(
     State(state): State<AppState>,
     UnitLiaison { who, unit }: UnitLiaison,
     Path(raw): Path<String>,
-    FormBody(body): FormBody,
+    posted: Posted,
 ) -> Result<Response, Problem> {
     let (period, settings) = period_of(&state, unit.plan_id, &raw)
         .await
@@ -225,30 +332,71 @@ pub async fn post_report(
     let Some(plan) = handling::approved(&state.pool, unit.id).await? else {
         return Err(Problem::from(HandlingError::NoApprovedSubplan).seen_by(&who));
     };
-    let (_, names) = task_names(&state.pool, unit.plan_id).await?;
-    let form = ReportDraftForm::from_body(&body);
+    let form = ReportDraftForm::from_pairs(posted.pairs());
     let indicators: Vec<(i64, String)> = plan
         .indicators
         .iter()
         .map(|(c, i)| (*c, i.name.clone()))
         .collect();
-    let tasks: Vec<(i64, String)> = unit
-        .tasks
-        .iter()
-        .map(|(t, _)| {
-            let label = names.get(t).map(|n| n.label.clone()).unwrap_or_default();
-            (*t, label)
-        })
-        .collect();
-    let checked = match form.check(&indicators, &tasks) {
-        Ok(c) => c,
-        Err(errors) => {
-            let status = StatusCode::BAD_REQUEST;
-            let form = Some(form);
-            return report_page(&state, who, unit, period, &settings, form, errors, status).await;
+    let tasks = task_labels(&state, &unit).await?;
+    let mut errors = posted.faults.clone();
+    let status = upload_status(&posted);
+    let checked = match posted.file(SHEET_FIELD) {
+        Some(sheet) => {
+            let bytes = sheet.bytes().await.map_err(Problem::unavailable)?;
+            match sheets::read(&bytes) {
+                Err(e) => {
+                    errors.push(e.0);
+                    None
+                }
+                Ok(book) => {
+                    match sheet::read_report(&book, &unit.name, period, &indicators, &tasks) {
+                        Ok(r) => Some(handling::ReportForm {
+                            values: r.values,
+                            tasks: r.tasks,
+                        }),
+                        Err(faults) => {
+                            errors.extend(faults.iter().map(|f| f.describe()));
+                            None
+                        }
+                    }
+                }
+            }
         }
+        None => match form.check(&indicators, &tasks) {
+            Ok(c) => Some(c),
+            Err(faults) => {
+                errors.extend(faults);
+                None
+            }
+        },
     };
-    match handling::file_report(&state.pool, &unit, period, &checked, &who.login).await {
+    let mut new = Vec::new();
+    for file in posted.files(EVIDENCE_FIELD) {
+        let shown = file.sent_name.rsplit(['/', '\\']).next().unwrap_or("");
+        match evidence::sniff(&file.head) {
+            Some(kind) => new.push(handling::NewEvidence {
+                sha256: file.sha256.clone(),
+                kind: kind.as_str(),
+                size: file.size as i64,
+                name: evidence::safe_name(&file.sent_name, kind),
+                path: file.file.path().to_path_buf(),
+            }),
+            None => errors.push(format!(
+                "文件“{shown}”不是可以接受的佐证材料。请上传 PDF、照片（JPEG、PNG、WebP）、XLSX 或 DOCX。"
+            )),
+        }
+    }
+    let (Some(checked), true) = (checked, errors.is_empty()) else {
+        let form = Some(form);
+        return report_page(&state, who, unit, period, &settings, form, errors, status).await;
+    };
+    let files = handling::EvidenceToFile {
+        new,
+        keep: posted.all("keep").filter_map(|k| k.parse().ok()).collect(),
+    };
+    match handling::file_report_with(&state.pool, &unit, period, &checked, &files, &who.login).await
+    {
         Ok(_) => Ok(see_other("/desk/unit?done=report")),
         Err(e @ HandlingError::Form(_)) => {
             let status = status_of(&e);

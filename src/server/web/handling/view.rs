@@ -8,8 +8,9 @@ use crate::handling::progress::{Board, IndicatorProgress, Summary};
 use crate::handling::subplan::SubplanState;
 use crate::server::repo::account::Account;
 use crate::server::repo::handling::{
-    PlanSettings, Queue, Report, ReportState, ReportingUnit, Subplan, TaskStatus,
+    Evidence, PlanSettings, Queue, Report, ReportState, ReportingUnit, Subplan, TaskStatus,
 };
+use crate::server::service::evidence::{EvidenceKind, size_text};
 use crate::server::web::frame::StaffFrame;
 use crate::server::web::handling::forms::{ReportDraftForm, SPARE_ROWS, SubplanDraftForm};
 use leptos::prelude::*;
@@ -23,6 +24,12 @@ pub struct TaskName {
 }
 
 pub type TaskNames = HashMap<i64, TaskName>;
+
+/// What the file pickers offer (the server still reads each file's first bytes).
+const EVIDENCE_ACCEPT: &str =
+    ".pdf,.jpg,.jpeg,.png,.webp,.xlsx,.docx,application/pdf,image/jpeg,image/png,image/webp";
+const SHEET_ACCEPT: &str =
+    ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 fn task_label(names: &TaskNames, task: i64) -> String {
     names
@@ -414,6 +421,19 @@ pub fn SubplanFormPage(
                     <button class="button primary" type="submit" name="action" value="submit">"保存并报送办公室"</button>
                 </div>
             </form>
+            <section class="card" id="sheet">
+                <h2>"用表格填写"</h2>
+                <p class="hint">"指标多时，可下载模板（含本单位的任务和已填的指标），在 Excel 或 WPS 中填好后上传：全部无误即替换草稿中的指标和节点（工作措施不变），有误则列出每个出错的单元格，什么也不保存。"</p>
+                <p><a class="button secondary" href="/desk/unit/subplan/template.xlsx" download="">"下载分方案模板（XLSX）"</a></p>
+                <form method="post" action="/desk/unit/subplan" enctype="multipart/form-data">
+                    <input type="hidden" name="action" value="save" />
+                    <label for="sheet-file">"填好的模板"</label>
+                    <input id="sheet-file" name="sheet" type="file" required accept=SHEET_ACCEPT />
+                    <div class="actions">
+                        <button class="button primary" type="submit">"上传到草稿"</button>
+                    </div>
+                </form>
+            </section>
         </StaffFrame>
     }
 }
@@ -429,8 +449,26 @@ pub fn ReportFormPage(
     names: TaskNames,
     form: ReportDraftForm,
     returned: Option<String>,
+    kept: Vec<Evidence>,
     errors: Vec<String>,
 ) -> impl IntoView {
+    let key = period.key();
+    let kept = (!kept.is_empty()).then(|| {
+        let items = kept
+            .into_iter()
+            .map(|f| {
+                let id = format!("keep-{}", f.id);
+                view! {
+                    <li><input type="checkbox" id=id.clone() name="keep" value=f.id.to_string() checked />
+                    " "<label for=id class="inline">{format!("保留“{}”（{}）", f.name, size_text(f.size))}</label></li>
+                }
+            })
+            .collect_view();
+        view! {
+            <p class="hint">"退回的版本带有以下佐证材料，取消勾选的不再随本版报送："</p>
+            <ul class="plain">{items}</ul>
+        }
+    });
     let values = plan
         .indicators
         .iter()
@@ -500,15 +538,34 @@ pub fn ReportFormPage(
             <p class="hint">{format!("截止日期 {due}。按现行分方案第{}版填写；报送后由办公室审核。", plan.version)}</p>
             {returned}
             {alerts(errors, None)}
-            <form method="post" action=format!("/desk/unit/reports/{}", period.key())>
+            <form method="post" action=format!("/desk/unit/reports/{key}") enctype="multipart/form-data">
                 <h2>"指标完成情况"</h2>
                 {values}
                 <h2>"任务进展"</h2>
                 {tasks}
+                <h2>"佐证材料"</h2>
+                {kept.clone()}
+                <label for="evidence">"上传佐证材料（PDF、照片、XLSX、DOCX，每个不超过20 MB，一次最多5个）"</label>
+                <input id="evidence" name="evidence" type="file" multiple accept=EVIDENCE_ACCEPT />
                 <div class="actions">
                     <button class="button primary" type="submit">"报送"</button>
                 </div>
             </form>
+            <section class="card" id="sheet">
+                <h2>"用表格填报"</h2>
+                <p class="hint">"指标多时，可下载本月模板，在 Excel 或 WPS 中填好后上传：全部无误即报送办公室，有误则列出每个出错的单元格，什么也不保存。"</p>
+                <p><a class="button secondary" href=format!("/desk/unit/reports/{key}/template.xlsx") download="">"下载本月模板（XLSX）"</a></p>
+                <form method="post" action=format!("/desk/unit/reports/{key}") enctype="multipart/form-data">
+                    <label for="sheet-file">"填好的模板"</label>
+                    <input id="sheet-file" name="sheet" type="file" required accept=SHEET_ACCEPT />
+                    {kept}
+                    <label for="sheet-evidence">"佐证材料（可选）"</label>
+                    <input id="sheet-evidence" name="evidence" type="file" multiple accept=EVIDENCE_ACCEPT />
+                    <div class="actions">
+                        <button class="button primary" type="submit">"上传并报送"</button>
+                    </div>
+                </form>
+            </section>
         </StaffFrame>
     }
 }
@@ -818,10 +875,41 @@ pub fn ReportReviewPage(
                 <div class="indicators-review">{rows}</div>
             </section>
             <section class="card"><h2>"任务进展"</h2><ul class="plain">{tasks}</ul></section>
+            <section class="card" id="evidence"><h2>"佐证材料"</h2><EvidenceList files=report.evidence.clone() links=true /></section>
             {review}
             <p><a href="/desk/handling">"返回审核列表"</a></p>
         </StaffFrame>
     }
+}
+
+/// A report's evidence files: name, kind, size and the start of its SHA-256 (to check a copy
+/// against), each a download link where `links` (signed-in readers), else named only.
+#[component]
+pub fn EvidenceList(files: Vec<Evidence>, links: bool) -> impl IntoView {
+    if files.is_empty() {
+        return view! { <p class="hint">"没有佐证材料。"</p> }.into_any();
+    }
+    let items = files
+        .into_iter()
+        .map(|f| {
+            let kind = EvidenceKind::parse(&f.kind)
+                .map(|k| k.label_zh())
+                .unwrap_or("文件");
+            let meta = format!(
+                "{kind} · {} · SHA-256 {}…",
+                size_text(f.size),
+                f.sha256.chars().take(12).collect::<String>()
+            );
+            let name = if links {
+                view! { <a href=format!("/desk/evidence/{}", f.id) download="">{f.name.clone()}</a> }
+                    .into_any()
+            } else {
+                view! { <span>{f.name.clone()}</span> }.into_any()
+            };
+            view! { <li class="evidence">{name}" "<span class="hint">{meta}</span></li> }
+        })
+        .collect_view();
+    view! { <ul class="plain evidence-list">{items}</ul> }.into_any()
 }
 
 /// The label every page showing the sample year carries.

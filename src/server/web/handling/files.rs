@@ -1,0 +1,217 @@
+//! Downloads: a unit's sub-plan template and a month's report template (XLSX, for Excel or
+//! WPS), and the evidence files reports carry. Templates go to the unit's liaison (and the
+//! office may fetch any unit's sub-plan template to send it out); an evidence file goes to the
+//! office and the evaluators, and to the liaison of the unit whose report carries it, always
+//! as an attachment of the type its bytes were found to be, in a sandbox.
+
+use super::status_of;
+use super::unit_desk::task_labels;
+use crate::handling::period::Period;
+use crate::message::Bilingual;
+use crate::server::repo::account::{self, AccountRole};
+use crate::server::repo::handling::{self, HandlingError, ReportState, ReportingUnit};
+use crate::server::repo::plan as read;
+use crate::server::service::evidence::{EvidenceKind, disposition};
+use crate::server::service::sheets::{self, StatusRow, TemplateTask, ValueRow};
+use crate::server::web::AppState;
+use crate::server::web::extract::{AnyAccount, Office, Staff, UnitLiaison};
+use crate::server::web::problem::Problem;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// A file to save, never to show: its type, its name, and a policy that runs nothing in it.
+fn attachment(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
+    let mut res = Response::new(Body::from(bytes));
+    let headers = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(content_type) {
+        headers.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition(name)) {
+        headers.insert(header::CONTENT_DISPOSITION, v);
+    }
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    res
+}
+
+/// The unit's tasks for a template: label, whole text, whether it leads.
+async fn template_tasks(
+    state: &AppState,
+    unit: &ReportingUnit,
+) -> Result<Vec<TemplateTask>, Problem> {
+    let tasks = read::tasks(&state.pool, unit.plan_id).await?;
+    let labels = task_labels(state, unit).await?;
+    Ok(unit
+        .tasks
+        .iter()
+        .map(|(id, leads)| {
+            let text = tasks
+                .sections
+                .iter()
+                .flat_map(|s| &s.tasks)
+                .find(|t| t.id == *id)
+                .map(|t| t.body.clone())
+                .unwrap_or_default();
+            let label = labels
+                .iter()
+                .find(|(t, _)| t == id)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_default();
+            TemplateTask {
+                id: *id,
+                label,
+                text,
+                leads: *leads,
+            }
+        })
+        .collect())
+}
+
+async fn subplan_template(state: &AppState, unit: &ReportingUnit) -> Result<Response, Problem> {
+    let tasks = template_tasks(state, unit).await?;
+    let subplans = handling::subplans(&state.pool, unit.id).await?;
+    let (indicators, milestones) = subplans
+        .first()
+        .map(|p| (p.indicators.clone(), p.milestones.clone()))
+        .unwrap_or_default();
+    let bytes = sheets::subplan_template(&unit.name, &tasks, &indicators, &milestones)
+        .map_err(Problem::unavailable)?;
+    Ok(attachment(
+        bytes,
+        XLSX,
+        &format!("{}-分方案模板.xlsx", unit.name),
+    ))
+}
+
+/// `GET /desk/unit/subplan/template.xlsx`: the liaison's sub-plan template, with its latest
+/// version's indicators and milestones to revise.
+pub async fn get_subplan_template(
+    State(state): State<AppState>,
+    UnitLiaison { unit, .. }: UnitLiaison,
+) -> Result<Response, Problem> {
+    subplan_template(&state, &unit).await
+}
+
+/// `GET /desk/handling/units/{unit}/template.xlsx`: the same template of any reporting unit,
+/// for the office to send out.
+pub async fn get_unit_template(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<Office>,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    let unit = match raw.parse::<i64>() {
+        Ok(id) => handling::reporting_unit(&state.pool, id).await,
+        Err(_) => Err(HandlingError::NoUnit),
+    }
+    .map_err(|e| Problem::from(e).seen_by(&who))?;
+    subplan_template(&state, &unit).await
+}
+
+/// `GET /desk/unit/reports/{period}/template.xlsx`: the month's report template, against the
+/// approved sub-plan: each indicator with the value last reported, each task with the status of
+/// the returned version (or of the last month) to start from.
+pub async fn get_report_template(
+    State(state): State<AppState>,
+    UnitLiaison { who, unit }: UnitLiaison,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    let refuse = |e: HandlingError| Problem::new(status_of(&e), "无法下载", e.zh()).seen_by(&who);
+    let settings = handling::settings(&state.pool, unit.plan_id).await?;
+    let period = match Period::parse(&raw) {
+        Some(p) if settings.measures.periods.contains(&p) => p,
+        _ => {
+            return Err(refuse(HandlingError::NotAPeriod(
+                raw.chars().take(20).collect(),
+            )));
+        }
+    };
+    let Some(plan) = handling::approved(&state.pool, unit.id).await? else {
+        return Err(refuse(HandlingError::NoApprovedSubplan));
+    };
+    let reports = handling::reports(&state.pool, unit.id).await?;
+    let this = reports.iter().find(|r| r.period == period);
+    match this.map(|r| r.state) {
+        Some(ReportState::Submitted) => return Err(refuse(HandlingError::ReportPending)),
+        Some(ReportState::Accepted) => return Err(refuse(HandlingError::ReportAccepted)),
+        _ => {}
+    }
+    // Newest first: the returned version of this month, else the latest earlier month.
+    let earlier = reports.iter().find(|r| r.period < period);
+    let start = this.or(earlier);
+    let values: Vec<ValueRow> = plan
+        .indicators
+        .iter()
+        .map(|(code, ind)| {
+            let last = reports
+                .iter()
+                .filter(|r| r.period < period)
+                .find_map(|r| r.values.iter().find(|(c, ..)| c == code).map(|v| v.1));
+            let mine = this.and_then(|r| r.values.iter().find(|(c, ..)| c == code));
+            ValueRow {
+                code: *code,
+                indicator: ind.clone(),
+                last,
+                value: mine.map(|v| v.1),
+                note: mine.map(|v| v.2.clone()).unwrap_or_default(),
+            }
+        })
+        .collect();
+    let statuses: Vec<StatusRow> = template_tasks(&state, &unit)
+        .await?
+        .into_iter()
+        .map(|task| {
+            let was = start.and_then(|r| r.tasks.iter().find(|(t, ..)| *t == task.id));
+            StatusRow {
+                status: was.map(|w| w.1),
+                reason: was.map(|w| w.2.clone()).unwrap_or_default(),
+                narrative: this.and(was).map(|w| w.3.clone()).unwrap_or_default(),
+                task,
+            }
+        })
+        .collect();
+    let due = period.due(settings.measures.due_day).to_string();
+    let bytes = sheets::report_template(&unit.name, period, &due, &values, &statuses)
+        .map_err(Problem::unavailable)?;
+    Ok(attachment(
+        bytes,
+        XLSX,
+        &format!("{}-{}月报模板.xlsx", unit.name, period.key()),
+    ))
+}
+
+/// `GET /desk/evidence/{id}`: one evidence file, to the office and the evaluators, and to
+/// the liaison of the unit whose report carries it (any other liaison gets 404, as if the
+/// file did not exist).
+pub async fn get_evidence(
+    State(state): State<AppState>,
+    Staff { who, .. }: Staff<AnyAccount>,
+    Path(raw): Path<String>,
+) -> Result<Response, Problem> {
+    let missing = || Problem::not_found("找不到该文件", "没有这个佐证材料。").seen_by(&who);
+    let Ok(id) = raw.parse::<i64>() else {
+        return Err(missing());
+    };
+    let Some((file, unit, bytes)) = handling::evidence_file(&state.pool, id).await? else {
+        return Err(missing());
+    };
+    if who.role == AccountRole::Liaison
+        && account::unit_of(&state.pool, who.id).await? != Some(unit)
+    {
+        return Err(missing());
+    }
+    let kind = EvidenceKind::parse(&file.kind).ok_or_else(missing)?;
+    let mut res = attachment(bytes, kind.content_type(), &file.name);
+    res.headers_mut().insert(
+        header::ETAG,
+        HeaderValue::from_str(&format!("\"{}\"", file.sha256))
+            .unwrap_or(HeaderValue::from_static("\"\"")),
+    );
+    *res.status_mut() = StatusCode::OK;
+    Ok(res)
+}

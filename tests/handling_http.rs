@@ -180,6 +180,45 @@ fn rows(f: &Fixture) -> Vec<Row> {
         // The liaison's desk: their own unit's, whoever they are.
         row("GET", "/desk", "", [302, 200, 200, 302, 302]),
         row("GET", "/desk/unit", "", [303, 403, 403, 200, 200]),
+        // The templates: the liaison's own; B has no approved sub-plan to report against.
+        row(
+            "GET",
+            "/desk/unit/subplan/template.xlsx",
+            "",
+            [303, 403, 403, 200, 200],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/2020-07/template.xlsx",
+            "",
+            [303, 403, 403, 200, 409],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/2020-06/template.xlsx",
+            "",
+            [303, 403, 403, 409, 409],
+        ),
+        row(
+            "GET",
+            "/desk/unit/reports/2019-01/template.xlsx",
+            "",
+            [303, 403, 403, 404, 404],
+        ),
+        row(
+            "GET",
+            format!("/desk/handling/units/{a}/template.xlsx"),
+            "",
+            staff_only,
+        ),
+        row(
+            "GET",
+            "/desk/handling/units/99999/template.xlsx",
+            "",
+            [303, 403, 404, 403, 403],
+        ),
+        row("GET", "/desk/evidence/99999", "", [303, 404, 404, 404, 404]),
+        row("GET", "/desk/evidence/x", "", [303, 404, 404, 404, 404]),
         // A starts version 2 of an approved sub-plan; B's waits for the office.
         row("GET", "/desk/unit/subplan", "", [303, 403, 403, 200, 409]),
         // An indicator on A's task: A saves it; for B the task is not theirs.
@@ -864,4 +903,556 @@ async fn no_liaison_is_made_while_the_sample_year_is_there() {
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("请先删除示例数据"), "{}", res.body);
     assert_eq!(common::contents(&t.pool).await, before);
+}
+
+/// A `multipart/form-data` body as a browser posts it: the text fields, then the files
+/// (field, file name, bytes). Returns the content type and the body.
+fn multipart(fields: &[(&str, String)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----cepingBoundary7MA4YWxkTrZu0gW";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// A's July report's typed fields.
+fn report_fields(f: &Fixture) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    let v: &'static str = Box::leak(format!("v{}", f.code_a).into_boxed_str());
+    fields.push((v, "55".into()));
+    for (task, _) in &f.a.tasks {
+        let s: &'static str = Box::leak(format!("s{task}").into_boxed_str());
+        fields.push((s, "on_track".into()));
+    }
+    fields
+}
+
+async fn post_multipart(
+    t: &TestApp,
+    path: &str,
+    cookie: &str,
+    (content_type, body): (String, Vec<u8>),
+) -> common::Res {
+    t.request(
+        axum::http::Method::POST,
+        path,
+        Some(cookie),
+        &[
+            (header::ACCEPT, "text/html"),
+            (header::CONTENT_TYPE, content_type.as_str()),
+        ],
+        body,
+    )
+    .await
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0\x90wS\xde";
+
+#[tokio::test]
+async fn a_report_carries_its_evidence_files_and_they_go_back_only_as_safe_downloads() {
+    use sha2::Digest;
+    let (t, f) = fixture().await;
+    let july = "/desk/unit/reports/2020-07";
+    // A file that is not what its name says refuses the whole post: nothing is stored.
+    let before = common::contents(&t.pool).await;
+    let html = b"<html><script>alert(document.cookie)</script></html>";
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(
+            &report_fields(&f),
+            &[
+                ("evidence", "台账.pdf", PDF),
+                ("evidence", "扫描件.pdf", html),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(
+        res.body.contains("文件“扫描件.pdf”不是可以接受的佐证材料"),
+        "{}",
+        res.body
+    );
+    // The form comes back as typed.
+    assert!(res.body.contains("value=\"55\""), "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
+
+    // A PDF and a photo, with the report: one transaction.
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(
+            &report_fields(&f),
+            &[
+                ("evidence", "C:\\fakepath\\6月台账.pdf", PDF),
+                ("evidence", "现场.png", PNG),
+                // An empty file input, as browsers send it.
+                ("evidence", "", b""),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let reports = handling::reports(&t.pool, f.a.id).await.unwrap();
+    let report = reports
+        .iter()
+        .find(|r| r.period.key() == "2020-07")
+        .unwrap();
+    let names: Vec<&str> = report.evidence.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, ["6月台账.pdf", "现场.png"]);
+    let pdf = &report.evidence[0];
+    assert_eq!(pdf.sha256, hex::encode(sha2::Sha256::digest(PDF)));
+    assert_eq!((pdf.kind.as_str(), pdf.size), ("pdf", PDF.len() as i64));
+    assert_eq!(pdf.uploaded_by, "liaison-a");
+    // The audit entry names the files by their SHA-256.
+    let detail: String = sqlx::query_scalar(
+        "SELECT detail FROM audit_log WHERE action = 'report.submit' ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&t.pool)
+    .await
+    .unwrap();
+    assert!(detail.contains(&pdf.sha256), "{detail}");
+
+    // The office sees them on the report and downloads one: an attachment of the type its
+    // bytes were found to be, in a sandbox, byte for byte.
+    let page = t
+        .get(
+            &format!("/desk/handling/reports/{}", report.id),
+            Some(&f.office),
+        )
+        .await;
+    assert!(page.body.contains("6月台账.pdf"), "{}", page.body);
+    let link = format!("/desk/evidence/{}", pdf.id);
+    assert!(page.body.contains(&link));
+    let got = t.get(&link, Some(&f.office)).await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.bytes, PDF);
+    let h = |name: &str| got.headers.get(name).unwrap().to_str().unwrap().to_string();
+    assert_eq!(h("content-type"), "application/pdf");
+    assert!(h("content-disposition").starts_with("attachment;"));
+    assert!(h("content-disposition").contains("filename*=UTF-8''6%E6%9C%88"));
+    assert!(h("content-security-policy").starts_with("sandbox"));
+    assert_eq!(h("x-content-type-options"), "nosniff");
+    // The evaluator and A's liaison may download it; B's liaison is told it does not exist;
+    // nobody is sent to sign in.
+    assert_eq!(
+        t.get(&link, Some(&f.evaluator)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get(&link, Some(&f.liaison_a)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get(&link, Some(&f.liaison_b)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(t.get(&link, None).await.status, StatusCode::SEE_OTHER);
+
+    // Returned, the next version keeps the files the liaison ticks and adds new ones; the
+    // same bytes are stored once.
+    handling::review_report(&t.pool, report.id, false, "请补充佐证", "office")
+        .await
+        .unwrap();
+    let form = t.get(july, Some(&f.liaison_a)).await;
+    assert!(
+        form.body
+            .contains(&format!("name=\"keep\" value=\"{}\"", pdf.id)),
+        "{}",
+        form.body
+    );
+    let mut fields = report_fields(&f);
+    fields.push(("keep", pdf.id.to_string()));
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(
+            &fields,
+            &[
+                ("evidence", "again.pdf", PDF),
+                ("evidence", "补充.png", PNG),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let reports = handling::reports(&t.pool, f.a.id).await.unwrap();
+    let second = reports
+        .iter()
+        .find(|r| r.period.key() == "2020-07")
+        .unwrap();
+    assert_eq!(second.version, 2);
+    let names: Vec<&str> = second.evidence.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["6月台账.pdf", "补充.png"],
+        "kept once, the photo added"
+    );
+    assert_eq!(
+        common::scalar(&t.pool, "SELECT count(*) FROM evidence_blob").await,
+        2
+    );
+    // The first version still lists its own files.
+    let first = handling::report(&t.pool, report.id).await.unwrap();
+    assert_eq!(first.evidence.len(), 2);
+}
+
+#[tokio::test]
+async fn uploads_past_their_limits_are_refused_whole_with_a_message() {
+    let (t, f) = fixture().await;
+    let july = "/desk/unit/reports/2020-07";
+    let before = common::contents(&t.pool).await;
+    // One byte past 20 MB: the page again, 413, the file named, nothing stored.
+    let mut big = PDF.to_vec();
+    big.resize(20 * 1024 * 1024 + 1, b' ');
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(&report_fields(&f), &[("evidence", "大文件.pdf", &big)]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(
+        res.body.contains("文件“大文件.pdf”超过20 MB"),
+        "{}",
+        res.body
+    );
+    assert_eq!(common::contents(&t.pool).await, before);
+    // Six files: the sixth is named and refused, and so the post.
+    let six: Vec<(&str, &str, &[u8])> = (0..6).map(|_| ("evidence", "p.pdf", PDF)).collect();
+    let res = post_multipart(&t, july, &f.liaison_a, multipart(&report_fields(&f), &six)).await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("一次最多上传5个文件"), "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
+    // A body announced past the upload limit is refused by its headers.
+    let res = t
+        .request(
+            axum::http::Method::POST,
+            july,
+            Some(&f.liaison_a),
+            &[
+                (header::CONTENT_TYPE, "multipart/form-data; boundary=x"),
+                (header::CONTENT_LENGTH, "999999999"),
+            ],
+            axum::body::Body::empty(),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // Multipart anywhere else is refused as before (415), files or not.
+    let (ct, body) = multipart(&[("decision", "accept".into())], &[]);
+    let res = post_multipart(
+        &t,
+        &format!("/desk/handling/reports/{}/review", f.report_a),
+        &f.office,
+        (ct, body),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(common::contents(&t.pool).await, before);
+    // A broken multipart body: 400, nothing stored.
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        (
+            "multipart/form-data; boundary=x".into(),
+            b"--x\r\nContent-Disposition: form-data; name=\"v1\"\r\n\r\n5".to_vec(),
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
+}
+
+/// A workbook written from rows of text, as a person fills a template.
+fn workbook(sheets: &[(&str, Vec<Vec<String>>)]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = book.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                ws.write_string(r as u32, c as u16, cell).unwrap();
+            }
+        }
+    }
+    book.save_to_buffer().unwrap()
+}
+
+fn text_rows(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_filled_template_is_stored_whole_or_every_bad_cell_is_named() {
+    use ceping::handling::sheet::*;
+    let (t, f) = fixture().await;
+    // The templates: the liaison's own, and any unit's for the office.
+    let res = t
+        .get("/desk/unit/subplan/template.xlsx", Some(&f.liaison_a))
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let ct = res.headers.get("content-type").unwrap().to_str().unwrap();
+    assert!(ct.contains("spreadsheetml"));
+    let book = ceping::server::service::sheets::read(&res.bytes).unwrap();
+    let indicators = book.sheet(INDICATORS).unwrap();
+    assert_eq!(indicators[0][..3], ["指标编号", "任务", "指标名称"]);
+    assert_eq!(
+        indicators[1][0],
+        f.code_a.to_string(),
+        "the approved version's indicator"
+    );
+    assert!(book.sheet(TASKS).unwrap().len() > 1);
+    let office = t
+        .get(
+            &format!("/desk/handling/units/{}/template.xlsx", f.b.id),
+            Some(&f.office),
+        )
+        .await;
+    assert_eq!(office.status, StatusCode::OK);
+
+    // A sub-plan sheet with bad cells: the form page, 400, each cell named; nothing stored.
+    let task_a = f.a.tasks[0].0;
+    let tasks = ceping::server::repo::plan::tasks(&t.pool, 1).await.unwrap();
+    let task = tasks
+        .sections
+        .iter()
+        .flat_map(|s| &s.tasks)
+        .find(|x| x.id == task_a)
+        .unwrap();
+    let label = ceping::plan::label::task_label(task.section_number, task.number);
+    let about = text_rows(&[&[ABOUT_UNIT, &f.a.name]]);
+    let sheet = |target: &str, due: &str| {
+        workbook(&[
+            (ABOUT, about.clone()),
+            (
+                INDICATORS,
+                text_rows(&[
+                    &INDICATOR_COLUMNS,
+                    &[
+                        &f.code_a.to_string(),
+                        &label,
+                        "新增上云企业",
+                        "家",
+                        "0",
+                        "120",
+                        "越高越好",
+                        "2020-05-01",
+                        "2020-12-31",
+                        "1",
+                    ],
+                    &[
+                        "",
+                        &label,
+                        "建成5G基站",
+                        "个",
+                        "0",
+                        target,
+                        "越高越好",
+                        "2020-05-01",
+                        due,
+                        "",
+                    ],
+                ]),
+            ),
+        ])
+    };
+    let before = common::contents(&t.pool).await;
+    let res = post_multipart(
+        &t,
+        "/desk/unit/subplan",
+        &f.liaison_a,
+        multipart(
+            &[("action", "save".into())],
+            &[("sheet", "分方案.xlsx", &sheet("八十", "2020-04-01"))],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
+    assert!(
+        res.body
+            .contains("“指标”表第3行F列（目标值）：目标值“八十”不是数字。"),
+        "{}",
+        res.body
+    );
+    assert!(
+        res.body.contains("“指标”表第3行I列（完成期限）"),
+        "{}",
+        res.body
+    );
+    assert_eq!(common::contents(&t.pool).await, before);
+    // Not a spreadsheet at all.
+    let res = post_multipart(
+        &t,
+        "/desk/unit/subplan",
+        &f.liaison_a,
+        multipart(&[], &[("sheet", "分方案.xlsx", PDF)]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("这不是 XLSX 格式的表格"), "{}", res.body);
+    // B's liaison uploading A's sheet: refused, it names another unit (B's is also frozen
+    // while the office reviews it: 409).
+    let res = post_multipart(
+        &t,
+        "/desk/unit/subplan",
+        &f.liaison_b,
+        multipart(&[], &[("sheet", "a.xlsx", &sheet("80", "2020-12-31"))]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::CONFLICT);
+    assert_eq!(common::contents(&t.pool).await, before);
+    // Right: the draft holds both indicators, the first keeping its code.
+    let res = post_multipart(
+        &t,
+        "/desk/unit/subplan",
+        &f.liaison_a,
+        multipart(&[], &[("sheet", "分方案.xlsx", &sheet("80", "2020-12-31"))]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(res.location.as_deref(), Some("/desk/unit?done=sheet"));
+    let latest = handling::subplans(&t.pool, f.a.id).await.unwrap();
+    let draft = &latest[0];
+    assert_eq!(draft.state, ceping::handling::subplan::SubplanState::Draft);
+    assert_eq!(draft.indicators.len(), 2);
+    assert_eq!(draft.indicators[0].0, f.code_a);
+    assert_eq!(draft.indicators[0].1.target, 120.0);
+    assert_eq!(draft.measures, "专班推进", "the measures stay");
+
+    // The month's template, filled and uploaded: filed as the form would file it.
+    let res = t
+        .get(
+            "/desk/unit/reports/2020-07/template.xlsx",
+            Some(&f.liaison_a),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK);
+    let book = ceping::server::service::sheets::read(&res.bytes).unwrap();
+    assert_eq!(
+        book.sheet(VALUES).unwrap()[1][6],
+        "40",
+        "June's value, for reference"
+    );
+    let mut statuses = vec![
+        STATUS_COLUMNS
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>(),
+    ];
+    for (task, _) in &f.a.tasks {
+        let task = tasks
+            .sections
+            .iter()
+            .flat_map(|s| &s.tasks)
+            .find(|x| x.id == *task)
+            .unwrap();
+        let l = ceping::plan::label::task_label(task.section_number, task.number);
+        statuses.push(vec![
+            l,
+            String::new(),
+            "按计划推进".into(),
+            String::new(),
+            "推进中".into(),
+        ]);
+    }
+    let month = |value: &str, period: &str| {
+        workbook(&[
+            (
+                ABOUT,
+                text_rows(&[&[ABOUT_UNIT, &f.a.name], &[ABOUT_PERIOD, period]]),
+            ),
+            (
+                VALUES,
+                text_rows(&[
+                    &VALUE_COLUMNS,
+                    &[
+                        &f.code_a.to_string(),
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        "",
+                        value,
+                        "表格填报",
+                    ],
+                ]),
+            ),
+            (STATUSES, statuses.clone()),
+        ])
+    };
+    let july = "/desk/unit/reports/2020-07";
+    let before = common::contents(&t.pool).await;
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(&[], &[("sheet", "7月.xlsx", &month("六十", "2020-07"))]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(
+        res.body.contains("“指标完成”表第2行H列（截至本月完成值）"),
+        "{}",
+        res.body
+    );
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(&[], &[("sheet", "8月.xlsx", &month("60", "2020-08"))]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("不是2020年7月的"), "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(
+            &[],
+            &[
+                ("sheet", "7月.xlsx", &month("60", "2020-07")),
+                ("evidence", "台账.pdf", PDF),
+            ],
+        ),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let reports = handling::reports(&t.pool, f.a.id).await.unwrap();
+    let filed = reports
+        .iter()
+        .find(|r| r.period.key() == "2020-07")
+        .unwrap();
+    assert_eq!(filed.values, vec![(f.code_a, 60.0, "表格填报".to_string())]);
+    assert_eq!(filed.evidence.len(), 1);
+    assert!(filed.tasks.iter().all(|t| t.1 == TaskStatus::OnTrack));
 }

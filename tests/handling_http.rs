@@ -1118,6 +1118,31 @@ async fn a_report_carries_its_evidence_files_and_they_go_back_only_as_safe_downl
     // The first version still lists its own files.
     let first = handling::report(&t.pool, report.id).await.unwrap();
     assert_eq!(first.evidence.len(), 2);
+    // Accepted, its files are on the evaluators' score sheet of the unit's task.
+    let sheet_of = |round: i64| format!("/score/{round}/t{}", f.a.tasks[0].0);
+    let round = t
+        .open_round_with_codes(&common::round_settings("2020年度满意度测评"), 1)
+        .await;
+    let before = t.get(&sheet_of(round.id), Some(&f.evaluator)).await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        !before.body.contains("补充.png"),
+        "not before it is accepted"
+    );
+    handling::review_report(&t.pool, second.id, true, "", "office")
+        .await
+        .unwrap();
+    let sheet = t.get(&sheet_of(round.id), Some(&f.evaluator)).await;
+    assert!(
+        sheet.body.contains("佐证材料（已审核通过的报告）"),
+        "{}",
+        sheet.body
+    );
+    assert!(
+        sheet.body.contains("补充.png") && sheet.body.contains("2020年7月"),
+        "{}",
+        sheet.body
+    );
 }
 
 #[tokio::test]

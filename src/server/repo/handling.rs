@@ -1154,6 +1154,62 @@ async fn file_evidence(
     Ok(files)
 }
 
+/// The evidence of the units' accepted reports: (unit, month, file), by month.
+pub async fn accepted_evidence(
+    pool: &SqlitePool,
+    unit_ids: &[i64],
+) -> Result<Vec<(i64, Period, Evidence)>, HandlingError> {
+    if unit_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let marks = vec!["?"; unit_ids.len()].join(", ");
+    let sql = format!(
+        "SELECT r.unit_id, r.period, {EVIDENCE_COLUMNS} FROM report_evidence e
+         JOIN progress_report r ON r.id = e.report_id
+         JOIN evidence_blob b ON b.sha256 = e.sha256
+         WHERE r.state = 'accepted' AND r.unit_id IN ({marks})
+         ORDER BY r.period, r.unit_id, e.id"
+    );
+    let mut q = sqlx::query_as::<
+        _,
+        (
+            i64,
+            String,
+            i64,
+            String,
+            String,
+            i64,
+            String,
+            String,
+            String,
+        ),
+    >(&sql);
+    for id in unit_ids {
+        q = q.bind(id);
+    }
+    Ok(q.fetch_all(pool)
+        .await?
+        .into_iter()
+        .filter_map(
+            |(unit, period, id, name, kind, size, sha256, uploaded_at, uploaded_by)| {
+                Some((
+                    unit,
+                    Period::parse(&period)?,
+                    Evidence {
+                        id,
+                        name,
+                        kind,
+                        size,
+                        sha256,
+                        uploaded_at,
+                        uploaded_by,
+                    },
+                ))
+            },
+        )
+        .collect())
+}
+
 /// One evidence file to download: as listed, the unit whose report carries it, its bytes.
 pub async fn evidence_file(
     pool: &SqlitePool,

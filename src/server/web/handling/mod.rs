@@ -193,7 +193,7 @@ pub async fn item_indicators(
     plan_id: i64,
     is_task: bool,
     ref_id: i64,
-) -> Result<Vec<(String, crate::handling::progress::IndicatorProgress)>, HandlingError> {
+) -> Result<ItemYear, HandlingError> {
     use crate::server::repo::handling;
     let (_, board) = handling::board(pool, plan_id, today()).await?;
     let names: std::collections::HashMap<i64, String> = handling::reporting_units(pool, plan_id)
@@ -201,17 +201,38 @@ pub async fn item_indicators(
         .into_iter()
         .map(|u| (u.id, u.name))
         .collect();
-    Ok(board
+    let units: Vec<&crate::handling::progress::UnitTaskProgress> = board
         .tasks
         .iter()
         .filter(|t| !is_task || t.task_id == ref_id)
         .flat_map(|t| &t.units)
         .filter(|u| is_task || u.unit_id == ref_id)
-        .flat_map(|u| {
-            let name = names.get(&u.unit_id).cloned().unwrap_or_default();
-            u.indicators.iter().map(move |i| (name.clone(), i.clone()))
-        })
-        .collect())
+        .collect();
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    let indicators = units
+        .iter()
+        .flat_map(|u| u.indicators.iter().map(|i| (name(u.unit_id), i.clone())))
+        .collect();
+    let mut ids: Vec<i64> = units.iter().map(|u| u.unit_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let evidence = handling::accepted_evidence(pool, &ids)
+        .await?
+        .into_iter()
+        .map(|(unit, period, file)| (format!("{} · {}", name(unit), period.label_zh()), file))
+        .collect();
+    Ok(ItemYear {
+        indicators,
+        evidence,
+    })
+}
+
+/// What an evaluator's score sheet shows of an item's year: its units' indicators on today's
+/// board, and the evidence files of their accepted reports (labelled unit · month).
+#[derive(Debug, Clone, Default)]
+pub struct ItemYear {
+    pub indicators: Vec<(String, crate::handling::progress::IndicatorProgress)>,
+    pub evidence: Vec<(String, crate::server::repo::handling::Evidence)>,
 }
 
 use crate::clock::today;

@@ -192,8 +192,9 @@ pub struct SheetContext {
     pub prev: Option<ItemMeta>,
     /// Why the sheet cannot be changed (submitted, or the round not open); `None`: editable.
     pub locked: Option<String>,
-    /// The item's indicators of the year of handling (unit, indicator on today's board).
-    pub year: Vec<(String, crate::handling::progress::IndicatorProgress)>,
+    /// The item's year of handling: its units' indicators on today's board and the evidence
+    /// of their accepted reports.
+    pub year: crate::server::web::handling::ItemYear,
 }
 
 /// `/score/{round}/{item}`: a 0–100 score per indicator and an evidence note.
@@ -222,13 +223,33 @@ pub fn SheetForm(
         locked,
         year,
     } = ctx;
-    let year = (!year.is_empty()).then(|| {
+    let evidence = (!year.evidence.is_empty()).then(|| {
+        let files = year
+            .evidence
+            .iter()
+            .map(|(whose, f)| {
+                let meta = format!(
+                    "{whose} · {}",
+                    crate::server::service::evidence::size_text(f.size)
+                );
+                view! {
+                    <li class="evidence">
+                        <a href=format!("/desk/evidence/{}", f.id) download="">{f.name.clone()}</a>
+                        " "<span class="hint">{meta}</span>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! { <p><strong>"佐证材料（已审核通过的报告）"</strong></p><ul class="plain evidence-list">{files}</ul> }
+    });
+    let year = (!year.indicators.is_empty()).then(|| {
         let href = if meta.is_task {
             format!("/progress/tasks/{}", meta.ref_id)
         } else {
             format!("/progress/units/{}", meta.ref_id)
         };
         let items = year
+            .indicators
             .into_iter()
             .map(|(unit, i)| {
                 let r = &i.record;
@@ -254,6 +275,7 @@ pub fn SheetForm(
             <details class="task-text year-record">
                 <summary>"办理情况：分方案指标与报送、审核值"</summary>
                 <ul class="plain">{items}</ul>
+                {evidence}
                 <p><a href=href>"查看全年记录"</a></p>
             </details>
         }

@@ -7,8 +7,17 @@ CREATE TABLE evidence_blob (
     -- What the first bytes say the file is (never the browser's word or the file's name).
     kind TEXT NOT NULL CHECK (kind IN ('pdf', 'jpeg', 'png', 'webp', 'xlsx', 'docx')),
     size INTEGER NOT NULL CHECK (size > 0 AND size <= 20971520),
-    -- Last, so that reading a file's kind and size does not read its bytes.
-    bytes BLOB NOT NULL
+    chunks INTEGER NOT NULL CHECK (chunks >= 1)
+);
+
+-- The bytes, 1 MiB at a time (the last chunk shorter): written and read back one chunk at a
+-- time, so that neither an upload nor a download holds a whole file in memory.
+CREATE TABLE evidence_chunk (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT NOT NULL REFERENCES evidence_blob(sha256) ON DELETE CASCADE,
+    seq INTEGER NOT NULL CHECK (seq >= 0),
+    bytes BLOB NOT NULL,
+    UNIQUE (sha256, seq)
 );
 
 -- Which report version carries which file, under the name the liaison gave it. A version

@@ -41,5 +41,6 @@ run results scripts/bench-results.sh "$results" 7 30
 run seal scripts/bench-seal.sh "$results"
 run teller scripts/bench-teller.sh 500
 run handling scripts/bench-handling.sh 30
+run uploads scripts/bench-uploads.sh 20
 
 python3 scripts/benchmarks_report.py "$log" "$out" "$started" "$load_before" "$ballots" "$results"

@@ -1211,6 +1211,30 @@ async fn uploads_past_their_limits_are_refused_whole_with_a_message() {
     .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.body);
     assert_eq!(common::contents(&t.pool).await, before);
+    // Exactly 20 MB is taken: stored a MiB at a time, and downloaded byte for byte.
+    big.truncate(20 * 1024 * 1024);
+    for (i, b) in big.iter_mut().enumerate().skip(PDF.len()) {
+        *b = (i % 251) as u8;
+    }
+    let res = post_multipart(
+        &t,
+        july,
+        &f.liaison_a,
+        multipart(&report_fields(&f), &[("evidence", "整月台账.pdf", &big)]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert_eq!(
+        common::scalar(&t.pool, "SELECT count(*) FROM evidence_chunk").await,
+        20
+    );
+    let id = common::scalar(&t.pool, "SELECT max(id) FROM report_evidence").await;
+    let got = t
+        .get(&format!("/desk/evidence/{id}"), Some(&f.office))
+        .await;
+    assert_eq!(got.status, StatusCode::OK);
+    assert_eq!(got.headers.get("content-length").unwrap(), "20971520");
+    assert!(got.bytes == big, "the download differs from the upload");
 }
 
 /// A workbook written from rows of text, as a person fills a template.

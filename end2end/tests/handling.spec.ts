@@ -3,6 +3,10 @@ import AxeBuilder from "@axe-core/playwright";
 import { type Browser, expect, type Page, test, type TestInfo } from "@playwright/test";
 import { signInOffice } from "./staff";
 
+/** A 1×1 PNG, as a phone's photo would arrive (its bytes say PNG). */
+const PNG_1X1 =
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
 /** Each project's liaison reports for a unit of its own, so the two runs never meet. */
 const UNITS: Record<string, string> = { "phone-js": "市科技局", "phone-nojs": "市商务局" };
 
@@ -139,7 +143,7 @@ test("a liaison files a sub-plan and a monthly report; the office returns, appro
   await noHorizontalScroll(phone);
   await shot(phone, "report-form");
   await accessible(phone, info, "the report form");
-  await phone.getByRole("button", { name: "报送" }).click();
+  await phone.getByRole("button", { name: "报送", exact: true }).click();
   await expect(phone).toHaveURL(/done=report$/);
 
   // The office returns it; the liaison refiles (the form keeps the returned values).
@@ -154,12 +158,27 @@ test("a liaison files a sub-plan and a monthly report; the office returns, appro
   await expect(phone.locator(".alert-error")).toContainText("缺少佐证材料");
   await expect(value).toHaveValue("30");
   await value.fill("60");
-  await phone.getByRole("button", { name: "报送" }).click();
+  // The evidence this time: a photo from the phone, and a file that only says it is a PDF.
+  const photo = { name: "现场照片.png", mimeType: "image/png", buffer: Buffer.from(PNG_1X1, "base64") };
+  const fake = { name: "台账.pdf", mimeType: "application/pdf", buffer: Buffer.from("<html>not a pdf</html>") };
+  await phone.locator("#evidence").setInputFiles([photo, fake]);
+  await phone.getByRole("button", { name: "报送", exact: true }).click();
+  await expect(phone.locator(".alert-error").filter({ hasText: "未能保存" })).toContainText("文件“台账.pdf”不是可以接受的佐证材料");
+  await expect(value).toHaveValue("60");
+  await shot(phone, "report-evidence-fault");
+  await phone.locator("#evidence").setInputFiles([photo]);
+  await phone.getByRole("button", { name: "报送", exact: true }).click();
   await expect(phone).toHaveURL(/done=report$/);
 
   // The office accepts it and sets an audited value below the reported one.
   await page.goto("/desk/handling");
   await page.getByRole("link", { name: `${unit} · 2020年6月第2版` }).click();
+  // The photo is there, and goes back as a download under its name.
+  await expect(page.locator("#evidence")).toContainText("现场照片.png");
+  const saving = page.waitForEvent("download");
+  await page.locator("#evidence").getByRole("link", { name: "现场照片.png" }).click();
+  const saved = await saving;
+  expect(saved.suggestedFilename()).toBe("现场照片.png");
   await page.getByRole("button", { name: "审核通过" }).click();
   await expect(page.locator(".alert-review")).toContainText("报告已审核通过");
   await page.locator('input[name="value"]').first().fill("48");
@@ -189,5 +208,21 @@ test("a liaison files a sub-plan and a monthly report; the office returns, appro
   await accessible(page, info, "the board");
   await page.goto("/desk/handling");
   await accessible(page, info, "the office's review list");
+
+  // The sub-plan template: downloaded on the phone, uploaded back as it is — a new draft
+  // with the approved version's indicator.
+  await phone.goto("/desk/unit/subplan");
+  await shot(phone, "subplan-sheet");
+  const fetching = phone.waitForEvent("download");
+  await phone.getByRole("link", { name: "下载分方案模板（XLSX）" }).click();
+  const template = await fetching;
+  expect(template.suggestedFilename()).toBe(`${unit}-分方案模板.xlsx`);
+  await phone.locator("#sheet-file").setInputFiles(await template.path());
+  await phone.getByRole("button", { name: "上传到草稿" }).click();
+  await expect(phone).toHaveURL(/done=sheet$/);
+  await expect(phone.locator(".alert-review")).toContainText("已从表格读入分方案草稿");
+  await phone.getByRole("link", { name: "继续编辑草稿" }).click();
+  await expect(phone.locator("h1")).toContainText("分方案第3版");
+  await expect(phone.locator("#i0_target")).toHaveValue("120");
   await phone.context().close();
 });

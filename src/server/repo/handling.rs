@@ -802,6 +802,8 @@ pub struct Evidence {
 
 /// Most evidence files one report version carries.
 pub const MAX_EVIDENCE_PER_REPORT: usize = 10;
+/// The bytes of an evidence file are stored and read back this much at a time.
+pub const EVIDENCE_CHUNK_BYTES: usize = 1024 * 1024;
 
 /// A new evidence file to file with a report: already sniffed and hashed, waiting in a
 /// temporary file.
@@ -1110,23 +1112,7 @@ async fn file_evidence(
                 .fetch_optional(&mut *tx)
                 .await?;
         if stored.is_none() {
-            let bytes = tokio::fs::read(&file.path)
-                .await
-                .map_err(|e| HandlingError::Db(sqlx::Error::Io(e)))?;
-            if bytes.len() as i64 != file.size {
-                return Err(HandlingError::Db(sqlx::Error::Protocol(
-                    "an evidence file changed on its way to the database".into(),
-                )));
-            }
-            sqlx::query(
-                "INSERT INTO evidence_blob (sha256, kind, size, bytes) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&file.sha256)
-            .bind(file.kind)
-            .bind(file.size)
-            .bind(bytes)
-            .execute(&mut *tx)
-            .await?;
+            store_blob(&mut *tx, file).await?;
         }
         sqlx::query(
             "INSERT OR IGNORE INTO report_evidence (report_id, sha256, name, uploaded_at,
@@ -1210,11 +1196,70 @@ pub async fn accepted_evidence(
         .collect())
 }
 
-/// One evidence file to download: as listed, the unit whose report carries it, its bytes.
+/// Stores a new file's bytes from its temporary file, a chunk at a time, checking on the way
+/// that they are the bytes whose size and SHA-256 were taken as they arrived.
+async fn store_blob(tx: &mut SqliteConnection, file: &NewEvidence) -> Result<(), HandlingError> {
+    use sha2::Digest;
+    use tokio::io::AsyncReadExt;
+    let io = |e: std::io::Error| HandlingError::Db(sqlx::Error::Io(e));
+    let chunks = (file.size as usize).div_ceil(EVIDENCE_CHUNK_BYTES).max(1) as i64;
+    sqlx::query("INSERT INTO evidence_blob (sha256, kind, size, chunks) VALUES (?, ?, ?, ?)")
+        .bind(&file.sha256)
+        .bind(file.kind)
+        .bind(file.size)
+        .bind(chunks)
+        .execute(&mut *tx)
+        .await?;
+    let mut input = tokio::fs::File::open(&file.path).await.map_err(io)?;
+    let mut hash = sha2::Sha256::new();
+    let mut size = 0i64;
+    for seq in 0..chunks {
+        let mut chunk = Vec::with_capacity(EVIDENCE_CHUNK_BYTES);
+        (&mut input)
+            .take(EVIDENCE_CHUNK_BYTES as u64)
+            .read_to_end(&mut chunk)
+            .await
+            .map_err(io)?;
+        hash.update(&chunk);
+        size += chunk.len() as i64;
+        sqlx::query("INSERT INTO evidence_chunk (sha256, seq, bytes) VALUES (?, ?, ?)")
+            .bind(&file.sha256)
+            .bind(seq)
+            .bind(chunk)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let mut rest = [0u8; 1];
+    let more = input.read(&mut rest).await.map_err(io)?;
+    if size != file.size || more != 0 || hex::encode(hash.finalize()) != file.sha256 {
+        return Err(HandlingError::Db(sqlx::Error::Protocol(
+            "an evidence file changed on its way to the database".into(),
+        )));
+    }
+    Ok(())
+}
+
+/// One chunk of an evidence file's bytes (`seq` from 0).
+pub async fn evidence_chunk(
+    pool: &SqlitePool,
+    sha256: &str,
+    seq: i64,
+) -> Result<Option<Vec<u8>>, HandlingError> {
+    Ok(
+        sqlx::query_scalar("SELECT bytes FROM evidence_chunk WHERE sha256 = ? AND seq = ?")
+            .bind(sha256)
+            .bind(seq)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// One evidence file to download: as listed, the unit whose report carries it, and how many
+/// chunks its bytes are ([`evidence_chunk`] reads them).
 pub async fn evidence_file(
     pool: &SqlitePool,
     id: i64,
-) -> Result<Option<(Evidence, i64, Vec<u8>)>, HandlingError> {
+) -> Result<Option<(Evidence, i64, i64)>, HandlingError> {
     let mut conn = pool.acquire().await?;
     let listed: Option<Evidence> = sqlx::query_as(&format!(
         "SELECT {EVIDENCE_COLUMNS} FROM report_evidence e JOIN evidence_blob b ON b.sha256 = e.sha256
@@ -1226,15 +1271,15 @@ pub async fn evidence_file(
     let Some(listed) = listed else {
         return Ok(None);
     };
-    let (unit, bytes): (i64, Vec<u8>) = sqlx::query_as(
-        "SELECT r.unit_id, b.bytes FROM report_evidence e
+    let (unit, chunks): (i64, i64) = sqlx::query_as(
+        "SELECT r.unit_id, b.chunks FROM report_evidence e
          JOIN progress_report r ON r.id = e.report_id
          JOIN evidence_blob b ON b.sha256 = e.sha256 WHERE e.id = ?",
     )
     .bind(id)
     .fetch_one(&mut *conn)
     .await?;
-    Ok(Some((listed, unit, bytes)))
+    Ok(Some((listed, unit, chunks)))
 }
 
 /// The office's review of a submitted report: accept it, or return it with a reason.

@@ -24,8 +24,8 @@ use axum::response::Response;
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A file to save, never to show: its type, its name, and a policy that runs nothing in it.
-fn attachment(bytes: Vec<u8>, content_type: &str, name: &str) -> Response {
-    let mut res = Response::new(Body::from(bytes));
+fn attachment(body: impl Into<Body>, content_type: &str, name: &str) -> Response {
+    let mut res = Response::new(body.into());
     let headers = res.headers_mut();
     if let Ok(v) = HeaderValue::from_str(content_type) {
         headers.insert(header::CONTENT_TYPE, v);
@@ -197,7 +197,7 @@ pub async fn get_evidence(
     let Ok(id) = raw.parse::<i64>() else {
         return Err(missing());
     };
-    let Some((file, unit, bytes)) = handling::evidence_file(&state.pool, id).await? else {
+    let Some((file, unit, chunks)) = handling::evidence_file(&state.pool, id).await? else {
         return Err(missing());
     };
     if who.role == AccountRole::Liaison
@@ -206,7 +206,33 @@ pub async fn get_evidence(
         return Err(missing());
     }
     let kind = EvidenceKind::parse(&file.kind).ok_or_else(missing)?;
-    let mut res = attachment(bytes, kind.content_type(), &file.name);
+    // The bytes, a chunk at a time, through a small pipe: a download holds one chunk.
+    let (mut writer, reader) = tokio::io::duplex(64 * 1024);
+    let pool = state.pool.clone();
+    let sha256 = file.sha256.clone();
+    tokio::spawn(async move {
+        use tokio::io::AsyncWriteExt;
+        for seq in 0..chunks {
+            match handling::evidence_chunk(&pool, &sha256, seq).await {
+                Ok(Some(chunk)) => {
+                    if writer.write_all(&chunk).await.is_err() {
+                        return; // the browser went away
+                    }
+                }
+                // Cut short: the browser sees a broken download, never a wrong file.
+                Ok(None) | Err(_) => {
+                    tracing::warn!(sha256 = %sha256, seq, "an evidence file's chunk is missing");
+                    return;
+                }
+            }
+        }
+        let _ = writer.shutdown().await;
+    });
+    let body = Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    let mut res = attachment(body, kind.content_type(), &file.name);
+    if let Ok(v) = HeaderValue::from_str(&file.size.to_string()) {
+        res.headers_mut().insert(header::CONTENT_LENGTH, v);
+    }
     res.headers_mut().insert(
         header::ETAG,
         HeaderValue::from_str(&format!("\"{}\"", file.sha256))

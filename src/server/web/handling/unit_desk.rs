@@ -388,6 +388,9 @@ pub async fn post_report(
         }
     }
     let (Some(checked), true) = (checked, errors.is_empty()) else {
+        if posted.files.iter().any(|f| f.field == EVIDENCE_FIELD) || !posted.faults.is_empty() {
+            errors.push("页面上填写的内容已保留；要上传的文件请重新选择。".into());
+        }
         let form = Some(form);
         return report_page(&state, who, unit, period, &settings, form, errors, status).await;
     };

@@ -53,24 +53,10 @@ until curl -fsS -o /dev/null "$base/healthz" 2>/dev/null; do sleep 0.05; done
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "server memory after start: $(grep VmRSS /proc/$pid/status | awk '{print $2, $3}')"
 jar="$tmp/cookies"
-curl -fsS -o /dev/null -c "$jar" -H "Origin: $base" --data "login=bench-office&password=evaluator-bench&next=/desk" "$base/login"
 # An office account must set up its second factor before anything else: as its holder would,
 # from the enrolment page's secret, with the code an authenticator app would show (RFC 6238).
-totp_code() {
-  python3 - "$1" <<'PY'
-import base64, hashlib, hmac, struct, sys, time
-s = sys.argv[1].replace(" ", "").upper()
-key = base64.b32decode(s + "=" * (-len(s) % 8))
-mac = hmac.new(key, struct.pack(">Q", int(time.time()) // 30), hashlib.sha1).digest()
-o = mac[-1] & 15
-print("%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7FFFFFFF) % 1000000))
-PY
-}
-enrol=$(curl -fsS -b "$jar" "$base/account/totp")
-secret=$(sed -n 's/.*class="totp-secret">\([^<]*\)<.*/\1/p' <<<"$enrol")
-sealed=$(sed -n 's/.*name="sealed" value="\([^"]*\)".*/\1/p' <<<"$enrol")
-curl -fsS -o /dev/null -b "$jar" -H "Origin: $base" --data-urlencode "sealed=$sealed" \
-  --data "code=$(totp_code "$secret")&password=evaluator-bench" "$base/account/totp"
+. scripts/lib/sign-in.sh
+sign_in_with_totp "$jar" "$base" bench-office evaluator-bench
 
 # p50 and p90 of R timed requests of one URL (after one warm-up request).
 time_url() {

@@ -193,10 +193,10 @@ fn tasks_sheet(ws: &mut Worksheet, tasks: &[TemplateTask], f: &Formats) -> Resul
 
 fn task_list(tasks: &[TemplateTask]) -> Result<DataValidation, XlsxError> {
     let last = tasks.len().max(1) + 1;
-    Ok(DataValidation::new()
+    DataValidation::new()
         .allow_list_formula(Formula::new(format!("={TASKS}!$A$2:$A${last}")))
         .set_error_title("任务")?
-        .set_error_message("请在下拉列表中选择本单位的任务。")?)
+        .set_error_message("请在下拉列表中选择本单位的任务。")
 }
 
 /// Rows a template offers for filling.
@@ -425,8 +425,13 @@ mod tests {
             due_on: NaiveDate::from_ymd_opt(2020, 6, 30).unwrap(),
             what: "征求意见".into(),
         };
-        let bytes =
-            subplan_template("市科技局", &tasks(), &[(3, indicator())], &[m.clone()]).unwrap();
+        let bytes = subplan_template(
+            "市科技局",
+            &tasks(),
+            &[(3, indicator())],
+            std::slice::from_ref(&m),
+        )
+        .unwrap();
         let book = read(&bytes).unwrap();
         let labels: Vec<(i64, String)> = tasks().into_iter().map(|t| (t.id, t.label)).collect();
         let read = sheet::read_subplan(&book, "市科技局", &labels, &[3]).unwrap();

@@ -43,6 +43,7 @@ t=$(curl -fsS -o "$tmp/subplan.xlsx" -b "$liaison" -w '%{time_total}' "$base/des
 echo "sub-plan template: downloaded in $t ms, $(wc -c <"$tmp/subplan.xlsx") bytes"
 t=$(curl -fsS -o /dev/null -b "$liaison" -H "Origin: $base" -F action=save -F "sheet=@$tmp/subplan.xlsx" -w '%{time_total}' "$base/desk/unit/subplan" | ms)
 echo "sub-plan template uploaded back (read and stored as a draft): $t ms"
+echo "@ sheet_upload_ms $t"
 t=$(curl -fsS -o "$tmp/june.xlsx" -b "$liaison" -w '%{time_total}' "$base/desk/unit/reports/2020-06/template.xlsx" | ms)
 echo "June's report template: downloaded in $t ms, $(wc -c <"$tmp/june.xlsx") bytes"
 
@@ -52,13 +53,16 @@ form=$(curl -fsS -b "$liaison" "$base/desk/unit/reports/2020-06")
 fields=()
 for v in $(grep -o 'name="v[0-9]*"' <<<"$form" | grep -o 'v[0-9]*'); do fields+=(-F "$v=5"); done
 for s in $(grep -o 'name="s[0-9]*"' <<<"$form" | grep -o 's[0-9]*' | sort -u); do fields+=(-F "$s=on_track"); done
+hwm() { grep VmHWM /proc/$pid/status | awk '{print $2}'; }
 echo "server memory before the upload: $(rss)"
+peak_before=$(hwm)
 out=$(curl -sS -o /dev/null -b "$liaison" -H "Origin: $base" "${fields[@]}" \
   -F "evidence=@$tmp/evidence.pdf;filename=台账.pdf" -w '%{http_code} %{time_total}' \
   "$base/desk/unit/reports/2020-06")
 echo "June's report with one ${mb} MB file: HTTP ${out% *}, $(echo "${out#* }" | ms) ms on loopback"
 echo "@ upload_ms ${mb} $(echo "${out#* }" | ms)"
 echo "server memory after: $(rss)"
+echo "@ upload_peak_rise_kb ${mb} $(( $(hwm) - peak_before ))"
 report=$(curl -fsS -b "$office" "$base/desk/handling" | grep -o '/desk/handling/reports/[0-9]*' | head -1)
 file=$(curl -fsS -b "$office" "$base$report" | grep -o '/desk/evidence/[0-9]*' | head -1)
 t=$(curl -fsS -o "$tmp/back.pdf" -b "$office" -w '%{time_total}' "$base$file" | ms)

@@ -1187,6 +1187,18 @@ async fn uploads_past_their_limits_are_refused_whole_with_a_message() {
         )
         .await;
     assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // The form's text is at most 1 MB there too, plain or multipart, announced or not.
+    let long = "x".repeat(1024 * 1024 + 1);
+    let res = t
+        .post(july, Some(&f.liaison_a), &format!("v{}={long}", f.code_a))
+        .await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let mut fields = report_fields(&f);
+    fields.push(("n1", long.clone()));
+    let res = post_multipart(&t, july, &f.liaison_a, multipart(&fields, &[])).await;
+    assert_eq!(res.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(res.body.contains("不能超过 1 MB"), "{}", res.body);
+    assert_eq!(common::contents(&t.pool).await, before);
     // Multipart anywhere else is refused as before (415), files or not.
     let (ct, body) = multipart(&[("decision", "accept".into())], &[]);
     let res = post_multipart(

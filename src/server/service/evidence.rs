@@ -98,6 +98,27 @@ pub fn sniff(head: &[u8]) -> Option<EvidenceKind> {
     }
 }
 
+/// What a whole file is: [`sniff`] on its first bytes, or, for a ZIP archive they do not
+/// name (an XLSX or DOCX whose parts are ordered otherwise, as some editors write them), the
+/// archive's parts (`xl/workbook.xml`, `word/document.xml`).
+pub fn sniff_file(head: &[u8], path: &std::path::Path) -> Option<EvidenceKind> {
+    if let Some(kind) = sniff(head) {
+        return Some(kind);
+    }
+    if !head.starts_with(b"PK\x03\x04") {
+        return None;
+    }
+    let archive = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
+    let has = |name: &str| archive.file_names().any(|n| n.is_ok_and(|n| n == name));
+    if has("xl/workbook.xml") {
+        Some(EvidenceKind::Xlsx)
+    } else if has("word/document.xml") {
+        Some(EvidenceKind::Docx)
+    } else {
+        None
+    }
+}
+
 /// The name a file is kept under: the last part of what the browser sent (no folders), no
 /// control or path characters, at most [`MAX_NAME_CHARS`], ending in its kind's extension.
 pub fn safe_name(sent: &str, kind: EvidenceKind) -> String {
@@ -175,6 +196,25 @@ mod tests {
             sniff(&xlsx[..SNIFF_BYTES.min(xlsx.len())]),
             Some(EvidenceKind::Xlsx)
         );
+        // A DOCX whose first part is not the one that names it: told by its parts; a plain
+        // ZIP is refused.
+        let dir = tempfile::tempdir().unwrap();
+        let zip_of = |name: &str, parts: &[&str]| {
+            let path = dir.path().join(name);
+            let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+            for p in parts {
+                w.start_file(*p, zip::write::SimpleFileOptions::default())
+                    .unwrap();
+                std::io::Write::write_all(&mut w, &[b'x'; 9000]).unwrap();
+            }
+            w.finish().unwrap();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes[..SNIFF_BYTES.min(bytes.len())].to_vec())
+        };
+        let (path, head) = zip_of("a.docx", &["docProps/app.xml", "word/document.xml"]);
+        assert_eq!(sniff_file(&head, &path), Some(EvidenceKind::Docx));
+        let (path, head) = zip_of("b.zip", &["readme.txt", "evil.exe"]);
+        assert_eq!(sniff_file(&head, &path), None);
     }
 
     #[test]

@@ -136,7 +136,7 @@ fn refuse_post(path: &str, headers: &HeaderMap) -> Option<Response> {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    let (limit, said) = if files {
+    let (limit, said) = if files && upload::is_multipart(content_type) {
         (
             upload::MAX_UPLOAD_BODY_BYTES,
             "一次最多上传5个文件，每个不超过20 MB。请分几次上传，或压缩后重新提交。",

@@ -12,7 +12,6 @@
 use crate::server::service::evidence::{MAX_EVIDENCE_BYTES, MAX_FILES_PER_POST, SNIFF_BYTES};
 use crate::server::service::sheets::MAX_SHEET_BYTES;
 use crate::server::web::MAX_BODY_BYTES;
-use crate::server::web::extract::FormBody;
 use crate::server::web::problem::{Frame, Problem};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{StatusCode, header};
@@ -112,6 +111,28 @@ fn too_large_problem() -> Problem {
     .in_frame(Frame::Site)
 }
 
+/// The form's text past MAX_BODY_BYTES.
+fn form_too_large() -> Problem {
+    Problem::new(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "提交的内容过多",
+        "一次提交的内容不能超过 1 MB。请删减后重新提交。",
+    )
+    .in_frame(Frame::Site)
+}
+
+/// Whether reading a body stopped at its length limit.
+fn is_length_limit(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if s.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
 fn broken_problem(e: impl std::fmt::Display) -> Problem {
     tracing::info!(error = %e, "an upload that did not arrive");
     Problem::new(
@@ -131,7 +152,13 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok());
         if !is_multipart(content_type) {
-            let FormBody(body) = FormBody::from_request(req, state).await?;
+            // A plain web form: at most MAX_BODY_BYTES, as everywhere else (this route's own
+            // limit is for files).
+            let body = match axum::body::to_bytes(req.into_body(), MAX_BODY_BYTES).await {
+                Ok(b) => b,
+                Err(e) if is_length_limit(&e) => return Err(form_too_large()),
+                Err(e) => return Err(broken_problem(e)),
+            };
             return Ok(Posted {
                 fields: form_urlencoded::parse(&body).into_owned().collect(),
                 ..Posted::default()
@@ -155,17 +182,33 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
             };
             let name = field.name().unwrap_or("").to_string();
             let Some(sent_name) = field.file_name().map(str::to_string) else {
-                let text = field.text().await.map_err(|e| {
-                    if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                        too_large_problem()
-                    } else {
-                        broken_problem(e.body_text())
+                // A text field, read a chunk at a time: all of them together at most
+                // MAX_BODY_BYTES, as a plain web form.
+                let mut field = field;
+                let mut text = Vec::new();
+                text_bytes += name.len();
+                loop {
+                    match field.chunk().await {
+                        Ok(Some(c)) => {
+                            text_bytes += c.len();
+                            if text_bytes > MAX_BODY_BYTES {
+                                return Err(form_too_large());
+                            }
+                            text.extend_from_slice(&c);
+                        }
+                        Ok(None) => break,
+                        Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                            return Err(too_large_problem());
+                        }
+                        Err(e) => return Err(broken_problem(e.body_text())),
                     }
-                })?;
-                text_bytes += name.len() + text.len();
-                if text_bytes > MAX_BODY_BYTES {
-                    return Err(too_large_problem());
                 }
+                let text = String::from_utf8(text).map_err(|_| {
+                    Problem::bad_request(
+                        "表单内容有误",
+                        "提交的表单无法读取，请在本站页面上重新填写提交。",
+                    )
+                })?;
                 posted.fields.push((name, text));
                 continue;
             };

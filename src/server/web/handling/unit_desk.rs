@@ -374,7 +374,7 @@ pub async fn post_report(
     let mut new = Vec::new();
     for file in posted.files(EVIDENCE_FIELD) {
         let shown = file.sent_name.rsplit(['/', '\\']).next().unwrap_or("");
-        match evidence::sniff(&file.head) {
+        match evidence::sniff_file(&file.head, file.file.path()) {
             Some(kind) => new.push(handling::NewEvidence {
                 sha256: file.sha256.clone(),
                 kind: kind.as_str(),

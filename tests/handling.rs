@@ -620,6 +620,16 @@ async fn the_command_line_makes_liaisons_sets_months_and_prints_the_board() {
     let board: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(board["tasks"].as_array().unwrap().len(), 14);
     assert_eq!(board["units"][0]["filings"].as_array().unwrap().len(), 12);
+    // The board agrees with a recount, unit by unit, on any day of the year.
+    for day in ["2020-05-15", "2020-07-01", "2020-12-31"] {
+        let (ok, out) = ceping_in(d, &["handling", "check", "--day", day], "");
+        assert!(ok, "{out}");
+        assert!(
+            out.contains(&format!("on {day}: the board agrees with a recount"))
+                && out.contains("30 units, 14 tasks"),
+            "{out}"
+        );
+    }
     let (ok, out) = ceping_in(d, &["handling", "sample", "--remove"], "");
     assert!(ok && out.contains("removed the sample year"), "{out}");
     let (ok, out) = ceping_in(d, &["handling", "board"], "");
@@ -705,4 +715,15 @@ async fn what_has_not_happened_or_been_checked_does_not_count() {
     ));
     assert_eq!(ceping::handling::subplan::number("1e13"), None);
     assert_eq!(ceping::handling::subplan::day("10000-01-01"), None);
+    // Accepted, returned, audited, refused and future rows: the pages' reading of the ledger
+    // and the recount unit by unit (`ceping handling check`) agree, today and tomorrow.
+    for day in [chrono::Utc::now().date_naive(), tomorrow] {
+        let pages = handling::ledger(&pool, unit.plan_id, day).await.unwrap();
+        let recount = handling::ledger_by_unit(&pool, unit.plan_id, day)
+            .await
+            .unwrap();
+        let found = ceping::handling::progress::differences(&pages, &recount);
+        assert!(found.is_empty(), "{found:?}");
+        assert!(pages.indicators.iter().any(|i| i.reported.is_some()));
+    }
 }

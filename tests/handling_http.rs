@@ -1368,6 +1368,23 @@ async fn a_filled_template_is_stored_whole_or_every_bad_cell_is_named() {
         res.body
     );
     assert_eq!(common::contents(&t.pool).await, before);
+    // A crafted sheet whose cells span the whole grid (A1 and XFD1048576): refused at once,
+    // the server unharmed.
+    let mut crafted = rust_xlsxwriter::Workbook::new();
+    let ws = crafted.add_worksheet();
+    ws.set_name(INDICATORS).unwrap();
+    ws.write_string(0, 0, "指标编号").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let crafted = crafted.save_to_buffer().unwrap();
+    let res = post_multipart(
+        &t,
+        "/desk/unit/subplan",
+        &f.liaison_a,
+        multipart(&[], &[("sheet", "大表.xlsx", &crafted)]),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    assert!(res.body.contains("超出了1000行或30列"), "{}", res.body);
     // Not a spreadsheet at all.
     let res = post_multipart(
         &t,

@@ -328,3 +328,80 @@ pub fn compute(ledger: &Ledger, settings: &Settings, day: NaiveDate) -> Board {
         plan,
     }
 }
+
+/// Where two readings of the same stored year disagree, one line each (empty: they agree):
+/// `ceping handling check` compares the pages' reading of the ledger with a recount.
+pub fn differences(pages: &Ledger, recount: &Ledger) -> Vec<String> {
+    let mut out = Vec::new();
+    if pages.units != recount.units {
+        out.push(format!(
+            "reporting units: {:?} against {:?}",
+            pages.units, recount.units
+        ));
+    }
+    if pages.tasks != recount.tasks {
+        out.push("the tasks and the units that lead or share them differ".to_string());
+    }
+    let a: BTreeMap<(i64, i64), &IndicatorRecord> = pages
+        .indicators
+        .iter()
+        .map(|i| ((i.unit_id, i.code), i))
+        .collect();
+    let b: BTreeMap<(i64, i64), &IndicatorRecord> = recount
+        .indicators
+        .iter()
+        .map(|i| ((i.unit_id, i.code), i))
+        .collect();
+    for ((unit, code), x) in &a {
+        match b.get(&(*unit, *code)) {
+            None => out.push(format!(
+                "unit {unit}, indicator {code}: only in the pages' reading"
+            )),
+            Some(y) if x != y => out.push(format!(
+                "unit {unit}, indicator {code}: reported {:?}, audited {:?} on the pages; \
+                 reported {:?}, audited {:?} recounted",
+                x.reported, x.audited, y.reported, y.audited
+            )),
+            Some(_) => {}
+        }
+    }
+    for (unit, code) in b.keys() {
+        if !a.contains_key(&(*unit, *code)) {
+            out.push(format!(
+                "unit {unit}, indicator {code}: only in the recount"
+            ));
+        }
+    }
+    let a: BTreeMap<(i64, Period), &FilingRecord> = pages
+        .filings
+        .iter()
+        .map(|f| ((f.unit_id, f.period), f))
+        .collect();
+    let b: BTreeMap<(i64, Period), &FilingRecord> = recount
+        .filings
+        .iter()
+        .map(|f| ((f.unit_id, f.period), f))
+        .collect();
+    for (key, x) in &a {
+        if b.get(key) != Some(x) {
+            out.push(format!(
+                "unit {}, {}: filed {:?} (returned {}) on the pages; {:?} recounted",
+                key.0,
+                key.1.key(),
+                x.first_filed,
+                x.returned,
+                b.get(key).map(|y| (y.first_filed, y.returned))
+            ));
+        }
+    }
+    for key in b.keys() {
+        if !a.contains_key(key) {
+            out.push(format!(
+                "unit {}, {}: only in the recount",
+                key.0,
+                key.1.key()
+            ));
+        }
+    }
+    out
+}

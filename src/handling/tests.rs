@@ -430,6 +430,19 @@ fn the_board_from_a_ledger() {
     assert_eq!(first.ratio, Some(0.5));
     assert_eq!(board.sections.len(), 1);
     assert!(close(board.plan.unwrap().completion, 0.5));
+
+    // Two readings of the same year agree; a value, an audit or a filing read otherwise is
+    // named.
+    assert!(differences(&ledger, &ledger.clone()).is_empty());
+    let mut other = ledger.clone();
+    other.indicators[0].audited = None;
+    other.filings.remove(1);
+    other.indicators.pop();
+    let found = differences(&ledger, &other);
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert!(found[0].starts_with("unit 10, indicator 1: reported Some(30.0), audited Some(20.0)"));
+    assert!(found[1].starts_with("unit 20, indicator 1: only in the pages' reading"));
+    assert!(found[2].starts_with("unit 10, 2020-06: filed"));
 }
 
 #[test]

@@ -1,5 +1,5 @@
 //! `ceping handling …`: the board of a plan on a day, as the pages compute it (text, or JSON
-//! to script against), and the sample year.
+//! to script against), its check against a recount, the settings and the sample year.
 
 use super::cli_actor;
 use crate::server::repo::handling;
@@ -23,6 +23,16 @@ pub enum HandlingCommand {
         /// The whole board as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Recompute the plan's figures a second way — unit by unit, from each sub-plan and report
+    /// as its own page reads them — and compare them with the board the pages show. Prints
+    /// what agrees; exits non-zero naming every difference.
+    Check {
+        #[arg(long)]
+        plan: Option<i64>,
+        /// The day, YYYY-MM-DD (default: today in Beijing).
+        #[arg(long)]
+        day: Option<chrono::NaiveDate>,
     },
     /// Load a sample year (sub-plans and monthly reports for every unit, labelled 示例数据 on
     /// every page), or remove it with --remove. Only into a plan without real sub-plans.
@@ -96,6 +106,43 @@ pub async fn run(pool: SqlitePool, cmd: HandlingCommand) -> anyhow::Result<()> {
             if handling::has_sample(&pool, plan_id).await? {
                 println!("(this plan holds the sample year: ceping handling sample --remove)");
             }
+        }
+        HandlingCommand::Check { plan, day } => {
+            let plan_id = resolve_plan_id(&pool, plan).await.context("no such plan")?;
+            let day = day.unwrap_or_else(crate::clock::today);
+            let settings = handling::settings(&pool, plan_id).await?;
+            let pages = handling::ledger(&pool, plan_id, day).await?;
+            let recount = handling::ledger_by_unit(&pool, plan_id, day).await?;
+            let mut differences = crate::handling::progress::differences(&pages, &recount);
+            let shown = crate::handling::progress::compute(&pages, &settings.measures, day);
+            let again = crate::handling::progress::compute(&recount, &settings.measures, day);
+            if differences.is_empty() && shown != again {
+                differences.push("the figures computed from the two readings differ".into());
+            }
+            if !differences.is_empty() {
+                for d in &differences {
+                    eprintln!("{d}");
+                }
+                anyhow::bail!(
+                    "the board of plan {plan_id} on {day} differs from a recount of the stored \
+                     sub-plans and reports in {} places",
+                    differences.len()
+                );
+            }
+            let reported = pages
+                .indicators
+                .iter()
+                .filter(|i| i.reported.is_some())
+                .count();
+            println!(
+                "plan {plan_id} on {day}: the board agrees with a recount of the stored sub-plans \
+                 and reports ({} units, {} tasks, {} indicators of which {reported} reported, {} \
+                 monthly filings)",
+                pages.units.len(),
+                pages.tasks.len(),
+                pages.indicators.len(),
+                pages.filings.len()
+            );
         }
         HandlingCommand::Settings {
             plan,

@@ -806,19 +806,19 @@ pub const MAX_EVIDENCE_PER_REPORT: usize = 10;
 pub const EVIDENCE_CHUNK_BYTES: usize = 1024 * 1024;
 
 /// A new evidence file to file with a report: already sniffed and hashed, waiting in a
-/// temporary file.
-#[derive(Debug, Clone)]
+/// temporary file (read from its start).
+#[derive(Debug)]
 pub struct NewEvidence {
     pub sha256: String,
     pub kind: &'static str,
     pub size: i64,
     pub name: String,
-    pub path: std::path::PathBuf,
+    pub file: std::fs::File,
 }
 
 /// The evidence a report version is filed with: new files, and the files of the returned
 /// version it answers that the liaison keeps (their ids).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct EvidenceToFile {
     pub new: Vec<NewEvidence>,
     pub keep: Vec<i64>,
@@ -1210,7 +1210,10 @@ async fn store_blob(tx: &mut SqliteConnection, file: &NewEvidence) -> Result<(),
         .bind(chunks)
         .execute(&mut *tx)
         .await?;
-    let mut input = tokio::fs::File::open(&file.path).await.map_err(io)?;
+    let mut input = tokio::fs::File::from_std(file.file.try_clone().map_err(io)?);
+    tokio::io::AsyncSeekExt::seek(&mut input, std::io::SeekFrom::Start(0))
+        .await
+        .map_err(io)?;
     let mut hash = sha2::Sha256::new();
     let mut size = 0i64;
     for seq in 0..chunks {
@@ -1477,16 +1480,12 @@ pub async fn board(
     Ok((settings, board))
 }
 
-/// Everything the measures read for a plan on `day`: each reporting unit's latest approved
-/// indicators with the value of its latest report filed by that day and not sent back (and that
-/// report's audited value), and each unit's filings per month, as they stood on that day
-/// (Beijing time). Pages read it for today; `ceping handling board --day` for any day.
-pub async fn ledger(
+/// The plan's reporting units and its tasks with the units that lead or share each, in the
+/// plan's order: what both readings of the ledger start from.
+async fn ledger_tasks(
     pool: &SqlitePool,
     plan_id: i64,
-    day: NaiveDate,
-) -> Result<Ledger, HandlingError> {
-    let by_day = |at: &str| stored_in_beijing(at).is_some_and(|t| t.date_naive() <= day);
+) -> Result<(Vec<ReportingUnit>, Vec<TaskRecord>), HandlingError> {
     let units = reporting_units(pool, plan_id).await?;
     let mut tasks: BTreeMap<i64, TaskRecord> = BTreeMap::new();
     let order: Vec<(i64, i64)> = sqlx::query_as(
@@ -1515,6 +1514,20 @@ pub async fn ledger(
         }
     }
     let tasks: Vec<TaskRecord> = order.iter().filter_map(|(t, _)| tasks.remove(t)).collect();
+    Ok((units, tasks))
+}
+
+/// Everything the measures read for a plan on `day`: each reporting unit's latest approved
+/// indicators with the value of its latest report filed by that day and not sent back (and that
+/// report's audited value), and each unit's filings per month, as they stood on that day
+/// (Beijing time). Pages read it for today; `ceping handling board --day` for any day.
+pub async fn ledger(
+    pool: &SqlitePool,
+    plan_id: i64,
+    day: NaiveDate,
+) -> Result<Ledger, HandlingError> {
+    let by_day = |at: &str| stored_in_beijing(at).is_some_and(|t| t.date_naive() <= day);
+    let (units, tasks) = ledger_tasks(pool, plan_id).await?;
 
     // The latest approved version per unit, and its indicators.
     type IndRow = (
@@ -1643,6 +1656,85 @@ pub async fn ledger(
         tasks,
         indicators,
         filings: filings.into_values().collect(),
+    })
+}
+
+/// The same ledger as [`ledger`], read another way for `ceping handling check`: unit by unit,
+/// through the reads each unit's own pages use ([`approved`], [`reports`]), the rules (only
+/// accepted reports, filed by the day, of a month begun; the last audited value set by the day;
+/// a month's first filing and whether its latest version was returned) written out again here.
+pub async fn ledger_by_unit(
+    pool: &SqlitePool,
+    plan_id: i64,
+    day: NaiveDate,
+) -> Result<Ledger, HandlingError> {
+    let by_day = |at: &str| stored_in_beijing(at).is_some_and(|t| t.date_naive() <= day);
+    let this_month = Period::of(day);
+    let reference = ledger_tasks(pool, plan_id).await?;
+    let mut indicators = Vec::new();
+    let mut filings = Vec::new();
+    for unit in &reference.0 {
+        let reports = reports(pool, unit.id).await?;
+        if let Some(plan) = approved(pool, unit.id).await? {
+            let latest = reports
+                .iter()
+                .filter(|r| {
+                    r.state == ReportState::Accepted
+                        && r.period <= this_month
+                        && by_day(&r.submitted_at)
+                })
+                .max_by_key(|r| (r.period, r.version));
+            for (code, i) in &plan.indicators {
+                let reported = latest.and_then(|r| {
+                    r.values
+                        .iter()
+                        .find(|(c, ..)| c == code)
+                        .map(|(_, v, _)| *v)
+                });
+                let audited = latest.and_then(|r| {
+                    r.audited
+                        .iter()
+                        .rfind(|a| a.code == *code && by_day(&a.set_at))
+                        .map(|a| a.value)
+                });
+                indicators.push(IndicatorRecord {
+                    unit_id: unit.id,
+                    code: *code,
+                    task_id: i.task_id,
+                    name: i.name.clone(),
+                    measure_unit: i.measure_unit.clone(),
+                    direction: i.direction,
+                    baseline: i.baseline,
+                    target: i.target,
+                    starts_on: i.starts_on,
+                    due_on: i.due_on,
+                    weight: i.weight,
+                    reported,
+                    audited,
+                });
+            }
+        }
+        let mut months: BTreeMap<Period, Vec<&Report>> = BTreeMap::new();
+        for r in reports.iter().filter(|r| by_day(&r.submitted_at)) {
+            months.entry(r.period).or_default().push(r);
+        }
+        for (period, mut versions) in months {
+            versions.sort_by_key(|r| r.version);
+            filings.push(FilingRecord {
+                unit_id: unit.id,
+                period,
+                first_filed: stored_in_beijing(&versions[0].submitted_at).map(|t| t.date_naive()),
+                returned: versions
+                    .last()
+                    .is_some_and(|r| r.state == ReportState::Returned),
+            });
+        }
+    }
+    Ok(Ledger {
+        units: reference.0.iter().map(|u| u.id).collect(),
+        tasks: reference.1,
+        indicators,
+        filings,
     })
 }
 

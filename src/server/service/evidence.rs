@@ -99,24 +99,51 @@ pub fn sniff(head: &[u8]) -> Option<EvidenceKind> {
 }
 
 /// What a whole file is: [`sniff`] on its first bytes, or, for a ZIP archive they do not
-/// name (an XLSX or DOCX whose parts are ordered otherwise, as some editors write them), the
-/// archive's parts (`xl/workbook.xml`, `word/document.xml`).
-pub fn sniff_file(head: &[u8], path: &std::path::Path) -> Option<EvidenceKind> {
+/// name (an XLSX or DOCX whose parts are ordered otherwise, as some editors write them), a
+/// local header of `xl/workbook.xml` or `word/document.xml` anywhere in it. The archive is
+/// scanned, never unpacked or indexed (a crafted one cannot make it allocate). Blocking: call
+/// it off the async threads.
+pub fn sniff_file(head: &[u8], file: &std::fs::File) -> Option<EvidenceKind> {
+    use std::io::{Read, Seek};
     if let Some(kind) = sniff(head) {
         return Some(kind);
     }
     if !head.starts_with(b"PK\x03\x04") {
         return None;
     }
-    let archive = zip::ZipArchive::new(std::fs::File::open(path).ok()?).ok()?;
-    let has = |name: &str| archive.file_names().any(|n| n.is_ok_and(|n| n == name));
-    if has("xl/workbook.xml") {
-        Some(EvidenceKind::Xlsx)
-    } else if has("word/document.xml") {
-        Some(EvidenceKind::Docx)
-    } else {
-        None
+    let mut f = file.try_clone().ok()?;
+    f.seek(std::io::SeekFrom::Start(0)).ok()?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut window: Vec<u8> = Vec::new();
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            return None;
+        }
+        window.extend_from_slice(&buf[..n]);
+        for (name, kind) in [
+            (b"xl/workbook.xml".as_slice(), EvidenceKind::Xlsx),
+            (b"word/document.xml".as_slice(), EvidenceKind::Docx),
+        ] {
+            if names_part(&window, name) {
+                return Some(kind);
+            }
+        }
+        // Keep a header's length, for a name split between two reads.
+        let keep = window.len().min(64);
+        window.drain(..window.len() - keep);
     }
+}
+
+/// Whether `window` holds a ZIP local file header (30 bytes, its name's length at 26) naming
+/// `name`.
+fn names_part(window: &[u8], name: &[u8]) -> bool {
+    window.windows(name.len()).enumerate().any(|(i, w)| {
+        w == name
+            && i >= 30
+            && &window[i - 30..i - 26] == b"PK\x03\x04"
+            && u16::from_le_bytes([window[i - 4], window[i - 3]]) as usize == name.len()
+    })
 }
 
 /// The name a file is kept under: the last part of what the browser sent (no folders), no
@@ -203,18 +230,25 @@ mod tests {
             let path = dir.path().join(name);
             let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
             for p in parts {
-                w.start_file(*p, zip::write::SimpleFileOptions::default())
-                    .unwrap();
-                std::io::Write::write_all(&mut w, &[b'x'; 9000]).unwrap();
+                let stored = zip::write::SimpleFileOptions::default()
+                    .compression_method(zip::CompressionMethod::Stored);
+                w.start_file(*p, stored).unwrap();
+                // Past the first read, so that a later part's name is found in a later one.
+                std::io::Write::write_all(&mut w, &vec![b'x'; 1 << 20]).unwrap();
             }
             w.finish().unwrap();
             let bytes = std::fs::read(&path).unwrap();
-            (path, bytes[..SNIFF_BYTES.min(bytes.len())].to_vec())
+            let head = bytes[..SNIFF_BYTES.min(bytes.len())].to_vec();
+            (std::fs::File::open(&path).unwrap(), head)
         };
-        let (path, head) = zip_of("a.docx", &["docProps/app.xml", "word/document.xml"]);
-        assert_eq!(sniff_file(&head, &path), Some(EvidenceKind::Docx));
-        let (path, head) = zip_of("b.zip", &["readme.txt", "evil.exe"]);
-        assert_eq!(sniff_file(&head, &path), None);
+        let (file, head) = zip_of("a.docx", &["docProps/app.xml", "word/document.xml"]);
+        assert_eq!(sniff(&head), None, "the first bytes alone do not say");
+        assert_eq!(sniff_file(&head, &file), Some(EvidenceKind::Docx));
+        let (file, head) = zip_of("b.zip", &["readme.txt", "evil.exe"]);
+        assert_eq!(sniff_file(&head, &file), None);
+        // A name inside another part's name, not a part's own header, does not count.
+        let (file, head) = zip_of("c.zip", &["notes/word/document.xml.txt"]);
+        assert_eq!(sniff_file(&head, &file), None);
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! month's report) and read back once filled in Excel or WPS. The layout and the cell-by-cell
 //! checks are pure (`crate::handling::sheet`); this is the file format only.
 //!
-//! Reading is bounded: the upload itself is at most [`MAX_SHEET_BYTES`], and a workbook whose
+//! Reading is bounded: the upload itself is at most [`MAX_SHEET_BYTES`]; a workbook whose
 //! parts would unpack to more than [`MAX_UNPACKED_BYTES`] (a "zip bomb") is refused before
-//! any part is unpacked. Cells past [`MAX_GRID_ROWS`] rows or [`MAX_GRID_COLUMNS`] columns are
-//! not read into the grid: a sheet with any content there is refused as a whole.
+//! any part is unpacked (the zip reader stops each part at its declared size); only the
+//! templates' own sheets are read, a cell at a time; a sheet with content past
+//! [`MAX_GRID_ROWS`] rows or [`MAX_GRID_COLUMNS`] columns, a cell longer than
+//! [`MAX_CELL_BYTES`] or a workbook of more than [`MAX_SHEETS`] sheets is refused whole.
 
 use crate::handling::measure::Direction;
 use crate::handling::period::Period;
@@ -16,7 +18,7 @@ use crate::handling::sheet::{
     VALUES, Workbook,
 };
 use crate::handling::subplan::{Indicator, MAX_ROWS, Milestone};
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{Color, DataValidation, Format, Formula, Worksheet, XlsxError};
 use std::io::Cursor;
 
@@ -32,8 +34,20 @@ pub const MAX_GRID_COLUMNS: u32 = 30;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Unreadable(pub String);
 
-/// Reads an XLSX file into text per cell. Numbers come as people would write them (no
-/// float noise), dates as `2020-06-30`, formulas as their cached values, errors as `#N/A`.
+/// The longest text a cell may hold (a narrative of 5,000 characters, in UTF-8).
+pub const MAX_CELL_BYTES: usize = 20 * 1024;
+/// The most sheets a workbook may name.
+pub const MAX_SHEETS: usize = 30;
+
+/// The sheets the templates have: only these are read.
+const READ: [&str; 6] = [ABOUT, INDICATORS, MILESTONES, TASKS, VALUES, STATUSES];
+
+/// Reads an XLSX file into text per cell: only the templates' own sheets, a cell at a time
+/// (never a sheet's whole bounding box, which a crafted file can make astronomically large),
+/// refusing at the first cell past [`MAX_GRID_ROWS`] × [`MAX_GRID_COLUMNS`] or longer than
+/// [`MAX_CELL_BYTES`]. Numbers come as people would write them (no float noise), dates as
+/// `2020-06-30`, formulas as their cached values, errors as `#N/A`. Blocking: call it off the
+/// async threads.
 pub fn read(bytes: &[u8]) -> Result<Workbook, Unreadable> {
     let not_xlsx = || {
         Unreadable(
@@ -53,20 +67,33 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, Unreadable> {
         ));
     }
     let mut xlsx: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_xlsx())?;
+    let names = xlsx.sheet_names();
+    if names.len() > MAX_SHEETS {
+        return Err(Unreadable(format!(
+            "表格有{}张表，模板只有几张。请使用本页下载的模板。",
+            names.len()
+        )));
+    }
     let mut book = Workbook::default();
-    for name in xlsx.sheet_names() {
-        let range = xlsx.worksheet_range(&name).map_err(|_| not_xlsx())?;
-        let (top, left) = range.start().unwrap_or((0, 0));
+    for name in names.into_iter().filter(|n| READ.contains(&n.trim())) {
+        let mut cells = xlsx.worksheet_cells_reader(&name).map_err(|_| not_xlsx())?;
         let mut grid: Vec<Vec<String>> = Vec::new();
-        for (r, c, data) in range.used_cells() {
-            let (row, col) = (top + r as u32, left + c as u32);
-            let text = text_of(data);
+        while let Some(cell) = cells.next_cell().map_err(|_| not_xlsx())? {
+            let text = text_of(cell.get_value());
             if text.trim().is_empty() {
                 continue;
             }
+            let (row, col) = cell.get_position();
             if row >= MAX_GRID_ROWS || col >= MAX_GRID_COLUMNS {
                 return Err(Unreadable(format!(
                     "“{name}”表的内容超出了{MAX_GRID_ROWS}行或{MAX_GRID_COLUMNS}列（最多{MAX_ROWS}项）。请删去多余的内容后重新上传。"
+                )));
+            }
+            if text.len() > MAX_CELL_BYTES {
+                return Err(Unreadable(format!(
+                    "“{name}”表第{}行{}列的内容过长。",
+                    row + 1,
+                    sheet::column_name(col as usize)
                 )));
             }
             let (row, col) = (row as usize, col as usize);
@@ -78,26 +105,28 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, Unreadable> {
             }
             grid[row][col] = text;
         }
+        drop(cells);
         book.sheets.push((name, grid));
     }
     Ok(book)
 }
 
 /// A cell as text.
-fn text_of(data: &Data) -> String {
+fn text_of(data: &DataRef<'_>) -> String {
     match data {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) => number_text(*f),
-        Data::Bool(b) => if *b { "是" } else { "否" }.to_string(),
-        Data::DateTime(d) => match d.as_datetime() {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => number_text(*f),
+        DataRef::Bool(b) => if *b { "是" } else { "否" }.to_string(),
+        DataRef::DateTime(d) => match d.as_datetime() {
             Some(t) if d.is_datetime() => t.date().to_string(),
             _ => number_text(d.as_f64()),
         },
-        Data::DateTimeIso(s) => s.chars().take(10).collect(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::DateTimeIso(s) => s.chars().take(10).collect(),
+        DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
     }
 }
 
@@ -468,6 +497,32 @@ mod tests {
         // Next month's upload is refused: the template says June.
         let july = Period::parse("2020-07").unwrap();
         assert!(sheet::read_report(&book, "市科技局", july, &inds, &labels).is_err());
+    }
+
+    #[test]
+    fn a_crafted_workbook_is_refused_without_reading_its_bounding_box() {
+        // A1 and XFD1048576: a dense grid of the two would be 1.7e10 cells.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(INDICATORS).unwrap();
+        ws.write_string(0, 0, "指标编号").unwrap();
+        ws.write_string(1_048_575, 16_383, "far").unwrap();
+        let err = read(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(err.0.contains("超出了1000行或30列"), "{err:?}");
+        // A cell past 20 KB.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name(STATUSES).unwrap();
+        ws.write_string(1, 4, "长".repeat(8000)).unwrap();
+        let err = read(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(err.0.contains("第2行E列的内容过长"), "{err:?}");
+        // Sheets the templates do not have are not read at all.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let ws = book.add_worksheet();
+        ws.set_name("别的表").unwrap();
+        ws.write_string(1_048_575, 16_383, "far").unwrap();
+        let read = read(&book.save_to_buffer().unwrap()).unwrap();
+        assert!(read.sheets.is_empty());
     }
 
     #[test]

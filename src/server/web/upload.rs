@@ -3,11 +3,12 @@
 //! accepts only on [`takes_files`] paths, up to [`MAX_UPLOAD_BODY_BYTES`]; a plain web form to
 //! the same path is read as one too.
 //!
-//! Files are streamed to temporary files (owner-only, removed when dropped) while their
-//! SHA-256 is taken: no file is held in memory whole. A file past its size limit, or one too
+//! Files are streamed to unnamed temporary files (owner-only, gone with their last handle,
+//! even if the process dies) while their SHA-256 is taken: no file is held in memory whole. A file past its size limit, or one too
 //! many, does not stop the post: the rest of it is read and dropped, and the fault comes back
 //! to the handler, which shows the form again as typed with the fault named. At most
-//! [`CONCURRENT_UPLOADS`] posts with files are read at once; the others wait their turn.
+//! [`CONCURRENT_UPLOADS`] posts with files are handled at once (the turn is held until the
+//! handler has stored them); the others wait their turn, at most a minute, then get 503.
 
 use crate::server::service::evidence::{MAX_EVIDENCE_BYTES, MAX_FILES_PER_POST, SNIFF_BYTES};
 use crate::server::service::sheets::MAX_SHEET_BYTES;
@@ -25,9 +26,14 @@ pub const SHEET_FIELD: &str = "sheet";
 /// The largest post with files: five evidence files at their limit, and the form.
 pub const MAX_UPLOAD_BODY_BYTES: usize =
     MAX_FILES_PER_POST * MAX_EVIDENCE_BYTES as usize + MAX_BODY_BYTES + 64 * 1024;
-/// Posts with files read at once.
+/// Posts with files handled at once (read, checked and stored); the others wait their turn,
+/// at most [`UPLOAD_QUEUE_WAIT`], then get 503.
 pub const CONCURRENT_UPLOADS: usize = 4;
+pub const UPLOAD_QUEUE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
 static UPLOADS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_UPLOADS);
+/// Most parts (fields and files) one post may have: the report form of a large sub-plan
+/// stays well under it.
+pub const MAX_PARTS: usize = 2000;
 
 /// Whether a `POST` to `path` may bring files.
 pub fn takes_files(path: &str) -> bool {
@@ -56,13 +62,19 @@ pub struct Upload {
     pub sha256: String,
     /// The first [`SNIFF_BYTES`], to tell what the file is.
     pub head: Vec<u8>,
-    pub file: tempfile::NamedTempFile,
+    /// An unnamed temporary file (gone with its last handle, even if the process dies).
+    pub file: std::fs::File,
 }
 
 impl Upload {
     /// The whole file (for a template, at most [`MAX_SHEET_BYTES`]).
     pub async fn bytes(&self) -> std::io::Result<Vec<u8>> {
-        tokio::fs::read(self.file.path()).await
+        use tokio::io::{AsyncReadExt, AsyncSeekExt};
+        let mut f = tokio::fs::File::from_std(self.file.try_clone()?);
+        f.seek(std::io::SeekFrom::Start(0)).await?;
+        let mut out = Vec::with_capacity(self.size as usize);
+        f.read_to_end(&mut out).await?;
+        Ok(out)
     }
 }
 
@@ -75,6 +87,8 @@ pub struct Posted {
     pub faults: Vec<String>,
     /// Whether a file was refused for its size (the answer is then a 413).
     pub too_large: bool,
+    /// This post's turn among [`CONCURRENT_UPLOADS`], held until the handler is done with it.
+    _turn: Option<tokio::sync::SemaphorePermit<'static>>,
 }
 
 impl Posted {
@@ -164,11 +178,25 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
                 ..Posted::default()
             });
         }
-        let _turn = UPLOADS.acquire().await.map_err(Problem::unavailable)?;
+        let turn = match tokio::time::timeout(UPLOAD_QUEUE_WAIT, UPLOADS.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                return Err(Problem::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "正在上传的人较多",
+                    "同时上传文件的人较多，请稍等一两分钟再提交。",
+                )
+                .in_frame(Frame::Site));
+            }
+        };
         let mut multipart = Multipart::from_request(req, state)
             .await
             .map_err(|e| Problem::bad_request("提交格式不正确", e.body_text()))?;
-        let mut posted = Posted::default();
+        let mut posted = Posted {
+            _turn: Some(turn),
+            ..Posted::default()
+        };
+        let mut parts = 0usize;
         let mut text_bytes = 0usize;
         let mut evidence = 0usize;
         loop {
@@ -180,6 +208,10 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
                 }
                 Err(e) => return Err(broken_problem(e.body_text())),
             };
+            parts += 1;
+            if parts > MAX_PARTS {
+                return Err(form_too_large());
+            }
             let name = field.name().unwrap_or("").to_string();
             let Some(sent_name) = field.file_name().map(str::to_string) else {
                 // A text field, read a chunk at a time: all of them together at most
@@ -281,7 +313,7 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
 
 /// A file on its way to a temporary file.
 struct Spool {
-    file: tempfile::NamedTempFile,
+    file: std::fs::File,
     out: tokio::fs::File,
     hash: Sha256,
     head: Vec<u8>,
@@ -290,10 +322,8 @@ struct Spool {
 
 impl Spool {
     fn new() -> std::io::Result<Spool> {
-        let file = tempfile::Builder::new()
-            .prefix("ceping-upload-")
-            .tempfile()?;
-        let out = tokio::fs::File::from_std(file.as_file().try_clone()?);
+        let file = tempfile::tempfile()?;
+        let out = tokio::fs::File::from_std(file.try_clone()?);
         Ok(Spool {
             file,
             out,

@@ -180,7 +180,10 @@ async fn subplan_from_sheet(
         .await;
     };
     let bytes = sheet.bytes().await.map_err(Problem::unavailable)?;
-    let book = match sheets::read(&bytes) {
+    let read = tokio::task::spawn_blocking(move || sheets::read(&bytes))
+        .await
+        .map_err(Problem::unavailable)?;
+    let book = match read {
         Ok(b) => b,
         Err(e) => return refuse(vec![e.0], StatusCode::BAD_REQUEST).await,
     };
@@ -344,7 +347,10 @@ pub async fn post_report(
     let checked = match posted.file(SHEET_FIELD) {
         Some(sheet) => {
             let bytes = sheet.bytes().await.map_err(Problem::unavailable)?;
-            match sheets::read(&bytes) {
+            let read = tokio::task::spawn_blocking(move || sheets::read(&bytes))
+                .await
+                .map_err(Problem::unavailable)?;
+            match read {
                 Err(e) => {
                     errors.push(e.0);
                     None
@@ -374,13 +380,18 @@ pub async fn post_report(
     let mut new = Vec::new();
     for file in posted.files(EVIDENCE_FIELD) {
         let shown = file.sent_name.rsplit(['/', '\\']).next().unwrap_or("");
-        match evidence::sniff_file(&file.head, file.file.path()) {
+        let (head, handle) = (file.head.clone(), file.file.try_clone());
+        let handle = handle.map_err(Problem::unavailable)?;
+        let kind = tokio::task::spawn_blocking(move || evidence::sniff_file(&head, &handle))
+            .await
+            .map_err(Problem::unavailable)?;
+        match kind {
             Some(kind) => new.push(handling::NewEvidence {
                 sha256: file.sha256.clone(),
                 kind: kind.as_str(),
                 size: file.size as i64,
                 name: evidence::safe_name(&file.sent_name, kind),
-                path: file.file.path().to_path_buf(),
+                file: file.file.try_clone().map_err(Problem::unavailable)?,
             }),
             None => errors.push(format!(
                 "文件“{shown}”不是可以接受的佐证材料。请上传 PDF、照片（JPEG、PNG、WebP）、XLSX 或 DOCX。"
@@ -394,10 +405,23 @@ pub async fn post_report(
         let form = Some(form);
         return report_page(&state, who, unit, period, &settings, form, errors, status).await;
     };
-    let files = handling::EvidenceToFile {
-        new,
-        keep: posted.all("keep").filter_map(|k| k.parse().ok()).collect(),
-    };
+    // Checked before the transaction too, so that no post holds the write lock for files it
+    // cannot keep.
+    let mut keep: Vec<i64> = posted.all("keep").filter_map(|k| k.parse().ok()).collect();
+    keep.sort_unstable();
+    keep.dedup();
+    if keep.len() + new.len() > handling::MAX_EVIDENCE_PER_REPORT {
+        let errors = vec![format!(
+            "每份报告最多{}个佐证材料，这次保留{}个、上传{}个。请少保留或少上传几个。",
+            handling::MAX_EVIDENCE_PER_REPORT,
+            keep.len(),
+            new.len()
+        )];
+        let status = StatusCode::BAD_REQUEST;
+        let form = Some(form);
+        return report_page(&state, who, unit, period, &settings, form, errors, status).await;
+    }
+    let files = handling::EvidenceToFile { new, keep };
     match handling::file_report_with(&state.pool, &unit, period, &checked, &files, &who.login).await
     {
         Ok(_) => Ok(see_other("/desk/unit?done=report")),

@@ -550,25 +550,7 @@ pub async fn save_draft(
             }
         };
         taken.push(code);
-        sqlx::query(
-            "INSERT INTO subplan_indicator (subplan_id, code, position, task_id, name,
-                 measure_unit, baseline, target, direction, starts_on, due_on, weight)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(id)
-        .bind(code)
-        .bind(position as i64)
-        .bind(ind.task_id)
-        .bind(&ind.name)
-        .bind(&ind.measure_unit)
-        .bind(ind.baseline)
-        .bind(ind.target)
-        .bind(ind.direction.as_str())
-        .bind(ind.starts_on.to_string())
-        .bind(ind.due_on.to_string())
-        .bind(ind.weight)
-        .execute(&mut *tx)
-        .await?;
+        insert_indicator(&mut tx, id, code, position, ind).await?;
     }
     for (position, m) in form.milestones.iter().enumerate() {
         sqlx::query(
@@ -1738,6 +1720,36 @@ pub async fn ledger_by_unit(
     })
 }
 
+/// One indicator row of a sub-plan version (a liaison's draft, or the sample year's).
+async fn insert_indicator(
+    tx: &mut SqliteConnection,
+    subplan_id: i64,
+    code: i64,
+    position: usize,
+    ind: &Indicator,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO subplan_indicator (subplan_id, code, position, task_id, name,
+             measure_unit, baseline, target, direction, starts_on, due_on, weight)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(subplan_id)
+    .bind(code)
+    .bind(position as i64)
+    .bind(ind.task_id)
+    .bind(&ind.name)
+    .bind(&ind.measure_unit)
+    .bind(ind.baseline)
+    .bind(ind.target)
+    .bind(ind.direction.as_str())
+    .bind(ind.starts_on.to_string())
+    .bind(ind.due_on.to_string())
+    .bind(ind.weight)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
 /// The plan holds the sample year (`crate::handling::sample`): its pages say 示例数据.
 pub async fn has_sample(pool: &SqlitePool, plan_id: i64) -> Result<bool, HandlingError> {
     let (n,): (i64,) = sqlx::query_as(
@@ -1809,25 +1821,7 @@ pub async fn insert_sample(
         .await?
         .last_insert_rowid();
         for (position, ind) in unit.indicators.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO subplan_indicator (subplan_id, code, position, task_id, name,
-                     measure_unit, baseline, target, direction, starts_on, due_on, weight)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(subplan_id)
-            .bind(position as i64 + 1)
-            .bind(position as i64)
-            .bind(ind.task_id)
-            .bind(&ind.name)
-            .bind(&ind.measure_unit)
-            .bind(ind.baseline)
-            .bind(ind.target)
-            .bind(ind.direction.as_str())
-            .bind(ind.starts_on.to_string())
-            .bind(ind.due_on.to_string())
-            .bind(ind.weight)
-            .execute(&mut *tx)
-            .await?;
+            insert_indicator(&mut tx, subplan_id, position as i64 + 1, position, ind).await?;
         }
         let tasks: Vec<i64> = {
             let mut t: Vec<i64> = unit.indicators.iter().map(|i| i.task_id).collect();

@@ -5,8 +5,6 @@
 
 /// The largest evidence file accepted: 20 MiB.
 pub const MAX_EVIDENCE_BYTES: u64 = 20 * 1024 * 1024;
-/// Most files a report version carries (kept from a returned version and new ones together).
-pub const MAX_FILES_PER_REPORT: usize = 10;
 /// Most new files one post brings.
 pub const MAX_FILES_PER_POST: usize = 5;
 /// Longest kept file name, in characters.

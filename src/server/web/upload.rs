@@ -92,12 +92,6 @@ pub struct Posted {
 }
 
 impl Posted {
-    pub fn field(&self, name: &str) -> Option<&str> {
-        self.fields
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-    }
     pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
         self.fields
             .iter()

@@ -5,9 +5,9 @@
 //! as an attachment of the type its bytes were found to be, in a sandbox.
 
 use super::status_of;
-use super::unit_desk::task_labels;
-use crate::handling::period::Period;
+use super::unit_desk::period_of;
 use crate::message::Bilingual;
+use crate::plan::label::task_label;
 use crate::server::repo::account::{self, AccountRole};
 use crate::server::repo::handling::{self, HandlingError, ReportState, ReportingUnit};
 use crate::server::repo::plan as read;
@@ -18,7 +18,7 @@ use crate::server::web::extract::{AnyAccount, Office, Staff, UnitLiaison};
 use crate::server::web::problem::Problem;
 use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::Response;
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -45,28 +45,23 @@ async fn template_tasks(
     state: &AppState,
     unit: &ReportingUnit,
 ) -> Result<Vec<TemplateTask>, Problem> {
+    // One read of the plan's tasks gives both the label and the whole text.
     let tasks = read::tasks(&state.pool, unit.plan_id).await?;
-    let labels = task_labels(state, unit).await?;
     Ok(unit
         .tasks
         .iter()
         .map(|(id, leads)| {
-            let text = tasks
+            let task = tasks
                 .sections
                 .iter()
                 .flat_map(|s| &s.tasks)
-                .find(|t| t.id == *id)
-                .map(|t| t.body.clone())
-                .unwrap_or_default();
-            let label = labels
-                .iter()
-                .find(|(t, _)| t == id)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_default();
+                .find(|t| t.id == *id);
             TemplateTask {
                 id: *id,
-                label,
-                text,
+                label: task
+                    .map(|t| task_label(t.section_number, t.number))
+                    .unwrap_or_default(),
+                text: task.map(|t| t.body.clone()).unwrap_or_default(),
                 leads: *leads,
             }
         })
@@ -122,15 +117,9 @@ pub async fn get_report_template(
     Path(raw): Path<String>,
 ) -> Result<Response, Problem> {
     let refuse = |e: HandlingError| Problem::new(status_of(&e), "无法下载", e.zh()).seen_by(&who);
-    let settings = handling::settings(&state.pool, unit.plan_id).await?;
-    let period = match Period::parse(&raw) {
-        Some(p) if settings.measures.periods.contains(&p) => p,
-        _ => {
-            return Err(refuse(HandlingError::NotAPeriod(
-                raw.chars().take(20).collect(),
-            )));
-        }
-    };
+    let (period, settings) = period_of(&state, unit.plan_id, &raw)
+        .await
+        .map_err(|p| p.seen_by(&who))?;
     let Some(plan) = handling::approved(&state.pool, unit.id).await? else {
         return Err(refuse(HandlingError::NoApprovedSubplan));
     };
@@ -238,6 +227,5 @@ pub async fn get_evidence(
         HeaderValue::from_str(&format!("\"{}\"", file.sha256))
             .unwrap_or(HeaderValue::from_static("\"\"")),
     );
-    *res.status_mut() = StatusCode::OK;
     Ok(res)
 }

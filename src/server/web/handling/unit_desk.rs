@@ -239,7 +239,7 @@ fn upload_status(posted: &Posted) -> StatusCode {
 }
 
 /// The month in the path, if it is one of the plan's reporting months.
-async fn period_of(
+pub(super) async fn period_of(
     state: &AppState,
     plan_id: i64,
     raw: &str,

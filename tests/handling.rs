@@ -371,7 +371,7 @@ async fn reports_are_reviewed_and_audited_values_count_in_the_ledger() {
     assert_eq!(report.audited_value(codes[0]), Some(40.0));
 
     // As filed by now (the reports were filed today, in the test's clock).
-    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let tomorrow = ceping::clock::today() + chrono::Days::new(1);
     let ledger = handling::ledger(&pool, 1, tomorrow).await.unwrap();
     let ours: Vec<_> = ledger
         .indicators
@@ -642,10 +642,10 @@ async fn what_has_not_happened_or_been_checked_does_not_count() {
     let unit = approved_unit(&pool).await;
     let plan = handling::approved(&pool, unit.id).await.unwrap().unwrap();
     let codes: Vec<i64> = plan.indicators.iter().map(|(c, _)| *c).collect();
-    let tomorrow = chrono::Utc::now().date_naive() + chrono::Days::new(1);
+    let tomorrow = ceping::clock::today() + chrono::Days::new(1);
 
     // A month that has not begun cannot be reported, even when it is a reporting month.
-    let this_year = chrono::Datelike::year(&chrono::Utc::now().date_naive());
+    let this_year = chrono::Datelike::year(&ceping::clock::today());
     let first = Period::new(this_year - 1, 1).unwrap();
     let last = Period::new(this_year + 1, 12).unwrap();
     handling::set_periods(&pool, 1, day("2020-05-10"), first, last, 28, "office")
@@ -661,7 +661,7 @@ async fn what_has_not_happened_or_been_checked_does_not_count() {
     assert_eq!(contents(&pool).await, before);
 
     // A report the office has not reviewed yet counts as filed, but its figures do not count.
-    let now = Period::of(chrono::Utc::now().date_naive());
+    let now = Period::of(ceping::clock::today());
     let id = handling::file_report(&pool, &unit, now, &full, "甲")
         .await
         .unwrap();
@@ -717,7 +717,7 @@ async fn what_has_not_happened_or_been_checked_does_not_count() {
     assert_eq!(ceping::handling::subplan::day("10000-01-01"), None);
     // Accepted, returned, audited, refused and future rows: the pages' reading of the ledger
     // and the recount unit by unit (`ceping handling check`) agree, today and tomorrow.
-    for day in [chrono::Utc::now().date_naive(), tomorrow] {
+    for day in [ceping::clock::today(), tomorrow] {
         let pages = handling::ledger(&pool, unit.plan_id, day).await.unwrap();
         let recount = handling::ledger_by_unit(&pool, unit.plan_id, day)
             .await

@@ -488,12 +488,7 @@ pub async fn report_used(
     )
     .bind(round_id)
     .bind(id)
-    .bind(
-        crate::clock::now()
-            .with_timezone(&crate::clock::beijing())
-            .date_naive()
-            .to_string(),
-    )
+    .bind(crate::clock::today().to_string())
     .execute(&mut *tx)
     .await?
     .rows_affected();

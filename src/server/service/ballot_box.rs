@@ -253,7 +253,7 @@ async fn write_one(
     s: &Submission,
 ) -> Result<Result<Accepted, Refusal>, sqlx::Error> {
     if s.revise_with.is_none() {
-        let day = chrono::Local::now().date_naive().to_string();
+        let day = crate::clock::today().to_string();
         if ballot::claim_code(tx, &s.code_hash, s.round_id, &day).await? {
             ballot::insert_ballot(
                 tx,

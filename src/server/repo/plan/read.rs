@@ -147,7 +147,7 @@ pub async fn overview(pool: &SqlitePool, plan_id: i64) -> Result<PlanOverview, R
         section_count,
         task_count,
         member_unit_count,
-        today: chrono::Local::now().date_naive(),
+        today: crate::clock::today(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! Times the sealed ballot's costs: sealing one ballot (server side), summing the stored sealed
+//! Times the sealed ballot's costs: sealing one ballot (server side, and from blanks made
+//! ahead), summing the stored sealed
 //! ballots, each teller's decryption shares, checking them, and opening the count; checks the
 //! count against a plaintext recount kept here. Prints, does not assert on times.
 //!
@@ -53,6 +54,22 @@ fn main() {
         sealed[0].len()
     );
     println!("@ seal_us {per:.0} {} {}", items * levels, sealed[0].len());
+    // The same ballots from blanks made ahead (what the server does while a hall is idle):
+    // the making, then the sealing itself.
+    let ahead_ballots = distinct.min(500);
+    let mut ahead = Vec::with_capacity(sealer.cells(items) * ahead_ballots);
+    let t = Instant::now();
+    sealer.make_blanks(usize::MAX, &mut ahead, &mut rng);
+    let make = t.elapsed().as_secs_f64() * 1e6 / ahead_ballots as f64;
+    let t = Instant::now();
+    for c in &choices[..ahead_ballots] {
+        sealer.seal_ahead(c, &mut ahead).expect("blanks for each");
+    }
+    let from = t.elapsed().as_secs_f64() * 1e6 / ahead_ballots as f64;
+    println!(
+        "made ahead: one ballot's blanks {make:.0} µs on one core; sealing a ballot from them {from:.1} µs"
+    );
+    println!("@ ahead_us {make:.0} {from:.1}");
     let stored: Vec<&[u8]> = (0..ballots)
         .map(|i| sealed[i % distinct].as_slice())
         .collect();

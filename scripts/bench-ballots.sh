@@ -6,6 +6,9 @@
 # second, at most C at once). Prints, does not assert; also prints the CPU time the server and
 # the load generator used, since both share this machine's cores.
 # With BENCH_JSON=FILE set, the load generator appends its figures to FILE as a JSON line.
+# The server seals ballots ahead while it is idle (`--seal-ahead`, CEPING_SEAL_AHEAD, default
+# 1000 per open round): the hall starts once that store is full, as it is in a hall where the
+# round has been open a while. CEPING_SEAL_AHEAD=0 measures every ballot sealed as it arrives.
 # Usage: scripts/bench-ballots.sh [N=4000] [C=200] [RATE]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,9 +28,21 @@ trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$tmp"' EXIT
 "$bin" tellers keygen --round 1 --solo --out-dir "$tmp/keys" >/dev/null
 "$bin" invite --round 1 --count "$n" --out "$tmp/codes.csv" --base-url http://127.0.0.1:3000 >/dev/null
 "$bin" round open 1 >/dev/null
-RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --site-root target/site &
+ahead=${CEPING_SEAL_AHEAD:-1000}
+RUST_LOG=warn,ceping::server::service::sealing=info NO_COLOR=1 "$bin" serve \
+  --addr "127.0.0.1:$port" --site-root target/site --seal-ahead "$ahead" >"$tmp/server.log" 2>&1 &
 pid=$!
 until curl -fsS -o /dev/null "http://127.0.0.1:$port/healthz" 2>/dev/null; do sleep 0.05; done
+if [ "$ahead" -gt 0 ]; then
+  waited=$(date +%s.%N)
+  for _ in $(seq 1200); do
+    grep -q "ballots sealed ahead: ready" "$tmp/server.log" && break
+    sleep 0.25
+  done
+  echo "sealed ahead: $ahead ballots ready $(python3 -c "import time; print(f'{time.time() - $waited:.1f}')") s after the server started"
+else
+  echo "sealed ahead: none (every ballot sealed as it arrives)"
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 cpu() { awk '{ printf "%.2f", ($14 + $15) / '"$(getconf CLK_TCK)"' }' "/proc/$1/stat"; }
 server_cpu0=$(cpu "$pid")
@@ -48,3 +63,5 @@ times >"$times_file"
 hall_cpu=$(python3 -c "print(f'{$(children_cpu) - $hall_cpu0:.2f}')")
 echo "cpu time         server ${server_cpu} s, load generator ${hall_cpu} s (2 cores share both)"
 echo "server peak memory: $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+# What the server warned of during the run (slow statements, say), as it would have shown them.
+grep -v "ballots sealed ahead: ready" "$tmp/server.log" || true

@@ -37,6 +37,9 @@ run measure scripts/measure.sh 5
 run phone scripts/bench-phone.sh 3
 BENCH_JSON="$log/hall.jsonl" run hall-closed scripts/bench-ballots.sh "$ballots" 500
 BENCH_JSON="$log/hall.jsonl" run hall-open scripts/bench-ballots.sh "$ballots" 500 500
+# A hall whose ballots were all sealed ahead (the store as big as the hall), closed and open loop.
+CEPING_SEAL_AHEAD=3000 BENCH_JSON="$log/hall-ahead.jsonl" run hall-ahead scripts/bench-ballots.sh 3000 500
+BENCH_JSON="$log/hall-ahead.jsonl" run hall-ahead-open scripts/bench-ballots.sh 1000 500 500
 run results scripts/bench-results.sh "$results" 7 30
 run seal scripts/bench-seal.sh "$results"
 run teller scripts/bench-teller.sh 500

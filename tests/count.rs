@@ -478,3 +478,60 @@ async fn a_deputy_finds_their_sealed_ballot_by_its_tracking_code_before_the_coun
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn ballots_sealed_ahead_count_as_cast_and_a_closed_rounds_store_is_dropped() {
+    use ceping::seal::record::{Record, verify};
+    use ceping::server::service::sealing::{self, Sealers};
+    let t = TestApp::on_file().await;
+    // Room for three ballots: the fourth and fifth are sealed as they arrive.
+    let state = t.state.clone().with_sealers(Sealers::with_ahead(3));
+    let t = t.with_state(state);
+    let sealers = t.state.sealers.clone();
+    let r = t
+        .open_round_with_codes(&common::round_settings("提前密封"), 5)
+        .await;
+    // The open round is found and its store filled, then nothing is left to make.
+    sealing::keep_open(&t.pool, &sealers).await.unwrap();
+    while sealers.fill_step() {}
+    assert!(!sealers.fill_step());
+    let round = ceping::server::repo::round::get(&t.pool, r.id)
+        .await
+        .unwrap();
+    let sealer = sealers.of(&t.pool, &round).await.unwrap().unwrap();
+    let cells = r.items.len() * 3;
+    assert_eq!(sealer.ahead(), (3 * cells, 0));
+
+    let levels = ["satisfied", "basic", "dissatisfied"];
+    let mut want = vec![[0u64; 3]; r.items.len()];
+    for (k, code) in r.codes.iter().enumerate() {
+        let mut body = format!("idem=A{k}&action=submit");
+        for (i, item) in r.items.iter().enumerate() {
+            let level = (i * 7 + k * k) % 3;
+            want[i][level] += 1;
+            body.push_str(&format!("&r.{item}={}", levels[level]));
+        }
+        assert_eq!(t.vote(code, &body).await.status, StatusCode::OK);
+        let in_store = (3usize.saturating_sub(k + 1)) * cells;
+        assert_eq!(
+            sealer.ahead().0,
+            in_store,
+            "ballot {k}: one ballot's blanks used"
+        );
+    }
+    // Closed: the round's store is forgotten (its blanks wiped with it).
+    t.close(r.id).await;
+    sealing::keep_open(&t.pool, &sealers).await.unwrap();
+    assert!(!sealers.fill_step(), "nothing is made for a closed round");
+    drop(sealer);
+
+    // The count opens what was cast, whichever way each ballot was sealed, and verifies.
+    t.count(r.id).await;
+    let res = t.get(&format!("/results/{}/record.json", r.id), None).await;
+    let record: Record = serde_json::from_slice(&res.bytes).unwrap();
+    assert!(verify(&record, 2).iter().all(|c| c.ok));
+    for (i, item) in r.items.iter().enumerate() {
+        let c = record.counts.iter().find(|c| &c.item == item).unwrap();
+        assert_eq!(c.levels, want[i].to_vec(), "item {item}");
+    }
+}

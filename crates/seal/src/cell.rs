@@ -5,6 +5,10 @@
 //! multiplications use precomputed tables (`G`'s is built in, `X`'s is made once per round),
 //! and the points are compressed together with one field inversion for the whole ballot
 //! (`double_and_compress_batch`, with the scalar halved so that doubling gives the point).
+//!
+//! The arithmetic can also be done ahead, while the server is idle: a [`Blank`] is a cell's
+//! randomness already applied (`rG`, `rX` and `rX + G`), and sealing a ballot from blanks is
+//! only choosing, per cell, which second half to keep ([`Sealer::seal_ahead`]).
 
 use super::{KeySet, SealError};
 use curve25519_dalek::constants::{RISTRETTO_BASEPOINT_POINT, RISTRETTO_BASEPOINT_TABLE};
@@ -13,6 +17,7 @@ use curve25519_dalek::scalar::Scalar;
 use curve25519_dalek::traits::Identity;
 use rand::{CryptoRng, RngCore};
 use subtle::{Choice, ConditionallySelectable};
+use zeroize::{Zeroize, Zeroizing};
 
 /// Bytes of one stored cell: two compressed points.
 pub const CELL_BYTES: usize = 64;
@@ -188,6 +193,116 @@ impl Sealer {
             }
         }
         out
+    }
+}
+
+/// One cell sealed ahead of its ballot: for a fresh `r` (wiped as soon as they are made), `rG`,
+/// `rX` and `rX + G`, compressed. Sealing a cell keeps `rG` and one of the other two, chosen in
+/// constant time; the blank is then wiped. Whoever reads a blank before it is used can tell
+/// which of the two a stored cell kept, so a blank is used once (it is not `Clone`) and wiped
+/// when it is dropped.
+pub struct Blank {
+    c1: [u8; 32],
+    zero: [u8; 32],
+    one: [u8; 32],
+}
+
+impl Drop for Blank {
+    fn drop(&mut self) {
+        self.c1.zeroize();
+        self.zero.zeroize();
+        self.one.zeroize();
+    }
+}
+
+impl std::fmt::Debug for Blank {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Blank(..)")
+    }
+}
+
+impl Blank {
+    /// Moves blanks from the end of `from` into `into`, as many as `into` has room for, by
+    /// copying them and wiping the originals (a plain move would leave their bytes behind in
+    /// `from`'s buffer). Returns how many moved.
+    pub fn transfer(from: &mut Vec<Blank>, into: &mut Vec<Blank>) -> usize {
+        let n = from.len().min(into.capacity() - into.len());
+        let start = from.len() - n;
+        for b in &from[start..] {
+            into.push(Blank {
+                c1: b.c1,
+                zero: b.zero,
+                one: b.one,
+            });
+        }
+        from.truncate(start);
+        n
+    }
+}
+
+impl Sealer {
+    /// Cells of one ballot of `items` items.
+    pub fn cells(&self, items: usize) -> usize {
+        items * self.levels
+    }
+
+    /// Makes up to `count` blanks at the end of `into`, as many as fit in its capacity: `into`
+    /// is never grown, so no copy of a blank is left behind in a buffer it moved out of. What
+    /// the arithmetic leaves (the halved randomness, the points before compression) is wiped.
+    /// Returns how many were made.
+    pub fn make_blanks<R: RngCore + CryptoRng>(
+        &self,
+        count: usize,
+        into: &mut Vec<Blank>,
+        rng: &mut R,
+    ) -> usize {
+        let count = count.min(into.capacity() - into.len());
+        let mut halves = Zeroizing::new(Vec::with_capacity(count * 3));
+        for _ in 0..count {
+            let mut half_r = Scalar::random(rng);
+            let times_key = &self.key_table * &half_r;
+            halves.push(RISTRETTO_BASEPOINT_TABLE * &half_r);
+            halves.push(times_key);
+            halves.push(times_key + self.half_g);
+            half_r.zeroize();
+        }
+        let compressed = Zeroizing::new(RistrettoPoint::double_and_compress_batch(halves.iter()));
+        for t in compressed.chunks_exact(3) {
+            into.push(Blank {
+                c1: t[0].to_bytes(),
+                zero: t[1].to_bytes(),
+                one: t[2].to_bytes(),
+            });
+        }
+        count
+    }
+
+    /// Seals one ballot, as [`Sealer::seal`] does, from the last [`Sealer::cells`] blanks of
+    /// `ahead`, which are wiped as they are used; `None` (and nothing used) when fewer are left.
+    ///
+    /// # Panics
+    /// If a level is not below the sealer's number of levels.
+    pub fn seal_ahead(&self, choices: &[Option<usize>], ahead: &mut Vec<Blank>) -> Option<Vec<u8>> {
+        let needed = self.cells(choices.len());
+        let start = ahead.len().checked_sub(needed)?;
+        let mut out = Vec::with_capacity(needed * CELL_BYTES);
+        for (choice, blanks) in choices.iter().zip(ahead[start..].chunks_exact(self.levels)) {
+            if let Some(level) = choice {
+                assert!(*level < self.levels, "level {level} is off the scale");
+            }
+            for (level, b) in blanks.iter().enumerate() {
+                let chosen = Choice::from(u8::from(*choice == Some(level)));
+                out.extend_from_slice(&b.c1);
+                out.extend(
+                    b.zero
+                        .iter()
+                        .zip(&b.one)
+                        .map(|(z, o)| u8::conditional_select(z, o, chosen)),
+                );
+            }
+        }
+        ahead.truncate(start);
+        Some(out)
     }
 }
 

@@ -29,7 +29,7 @@ mod share;
 #[cfg(test)]
 mod tests;
 
-pub use cell::{CELL_BYTES, Cell, Sealer, Tally};
+pub use cell::{Blank, CELL_BYTES, Cell, Sealer, Tally};
 pub use ceremony::{Board, Message, TellerFile};
 pub use comment::{Comments, SealedComment};
 pub use count::{CountShare, Counts};

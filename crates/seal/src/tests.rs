@@ -437,6 +437,84 @@ fn teller_files_survive_a_save_and_hide_their_secrets_from_debug() {
 }
 
 #[test]
+fn ballots_sealed_from_blanks_made_ahead_count_as_the_plaintext_recount() {
+    let mut r = rng(21);
+    let (items, levels) = (6, 4);
+    let (board, files) = solo("round 21", 3, 2, &mut r).unwrap();
+    let keys = board.final_key_set().unwrap();
+    let sealer = Sealer::new(&keys, levels);
+    let per_ballot = sealer.cells(items);
+    // Room for three ballots and a half: the fourth must be sealed afresh.
+    let mut ahead = Vec::with_capacity(per_ballot * 7 / 2);
+    let made = sealer.make_blanks(usize::MAX, &mut ahead, &mut r);
+    assert_eq!(made, per_ballot * 7 / 2);
+    assert_eq!(ahead.len(), ahead.capacity(), "filled, never grown");
+    assert_eq!(
+        sealer.make_blanks(10, &mut ahead, &mut r),
+        0,
+        "no room, none made"
+    );
+
+    let ballots = random_ballots(&mut r, 8, items, levels);
+    let mut sealed = Vec::new();
+    let mut from_blanks = 0;
+    for b in &ballots {
+        let before = ahead.len();
+        match sealer.seal_ahead(b, &mut ahead) {
+            Some(cells) => {
+                from_blanks += 1;
+                assert_eq!(ahead.len(), before - per_ballot, "each blank used once");
+                sealed.push(cells);
+            }
+            None => {
+                assert_eq!(ahead.len(), before, "too few blanks: none used");
+                sealed.push(sealer.seal(b, &mut r));
+            }
+        }
+    }
+    assert_eq!(from_blanks, 3);
+    assert_eq!(ahead.len(), per_ballot / 2);
+    assert!(sealed.iter().all(|b| b.len() == sealer.ballot_bytes(items)));
+    // No point of one ballot appears in another (a blank is never used twice).
+    let mut points: Vec<&[u8]> = sealed.iter().flat_map(|b| b.chunks(32)).collect();
+    let all = points.len();
+    points.sort();
+    points.dedup();
+    assert_eq!(points.len(), all);
+
+    let tally = Tally::of_ballots(items * levels, &sealed, 2).unwrap();
+    let counts = open(
+        &keys,
+        &tally,
+        &shares_of(&files, &board, &tally, &[0, 2], &mut r),
+    )
+    .unwrap();
+    assert_eq!(counts.cells, recount(&ballots, items, levels));
+    // A ballot sealed from blanks alone opens as its own choices, an unrated item as all 0;
+    // blanks made elsewhere move in as far as there is room.
+    let mut made = Vec::with_capacity(per_ballot + 3);
+    sealer.make_blanks(per_ballot + 3, &mut made, &mut r);
+    let mut ahead = Vec::with_capacity(per_ballot);
+    assert_eq!(Blank::transfer(&mut made, &mut ahead), per_ballot);
+    assert_eq!((made.len(), ahead.len()), (3, per_ballot));
+    let one = vec![Some(3), None, Some(0), Some(1), Some(2), None];
+    let tally = Tally::of_ballots(
+        items * levels,
+        &[sealer.seal_ahead(&one, &mut ahead).unwrap()],
+        1,
+    )
+    .unwrap();
+    let counts = open(
+        &keys,
+        &tally,
+        &shares_of(&files, &board, &tally, &[1, 2], &mut r),
+    )
+    .unwrap();
+    assert_eq!(counts.cells, recount(&[one], items, levels));
+    assert!(ahead.is_empty());
+}
+
+#[test]
 fn the_same_choices_sealed_twice_share_no_byte_pattern() {
     let mut r = rng(8);
     let (board, _) = solo("round 9", 3, 2, &mut r).unwrap();

@@ -125,6 +125,12 @@ pub struct ServeArgs {
     #[arg(long = "trusted-proxy", env = "CEPING_TRUSTED_PROXIES", value_delimiter = ',',
           value_parser = parse_proxy)]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// Ballots per open round sealed ahead while the server is idle, so that a hall's ballots
+    /// are sealed in microseconds instead of milliseconds (about 17 KB each for 44 items of 4
+    /// levels, in memory only); 0 seals every ballot as it arrives.
+    #[arg(long, env = "CEPING_SEAL_AHEAD",
+          default_value_t = crate::server::service::sealing::DEFAULT_AHEAD)]
+    pub seal_ahead: usize,
 }
 
 /// An address range, or one address (a range of one).
@@ -186,6 +192,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 limits,
                 base_url,
                 audit_key,
+                seal_ahead: args.seal_ahead,
             };
             crate::server::web::serve::serve(db, site).await
         }

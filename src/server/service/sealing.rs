@@ -5,9 +5,19 @@
 //! This is the one moment the server holds a ballot in the clear (a phone without JavaScript
 //! sends its choices as a form): the choices go into the sealer and are dropped with the
 //! request; nothing here logs or keeps them.
+//!
+//! **Sealing ahead.** Sealing costs milliseconds of arithmetic per ballot, which bounds how many
+//! ballots two cores take in a second. Nearly all of it does not depend on the ballot, so the
+//! server does it ahead, while it is idle: for each open round a thread at the lowest priority
+//! keeps a store of [`Blank`]s (cells with their randomness applied) for `--seal-ahead`
+//! ballots, and a ballot that arrives is sealed from them in microseconds (afresh when the
+//! store is empty). Each blank is used once and wiped; a round's store is wiped when the round
+//! is no longer open. A blank read from the process's memory before it is used would tell what
+//! the cell it seals holds; so could the choices of a JavaScript-off ballot read from that
+//! memory as they arrive: the README's threat model counts the live process as one party.
 
 use crate::ballot::SubmittedBallot;
-use crate::seal::{Comments, Sealer};
+use crate::seal::{Blank, Comments, Sealer};
 use crate::server::repo::round::Round;
 use crate::server::repo::tellers::{self, TellerError};
 use crate::server::service::ballot_box::Sealed;
@@ -24,14 +34,89 @@ pub struct RoundSealer {
     pub items: Vec<String>,
     /// One person made every key (a trial): the round says so.
     pub solo: bool,
+    /// Cells sealed ahead, for this many ballots at most (its capacity, never grown).
+    ahead: Mutex<Vec<Blank>>,
+    /// Whether the log has said the store is full.
+    announced: std::sync::atomic::AtomicBool,
 }
 
-/// The sealers of the rounds that took ballots since the server started. A round's key is
-/// fixed once it opens (tellers change only in a draft), so a built sealer never goes stale.
+impl RoundSealer {
+    /// Cells of one ballot.
+    fn cells(&self) -> usize {
+        self.sealer.cells(self.items.len())
+    }
+
+    /// Blanks in store and room for more.
+    pub fn ahead(&self) -> (usize, usize) {
+        let a = self.ahead.lock().unwrap_or_else(|e| e.into_inner());
+        (a.len(), a.capacity() - a.len())
+    }
+}
+
+/// The sealers of the open rounds (built at the first ballot, or by [`start_ahead`] when a
+/// round opens). A round's key is fixed once it opens (tellers change only in a draft), so a
+/// built sealer never goes stale.
 #[derive(Default)]
-pub struct Sealers(Mutex<HashMap<i64, Arc<RoundSealer>>>);
+pub struct Sealers {
+    rounds: Mutex<HashMap<i64, Arc<RoundSealer>>>,
+    /// Ballots per open round to seal ahead (0: none, every ballot is sealed as it arrives).
+    ahead: usize,
+}
+
+/// Ballots per open round sealed ahead unless `--seal-ahead` says otherwise: a congress's hall
+/// with room to spare, in about 17 MB (44 items of 4 levels).
+pub const DEFAULT_AHEAD: usize = 1000;
 
 impl Sealers {
+    /// Sealers that keep `ballots` ballots per open round sealed ahead.
+    pub fn with_ahead(ballots: usize) -> Sealers {
+        Sealers {
+            rounds: Mutex::default(),
+            ahead: ballots,
+        }
+    }
+
+    fn rounds(&self) -> std::sync::MutexGuard<'_, HashMap<i64, Arc<RoundSealer>>> {
+        self.rounds.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Forgets (and so wipes the blanks of) every round not in `open`.
+    pub fn keep_only(&self, open: &[i64]) {
+        self.rounds().retain(|id, _| open.contains(id));
+    }
+
+    /// Makes blanks for one round whose store has room, a few ballots' worth at a time; false
+    /// when every store is full.
+    pub fn fill_step(&self) -> bool {
+        let rounds: Vec<(i64, Arc<RoundSealer>)> = self
+            .rounds()
+            .iter()
+            .map(|(id, r)| (*id, r.clone()))
+            .collect();
+        for (id, r) in rounds {
+            let (_, room) = r.ahead();
+            if room == 0 {
+                continue;
+            }
+            let mut made = Vec::with_capacity(room.min(r.cells() * 4));
+            r.sealer
+                .make_blanks(made.capacity(), &mut made, &mut rand::rngs::OsRng);
+            let mut store = r.ahead.lock().unwrap_or_else(|e| e.into_inner());
+            Blank::transfer(&mut made, &mut store);
+            let full = store.len() == store.capacity();
+            drop(store);
+            if full && !r.announced.swap(true, std::sync::atomic::Ordering::Relaxed) {
+                tracing::info!(
+                    round = id,
+                    ballots = self.ahead,
+                    "ballots sealed ahead: ready"
+                );
+            }
+            return true;
+        }
+        false
+    }
+
     /// The sealer of an open round; `None` when the round has no joint key (it opened before
     /// ballots were sealed, and takes no more ballots).
     pub async fn of(
@@ -39,12 +124,7 @@ impl Sealers {
         pool: &SqlitePool,
         round: &Round,
     ) -> Result<Option<Arc<RoundSealer>>, TellerError> {
-        if let Some(s) = self
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(&round.id)
-        {
+        if let Some(s) = self.rounds().get(&round.id) {
             return Ok(Some(s.clone()));
         }
         let Some(t) = tellers::get(pool, round.id).await? else {
@@ -60,6 +140,7 @@ impl Sealers {
             .into_iter()
             .map(|i| i.item.0)
             .collect();
+        let ahead = self.ahead.saturating_mul(items.len() * levels);
         let built = tokio::task::spawn_blocking(move || {
             let keys = board.final_key_set()?;
             Ok::<_, crate::seal::SealError>(RoundSealer {
@@ -67,16 +148,15 @@ impl Sealers {
                 context: board.context,
                 items,
                 solo: t.solo,
+                ahead: Mutex::new(Vec::with_capacity(ahead)),
+                announced: Default::default(),
             })
         })
         .await
         .map_err(|e| TellerError::Damaged(round.id, e.to_string()))??;
         let built = Arc::new(built);
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(round.id, built.clone());
-        Ok(Some(built))
+        // Two requests may have built it at once: the first one stored is the one used.
+        Ok(Some(self.rounds().entry(round.id).or_insert(built).clone()))
     }
 }
 
@@ -106,7 +186,11 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
         .iter()
         .map(|i| chosen.get(i.as_str()).map(|l| l.map(usize::from)))
         .collect::<Option<Vec<Option<usize>>>>()?;
-    let cells = s.sealer.seal(&levels, &mut rng);
+    let ahead = s.sealer.seal_ahead(
+        &levels,
+        &mut s.ahead.lock().unwrap_or_else(|e| e.into_inner()),
+    );
+    let cells = ahead.unwrap_or_else(|| s.sealer.seal(&levels, &mut rng));
     let said = Comments {
         overall: ballot.comment,
         items: ballot
@@ -123,4 +207,70 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
         comments,
         tracking,
     })
+}
+
+/// How often the open rounds are looked up (a round opened by the CLI or the desk gets its
+/// store within this), and how long the filling thread rests when every store is full.
+const AHEAD_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Keeps the open rounds' stores of blanks full, until the process stops: a task that looks
+/// up the open rounds every few seconds (building the sealer of one that just opened, and
+/// forgetting, so wiping, those that are no longer open), and a thread at the lowest priority
+/// (Linux's `SCHED_IDLE`: it runs only on a core nothing else wants) that makes the blanks.
+pub fn start_ahead(pool: SqlitePool, sealers: Arc<Sealers>) {
+    if sealers.ahead == 0 {
+        return;
+    }
+    let filler = sealers.clone();
+    let spawned = std::thread::Builder::new()
+        .name("seal-ahead".into())
+        .spawn(move || {
+            lowest_priority();
+            loop {
+                if !filler.fill_step() {
+                    std::thread::park_timeout(AHEAD_EVERY / 10);
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::error!(error = %e, "no thread to seal ahead; every ballot is sealed as it arrives");
+        return;
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(AHEAD_EVERY);
+        loop {
+            tick.tick().await;
+            if let Err(e) = keep_open(&pool, &sealers).await {
+                tracing::warn!(error = %e, "the open rounds could not be looked up to seal ahead");
+            }
+        }
+    });
+}
+
+/// Builds the sealer of every open round with a joint key and forgets the others.
+pub async fn keep_open(pool: &SqlitePool, sealers: &Sealers) -> anyhow::Result<()> {
+    let rounds = crate::server::repo::round::list(pool).await?;
+    let open: Vec<_> = rounds
+        .into_iter()
+        .filter(|r| r.state == crate::server::repo::round::RoundState::Open)
+        .collect();
+    sealers.keep_only(&open.iter().map(|r| r.id).collect::<Vec<_>>());
+    for round in &open {
+        sealers.of(pool, round).await?;
+    }
+    Ok(())
+}
+
+/// Makes this thread the last to get a core.
+fn lowest_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        let param = libc::sched_param { sched_priority: 0 };
+        // SAFETY: plain system calls on the calling thread (0), with a valid parameter.
+        let ok = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &param) } == 0
+            || unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) } == 0;
+        if !ok {
+            tracing::warn!("the thread that seals ahead could not lower its priority");
+        }
+    }
 }

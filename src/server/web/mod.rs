@@ -118,6 +118,14 @@ impl AppState {
         })
     }
 
+    /// The same, sealing with `sealers` (which may seal ahead: `service::sealing`).
+    pub fn with_sealers(self, sealers: Sealers) -> AppState {
+        AppState {
+            sealers: Arc::new(sealers),
+            ..self
+        }
+    }
+
     /// The same, with the audit key.
     pub fn with_audit_key(self, signer: audit_key::AuditSigner) -> AppState {
         let root = signer.key().as_bytes();

@@ -17,6 +17,8 @@ pub struct Site {
     pub base_url: Option<crate::model::base_url::BaseUrl>,
     /// The audit key's file (made here if missing).
     pub audit_key: std::path::PathBuf,
+    /// Ballots per open round sealed ahead while the server is idle (0: none).
+    pub seal_ahead: usize,
 }
 
 pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> {
@@ -26,6 +28,7 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
         limits,
         base_url,
         audit_key,
+        seal_ahead,
     } = site;
     use crate::server::service::audit_key;
     let pool = db::open(db_path).await?;
@@ -66,6 +69,9 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
     let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr))
         .await?
         .with_base_url(base_url)
+        .with_sealers(crate::server::service::sealing::Sealers::with_ahead(
+            seal_ahead,
+        ))
         .with_audit_key(audit_key::AuditSigner::new(
             key,
             audit_key::anchor_path(&audit_key),
@@ -75,6 +81,7 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
             "no built assets found; run scripts/build.sh (pages work, styles and scripts will not)");
     }
     crate::server::service::closer::start(pool.clone());
+    crate::server::service::sealing::start_ahead(pool.clone(), state.sealers.clone());
     // The first unknown login must take as long as a known one.
     state.signins.warm().await?;
     let listener = tokio::net::TcpListener::bind(addr)

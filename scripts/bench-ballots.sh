@@ -39,7 +39,11 @@ if [ "$ahead" -gt 0 ]; then
     grep -q "ballots sealed ahead: ready" "$tmp/server.log" && break
     sleep 0.25
   done
-  echo "sealed ahead: $ahead ballots ready $(python3 -c "import time; print(f'{time.time() - $waited:.1f}')") s after the server started"
+  if grep -q "ballots sealed ahead: ready" "$tmp/server.log"; then
+    echo "sealed ahead: $ahead ballots ready $(python3 -c "import time; print(f'{time.time() - $waited:.1f}')") s after the server started"
+  else
+    echo "sealed ahead: NOT ready after 300 s; the hall starts anyway"
+  fi
 else
   echo "sealed ahead: none (every ballot sealed as it arrives)"
 fi

@@ -82,7 +82,7 @@ async fn fixture() -> (TestApp, Fixture) {
     let invitation = invite::list(&t.pool, open.id).await.unwrap()[0].id;
 
     let draft = t.round("2021年度满意度测评").await;
-    let secret = db::server_secret(&t.pool).await.unwrap();
+    let secret = t.state.teller_key.clone();
     let token = |round: i64| {
         let (t, secret) = (t.clone(), secret.clone());
         async move {
@@ -91,7 +91,7 @@ async fn fixture() -> (TestApp, Fixture) {
                 .unwrap()
                 .unwrap()
                 .board;
-            ceping::server::service::teller_link::token(&secret, &board.context, 0)
+            ceping::server::service::teller_link::token(&secret[..], &board.context, 0)
         }
     };
     let (teller_open, teller_closed) = (token(open.id).await, token(closed.id).await);

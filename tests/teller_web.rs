@@ -24,9 +24,8 @@ async fn draft(t: &TestApp, n: usize) -> (common::Round, Vec<String>) {
         .await
         .unwrap()
         .board;
-    let secret = ceping::server::db::server_secret(&t.pool).await.unwrap();
     let tokens = (0..3)
-        .map(|i| teller_link::token(&secret, &board.context, i))
+        .map(|i| teller_link::token(&t.state.teller_key[..], &board.context, i))
         .collect();
     (r, tokens)
 }
@@ -212,6 +211,43 @@ async fn three_tellers_make_keys_in_their_browsers_and_two_open_the_count() {
 }
 
 #[tokio::test]
+async fn a_copy_of_the_database_does_not_give_the_tellers_links_away() {
+    use ceping::server::service::audit_key;
+    // The server as `ceping serve` runs it: with its audit key, in a file outside the database.
+    let t = TestApp::on_file().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = audit_key::load_or_create(&dir.path().join("audit.key")).unwrap();
+    let signer = audit_key::AuditSigner::new(key, dir.path().join("audit.key.head"));
+    let t = t.clone().with_state(t.state.clone().with_audit_key(signer));
+    let (r, tokens) = draft(&t, 6).await;
+    let b = board(&t, r.id).await;
+    let context = b["board"]["context"].as_str().unwrap().to_string();
+    let out: Value =
+        serde_json::from_str(&ceping_teller::start_json(&b["board"].to_string(), 0).unwrap())
+            .unwrap();
+    // What a backup holder can compute: anything keyed by the secret the database holds.
+    let secret = ceping::server::db::server_secret(&t.pool).await.unwrap();
+    for forged in [
+        teller_link::token(&secret, &context, 0),
+        teller_link::token(
+            &audit_key::derive(&secret, audit_key::TELLER_LINKS),
+            &context,
+            0,
+        ),
+    ] {
+        let (status, _) = post_step(&t, r.id, 1, &forged, &out["message"]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "a link from the database");
+    }
+    assert_eq!(
+        board(&t, r.id).await["progress"],
+        serde_json::json!([0, 0, 0])
+    );
+    // The teller's own link, which the desk shows, takes the step.
+    let (status, body) = post_step(&t, r.id, 1, &tokens[0], &out["message"]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+#[tokio::test]
 async fn nobody_but_the_teller_with_their_link_takes_their_place() {
     let t = TestApp::on_file().await;
     let (r, tokens) = draft(&t, 6).await;
@@ -390,9 +426,8 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
     assert_eq!(named.names, ["张三", "李四", "王五"]);
     assert_eq!(named.threshold(), 2);
     let desk = t.get(&format!("/desk/rounds/{r}"), Some(&office)).await;
-    let secret = ceping::server::db::server_secret(&t.pool).await.unwrap();
     for i in 0..3 {
-        let link = teller_link::link(&secret, r, &named.board.context, i);
+        let link = teller_link::link(&t.state.teller_key[..], r, &named.board.context, i);
         assert!(desk.body.contains(&link), "{link}");
     }
     // Naming them again starts a new ceremony: every link changes.

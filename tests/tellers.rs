@@ -74,6 +74,21 @@ async fn three_tellers_make_their_keys_in_turns_and_any_two_open_a_count() {
         ],
     );
     assert!(text.contains("3 tellers, any 2 of them"), "{text}");
+    // The page links are keyed by the audit key, which the server makes on its first start:
+    // none yet, so none shown (and none made here).
+    assert!(
+        text.contains("page links: not shown") && !text.contains("page: /teller"),
+        "{text}"
+    );
+    assert!(!d.join("audit.key").exists());
+    use ceping::server::service::{audit_key, teller_link};
+    let key = audit_key::load_or_create(&d.join("audit.key")).unwrap();
+    let text = ok(d, &["tellers", "status", "--round", "1"]);
+    // The link the server (which derives its key from the same file) accepts.
+    let links_key = audit_key::derive(key.as_bytes(), audit_key::TELLER_LINKS);
+    let context = board_of(d).await.board.context;
+    let link = teller_link::link(&links_key, 1, &context, 2);
+    assert!(text.contains(&format!("page: {link}")), "{text}");
     // Each teller runs keygen; each run goes as far as the others allow, then says whom it
     // waits for, or asks the teller to compare the board's fingerprint with the others before
     // any share is sent. Round by round, as three people at three terminals would.

@@ -142,15 +142,13 @@ impl Sealer {
     /// If a level is not below the sealer's number of levels (the ballot decoder has refused
     /// such a ballot before it gets here).
     pub fn seal<R: RngCore + CryptoRng>(&self, choices: &[Option<usize>], rng: &mut R) -> Vec<u8> {
+        self.check_levels(choices);
         let mut halves = Vec::with_capacity(choices.len() * self.levels * 2);
         for choice in choices {
-            if let Some(level) = choice {
-                assert!(*level < self.levels, "level {level} is off the scale");
-            }
             for level in 0..self.levels {
                 // r/2 is as uniformly random as r: pick it, and let the doubling make r.
                 let half_r = Scalar::random(rng);
-                let chosen = Choice::from(u8::from(*choice == Some(level)));
+                let chosen = chosen(*choice, level);
                 let m = RistrettoPoint::conditional_select(
                     &RistrettoPoint::identity(),
                     &self.half_g,
@@ -166,6 +164,14 @@ impl Sealer {
             out.extend_from_slice(p.as_bytes());
         }
         out
+    }
+
+    /// Panics, before anything is sealed, if a level is off the scale (the ballot decoder has
+    /// refused such a ballot before it gets here).
+    fn check_levels(&self, choices: &[Option<usize>]) {
+        for level in choices.iter().flatten() {
+            assert!(*level < self.levels, "level {level} is off the scale");
+        }
     }
 
     /// Seals with the general-purpose path (a fresh `r` per cell, no tables): the reference
@@ -194,6 +200,13 @@ impl Sealer {
         }
         out
     }
+}
+
+/// Whether the cell of `level` is the one chosen, without a branch on the choice.
+fn chosen(choice: Option<usize>, level: usize) -> Choice {
+    use subtle::ConstantTimeEq;
+    let rated = Choice::from(u8::from(choice.is_some()));
+    rated & (choice.unwrap_or(0) as u64).ct_eq(&(level as u64))
 }
 
 /// One cell sealed ahead of its ballot: for a fresh `r` (wiped as soon as they are made), `rG`,
@@ -247,9 +260,14 @@ impl Sealer {
     }
 
     /// Makes up to `count` blanks at the end of `into`, as many as fit in its capacity: `into`
-    /// is never grown, so no copy of a blank is left behind in a buffer it moved out of. What
-    /// the arithmetic leaves (the halved randomness, the points before compression) is wiped.
+    /// is never grown, so no copy of a blank is left behind in a buffer it moved out of.
     /// Returns how many were made.
+    ///
+    /// Each point is compressed on its own, not with the batch compression [`Sealer::seal`]
+    /// uses: that one keeps intermediate values of every point in buffers of its own, which it
+    /// frees without wiping, and they would outlive the blank. (Blanks are made while the
+    /// server is idle, so the slower compression costs no ballot any time.) The randomness and
+    /// the uncompressed points are wiped; what the arithmetic leaves on the stack is not.
     pub fn make_blanks<R: RngCore + CryptoRng>(
         &self,
         count: usize,
@@ -257,22 +275,19 @@ impl Sealer {
         rng: &mut R,
     ) -> usize {
         let count = count.min(into.capacity() - into.len());
-        let mut halves = Zeroizing::new(Vec::with_capacity(count * 3));
         for _ in 0..count {
-            let mut half_r = Scalar::random(rng);
-            let times_key = &self.key_table * &half_r;
-            halves.push(RISTRETTO_BASEPOINT_TABLE * &half_r);
-            halves.push(times_key);
-            halves.push(times_key + self.half_g);
-            half_r.zeroize();
-        }
-        let compressed = Zeroizing::new(RistrettoPoint::double_and_compress_batch(halves.iter()));
-        for t in compressed.chunks_exact(3) {
+            let r = Zeroizing::new(Scalar::random(rng));
+            let mut c1 = RISTRETTO_BASEPOINT_TABLE * &*r;
+            let mut times_key = &self.key_table * &*r;
+            let mut plus_g = times_key + RISTRETTO_BASEPOINT_POINT;
             into.push(Blank {
-                c1: t[0].to_bytes(),
-                zero: t[1].to_bytes(),
-                one: t[2].to_bytes(),
+                c1: c1.compress().to_bytes(),
+                zero: times_key.compress().to_bytes(),
+                one: plus_g.compress().to_bytes(),
             });
+            c1.zeroize();
+            times_key.zeroize();
+            plus_g.zeroize();
         }
         count
     }
@@ -283,15 +298,13 @@ impl Sealer {
     /// # Panics
     /// If a level is not below the sealer's number of levels.
     pub fn seal_ahead(&self, choices: &[Option<usize>], ahead: &mut Vec<Blank>) -> Option<Vec<u8>> {
+        self.check_levels(choices);
         let needed = self.cells(choices.len());
         let start = ahead.len().checked_sub(needed)?;
         let mut out = Vec::with_capacity(needed * CELL_BYTES);
         for (choice, blanks) in choices.iter().zip(ahead[start..].chunks_exact(self.levels)) {
-            if let Some(level) = choice {
-                assert!(*level < self.levels, "level {level} is off the scale");
-            }
             for (level, b) in blanks.iter().enumerate() {
-                let chosen = Choice::from(u8::from(*choice == Some(level)));
+                let chosen = chosen(*choice, level);
                 out.extend_from_slice(&b.c1);
                 out.extend(
                     b.zero

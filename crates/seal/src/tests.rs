@@ -446,14 +446,27 @@ fn ballots_sealed_from_blanks_made_ahead_count_as_the_plaintext_recount() {
     let per_ballot = sealer.cells(items);
     // Room for three ballots and a half: the fourth must be sealed afresh.
     let mut ahead = Vec::with_capacity(per_ballot * 7 / 2);
+    let (buffer, room) = (ahead.as_ptr(), ahead.capacity());
     let made = sealer.make_blanks(usize::MAX, &mut ahead, &mut r);
-    assert_eq!(made, per_ballot * 7 / 2);
-    assert_eq!(ahead.len(), ahead.capacity(), "filled, never grown");
+    assert_eq!(made, room);
+    assert_eq!(ahead.len(), room, "filled");
     assert_eq!(
         sealer.make_blanks(10, &mut ahead, &mut r),
         0,
         "no room, none made"
     );
+    assert_eq!(
+        (ahead.as_ptr(), ahead.capacity()),
+        (buffer, room),
+        "never grown or moved"
+    );
+    // A level off the scale is refused before any blank is used.
+    let off = vec![Some(levels); items];
+    let refused = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        sealer.seal_ahead(&off, &mut ahead)
+    }));
+    assert!(refused.is_err());
+    assert_eq!(ahead.len(), room, "nothing used by a refused ballot");
 
     let ballots = random_ballots(&mut r, 8, items, levels);
     let mut sealed = Vec::new();
@@ -472,8 +485,9 @@ fn ballots_sealed_from_blanks_made_ahead_count_as_the_plaintext_recount() {
             }
         }
     }
-    assert_eq!(from_blanks, 3);
-    assert_eq!(ahead.len(), per_ballot / 2);
+    assert_eq!(from_blanks, room / per_ballot);
+    assert_eq!(ahead.len(), room % per_ballot);
+    assert_eq!(ahead.as_ptr(), buffer, "used in place");
     assert!(sealed.iter().all(|b| b.len() == sealer.ballot_bytes(items)));
     // No point of one ballot appears in another (a blank is never used twice).
     let mut points: Vec<&[u8]> = sealed.iter().flat_map(|b| b.chunks(32)).collect();
@@ -493,10 +507,11 @@ fn ballots_sealed_from_blanks_made_ahead_count_as_the_plaintext_recount() {
     // A ballot sealed from blanks alone opens as its own choices, an unrated item as all 0;
     // blanks made elsewhere move in as far as there is room.
     let mut made = Vec::with_capacity(per_ballot + 3);
-    sealer.make_blanks(per_ballot + 3, &mut made, &mut r);
+    let more = sealer.make_blanks(usize::MAX, &mut made, &mut r);
     let mut ahead = Vec::with_capacity(per_ballot);
-    assert_eq!(Blank::transfer(&mut made, &mut ahead), per_ballot);
-    assert_eq!((made.len(), ahead.len()), (3, per_ballot));
+    let room = ahead.capacity();
+    assert_eq!(Blank::transfer(&mut made, &mut ahead), room);
+    assert_eq!((made.len(), ahead.len()), (more - room, room));
     let one = vec![Some(3), None, Some(0), Some(1), Some(2), None];
     let tally = Tally::of_ballots(
         items * levels,
@@ -511,7 +526,7 @@ fn ballots_sealed_from_blanks_made_ahead_count_as_the_plaintext_recount() {
     )
     .unwrap();
     assert_eq!(counts.cells, recount(&[one], items, levels));
-    assert!(ahead.is_empty());
+    assert_eq!(ahead.len(), room - per_ballot);
 }
 
 #[test]

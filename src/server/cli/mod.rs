@@ -129,7 +129,9 @@ pub struct ServeArgs {
     /// are sealed in microseconds instead of milliseconds (about 17 KB each for 44 items of 4
     /// levels, in memory only); 0 seals every ballot as it arrives.
     #[arg(long, env = "CEPING_SEAL_AHEAD",
-          default_value_t = crate::server::service::sealing::DEFAULT_AHEAD)]
+          default_value_t = crate::server::service::sealing::DEFAULT_AHEAD,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(0..=crate::server::service::sealing::MAX_AHEAD as u64))]
     pub seal_ahead: usize,
 }
 
@@ -206,7 +208,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Round(cmd) => with_pool(db, |pool| round::run(pool, cmd)).await,
         Command::User(cmd) => user::run(db, cmd).await,
         Command::Handling(cmd) => with_pool(db, |pool| handling::run(pool, cmd)).await,
-        Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd)).await,
+        Command::Tellers(cmd) => with_pool(db, |pool| tellers::run(pool, cmd, &audit_key)).await,
         Command::Invite(args) => with_pool(db, |pool| invite::run(pool, args)).await,
         Command::Audit(cmd) => with_pool(db, |pool| audit::run(pool, cmd, &audit_key)).await,
         Command::Export {
@@ -266,4 +268,29 @@ fn cli_actor() -> String {
         "cli:{}",
         std::env::var("USER").unwrap_or_else(|_| "unknown".into())
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_store_of_ballots_sealed_ahead_is_bounded() {
+        let ahead = |v: &str| match Cli::try_parse_from(["ceping", "serve", "--seal-ahead", v]) {
+            Ok(Cli {
+                command: Some(Command::Serve(args)),
+                ..
+            }) => Ok(args.seal_ahead),
+            Ok(_) => panic!("not serve"),
+            Err(e) => Err(e.to_string()),
+        };
+        assert_eq!(ahead("0"), Ok(0));
+        assert_eq!(ahead("100000"), Ok(100_000));
+        assert!(ahead("100001").unwrap_err().contains("100001"));
+        assert!(ahead("-1").is_err());
+        assert_eq!(
+            ServeArgs::default().seal_ahead,
+            crate::server::service::sealing::DEFAULT_AHEAD
+        );
+    }
 }

@@ -100,9 +100,25 @@ pub(super) fn load_key(path: &Path) -> anyhow::Result<TellerFile> {
     Ok(file)
 }
 
-/// Where the ceremony stands; with the server's secret, each teller's page link (to hand to
-/// that teller alone: it lets whoever holds it post their steps).
-fn print_status(t: &Tellers, secret: Option<&[u8]>) {
+/// The key of the tellers' page links, derived from the audit key as the server derives it;
+/// `Err` with what to do when the key file is not where it was looked for (it is never made
+/// here: the server makes it, and refuses a new one once second factors are sealed with it).
+fn link_key(audit_key: &std::path::Path) -> Result<[u8; 32], String> {
+    use crate::server::service::audit_key;
+    if !audit_key.exists() {
+        return Err(format!(
+            "not shown: the links are keyed by the audit key, and {} does not exist yet (start \
+             the server once, which makes it, or give --audit-key where it is)",
+            audit_key.display()
+        ));
+    }
+    let key = audit_key::load(audit_key).map_err(|e| format!("not shown: {e:#}"))?;
+    Ok(audit_key::derive(key.as_bytes(), audit_key::TELLER_LINKS))
+}
+
+/// Where the ceremony stands; with the links' key, each teller's page link (to hand to that
+/// teller alone: it lets whoever holds it post their steps).
+fn print_status(t: &Tellers, links: Option<Result<[u8; 32], String>>) {
     let n = t.names.len();
     println!(
         "round {}: {n} tellers, any {} of them open the count{}",
@@ -115,19 +131,21 @@ fn print_status(t: &Tellers, secret: Option<&[u8]>) {
         }
     );
     for (i, (name, steps)) in t.names.iter().zip(t.board.progress()).enumerate() {
-        let link = secret
-            .map(|s| {
-                format!(
-                    "; page: {}",
-                    crate::server::service::teller_link::link(s, t.round_id, &t.board.context, i)
-                )
-            })
-            .unwrap_or_default();
+        let link = match &links {
+            Some(Ok(key)) => format!(
+                "; page: {}",
+                crate::server::service::teller_link::link(key, t.round_id, &t.board.context, i)
+            ),
+            _ => String::new(),
+        };
         println!(
             "  teller {}: {name}: {steps} of {} steps{link}",
             i + 1,
             crate::seal::ceremony::STEPS
         );
+    }
+    if let Some(Err(why)) = &links {
+        println!("page links: {why}");
     }
     match &t.joint_key {
         Some(key) => println!("joint key: {key}"),
@@ -141,7 +159,11 @@ async fn tellers_of(pool: &sqlx::SqlitePool, round: i64) -> anyhow::Result<Telle
         .with_context(|| format!("round {round} has no tellers yet (ceping tellers set)"))
 }
 
-pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<()> {
+pub async fn run(
+    pool: sqlx::SqlitePool,
+    cmd: TellersCommand,
+    audit_key: &std::path::Path,
+) -> anyhow::Result<()> {
     let pool = &pool;
     match cmd {
         TellersCommand::Set {
@@ -155,12 +177,10 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: TellersCommand) -> anyhow::Result<
                 .collect();
             let k = threshold.unwrap_or_else(|| default_threshold(names.len()));
             let t = tellers::set(pool, round, &names, k, &cli_actor()).await?;
-            let secret = crate::server::db::server_secret(pool).await?;
-            print_status(&t, Some(&secret));
+            print_status(&t, Some(link_key(audit_key)));
         }
         TellersCommand::Status { round } => {
-            let secret = crate::server::db::server_secret(pool).await?;
-            print_status(&tellers_of(pool, round).await?, Some(&secret));
+            print_status(&tellers_of(pool, round).await?, Some(link_key(audit_key)));
         }
         TellersCommand::Keygen {
             round,

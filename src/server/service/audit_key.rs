@@ -27,6 +27,23 @@ const HEADER: &str = "ceping audit key v1";
 pub const DEVICE_COOKIES: &str = "device cookies v3";
 /// What a key derived from the audit key is for: sealing second factors (`crate::totp`).
 pub const TOTP_SECRETS: &str = "totp secrets v1";
+/// What a key derived from the audit key is for: the tellers' page links
+/// (`service::teller_link`), which a copy of the database must not let anyone recompute.
+pub const TELLER_LINKS: &str = "teller links v1";
+
+/// The audit key at `path`, made there if missing; a key made is recorded in the audit trail
+/// (every key the trail's heads are signed with is in the trail itself).
+pub async fn open(pool: &SqlitePool, path: &Path) -> anyhow::Result<SigningKey> {
+    let (key, made) = load_or_create_telling(path)?;
+    let public = crate::audit::signed::key_text(&key.verifying_key());
+    tracing::info!(path = %path.display(), key = %public, "audit key");
+    if made {
+        let detail = serde_json::json!({ "path": path.display().to_string() });
+        crate::server::repo::audit::log(pool, "server", "audit-key.create", &public, detail)
+            .await?;
+    }
+    Ok(key)
+}
 
 /// A 32-byte key for `purpose`, derived from `root` (the audit key's secret bytes): secrets
 /// the server needs that a copy of the database must not give away live in the key file too,

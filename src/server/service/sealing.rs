@@ -27,6 +27,7 @@ use std::sync::{Arc, Mutex};
 
 /// A round's sealer and its ceremony's context (what sealed comments are bound to).
 pub struct RoundSealer {
+    pub round_id: i64,
     pub sealer: Sealer,
     pub context: String,
     /// The round's items in the order their cells are sealed and counted (`round_item`'s
@@ -51,6 +52,30 @@ impl RoundSealer {
         let a = self.ahead.lock().unwrap_or_else(|e| e.into_inner());
         (a.len(), a.capacity() - a.len())
     }
+
+    /// Wipes the store and leaves it no room: nothing is made for it again, and every ballot
+    /// still sealed with this sealer is sealed afresh.
+    fn wipe(&self) {
+        let mut a = self.ahead.lock().unwrap_or_else(|e| e.into_inner());
+        a.clear();
+        *a = Vec::new();
+    }
+
+    /// One ballot sealed from the store, or `None` when it has too few blanks or is busy
+    /// (the filling thread, at the lowest priority, may have been stopped while it holds the
+    /// store: a ballot does not wait for it).
+    fn seal_from_store(&self, levels: &[Option<usize>]) -> Option<Vec<u8>> {
+        for _ in 0..3 {
+            match self.ahead.try_lock() {
+                Ok(mut store) => return self.sealer.seal_ahead(levels, &mut store),
+                Err(std::sync::TryLockError::Poisoned(e)) => {
+                    return self.sealer.seal_ahead(levels, &mut e.into_inner());
+                }
+                Err(std::sync::TryLockError::WouldBlock) => std::thread::yield_now(),
+            }
+        }
+        None
+    }
 }
 
 /// The sealers of the open rounds (built at the first ballot, or by [`start_ahead`] when a
@@ -67,6 +92,9 @@ pub struct Sealers {
 /// with room to spare, in about 17 MB (44 items of 4 levels).
 pub const DEFAULT_AHEAD: usize = 1000;
 
+/// The most `--seal-ahead` takes: about 1.7 GB per open round for 44 items of 4 levels.
+pub const MAX_AHEAD: usize = 100_000;
+
 impl Sealers {
     /// Sealers that keep `ballots` ballots per open round sealed ahead.
     pub fn with_ahead(ballots: usize) -> Sealers {
@@ -80,41 +108,32 @@ impl Sealers {
         self.rounds.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Forgets (and so wipes the blanks of) every round not in `open`.
+    /// Forgets every round not in `open`, wiping their stores at once (a request still
+    /// holding one of their sealers seals afresh).
     pub fn keep_only(&self, open: &[i64]) {
-        self.rounds().retain(|id, _| open.contains(id));
+        let gone: Vec<Arc<RoundSealer>> = {
+            let mut rounds = self.rounds();
+            let ids: Vec<i64> = rounds
+                .keys()
+                .filter(|id| !open.contains(id))
+                .copied()
+                .collect();
+            ids.iter().filter_map(|id| rounds.remove(id)).collect()
+        };
+        for r in gone {
+            r.wipe();
+        }
     }
 
-    /// Makes blanks for one round whose store has room, a few ballots' worth at a time; false
-    /// when every store is full.
+    /// The open rounds' sealers as they stand (what the filling thread is handed).
+    pub fn open(&self) -> Vec<Arc<RoundSealer>> {
+        self.rounds().values().cloned().collect()
+    }
+
+    /// One step of the filling thread's work on the sealers as they stand ([`fill_step`]).
     pub fn fill_step(&self) -> bool {
-        let rounds: Vec<(i64, Arc<RoundSealer>)> = self
-            .rounds()
-            .iter()
-            .map(|(id, r)| (*id, r.clone()))
-            .collect();
-        for (id, r) in rounds {
-            let (_, room) = r.ahead();
-            if room == 0 {
-                continue;
-            }
-            let mut made = Vec::with_capacity(room.min(r.cells() * 4));
-            r.sealer
-                .make_blanks(made.capacity(), &mut made, &mut rand::rngs::OsRng);
-            let mut store = r.ahead.lock().unwrap_or_else(|e| e.into_inner());
-            Blank::transfer(&mut made, &mut store);
-            let full = store.len() == store.capacity();
-            drop(store);
-            if full && !r.announced.swap(true, std::sync::atomic::Ordering::Relaxed) {
-                tracing::info!(
-                    round = id,
-                    ballots = self.ahead,
-                    "ballots sealed ahead: ready"
-                );
-            }
-            return true;
-        }
-        false
+        let mut made = Vec::new();
+        fill_step(&self.open(), &mut made)
     }
 
     /// The sealer of an open round; `None` when the round has no joint key (it opened before
@@ -140,15 +159,27 @@ impl Sealers {
             .into_iter()
             .map(|i| i.item.0)
             .collect();
-        let ahead = self.ahead.saturating_mul(items.len() * levels);
+        let mut store = Vec::new();
+        if store
+            .try_reserve_exact(self.ahead.saturating_mul(items.len() * levels))
+            .is_err()
+        {
+            tracing::warn!(
+                round = round.id,
+                ballots = self.ahead,
+                "no memory to seal that many ballots ahead; this round's are sealed as they arrive"
+            );
+        }
+        let round_id = round.id;
         let built = tokio::task::spawn_blocking(move || {
             let keys = board.final_key_set()?;
             Ok::<_, crate::seal::SealError>(RoundSealer {
+                round_id,
                 sealer: Sealer::new(&keys, levels),
                 context: board.context,
                 items,
                 solo: t.solo,
-                ahead: Mutex::new(Vec::with_capacity(ahead)),
+                ahead: Mutex::new(store),
                 announced: Default::default(),
             })
         })
@@ -186,11 +217,9 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
         .iter()
         .map(|i| chosen.get(i.as_str()).map(|l| l.map(usize::from)))
         .collect::<Option<Vec<Option<usize>>>>()?;
-    let ahead = s.sealer.seal_ahead(
-        &levels,
-        &mut s.ahead.lock().unwrap_or_else(|e| e.into_inner()),
-    );
-    let cells = ahead.unwrap_or_else(|| s.sealer.seal(&levels, &mut rng));
+    let cells = s
+        .seal_from_store(&levels)
+        .unwrap_or_else(|| s.sealer.seal(&levels, &mut rng));
     let said = Comments {
         overall: ballot.comment,
         items: ballot
@@ -209,8 +238,36 @@ pub fn seal_now(s: &RoundSealer, ballot: SubmittedBallot) -> Option<Sealed> {
     })
 }
 
-/// How often the open rounds are looked up (a round opened by the CLI or the desk gets its
-/// store within this), and how long the filling thread rests when every store is full.
+/// Makes blanks for the round whose store has the most room, a few ballots' worth at a time,
+/// in `made` (the filling thread's own buffer, kept between steps so that a step allocates
+/// nothing, and empty after each); false when every store is full.
+///
+/// The filling thread runs at the lowest priority, so it may be stopped at any instruction for
+/// as long as the cores are busy: the only lock it takes is a round's store, for a copy, and a
+/// ballot never waits for that lock (`seal_from_store` seals afresh when it is held).
+pub fn fill_step(rounds: &[Arc<RoundSealer>], made: &mut Vec<Blank>) -> bool {
+    let Some((room, r)) = rounds
+        .iter()
+        .map(|r| (r.ahead().1, r))
+        .filter(|(room, _)| *room > 0)
+        .max_by_key(|(room, _)| *room)
+    else {
+        return false;
+    };
+    let want = room.min(r.cells() * 4);
+    made.reserve_exact(want.saturating_sub(made.capacity()));
+    r.sealer.make_blanks(want, made, &mut rand::rngs::OsRng);
+    let mut store = r.ahead.lock().unwrap_or_else(|e| e.into_inner());
+    Blank::transfer(made, &mut store);
+    drop(store);
+    // What did not fit (the store shrank meanwhile: its round closed) is wiped.
+    made.clear();
+    true
+}
+
+/// How often the open rounds are looked up: a round opened by the CLI or the desk gets its
+/// store within this, and a closed round's store is wiped within it. (The filling thread,
+/// when every store is full, looks again every tenth of it.)
 const AHEAD_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// Keeps the open rounds' stores of blanks full, until the process stops: a task that looks
@@ -221,14 +278,26 @@ pub fn start_ahead(pool: SqlitePool, sealers: Arc<Sealers>) {
     if sealers.ahead == 0 {
         return;
     }
-    let filler = sealers.clone();
+    not_dumpable();
+    // The thread is handed the open rounds' sealers by the task below: it shares no lock with
+    // the requests but a round's store, which a ballot does not wait for.
+    let (hand, handed) = std::sync::mpsc::channel::<Vec<Arc<RoundSealer>>>();
     let spawned = std::thread::Builder::new()
         .name("seal-ahead".into())
         .spawn(move || {
             lowest_priority();
+            let (mut rounds, mut made) = (Vec::new(), Vec::new());
             loop {
-                if !filler.fill_step() {
-                    std::thread::park_timeout(AHEAD_EVERY / 10);
+                while let Ok(latest) = handed.try_recv() {
+                    rounds = latest;
+                }
+                if !fill_step(&rounds, &mut made) {
+                    use std::sync::mpsc::RecvTimeoutError;
+                    match handed.recv_timeout(AHEAD_EVERY / 10) {
+                        Ok(latest) => rounds = latest,
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return,
+                    }
                 }
             }
         });
@@ -241,24 +310,63 @@ pub fn start_ahead(pool: SqlitePool, sealers: Arc<Sealers>) {
         loop {
             tick.tick().await;
             if let Err(e) = keep_open(&pool, &sealers).await {
+                // Which rounds are still open is not known: none keeps its store.
+                forget(&sealers, Vec::new()).await;
                 tracing::warn!(error = %e, "the open rounds could not be looked up to seal ahead");
+            }
+            let open = sealers.open();
+            for r in &open {
+                let (in_store, room) = r.ahead();
+                if in_store > 0
+                    && room == 0
+                    && !r.announced.swap(true, std::sync::atomic::Ordering::Relaxed)
+                {
+                    tracing::info!(
+                        round = r.round_id,
+                        ballots = sealers.ahead,
+                        "ballots sealed ahead: ready"
+                    );
+                }
+            }
+            if hand.send(open).is_err() {
+                return;
             }
         }
     });
 }
 
+/// [`Sealers::keep_only`] off the async threads (wiping a store waits for its lock).
+async fn forget(sealers: &Arc<Sealers>, open: Vec<i64>) {
+    let s = sealers.clone();
+    if let Err(e) = tokio::task::spawn_blocking(move || s.keep_only(&open)).await {
+        tracing::error!(error = %e, "closed rounds' stores could not be wiped");
+    }
+}
+
 /// Builds the sealer of every open round with a joint key and forgets the others.
-pub async fn keep_open(pool: &SqlitePool, sealers: &Sealers) -> anyhow::Result<()> {
+pub async fn keep_open(pool: &SqlitePool, sealers: &Arc<Sealers>) -> anyhow::Result<()> {
     let rounds = crate::server::repo::round::list(pool).await?;
     let open: Vec<_> = rounds
         .into_iter()
         .filter(|r| r.state == crate::server::repo::round::RoundState::Open)
         .collect();
-    sealers.keep_only(&open.iter().map(|r| r.id).collect::<Vec<_>>());
+    forget(sealers, open.iter().map(|r| r.id).collect()).await;
     for round in &open {
         sealers.of(pool, round).await?;
     }
     Ok(())
+}
+
+/// Keeps the process out of core dumps and its memory from other processes of the same user
+/// (`/proc/PID/mem`, a debugger): the stores of blanks are secrets while they last.
+fn not_dumpable() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: a plain system call about this process, with valid arguments.
+        if unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) } != 0 {
+            tracing::warn!("the server could not keep itself out of core dumps");
+        }
+    }
 }
 
 /// Makes this thread the last to get a core.

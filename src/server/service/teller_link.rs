@@ -1,8 +1,9 @@
 //! Each teller's link to their page, `/teller/{round}/{n}#TOKEN`: the token lets whoever holds
 //! it post that teller's steps of the key ceremony and their share of the count. It is a keyed
 //! hash of the ceremony (whose context changes whenever the tellers are named again) and the
-//! teller's number under the server's secret, so nothing is stored and the office's desk can
-//! show it again; it travels after `#`, which browsers never send, so no request line or log
+//! teller's number under a key derived from the audit key (`audit_key::TELLER_LINKS`), so
+//! nothing is stored, the office's desk can show it again, and a copy of the database (which
+//! does not hold the audit key) cannot recompute it; it travels after `#`, which browsers never send, so no request line or log
 //! carries it (the page's script sends it in the body of its posts).
 //!
 //! What it guards against: anyone who is not the teller (nor the office, who hands the links

@@ -97,6 +97,10 @@ pub struct AppState {
     /// derived from the audit key too.
     #[from_ref(skip)]
     pub totp_key: Arc<[u8; 32]>,
+    /// The key of the tellers' page links (`service::teller_link`): derived from the audit key
+    /// too, so a copy of the database does not give the links away.
+    #[from_ref(skip)]
+    pub teller_key: Arc<[u8; 32]>,
 }
 
 impl AppState {
@@ -114,6 +118,7 @@ impl AppState {
             audit_key: None,
             device_key: Arc::new(audit_key::derive(&secret, audit_key::DEVICE_COOKIES)),
             totp_key: Arc::new(audit_key::derive(&secret, audit_key::TOTP_SECRETS)),
+            teller_key: Arc::new(audit_key::derive(&secret, audit_key::TELLER_LINKS)),
             secret: Arc::new(secret),
         })
     }
@@ -132,6 +137,7 @@ impl AppState {
         AppState {
             device_key: Arc::new(audit_key::derive(root, audit_key::DEVICE_COOKIES)),
             totp_key: Arc::new(audit_key::derive(root, audit_key::TOTP_SECRETS)),
+            teller_key: Arc::new(audit_key::derive(root, audit_key::TELLER_LINKS)),
             audit_key: Some(Arc::new(signer)),
             ..self
         }

@@ -57,15 +57,7 @@ pub async fn serve(db_path: &std::path::Path, site: Site) -> anyhow::Result<()> 
             audit_key.display()
         );
     }
-    let (key, made) = audit_key::load_or_create_telling(&audit_key)?;
-    let public = crate::audit::signed::key_text(&key.verifying_key());
-    tracing::info!(path = %audit_key.display(), key = %public, "audit key");
-    if made {
-        // Every key the trail's heads are signed with is in the trail itself.
-        let detail = serde_json::json!({ "path": audit_key.display().to_string() });
-        crate::server::repo::audit::log(&pool, "server", "audit-key.create", &public, detail)
-            .await?;
-    }
+    let key = audit_key::open(&pool, &audit_key).await?;
     let state = AppState::new(pool.clone(), leptos_options(site_root.clone(), addr))
         .await?
         .with_base_url(base_url)

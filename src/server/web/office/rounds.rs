@@ -197,7 +197,12 @@ async fn teller_desk(state: &AppState, round: &Round) -> Result<Option<TellerDes
     let steps = t.board.progress();
     let links = (0..t.names.len())
         .map(|i| {
-            crate::server::service::teller_link::link(&state.secret, round.id, &t.board.context, i)
+            crate::server::service::teller_link::link(
+                &state.teller_key[..],
+                round.id,
+                &t.board.context,
+                i,
+            )
         })
         .collect();
     Ok(Some(TellerDesk {

@@ -125,7 +125,7 @@ async fn authorised(
     token: &str,
 ) -> Result<(Tellers, usize), Refusal> {
     let (t, index) = teller_of(state, round_id, n).await?;
-    if !teller_link::check(&state.secret, &t.board.context, index, token) {
+    if !teller_link::check(&state.teller_key[..], &t.board.context, index, token) {
         return Err(Refusal(
             StatusCode::FORBIDDEN,
             "监票人链接无效：请使用办公室交给您本人的完整链接打开本页（链接在“#”之后的部分不能缺）。".into(),

@@ -316,7 +316,12 @@ pub fn start_ahead(pool: SqlitePool, sealers: Arc<Sealers>) {
             }
             let open = sealers.open();
             for r in &open {
-                let (in_store, room) = r.ahead();
+                // Not waiting on an async thread for the lock the filling thread may hold.
+                let Ok(store) = r.ahead.try_lock() else {
+                    continue;
+                };
+                let (in_store, room) = (store.len(), store.capacity() - store.len());
+                drop(store);
                 if in_store > 0
                     && room == 0
                     && !r.announced.swap(true, std::sync::atomic::Ordering::Relaxed)

@@ -387,3 +387,27 @@ fn lowest_priority() {
         }
     }
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_server_that_seals_ahead_keeps_out_of_core_dumps() {
+        not_dumpable();
+        // SAFETY: a plain query about this process.
+        assert_eq!(unsafe { libc::prctl(libc::PR_GET_DUMPABLE, 0, 0, 0, 0) }, 0);
+    }
+
+    #[test]
+    fn the_filling_thread_runs_only_on_an_idle_core() {
+        let policy = std::thread::spawn(|| {
+            lowest_priority();
+            // SAFETY: a plain query about the calling thread.
+            unsafe { libc::sched_getscheduler(0) }
+        })
+        .join()
+        .unwrap();
+        assert_eq!(policy, libc::SCHED_IDLE);
+    }
+}

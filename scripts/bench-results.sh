@@ -87,6 +87,13 @@ for name in export.xlsx comments.csv export.csv; do
   echo "   server peak: $peak kB"
   echo "@ export $name $(cut -d' ' -f1 "$tmp/took") $peak"
 done
+# The public record (every sealed ballot with its tracking code), streamed a page at a time:
+# the server's peak memory should not grow with the round.
+curl -fsS -o "$tmp/record.json" -w "%{time_total} %{size_download}\n" "$base/results/1/record.json" |
+  tee "$tmp/took" | awk '{ printf "%-14s %6.2f s  %10d bytes", "record.json", $1, $2 }'
+peak=$(awk '/VmHWM/ { print $2 }' "/proc/$pid/status")
+echo "   server peak: $peak kB"
+echo "@ record $(cut -d' ' -f1 "$tmp/took") $(cut -d' ' -f2 "$tmp/took") $peak"
 kill "$pid"; wait "$pid" 2>/dev/null || true
 echo "exports from the command line (ceping export):"
 "$bin" export --round 1 --format xlsx --out "$tmp/cli.xlsx"

@@ -365,6 +365,37 @@ async fn the_public_record_verifies_on_its_own_and_holds_every_deputys_tracking_
     let res = t.get(&path, None).await;
     assert_eq!(res.status, StatusCode::OK);
     let record: Record = serde_json::from_slice(&res.bytes).unwrap();
+    // Streamed a page of ballots at a time, it is byte for byte what serde writes of the whole
+    // record, whatever the page.
+    assert_eq!(serde_json::to_vec(&record).unwrap(), res.bytes);
+    for page in [1, 2, 100] {
+        let writer = count::RecordWriter::open(&t.pool, r.id, page)
+            .await
+            .unwrap();
+        let bytes = writer.read_all().await.unwrap();
+        assert!(
+            bytes == res.bytes,
+            "a page of {page} ballots writes another record"
+        );
+    }
+    // While as many records as allowed are being streamed, one more download waits its turn
+    // (503 with Retry-After), and the permit a finished download held is given back.
+    let streams = ceping::server::web::RECORD_STREAMS;
+    let held = t
+        .state
+        .records
+        .clone()
+        .try_acquire_many_owned(streams as u32)
+        .unwrap();
+    let busy = t.get(&path, None).await;
+    assert_eq!(busy.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(busy.headers["retry-after"], "30");
+    assert!(busy.body.contains("稍后再试"), "{}", busy.body);
+    drop(held);
+    let again = t.get(&path, None).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.bytes == res.bytes);
+    assert_eq!(t.state.records.available_permits(), streams);
     let listed: Vec<&str> = record.ballots.iter().map(|b| b.tracking.as_str()).collect();
     for code in &tracked {
         assert!(

@@ -300,15 +300,31 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                 "{} exists already; choose a new file name",
                 out.display()
             );
-            let record = crate::server::service::count::record(pool, id).await?;
-            let json = serde_json::to_vec(&record)?;
-            std::fs::write(&out, &json)
+            use crate::server::service::count::{RECORD_PAGE, RecordWriter};
+            use std::io::Write;
+            let mut writer = RecordWriter::open(pool, id, RECORD_PAGE).await?;
+            // Written a page at a time, to a new file that is removed again if anything fails.
+            let mut file = std::fs::File::create_new(&out)
                 .with_context(|| format!("cannot write {}", out.display()))?;
+            let mut bytes = 0usize;
+            let written: anyhow::Result<()> = async {
+                while let Some(chunk) = writer.next_chunk().await? {
+                    file.write_all(&chunk)?;
+                    bytes += chunk.len();
+                }
+                file.sync_all()?;
+                Ok(())
+            }
+            .await;
+            if let Err(e) = written {
+                drop(file);
+                let _ = std::fs::remove_file(&out);
+                return Err(e.context(format!("cannot write {}", out.display())));
+            }
             println!(
-                "wrote {} ({} bytes): round {id}, {} sealed ballots",
+                "wrote {} ({bytes} bytes): round {id}, {} sealed ballots",
                 out.display(),
-                json.len(),
-                record.ballots.len()
+                writer.ballots
             );
         }
         RoundCommand::Verify { id, json, .. } => {

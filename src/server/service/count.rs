@@ -11,7 +11,7 @@
 use crate::message::Bilingual;
 use crate::seal::count::{Verified, open_comments, verify_share};
 use crate::seal::record::{
-    Check, FORMAT, Record, RecordBallot, RecordCount, RecordRound, check_count, opened_counts,
+    Check, FORMAT, RecordBallot, RecordCount, RecordRound, check_count, opened_counts,
     tracking_code,
 };
 use crate::seal::{CountShare, KeySet, SealError, SealedComment, Tally, TellerFile};
@@ -556,50 +556,139 @@ pub async fn verify(pool: &SqlitePool, id: i64) -> Result<Verification, CountErr
     })
 }
 
+/// Sealed ballots per chunk of a streamed record: about 1.5 MB of JSON for 44 items of four
+/// levels.
+pub const RECORD_PAGE: i64 = 100;
+
 /// A counted round's public record (`seal::record`): everything `verify` reads, so anyone can
-/// run the same checks without the database. Held in memory: a round of 500 deputies and 44
-/// items is about 4 MB.
-pub async fn record(pool: &SqlitePool, id: i64) -> Result<Record, CountError> {
-    let round = round::get(pool, id).await?;
-    let Some((_, _, opened_by, true)) = repo::record(pool, id).await? else {
-        return Err(CountError::NotCounted(id));
-    };
-    let t = tellers::get(pool, id)
-        .await?
-        .filter(|t| t.joint_key.is_some())
-        .ok_or(CountError::NoKeys(id))?;
-    let levels = round.scale.levels.len();
-    let items = item_ids(round::items(pool, id).await?);
-    let counts = stored_counts(pool, id, &items, levels).await?;
-    let mut ballots = Vec::new();
-    let mut after = String::new();
-    loop {
-        let page = ballot::sealed_after(pool, id, &after, PAGE).await?;
-        let Some((last, _)) = page.last() else { break };
-        after = last.clone();
-        for (_, cells) in page {
-            let cells = cells.unwrap_or_default();
-            ballots.push(RecordBallot {
-                tracking: tracking_code(&cells),
-                cells: Base64::encode_string(&cells),
-            });
-        }
-    }
-    Ok(Record {
-        format: FORMAT.into(),
-        round: RecordRound {
+/// run the same checks without the database, written as JSON a page of ballots at a time.
+/// The bytes are exactly `serde_json::to_vec` of the [`Record`](crate::seal::record::Record), but only one page is held in
+/// memory whatever the round's size (100,000 ballots of 44 items and four levels make about
+/// 1.5 GB of JSON).
+pub struct RecordWriter {
+    pool: SqlitePool,
+    id: i64,
+    page: i64,
+    /// The JSON before the first ballot, and after the last; each taken as it is written.
+    head: Option<Vec<u8>>,
+    tail: Option<Vec<u8>>,
+    /// The id of the last ballot written; `None` once every ballot is.
+    after: Option<String>,
+    /// Ballots written so far.
+    pub ballots: u64,
+}
+
+/// The record's fields before its ballots, in the order `Record` declares them.
+#[derive(serde::Serialize)]
+struct RecordHead<'a> {
+    format: &'a str,
+    round: &'a RecordRound,
+    tellers: &'a [String],
+    trial: bool,
+    board: &'a crate::seal::Board,
+    joint_key: &'a str,
+}
+
+/// The record's fields after its ballots.
+#[derive(serde::Serialize)]
+struct RecordTail<'a> {
+    shares: &'a [CountShare],
+    opened_by: &'a [usize],
+    counts: &'a [RecordCount],
+}
+
+impl RecordWriter {
+    /// Reads everything but the ballots; refused unless the round has been counted sealed.
+    pub async fn open(pool: &SqlitePool, id: i64, page: i64) -> Result<RecordWriter, CountError> {
+        let round = round::get(pool, id).await?;
+        let Some((_, _, opened_by, true)) = repo::record(pool, id).await? else {
+            return Err(CountError::NotCounted(id));
+        };
+        let t = tellers::get(pool, id)
+            .await?
+            .filter(|t| t.joint_key.is_some())
+            .ok_or(CountError::NoKeys(id))?;
+        let levels = round.scale.levels.len();
+        let items = item_ids(round::items(pool, id).await?);
+        let counts = stored_counts(pool, id, &items, levels).await?;
+        let shares = repo::shares(pool, id).await?;
+        let round = RecordRound {
             id,
             name: round.name.clone(),
             items,
             levels: round.scale.levels.iter().map(|l| l.label.clone()).collect(),
-        },
-        tellers: t.names,
-        trial: t.solo,
-        joint_key: t.joint_key.unwrap_or_default(),
-        board: t.board,
-        ballots,
-        shares: repo::shares(pool, id).await?,
-        opened_by,
-        counts,
-    })
+        };
+        // `{"format":…,"joint_key":"…"}` without its `}`, then the ballots' key; and
+        // `{"shares":…}` without its `{`, after the ballots' `]`.
+        let mut head = json(&RecordHead {
+            format: FORMAT,
+            round: &round,
+            tellers: &t.names,
+            trial: t.solo,
+            board: &t.board,
+            joint_key: t.joint_key.as_deref().unwrap_or_default(),
+        });
+        head.pop();
+        head.extend_from_slice(b",\"ballots\":[");
+        let tail = json(&RecordTail {
+            shares: &shares,
+            opened_by: &opened_by,
+            counts: &counts,
+        });
+        let mut closing = b"],".to_vec();
+        closing.extend_from_slice(&tail[1..]);
+        Ok(RecordWriter {
+            pool: pool.clone(),
+            id,
+            page: page.max(1),
+            head: Some(head),
+            tail: Some(closing),
+            after: Some(String::new()),
+            ballots: 0,
+        })
+    }
+
+    /// The next piece of the record's JSON; `None` once it is all written.
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, CountError> {
+        if let Some(head) = self.head.take() {
+            return Ok(Some(head));
+        }
+        if let Some(after) = &self.after {
+            let page = ballot::sealed_after(&self.pool, self.id, after, self.page).await?;
+            if let Some((last, _)) = page.last() {
+                self.after = Some(last.clone());
+                let mut out = Vec::new();
+                for (_, cells) in page {
+                    let cells = cells.unwrap_or_default();
+                    if self.ballots > 0 {
+                        out.push(b',');
+                    }
+                    let ballot = RecordBallot {
+                        tracking: tracking_code(&cells),
+                        cells: Base64::encode_string(&cells),
+                    };
+                    serde_json::to_writer(&mut out, &ballot)
+                        .expect("a ballot of two strings serializes");
+                    self.ballots += 1;
+                }
+                return Ok(Some(out));
+            }
+            self.after = None;
+        }
+        Ok(self.tail.take())
+    }
+
+    /// The whole record in memory (tests and small rounds).
+    pub async fn read_all(mut self) -> Result<Vec<u8>, CountError> {
+        let mut out = Vec::new();
+        while let Some(chunk) = self.next_chunk().await? {
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+}
+
+/// A part of the record as compact JSON.
+fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
+    serde_json::to_vec(v).expect("the record's fields serialize")
 }

@@ -101,7 +101,15 @@ pub struct AppState {
     /// too, so a copy of the database does not give the links away.
     #[from_ref(skip)]
     pub teller_key: Arc<[u8; 32]>,
+    /// Public records being streamed at once ([`RECORD_STREAMS`]): each costs a core while it
+    /// hashes and encodes, so a crowd of downloads waits its turn instead of taking the server
+    /// from the deputies.
+    #[from_ref(skip)]
+    pub records: Arc<tokio::sync::Semaphore>,
 }
+
+/// Public records (`/results/{round}/record.json`) streamed at once; more get 503.
+pub const RECORD_STREAMS: usize = 2;
 
 impl AppState {
     /// Everything the server needs, over an opened and migrated pool.
@@ -119,6 +127,7 @@ impl AppState {
             device_key: Arc::new(audit_key::derive(&secret, audit_key::DEVICE_COOKIES)),
             totp_key: Arc::new(audit_key::derive(&secret, audit_key::TOTP_SECRETS)),
             teller_key: Arc::new(audit_key::derive(&secret, audit_key::TELLER_LINKS)),
+            records: Arc::new(tokio::sync::Semaphore::new(RECORD_STREAMS)),
             secret: Arc::new(secret),
         })
     }

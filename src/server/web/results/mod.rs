@@ -175,35 +175,57 @@ pub async fn get_unit_result(
 /// `GET /results/{round}/record.json`: a counted round's public record (`seal::record`), for
 /// anyone, no sign-in: the tellers' board, every sealed ballot with its tracking code, every
 /// teller's decryption shares and the counts. `ceping round verify --record FILE` checks it.
+/// Streamed a page of ballots at a time (a round of 100,000 ballots is about 1.5 GB of JSON);
+/// while [`RECORD_STREAMS`](crate::server::web::RECORD_STREAMS) are, 503 with `Retry-After`.
 pub async fn get_record(
     State(state): State<AppState>,
     Path(round_id): Path<i64>,
 ) -> Result<Response, Problem> {
-    use crate::server::service::count::{self, CountError};
-    match count::record(&state.pool, round_id).await {
-        Ok(record) => {
-            let body = serde_json::to_vec(&record).map_err(Problem::unavailable)?;
-            Ok((
-                [
-                    (
-                        axum::http::header::CONTENT_TYPE,
-                        "application/json".to_string(),
-                    ),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"round-{round_id}-record.json\""),
-                    ),
-                ],
-                body,
-            )
-                .into_response())
-        }
-        Err(CountError::Round(RoundError::NotFound(_))) => Err(Problem::no_round()),
+    use crate::server::service::count::{CountError, RECORD_PAGE, RecordWriter};
+    use axum::http::header;
+    let writer = match RecordWriter::open(&state.pool, round_id, RECORD_PAGE).await {
+        Ok(writer) => writer,
+        Err(CountError::Round(RoundError::NotFound(_))) => return Err(Problem::no_round()),
         Err(e @ (CountError::NotCounted(_) | CountError::NoKeys(_))) => {
-            Err(Problem::conflict("计票后公开选票记录", e.zh()))
+            return Err(Problem::conflict("计票后公开选票记录", e.zh()));
         }
-        Err(e) => Err(Problem::unavailable(e)),
-    }
+        Err(e) => return Err(Problem::unavailable(e)),
+    };
+    let Ok(permit) = state.records.clone().try_acquire_owned() else {
+        let busy = Problem::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "选票记录下载繁忙",
+            "同时下载选票记录的人较多，请稍后再试。",
+        );
+        return Ok(([(header::RETRY_AFTER, "30")], busy).into_response());
+    };
+    // The permit goes with the stream and is given back when the download ends or is dropped.
+    let chunks = futures_util::stream::unfold(Some((writer, permit)), move |state| async move {
+        let (mut writer, permit) = state?;
+        match writer.next_chunk().await {
+            Ok(Some(chunk)) => Some((
+                Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
+                Some((writer, permit)),
+            )),
+            Ok(None) => None,
+            Err(e) => {
+                // The client sees the body cut short; a cut record does not parse.
+                tracing::error!(error = %e, round = round_id, "the record stream failed");
+                Some((Err(std::io::Error::other(e.to_string())), None))
+            }
+        }
+    });
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/json".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"round-{round_id}-record.json\""),
+            ),
+        ],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 /// The big screen's query: `?page=N` (1-based; anything else is the first page) and `?all=1`

@@ -452,7 +452,7 @@ async fn script_and_sql_in_every_free_text_field_come_out_as_text_everywhere() {
     assert_eq!(codes.len(), 3, "three slips");
     // A teller named with it.
     let names = vec![short.to_string(), "乙".to_string(), "丙".to_string()];
-    ceping::server::repo::tellers::set(&t.pool, r, &names, 2, "test")
+    ceping::server::repo::tellers::set(&t.pool, r, &names, 2, 0, "test")
         .await
         .unwrap();
     t.make_keys(r).await;

@@ -16,11 +16,16 @@ use serde_json::Value;
 /// A draft round with three named tellers (any two count) and `n` codes; its id, codes and
 /// the tellers' tokens.
 async fn draft(t: &TestApp, n: usize) -> (common::Round, Vec<String>) {
+    draft_checked(t, n, 0).await
+}
+
+/// The same, with a checking period of `minutes` after closing.
+async fn draft_checked(t: &TestApp, n: usize, minutes: u32) -> (common::Round, Vec<String>) {
     let r = t
         .round_with_codes(&common::round_settings("监票人页面"), n)
         .await;
     let names: Vec<String> = ["甲", "乙", "丙"].iter().map(|s| s.to_string()).collect();
-    let board = tellers::set(&t.pool, r.id, &names, 2, "test")
+    let board = tellers::set(&t.pool, r.id, &names, 2, minutes, "test")
         .await
         .unwrap()
         .board;
@@ -456,4 +461,115 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
         .await;
     assert_eq!(res.status, StatusCode::CONFLICT);
     assert!(res.body.contains("测评已开始，监票人不能再更改"));
+}
+
+/// Moves every closing of round `r` back by `minutes` in the database (as time passing would).
+async fn closed_ago(t: &TestApp, r: i64, minutes: i64) {
+    let at = ceping::clock::stored(ceping::clock::now() - chrono::Duration::minutes(minutes));
+    sqlx::query("UPDATE round_event SET at = ? WHERE round_id = ? AND action = 'close'")
+        .bind(at)
+        .bind(r)
+        .execute(&t.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts_it_again() {
+    use ceping::server::service::count::CountError;
+    let t = TestApp::on_file().await;
+    // Longer than a week is refused, and nothing is named.
+    let r0 = t
+        .round_with_codes(&common::round_settings("核对期过长"), 1)
+        .await;
+    let names: Vec<String> = ["甲", "乙", "丙"].iter().map(|s| s.to_string()).collect();
+    let too_long = tellers::set(
+        &t.pool,
+        r0.id,
+        &names,
+        2,
+        tellers::MAX_CHECK_MINUTES + 1,
+        "t",
+    );
+    assert!(matches!(
+        too_long.await,
+        Err(tellers::TellerError::BadCheck)
+    ));
+    assert!(tellers::get(&t.pool, r0.id).await.unwrap().is_none());
+
+    let (r, tokens) = draft_checked(&t, 6, 10).await;
+    t.open(r.id).await;
+    for (k, code) in r.codes.iter().take(5).enumerate() {
+        let res = t
+            .vote(code, &complete_ballot(&r.items, &format!("P{k}")))
+            .await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    // No period while the round is open.
+    assert!(board(&t, r.id).await["check_until"].is_null());
+    t.close(r.id).await;
+
+    // Within the period, no teller's part is taken on any path: the command line's (which
+    // sums), the page's download of the ballots, a share posted anyway.
+    let refused_everywhere = |why: &str| {
+        let why = why.to_string();
+        let t = t.clone();
+        let (id, token) = (r.id, tokens[0].clone());
+        async move {
+            let mut files = t.keys(id);
+            let cli = count::post_shares(&t.pool, id, &mut files[..2], &mut |_| Ok(()), "t").await;
+            match cli {
+                Err(e @ CountError::Checking { .. }) => {
+                    assert!(e.to_string().contains("checking period until"), "{e}")
+                }
+                other => panic!("{why}: the command line's count was not refused: {other:?}"),
+            }
+            let (status, body) = ballots(&t, id, 1, &token).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{why}");
+            assert!(String::from_utf8_lossy(&body).contains("核对期至"), "{why}");
+            let share = serde_json::json!({ "context": "x", "teller": 0, "shares": [] });
+            let (status, out) = post_share(&t, id, 1, &token, &share).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{why}: {out}");
+            assert!(
+                out["error"].as_str().unwrap().contains("核对期至"),
+                "{why}: {out}"
+            );
+            // The pages say until when; nothing was counted.
+            assert!(
+                board(&t, id).await["check_until"]
+                    .as_str()
+                    .unwrap()
+                    .contains("北京时间")
+            );
+            let track = t.get(&format!("/track/{id}"), None).await;
+            assert!(track.body.contains("核对期至"), "{why}");
+            assert!(!round::get(&t.pool, id).await.unwrap().counted);
+            assert!(
+                ceping::server::repo::count::posted(&t.pool, id)
+                    .await
+                    .unwrap()
+                    .is_empty()
+            );
+        }
+    };
+    refused_everywhere("just closed").await;
+    closed_ago(&t, r.id, 9).await;
+    refused_everywhere("nine minutes after closing").await;
+    // Over: but a reopening (a deputy found their ballot missing) and a new closing start it
+    // again from the new closing.
+    closed_ago(&t, r.id, 11).await;
+    assert!(board(&t, r.id).await["check_until"].is_null());
+    for action in [RoundAction::Reopen, RoundAction::Close] {
+        round::transition(&t.pool, r.id, action, "test", Some("核对"))
+            .await
+            .unwrap();
+    }
+    refused_everywhere("closed again").await;
+    // Ten minutes after the last closing, the count goes as always.
+    closed_ago(&t, r.id, 11).await;
+    let (status, _) = ballots(&t, r.id, 1, &tokens[0]).await;
+    assert_eq!(status, StatusCode::OK);
+    t.count(r.id).await;
+    let track = t.get(&format!("/track/{}", r.id), None).await;
+    assert!(!track.body.contains("核对期至"));
 }

@@ -52,14 +52,17 @@ test("without JavaScript the teller's page says why it needs it and gives the co
 
 test("three tellers make their keys in three browsers, deputies vote, two tellers count", async ({ browser }, info) => {
   test.skip(info.project.name !== "phone-js", "the tellers' pages run WebAssembly");
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const baseURL = info.project.use.baseURL!;
   const id = ceping("round", "create", "--name", "监票人测评").match(/created round (\d+)/)![1];
   // The office names the tellers on the round's desk and reads each one's link there.
   const office = await browserOf(browser, baseURL);
   await signInOffice(office, `/desk/rounds/${id}`);
   await office.locator("#teller-names").fill("张监票,李监票,王监票");
+  // A checking period of one minute after closing: no count before it ends.
+  await office.locator("#teller-check").fill("1");
   await office.getByRole("button", { name: "指定监票人" }).click();
+  await expect(office.locator(".tellers")).toContainText("核对期：闭票后 1 分钟内不能开启计票");
   await expect(office.locator(".alert-review")).toContainText("监票人已指定");
   const links = await office.locator("a.teller-link").evaluateAll((as) =>
     as.map((a) => new URL((a as HTMLAnchorElement).href).pathname + new URL((a as HTMLAnchorElement).href).hash));
@@ -126,6 +129,16 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   await expect(track.locator(".ballot-list")).toContainText("本轮共保存 5 张密封选票");
   const list = (await track.locator(".list-fingerprint").textContent())!.trim();
   expect(list).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){7}$/);
+  // The checking period: the deputies' page says until when; the teller's page waits, with no
+  // way to start the count, and goes on by itself once it is over.
+  await expect(track.locator(".track-checking")).toContainText("核对期至");
+  await track.screenshot({ path: `${SHOTS}/track-checking.png`, fullPage: true });
+  await expect(tellers[0].locator("#count-state")).toContainText("核对期至", { timeout: 15_000 });
+  await expect(tellers[0].locator("#teller-count-go")).toBeHidden();
+  await tellers[0].screenshot({ path: `${SHOTS}/teller-checking.png`, fullPage: true });
+  await expect(tellers[0].locator("#teller-count-go")).toBeVisible({ timeout: 90_000 });
+  await track.reload();
+  await expect(track.locator(".track-checking")).toHaveCount(0);
 
   // Teller 1 counts on the page still open: the page sums first and shows what it summed; the
   // shares go only once the teller has compared.

@@ -686,6 +686,8 @@ pub fn TrackView(
     ballots: u64,
     /// Once closed: the fingerprint of every stored ballot's tracking code.
     list: Option<String>,
+    /// While the closed round is in its checking period: when it ends (Beijing time).
+    check_until: Option<String>,
     asked: String,
     found: TrackFound,
 ) -> impl IntoView {
@@ -716,6 +718,11 @@ pub fn TrackView(
                     "测评已结束，监票人计票之前，请输入提交测评时得到的选票核对码，确认您的选票已被保存。"
                 }}
             </p>
+            {check_until.map(|until| view! {
+                <div class="alert alert-review track-checking" role="note">
+                    {format!("核对期至{until}结束，期间不开启计票。请现在核对；如果找不到您的选票，请在核对期内告知监票人和领导小组办公室。")}
+                </div>
+            })}
             {answer}
             <form method="get" action=format!("/track/{round_id}") class="card receipt-form">
                 <label for="t">"选票核对码"</label>

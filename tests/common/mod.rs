@@ -36,7 +36,9 @@ pub async fn solo_keys(pool: &SqlitePool, round: i64) -> Vec<ceping::seal::Telle
     use ceping::server::repo::tellers;
     if tellers::get(pool, round).await.unwrap().is_none() {
         let names: Vec<String> = ["甲", "乙", "丙"].iter().map(|s| s.to_string()).collect();
-        tellers::set(pool, round, &names, 2, "test").await.unwrap();
+        tellers::set(pool, round, &names, 2, 0, "test")
+            .await
+            .unwrap();
     }
     tellers::solo(pool, round, "test").await.unwrap()
 }

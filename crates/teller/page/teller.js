@@ -211,6 +211,13 @@ async function refresh() {
       const posted = b.shares_posted.length;
       if (bundle || counting) {
         // Waiting for the teller to compare what was summed.
+      } else if (b.check_until && !b.shares_posted.includes(n - 1)) {
+        // The checking period: deputies look for their tracking codes before anything is
+        // decrypted; the server refuses the count until it ends, and this page waits for it.
+        $("count-state").textContent =
+          `测评已结束，核对期至${b.check_until}结束：代表们正在核对页面查看自己的选票是否在列。核对期结束后才能开启计票，本页会自动继续。`;
+        show("teller-count-go", false);
+        if (isSaved()) say("");
       } else if (b.shares_posted.includes(n - 1)) {
         $("count-state").textContent =
           `您已提交计票份额。已有 ${posted}/${b.threshold} 位监票人提交，够数后结果自动公布。`;

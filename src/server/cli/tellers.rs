@@ -28,6 +28,10 @@ pub enum TellersCommand {
         names: String,
         #[arg(long)]
         threshold: Option<usize>,
+        /// The checking period: minutes after the round closes before its count may begin
+        /// (deputies look for their tracking codes at /track/ROUND meanwhile); 0 to 10080.
+        #[arg(long, default_value_t = tellers::DEFAULT_CHECK_MINUTES)]
+        check_minutes: u32,
     },
     /// Make keys: one teller's (--teller N --key FILE), or every teller's at once (--solo
     /// --out-dir DIR; names three trial tellers, any two of whom count, if none are named).
@@ -130,6 +134,10 @@ fn print_status(t: &Tellers, links: Option<Result<[u8; 32], String>>) {
             ""
         }
     );
+    match t.check_minutes {
+        0 => println!("checking period: none (the count may begin as soon as the round closes)"),
+        m => println!("checking period: {m} minutes after the round closes, before the count"),
+    }
     for (i, (name, steps)) in t.names.iter().zip(t.board.progress()).enumerate() {
         let link = match &links {
             Some(Ok(key)) => format!(
@@ -170,13 +178,14 @@ pub async fn run(
             round,
             names,
             threshold,
+            check_minutes,
         } => {
             let names: Vec<String> = names
                 .split([',', '，'])
                 .map(|s| s.trim().to_string())
                 .collect();
             let k = threshold.unwrap_or_else(|| default_threshold(names.len()));
-            let t = tellers::set(pool, round, &names, k, &cli_actor()).await?;
+            let t = tellers::set(pool, round, &names, k, check_minutes, &cli_actor()).await?;
             print_status(&t, Some(link_key(audit_key)));
         }
         TellersCommand::Status { round } => {
@@ -189,10 +198,11 @@ pub async fn run(
             ..
         } => {
             let dir = out_dir.unwrap_or_else(|| PathBuf::from("."));
-            // Trying Ceping alone: three tellers, any two of whom count, unless named already.
+            // Trying Ceping alone: three tellers, any two of whom count with no checking
+            // period, unless named already.
             if tellers::get(pool, round).await?.is_none() {
                 let names: Vec<String> = (1..=3).map(|i| format!("试用监票人{i}")).collect();
-                tellers::set(pool, round, &names, 2, &cli_actor()).await?;
+                tellers::set(pool, round, &names, 2, 0, &cli_actor()).await?;
             }
             let n = tellers_of(pool, round).await?.names.len();
             let paths: Vec<PathBuf> = (1..=n)

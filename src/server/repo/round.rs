@@ -274,6 +274,19 @@ pub async fn events(
         .await
 }
 
+/// When the round last closed (by the office, the command line or its closing time), as
+/// stored; `None` if it never has.
+pub async fn last_closed(pool: &SqlitePool, round_id: i64) -> Result<Option<String>, sqlx::Error> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "SELECT at FROM round_event WHERE round_id = ? AND action = 'close' ORDER BY id DESC \
+         LIMIT 1",
+    )
+    .bind(round_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(at,)| at))
+}
+
 /// Moves a round between states: open (from draft), close (from open), reopen (from closed).
 /// The change and who made it are recorded in the same transaction.
 pub async fn transition(

@@ -19,7 +19,16 @@ pub struct Tellers {
     pub solo: bool,
     /// Hex, once the ceremony is complete.
     pub joint_key: Option<String>,
+    /// The checking period: minutes after the round closes before its count may begin.
+    pub check_minutes: u32,
 }
+
+/// The checking period a round's tellers are named with unless another is given: time for the
+/// deputies in the hall to look for their tracking codes before anything is decrypted.
+pub const DEFAULT_CHECK_MINUTES: u32 = 15;
+
+/// The longest checking period: a week.
+pub const MAX_CHECK_MINUTES: u32 = 7 * 24 * 60;
 
 impl Tellers {
     pub fn threshold(&self) -> usize {
@@ -37,6 +46,8 @@ pub enum TellerError {
     NoTellers(i64),
     #[error("give 1 to {max} tellers' names, each non-empty and different")]
     BadNames { max: usize },
+    #[error("the checking period must be 0 to {MAX_CHECK_MINUTES} minutes (a week)")]
+    BadCheck,
     #[error("the key ceremony has begun; only a new list of tellers starts it again")]
     Begun,
     #[error(
@@ -60,6 +71,9 @@ impl Bilingual for TellerError {
             TellerError::NoTellers(_) => "本轮测评还没有指定监票人。".into(),
             TellerError::BadNames { max } => {
                 format!("请填写1至{max}位监票人的姓名，姓名不能为空或重复。")
+            }
+            TellerError::BadCheck => {
+                format!("核对期应为0至{MAX_CHECK_MINUTES}分钟（一周）。")
             }
             TellerError::Begun => "监票人已开始生成密钥。".into(),
             TellerError::NoMajority { tellers } => {
@@ -109,15 +123,20 @@ async fn draft_state(conn: &mut sqlx::SqliteConnection, id: i64) -> Result<(), T
     Ok(())
 }
 
-/// Names a draft round's tellers, any `threshold` of whom will open the count, and starts a new
-/// key ceremony for them (replacing one begun before: its keys would no longer fit).
+/// Names a draft round's tellers, any `threshold` of whom will open the count no sooner than
+/// `check_minutes` after the round closes, and starts a new key ceremony for them (replacing
+/// one begun before: its keys would no longer fit).
 pub async fn set(
     pool: &SqlitePool,
     round_id: i64,
     names: &[String],
     threshold: usize,
+    check_minutes: u32,
     actor: &str,
 ) -> Result<Tellers, TellerError> {
+    if check_minutes > MAX_CHECK_MINUTES {
+        return Err(TellerError::BadCheck);
+    }
     let names: Vec<String> = names.iter().map(|n| n.trim().to_string()).collect();
     let mut unique = names.clone();
     unique.sort();
@@ -152,15 +171,17 @@ pub async fn set(
         .execute(&mut *tx)
         .await?;
     sqlx::query(
-        "INSERT INTO round_tellers (round_id, tellers, threshold, solo, board_json, joint_key)
-         VALUES (?1, ?2, ?3, 0, ?4, NULL)
+        "INSERT INTO round_tellers
+           (round_id, tellers, threshold, solo, board_json, joint_key, check_minutes)
+         VALUES (?1, ?2, ?3, 0, ?4, NULL, ?5)
          ON CONFLICT (round_id) DO UPDATE SET tellers = ?2, threshold = ?3, solo = 0,
-           board_json = ?4, joint_key = NULL",
+           board_json = ?4, joint_key = NULL, check_minutes = ?5",
     )
     .bind(round_id)
     .bind(names.len() as i64)
     .bind(threshold as i64)
     .bind(&json)
+    .bind(check_minutes)
     .execute(&mut *tx)
     .await?;
     for (position, name) in names.iter().enumerate() {
@@ -176,7 +197,11 @@ pub async fn set(
         actor,
         "tellers.set",
         &format!("round {round_id}"),
-        serde_json::json!({ "tellers": names, "threshold": threshold }),
+        serde_json::json!({
+            "tellers": names,
+            "threshold": threshold,
+            "check_minutes": check_minutes,
+        }),
     )
     .await?;
     tx.commit().await?;
@@ -187,12 +212,13 @@ pub async fn set(
 
 /// The round's tellers, if named.
 pub async fn get(pool: &SqlitePool, round_id: i64) -> Result<Option<Tellers>, TellerError> {
-    let row: Option<(String, bool, Option<String>)> =
-        sqlx::query_as("SELECT board_json, solo, joint_key FROM round_tellers WHERE round_id = ?")
-            .bind(round_id)
-            .fetch_optional(pool)
-            .await?;
-    let Some((json, solo, joint_key)) = row else {
+    let row: Option<(String, bool, Option<String>, u32)> = sqlx::query_as(
+        "SELECT board_json, solo, joint_key, check_minutes FROM round_tellers WHERE round_id = ?",
+    )
+    .bind(round_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some((json, solo, joint_key, check_minutes)) = row else {
         return Ok(None);
     };
     let board: Board =
@@ -208,6 +234,7 @@ pub async fn get(pool: &SqlitePool, round_id: i64) -> Result<Option<Tellers>, Te
         board,
         solo,
         joint_key,
+        check_minutes,
     }))
 }
 

@@ -38,6 +38,15 @@ pub enum CountError {
     NotClosed { id: i64, state: RoundState },
     #[error("round {0} has been counted already")]
     Counted(i64),
+    #[error(
+        "round {id} is in its checking period until {} (Beijing time): deputies are looking \
+         for their tracking codes at /track/{id}, and the count can begin after it",
+        crate::clock::time_zh(*.until).trim_end_matches("（北京时间）")
+    )]
+    Checking {
+        id: i64,
+        until: chrono::DateTime<chrono::Utc>,
+    },
     #[error("round {0} has not been counted by its tellers yet")]
     NotCounted(i64),
     #[error("the key file could not be saved, so no share was posted: {0}")]
@@ -91,6 +100,10 @@ impl Bilingual for CountError {
             CountError::Round(e) => e.zh(),
             CountError::NotClosed { .. } => "测评结束后才能计票。".into(),
             CountError::Counted(_) => "本轮测评已经计票。".into(),
+            CountError::Checking { until, .. } => format!(
+                "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列。核对期结束后才能开启计票。",
+                crate::clock::time_zh(*until)
+            ),
             CountError::NotCounted(_) => "本轮测评尚未计票，计票后公开选票记录。".into(),
             CountError::KeyFile(_) => "密钥文件无法保存，计票份额未提交。".into(),
             CountError::ItemsChanged(_) => {
@@ -126,6 +139,8 @@ pub struct Sealed {
     pub keys: KeySet,
     pub context: String,
     pub solo: bool,
+    /// The checking period, in minutes after closing.
+    pub check_minutes: u32,
     /// The rated items in ballot order (the order of the cells).
     pub items: Vec<String>,
     pub cells: usize,
@@ -143,7 +158,53 @@ pub async fn sealed_round(pool: &SqlitePool, id: i64) -> Result<Sealed, CountErr
     if round.counted {
         return Err(CountError::Counted(id));
     }
-    keyed(pool, round).await
+    let s = keyed(pool, round).await?;
+    if let Some(until) = checking_until(pool, id, s.check_minutes).await?
+        && crate::clock::now() < until
+    {
+        return Err(CountError::Checking { id, until });
+    }
+    Ok(s)
+}
+
+/// While `round` is closed, not yet counted and in its checking period: when the period ends,
+/// in words (Beijing time), for the pages that say so.
+pub async fn checking_now(
+    pool: &SqlitePool,
+    round: &Round,
+    check_minutes: u32,
+) -> Result<Option<String>, sqlx::Error> {
+    if round.state != RoundState::Closed || round.counted {
+        return Ok(None);
+    }
+    Ok(checking_until(pool, round.id, check_minutes)
+        .await?
+        .filter(|until| crate::clock::now() < *until)
+        .map(crate::clock::time_zh))
+}
+
+/// The end of a closed round's checking period (`check_minutes` after it last closed); `None`
+/// when it has none or has never closed. Until then no sum is made, no ballot is handed to a
+/// teller and no share is taken, so a deputy who finds their tracking code missing at
+/// `/track/{round}` can have the round stopped before anything is decrypted. A stored time
+/// that does not read keeps the period from ending: bad data never cuts it short.
+pub async fn checking_until(
+    pool: &SqlitePool,
+    id: i64,
+    check_minutes: u32,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, sqlx::Error> {
+    if check_minutes == 0 {
+        return Ok(None);
+    }
+    let Some(closed) = round::last_closed(pool, id).await? else {
+        return Ok(None);
+    };
+    let closed = chrono::DateTime::parse_from_rfc3339(&closed)
+        .map(|t| t.to_utc())
+        .unwrap_or_else(|_| crate::clock::now());
+    Ok(Some(
+        closed + chrono::Duration::minutes(i64::from(check_minutes)),
+    ))
 }
 
 /// A round with its keys, whatever its state (what `verify` reads).
@@ -168,6 +229,7 @@ pub async fn keyed(pool: &SqlitePool, round: Round) -> Result<Sealed, CountError
         keys: keys?,
         context: board.context,
         solo: t.solo,
+        check_minutes: t.check_minutes,
         round,
     })
 }

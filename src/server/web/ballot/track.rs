@@ -78,6 +78,11 @@ pub async fn get_track(
     } else {
         None
     };
+    let minutes = crate::server::repo::tellers::get(&state.pool, round_id)
+        .await
+        .map_err(Problem::unavailable)?
+        .map_or(0, |t| t.check_minutes);
+    let check_until = crate::server::service::count::checking_now(&state.pool, &r, minutes).await?;
     let (name, counted) = (r.name.clone(), r.counted);
     Ok(render(&state, StatusCode::OK, "核对选票", move || {
         view! {
@@ -88,6 +93,7 @@ pub async fn get_track(
                 counted
                 ballots
                 list
+                check_until
                 asked
                 found
             />

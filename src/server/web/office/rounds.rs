@@ -195,6 +195,8 @@ async fn teller_desk(state: &AppState, round: &Round) -> Result<Option<TellerDes
     let counted = crate::server::repo::count::record(&state.pool, round.id).await?;
     let threshold = t.threshold();
     let steps = t.board.progress();
+    let check_until =
+        crate::server::service::count::checking_now(&state.pool, round, t.check_minutes).await?;
     let links = (0..t.names.len())
         .map(|i| {
             crate::server::service::teller_link::link(
@@ -218,6 +220,8 @@ async fn teller_desk(state: &AppState, round: &Round) -> Result<Option<TellerDes
         solo: t.solo,
         joint_key: t.joint_key,
         counted: counted.map(|(_, ballots, tellers, _)| (ballots, tellers)),
+        check_minutes: t.check_minutes,
+        check_until,
     }))
 }
 
@@ -466,9 +470,12 @@ pub struct TellerFields {
     names: String,
     /// Any this many open the count; empty: a majority (the smallest).
     threshold: String,
+    /// Minutes after closing before the count may begin; empty: the default.
+    check_minutes: String,
 }
 
-/// `POST /desk/rounds/{id}/tellers` (`names`, `threshold`): names a draft round's tellers and
+/// `POST /desk/rounds/{id}/tellers` (`names`, `threshold`, `check_minutes`): names a draft
+/// round's tellers and
 /// starts their key ceremony (again, if it had begun: every link changes).
 pub async fn post_tellers(
     State(state): State<AppState>,
@@ -493,8 +500,28 @@ pub async fn post_tellers(
             }
         },
     };
+    let check_minutes = match f.check_minutes.trim() {
+        "" => tellers::DEFAULT_CHECK_MINUTES,
+        m => match m.parse::<u32>() {
+            Ok(m) => m,
+            Err(_) => {
+                let message = format!("核对期“{m}”应为0或正整数（分钟）。");
+                let status = StatusCode::BAD_REQUEST;
+                return round_desk(&state, who, round, status, None, Some(message)).await;
+            }
+        },
+    };
     let id = round.id;
-    match tellers::set(&state.pool, id, &names, threshold, &who.login).await {
+    match tellers::set(
+        &state.pool,
+        id,
+        &names,
+        threshold,
+        check_minutes,
+        &who.login,
+    )
+    .await
+    {
         Ok(_) => Ok(see_other(&format!("/desk/rounds/{id}?done=tellers"))),
         Err(e @ (TellerError::Db(_) | TellerError::Damaged(..))) => Err(Problem::unavailable(e)),
         Err(e @ TellerError::NotDraft { .. }) => refused(&state, who, round, e.zh()).await,

@@ -352,6 +352,10 @@ pub struct TellerDesk {
     pub joint_key: Option<String>,
     /// (ballots, 1-based tellers who opened it), once counted.
     pub counted: Option<(i64, Vec<usize>)>,
+    /// The checking period, in minutes after closing.
+    pub check_minutes: u32,
+    /// When it ends, while the round is closed, not counted and in it.
+    pub check_until: Option<String>,
 }
 
 /// The tellers' card on the round's desk: who they are, their keys, the count.
@@ -369,6 +373,10 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                     <input id="teller-names" name="names" required placeholder="张三,李四,王五" />
                     <label for="teller-threshold">"开启计票所需人数（不填则为过半数）"</label>
                     <input id="teller-threshold" name="threshold" inputmode="numeric" />
+                    <label for="teller-check">
+                        {format!("核对期（分钟，不填则为{}）：闭票后这段时间内不能开启计票，代表可查看自己的选票是否在列", crate::server::repo::tellers::DEFAULT_CHECK_MINUTES)}
+                    </label>
+                    <input id="teller-check" name="check_minutes" inputmode="numeric" />
                     <button class="button secondary" type="submit">
                         {if again { "重新指定" } else { "指定监票人" }}
                     </button>
@@ -437,6 +445,10 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                 .collect::<Vec<_>>()
                 .join("、")
         )),
+        (None, RoundState::Closed) if t.check_until.is_some() => Some(format!(
+            "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列，期间不能开启计票。如有代表报告找不到自己的选票，请在核对期内重新开启测评并查明原因。",
+            t.check_until.clone().unwrap_or_default()
+        )),
         (None, RoundState::Closed) => Some(format!(
             "等待计票：已有 {posted}/{} 位监票人提交计票份额。监票人打开自己的链接、载入密钥文件开启计票（或运行 ceping round count {id} --key 自己的密钥文件）。",
             t.threshold
@@ -447,7 +459,13 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
         <section class="card tellers">
             <h2>"监票人"</h2>
             {solo}
-            <p>{format!("{n} 位监票人，任意 {} 位可开启计票。", t.threshold)}</p>
+            <p>
+                {format!("{n} 位监票人，任意 {} 位可开启计票。", t.threshold)}
+                {match t.check_minutes {
+                    0 => "无核对期：闭票后即可计票。".to_string(),
+                    m => format!("核对期：闭票后 {m} 分钟内不能开启计票。"),
+                }}
+            </p>
             <p class="meta">
                 "请把每位监票人的页面链接单独交给本人（链接“#”之后是其凭证，不要转发给他人）。密钥在监票人自己的浏览器中生成，服务器只保存公开的部分。"
             </p>

@@ -167,6 +167,10 @@ async fn get_board(
     let posted = crate::server::repo::count::posted(&state.pool, round_id)
         .await
         .map_err(Refusal::unavailable)?;
+    // While the closed round is in its checking period, when it ends (the page waits for it).
+    let check_until = count::checking_now(&state.pool, &r, t.check_minutes)
+        .await
+        .map_err(Refusal::unavailable)?;
     let body = json!({
         "round": {
             "id": r.id,
@@ -182,6 +186,8 @@ async fn get_board(
         "fingerprint": t.board.fingerprint(),
         "joint_key": t.joint_key,
         "shares_posted": posted,
+        "check_minutes": t.check_minutes,
+        "check_until": check_until,
         "board": t.board,
     });
     Ok(axum::Json(body).into_response())

@@ -475,7 +475,7 @@ async fn closed_ago(t: &TestApp, r: i64, minutes: i64) {
 }
 
 #[tokio::test]
-async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts_it_again() {
+async fn no_share_is_made_or_taken_in_the_checking_period_and_reopening_starts_it_again() {
     use ceping::server::service::count::CountError;
     let t = TestApp::on_file().await;
     // Longer than a week is refused, and nothing is named.
@@ -509,14 +509,16 @@ async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts
     assert!(board(&t, r.id).await["check_until"].is_null());
     t.close(r.id).await;
 
-    // Within the period, no teller's part is taken on any path: the command line's (which
-    // sums), the page's download of the ballots, a share posted anyway.
+    // Within the period, no share is made or taken on any path: the command line's (its files
+    // remember nothing), a share the page posts. Summing is allowed (it decrypts nothing): the
+    // page may download the ballots, and the command line's sums wait.
     let refused_everywhere = |why: &str| {
         let why = why.to_string();
         let t = t.clone();
         let (id, token) = (r.id, tokens[0].clone());
         async move {
             let mut files = t.keys(id);
+            let before = serde_json::to_string(&files).unwrap();
             let cli = count::post_shares(&t.pool, id, &mut files[..2], &mut |_| Ok(()), "t").await;
             match cli {
                 Err(e @ CountError::Checking { .. }) => {
@@ -524,9 +526,12 @@ async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts
                 }
                 other => panic!("{why}: the command line's count was not refused: {other:?}"),
             }
-            let (status, body) = ballots(&t, id, 1, &token).await;
-            assert_eq!(status, StatusCode::CONFLICT, "{why}");
-            assert!(String::from_utf8_lossy(&body).contains("核对期至"), "{why}");
+            assert_eq!(serde_json::to_string(&files).unwrap(), before, "{why}");
+            let summed = count::prepare(&t.pool, id, &files[..2]).await.unwrap();
+            assert_eq!(summed.ballots(), 5);
+            assert!(summed.checking(&t.pool).await.unwrap().is_some(), "{why}");
+            let (status, _) = ballots(&t, id, 1, &token).await;
+            assert_eq!(status, StatusCode::OK, "{why}: the page may sum");
             let share = serde_json::json!({ "context": "x", "teller": 0, "shares": [] });
             let (status, out) = post_share(&t, id, 1, &token, &share).await;
             assert_eq!(status, StatusCode::CONFLICT, "{why}: {out}");
@@ -534,7 +539,7 @@ async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts
                 out["error"].as_str().unwrap().contains("核对期至"),
                 "{why}: {out}"
             );
-            // The pages say until when; nothing was counted.
+            // The pages say until when; nothing was counted or posted.
             assert!(
                 board(&t, id).await["check_until"]
                     .as_str()
@@ -550,13 +555,14 @@ async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts
                     .unwrap()
                     .is_empty()
             );
+            summed
         }
     };
     refused_everywhere("just closed").await;
     closed_ago(&t, r.id, 9).await;
-    refused_everywhere("nine minutes after closing").await;
+    let early = refused_everywhere("nine minutes after closing").await;
     // Over: but a reopening (a deputy found their ballot missing) and a new closing start it
-    // again from the new closing.
+    // again, and sums made before it are refused (the ballots may have changed).
     closed_ago(&t, r.id, 11).await;
     assert!(board(&t, r.id).await["check_until"].is_null());
     for action in [RoundAction::Reopen, RoundAction::Close] {
@@ -564,12 +570,21 @@ async fn nothing_is_summed_or_opened_in_the_checking_period_and_reopening_starts
             .await
             .unwrap();
     }
-    refused_everywhere("closed again").await;
-    // Ten minutes after the last closing, the count goes as always.
+    let mut files = t.keys(r.id);
+    let stale = count::post_prepared(&t.pool, early, &mut files[..2], &mut |_| Ok(()), "t").await;
+    assert!(
+        matches!(stale, Err(CountError::ClosedAgain(_))),
+        "{stale:?}"
+    );
+    let waiting = refused_everywhere("closed again").await;
+    // Ten minutes after the last closing, the sums made within the period (as `ceping round
+    // count` makes them, then waits) are posted and open the count.
     closed_ago(&t, r.id, 11).await;
-    let (status, _) = ballots(&t, r.id, 1, &tokens[0]).await;
-    assert_eq!(status, StatusCode::OK);
-    t.count(r.id).await;
+    let done = count::post_prepared(&t.pool, waiting, &mut files[..2], &mut |_| Ok(()), "t").await;
+    assert!(
+        matches!(done, Ok(count::Progress::Counted { ballots: 5, .. })),
+        "{done:?}"
+    );
     let track = t.get(&format!("/track/{}", r.id), None).await;
     assert!(!track.body.contains("核对期至"));
 }

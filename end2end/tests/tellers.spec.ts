@@ -129,16 +129,11 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   await expect(track.locator(".ballot-list")).toContainText("本轮共保存 5 张密封选票");
   const list = (await track.locator(".list-fingerprint").textContent())!.trim();
   expect(list).toMatch(/^[0-9A-F]{4}(-[0-9A-F]{4}){7}$/);
-  // The checking period: the deputies' page says until when; the teller's page waits, with no
-  // way to start the count, and goes on by itself once it is over.
+  // The checking period: the deputies' page says until when; the teller's page says so too,
+  // and lets the teller sum and compare meanwhile, but not post a share.
   await expect(track.locator(".track-checking")).toContainText("核对期至");
   await track.screenshot({ path: `${SHOTS}/track-checking.png`, fullPage: true });
   await expect(tellers[0].locator("#count-state")).toContainText("核对期至", { timeout: 15_000 });
-  await expect(tellers[0].locator("#teller-count-go")).toBeHidden();
-  await tellers[0].screenshot({ path: `${SHOTS}/teller-checking.png`, fullPage: true });
-  await expect(tellers[0].locator("#teller-count-go")).toBeVisible({ timeout: 90_000 });
-  await track.reload();
-  await expect(track.locator(".track-checking")).toHaveCount(0);
 
   // Teller 1 counts on the page still open: the page sums first and shows what it summed; the
   // shares go only once the teller has compared.
@@ -147,6 +142,14 @@ test("three tellers make their keys in three browsers, deputies vote, two teller
   await expect(tellers[0].locator("#teller-check")).toBeVisible();
   await expect(tellers[0].locator("#check-ballots")).toHaveText("5");
   await expect(tellers[0].locator("#check-list")).toHaveText(list);
+  await expect(tellers[0].locator("#check-wait")).toContainText("核对期至");
+  await expect(tellers[0].getByRole("button", { name: "核对一致，提交我的计票份额" })).toBeDisabled();
+  await tellers[0].screenshot({ path: `${SHOTS}/teller-checking.png`, fullPage: true });
+  // Once the period is over (a minute after closing), the page lets the share go.
+  await expect(tellers[0].getByRole("button", { name: "核对一致，提交我的计票份额" })).toBeEnabled({ timeout: 90_000 });
+  await expect(tellers[0].locator("#check-wait")).toBeHidden();
+  await track.reload();
+  await expect(track.locator(".track-checking")).toHaveCount(0);
   await tellers[0].screenshot({ path: `${SHOTS}/teller-check.png`, fullPage: true });
   await tellers[0].getByRole("button", { name: "核对一致，提交我的计票份额" }).click();
   await expect(tellers[0].locator("#teller-status")).toContainText("计票份额已提交（1/2）");

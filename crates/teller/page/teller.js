@@ -206,17 +206,30 @@ async function refresh() {
     } else if (b.round.state !== "closed") {
       say("您的密钥已完成并已保存。测评结束后，请回到本页，载入密钥文件开启计票。");
     }
+    if (b.round.state !== "closed" && (bundle || counting)) {
+      // Reopened after this page summed: those sums may no longer be the round's ballots.
+      bundle = null;
+      counting = false;
+      show("teller-check", false);
+      fail("测评已重新开启，本页汇总的选票作废。测评再次结束后，请重新汇总。");
+    }
     if (b.round.state === "closed") {
       show("teller-count", true);
       const posted = b.shares_posted.length;
       if (bundle || counting) {
-        // Waiting for the teller to compare what was summed.
+        // Waiting for the teller to compare what was summed; within the checking period the
+        // shares wait for its end (the server refuses them before), and this page says so.
+        $("teller-share").disabled = !!b.check_until;
+        $("check-wait").textContent = b.check_until
+          ? `核对期至${b.check_until}结束后才能提交计票份额（代表们正在核对自己的选票是否在列）。到时本页的提交按钮会自动可用。`
+          : "";
+        show("check-wait", !!b.check_until);
       } else if (b.check_until && !b.shares_posted.includes(n - 1)) {
         // The checking period: deputies look for their tracking codes before anything is
-        // decrypted; the server refuses the count until it ends, and this page waits for it.
+        // decrypted. The teller may sum and compare now; the shares wait for its end.
         $("count-state").textContent =
-          `测评已结束，核对期至${b.check_until}结束：代表们正在核对页面查看自己的选票是否在列。核对期结束后才能开启计票，本页会自动继续。`;
-        show("teller-count-go", false);
+          `测评已结束，核对期至${b.check_until}结束：代表们正在核对页面查看自己的选票是否在列。您现在可以下载全部密封选票在本机汇总并核对，核对期结束后才能提交计票份额。`;
+        show("teller-count-go", true);
         if (isSaved()) say("");
       } else if (b.shares_posted.includes(n - 1)) {
         $("count-state").textContent =
@@ -309,6 +322,10 @@ async function count() {
 
 async function share() {
   fail("");
+  if (latest && latest.check_until) {
+    fail(`核对期至${latest.check_until}结束后才能提交计票份额。`);
+    return;
+  }
   show("teller-check", false);
   const bytes = bundle;
   bundle = null;

@@ -254,7 +254,21 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                     super::tellers::save_key(path, file, true).map_err(|e| format!("{e:#}"))
                 })
             };
-            match count::post_shares(pool, id, &mut files, &mut save, &actor).await? {
+            // The sums may be made within the checking period; the shares wait for its end.
+            let summed = count::prepare(pool, id, &files).await?;
+            if let Some(until) = summed.checking(pool).await? {
+                println!(
+                    "round {id}: {} sealed ballots summed ({:.1} s); its checking period ends at \
+                     {}: waiting to make and post the share(s) (Ctrl-C stops; nothing is \
+                     posted before)",
+                    summed.ballots(),
+                    started.elapsed().as_secs_f64(),
+                    crate::clock::time_zh(until)
+                );
+                let left = (until - crate::clock::now()).to_std().unwrap_or_default();
+                tokio::time::sleep(left + std::time::Duration::from_secs(1)).await;
+            }
+            match count::post_prepared(pool, summed, &mut files, &mut save, &actor).await? {
                 Progress::Waiting { posted, needed } => println!(
                     "round {id}: share(s) posted ({:.1} s); {} of {needed} tellers have posted \
                      (tellers {}); the count opens when {needed} have",

@@ -274,17 +274,19 @@ pub async fn events(
         .await
 }
 
-/// When the round last closed (by the office, the command line or its closing time), as
-/// stored; `None` if it never has.
-pub async fn last_closed(pool: &SqlitePool, round_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "SELECT at FROM round_event WHERE round_id = ? AND action = 'close' ORDER BY id DESC \
-         LIMIT 1",
+/// The round's last closing (by the office, the command line or its closing time): the
+/// event's id and when, as stored; `None` if it never closed.
+pub async fn last_closed(
+    pool: &SqlitePool,
+    round_id: i64,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, at FROM round_event WHERE round_id = ? AND action = 'close' \
+         ORDER BY id DESC LIMIT 1",
     )
     .bind(round_id)
     .fetch_optional(pool)
-    .await?;
-    Ok(row.map(|(at,)| at))
+    .await
 }
 
 /// Moves a round between states: open (from draft), close (from open), reopen (from closed).

@@ -39,8 +39,13 @@ pub enum CountError {
     #[error("round {0} has been counted already")]
     Counted(i64),
     #[error(
+        "round {0} was reopened or closed again after its ballots were summed; run the count \
+         again"
+    )]
+    ClosedAgain(i64),
+    #[error(
         "round {id} is in its checking period until {} (Beijing time): deputies are looking \
-         for their tracking codes at /track/{id}, and the count can begin after it",
+         for their tracking codes at /track/{id}, and no share is made before it ends",
         crate::clock::time_zh(*.until).trim_end_matches("（北京时间）")
     )]
     Checking {
@@ -100,8 +105,9 @@ impl Bilingual for CountError {
             CountError::Round(e) => e.zh(),
             CountError::NotClosed { .. } => "测评结束后才能计票。".into(),
             CountError::Counted(_) => "本轮测评已经计票。".into(),
+            CountError::ClosedAgain(_) => "测评在汇总选票后又重新开启或结束，请重新汇总。".into(),
             CountError::Checking { until, .. } => format!(
-                "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列。核对期结束后才能开启计票。",
+                "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列。核对期结束后才能提交计票份额。",
                 crate::clock::time_zh(*until)
             ),
             CountError::NotCounted(_) => "本轮测评尚未计票，计票后公开选票记录。".into(),
@@ -158,13 +164,17 @@ pub async fn sealed_round(pool: &SqlitePool, id: i64) -> Result<Sealed, CountErr
     if round.counted {
         return Err(CountError::Counted(id));
     }
-    let s = keyed(pool, round).await?;
-    if let Some(until) = checking_until(pool, id, s.check_minutes).await?
-        && crate::clock::now() < until
-    {
-        return Err(CountError::Checking { id, until });
+    keyed(pool, round).await
+}
+
+/// Refused while the round is in its checking period: no share is made or taken before it
+/// has passed (sums may be: they decrypt nothing).
+async fn past_checking(pool: &SqlitePool, s: &Sealed) -> Result<(), CountError> {
+    let id = s.round.id;
+    match checking_until(pool, id, s.check_minutes).await? {
+        Some(until) if crate::clock::now() < until => Err(CountError::Checking { id, until }),
+        _ => Ok(()),
     }
-    Ok(s)
 }
 
 /// While `round` is closed, not yet counted and in its checking period: when the period ends,
@@ -196,7 +206,7 @@ pub async fn checking_until(
     if check_minutes == 0 {
         return Ok(None);
     }
-    let Some(closed) = round::last_closed(pool, id).await? else {
+    let Some((_, closed)) = round::last_closed(pool, id).await? else {
         return Ok(None);
     };
     let closed = chrono::DateTime::parse_from_rfc3339(&closed)
@@ -322,7 +332,8 @@ pub enum Progress {
 /// Each file's teller makes and posts their shares of the round's sums; the count is opened
 /// as soon as k tellers have posted. The files remember the sums they make shares of (a file
 /// refuses to make shares of other sums later); `save` writes them back before any share is
-/// posted, and a failure to save posts nothing.
+/// posted, and a failure to save posts nothing. Refused within the checking period (before
+/// any file remembers anything).
 pub async fn post_shares(
     pool: &SqlitePool,
     id: i64,
@@ -330,6 +341,42 @@ pub async fn post_shares(
     save: &mut dyn FnMut(&[TellerFile]) -> Result<(), String>,
     actor: &str,
 ) -> Result<Progress, CountError> {
+    let summed = prepare(pool, id, files).await?;
+    post_prepared(pool, summed, files, save, actor).await
+}
+
+/// A closed round's sums, made for tellers' files before their shares: they may be made within
+/// the checking period (they decrypt nothing), and the shares posted once it has passed.
+pub struct Summed {
+    s: Sealed,
+    sums: Sums,
+    /// The round's last closing (its event's id): closed again since, these sums may not be its
+    /// ballots.
+    closed: Option<i64>,
+}
+
+impl Summed {
+    pub fn ballots(&self) -> u64 {
+        self.sums.tally.ballots
+    }
+
+    /// When the round's checking period ends, if it has not yet.
+    pub async fn checking(
+        &self,
+        pool: &SqlitePool,
+    ) -> Result<Option<chrono::DateTime<chrono::Utc>>, CountError> {
+        let until = checking_until(pool, self.s.round.id, self.s.check_minutes).await?;
+        Ok(until.filter(|until| crate::clock::now() < *until))
+    }
+}
+
+/// Sums a closed, uncounted round's sealed ballots for these tellers' files (checked to be its
+/// tellers' and finished), whether or not its checking period has passed.
+pub async fn prepare(
+    pool: &SqlitePool,
+    id: i64,
+    files: &[TellerFile],
+) -> Result<Summed, CountError> {
     let s = sealed_round(pool, id).await?;
     for f in files.iter() {
         if f.context != s.context {
@@ -339,7 +386,27 @@ pub async fn post_shares(
             return Err(CountError::Unfinished(f.index));
         }
     }
+    let closed = round::last_closed(pool, id).await?.map(|(event, _)| event);
     let sums = sums(pool, &s).await?;
+    Ok(Summed { s, sums, closed })
+}
+
+/// [`post_shares`] with sums made before: refused if the round has since been reopened or
+/// closed again or counted, or is still in its checking period.
+pub async fn post_prepared(
+    pool: &SqlitePool,
+    summed: Summed,
+    files: &mut [TellerFile],
+    save: &mut dyn FnMut(&[TellerFile]) -> Result<(), String>,
+    actor: &str,
+) -> Result<Progress, CountError> {
+    let Summed { sums, closed, .. } = summed;
+    let id = summed.s.round.id;
+    let s = sealed_round(pool, id).await?;
+    if round::last_closed(pool, id).await?.map(|(event, _)| event) != closed {
+        return Err(CountError::ClosedAgain(id));
+    }
+    past_checking(pool, &s).await?;
     // Each file remembers these sums, and is saved, before any share leaves: a file refuses to
     // make shares of other sums later, whatever happens to this run.
     for f in files.iter_mut() {
@@ -396,6 +463,7 @@ pub async fn post_share(
     actor: &str,
 ) -> Result<Progress, CountError> {
     let s = sealed_round(pool, id).await?;
+    past_checking(pool, &s).await?;
     if share.context != s.context {
         return Err(CountError::OtherRound(id));
     }

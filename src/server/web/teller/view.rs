@@ -115,6 +115,7 @@ pub fn TellerPage(
                         "上公布的完全一致（代表们在那里核对自己的选票），并与其他监票人电话核对。"
                     </li>
                 </ul>
+                <p class="meta" id="check-wait" hidden></p>
                 <div class="actions">
                     <button type="button" class="button primary" id="teller-share">
                         "核对一致，提交我的计票份额"

@@ -528,16 +528,19 @@ async fn no_share_is_made_or_taken_in_the_checking_period_and_reopening_starts_i
             }
             assert_eq!(serde_json::to_string(&files).unwrap(), before, "{why}");
             let summed = count::prepare(&t.pool, id, &files[..2]).await.unwrap();
-            assert_eq!(summed.ballots(), 5);
             assert!(summed.checking(&t.pool).await.unwrap().is_some(), "{why}");
-            let (status, _) = ballots(&t, id, 1, &token).await;
+            // The page may download and sum the ballots; a real share it made of them is
+            // refused.
+            let (status, bytes) = ballots(&t, id, 1, &token).await;
             assert_eq!(status, StatusCode::OK, "{why}: the page may sum");
-            let share = serde_json::json!({ "context": "x", "teller": 0, "shares": [] });
-            let (status, out) = post_share(&t, id, 1, &token, &share).await;
-            assert_eq!(status, StatusCode::CONFLICT, "{why}: {out}");
+            let file = serde_json::to_string(&files[0]).unwrap();
+            let out: Value =
+                serde_json::from_str(&ceping_teller::count_of(&file, &bytes).unwrap()).unwrap();
+            let (status, body) = post_share(&t, id, 1, &token, &out["share"]).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{why}: {body}");
             assert!(
-                out["error"].as_str().unwrap().contains("核对期至"),
-                "{why}: {out}"
+                body["error"].as_str().unwrap().contains("核对期至"),
+                "{why}: {body}"
             );
             // The pages say until when; nothing was counted or posted.
             assert!(
@@ -561,28 +564,67 @@ async fn no_share_is_made_or_taken_in_the_checking_period_and_reopening_starts_i
     refused_everywhere("just closed").await;
     closed_ago(&t, r.id, 9).await;
     let early = refused_everywhere("nine minutes after closing").await;
+    assert_eq!(early.ballots(), 5);
     // Over: but a reopening (a deputy found their ballot missing) and a new closing start it
     // again, and sums made before it are refused (the ballots may have changed).
     closed_ago(&t, r.id, 11).await;
     assert!(board(&t, r.id).await["check_until"].is_null());
-    for action in [RoundAction::Reopen, RoundAction::Close] {
-        round::transition(&t.pool, r.id, action, "test", Some("核对"))
-            .await
-            .unwrap();
-    }
+    // The page's ballots of the first closing, kept while the round is reopened and one more
+    // deputy votes.
+    let (_, old_bytes) = ballots(&t, r.id, 1, &tokens[0]).await;
+    let old_closing = board(&t, r.id).await["closing"].as_i64().unwrap();
+    round::transition(&t.pool, r.id, RoundAction::Reopen, "test", Some("核对"))
+        .await
+        .unwrap();
+    assert!(
+        board(&t, r.id).await["check_until"].is_null(),
+        "no period while open"
+    );
+    let res = t.vote(&r.codes[5], &complete_ballot(&r.items, "P5")).await;
+    assert_eq!(res.status, StatusCode::OK);
+    round::transition(&t.pool, r.id, RoundAction::Close, "test", None)
+        .await
+        .unwrap();
+    assert_ne!(
+        board(&t, r.id).await["closing"].as_i64().unwrap(),
+        old_closing
+    );
+    // Sums of before are refused on every path, and no file remembers them.
     let mut files = t.keys(r.id);
+    let before = serde_json::to_string(&files).unwrap();
     let stale = count::post_prepared(&t.pool, early, &mut files[..2], &mut |_| Ok(()), "t").await;
     assert!(
         matches!(stale, Err(CountError::ClosedAgain(_))),
         "{stale:?}"
     );
+    assert_eq!(serde_json::to_string(&files).unwrap(), before);
+    let file = serde_json::to_string(&files[0]).unwrap();
+    let old: Value =
+        serde_json::from_str(&ceping_teller::count_of(&file, &old_bytes).unwrap()).unwrap();
+    let with_closing = format!(
+        "token={}&share={}&closing={old_closing}",
+        enc(&tokens[0]),
+        enc(&old["share"].to_string())
+    );
+    let res = t
+        .post(&format!("/teller/{}/1/share", r.id), None, &with_closing)
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("重新开启或结束"), "{}", res.body);
     let waiting = refused_everywhere("closed again").await;
+    assert_eq!(waiting.ballots(), 6);
     // Ten minutes after the last closing, the sums made within the period (as `ceping round
-    // count` makes them, then waits) are posted and open the count.
+    // count` makes them, then waits) are posted and open the count of all six.
     closed_ago(&t, r.id, 11).await;
+    // Even then, a share of the first closing's ballots is refused.
+    let res = t
+        .post(&format!("/teller/{}/1/share", r.id), None, &with_closing)
+        .await;
+    assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.body);
+    assert!(res.body.contains("重新开启或结束"), "{}", res.body);
     let done = count::post_prepared(&t.pool, waiting, &mut files[..2], &mut |_| Ok(()), "t").await;
     assert!(
-        matches!(done, Ok(count::Progress::Counted { ballots: 5, .. })),
+        matches!(done, Ok(count::Progress::Counted { ballots: 6, .. })),
         "{done:?}"
     );
     let track = t.get(&format!("/track/{}", r.id), None).await;

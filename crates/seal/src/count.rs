@@ -72,14 +72,18 @@ impl TellerFile {
     /// it made shares of other sums before. Save the file after this and before any share
     /// leaves, so that the memory survives whatever happens next.
     pub fn remember(&mut self, tally: &Tally, comments: &[SealedComment]) -> Result<(), SealError> {
-        let print = sums_fingerprint(tally, comments);
-        if let Some(before) = &self.decrypted
-            && *before != print
-        {
+        if self.remembers_other(tally, comments) {
             return Err(SealError::OtherSums);
         }
-        self.decrypted = Some(print);
+        self.decrypted = Some(sums_fingerprint(tally, comments));
         Ok(())
+    }
+
+    /// Whether this file made shares of other sums before (and so refuses to make these).
+    pub fn remembers_other(&self, tally: &Tally, comments: &[SealedComment]) -> bool {
+        self.decrypted
+            .as_ref()
+            .is_some_and(|before| *before != sums_fingerprint(tally, comments))
     }
 
     /// This teller's decryption shares of `tally` and of the sealed `comments` (which the teller

@@ -31,6 +31,7 @@ let savedHash = sessionStorage.getItem(savedKey) || "";
 let pending = null; // the first step, posted once the file is downloaded
 let bundle = null; // the sealed ballots downloaded for the count, until the teller confirms
 let counting = false; // from the click on the count button until the shares are posted or not
+let bundleClosing = ""; // the closing the downloaded ballots came after (x-ceping-closing)
 let busy = false;
 let latest = null;
 
@@ -206,12 +207,10 @@ async function refresh() {
     } else if (b.round.state !== "closed") {
       say("您的密钥已完成并已保存。测评结束后，请回到本页，载入密钥文件开启计票。");
     }
-    if (b.round.state !== "closed" && (bundle || counting)) {
-      // Reopened after this page summed: those sums may no longer be the round's ballots.
-      bundle = null;
-      counting = false;
-      show("teller-check", false);
-      fail("测评已重新开启，本页汇总的选票作废。测评再次结束后，请重新汇总。");
+    if ((bundle || counting) && (b.round.state !== "closed" || String(b.closing ?? "") !== bundleClosing)) {
+      // Reopened (or closed again) after this page summed: those may not be the round's
+      // ballots any more.
+      dropSums();
     }
     if (b.round.state === "closed") {
       show("teller-count", true);
@@ -302,6 +301,9 @@ async function count() {
   try {
     say("正在下载全部密封选票……");
     const res = await post("/ballots", {});
+    // The closing these ballots came after: sent back with the share, which the server refuses
+    // if the round has closed again since.
+    bundleClosing = res.headers.get("x-ceping-closing") || "";
     const bytes = new Uint8Array(await res.arrayBuffer());
     say("正在本机汇总选票……");
     await new Promise((r) => setTimeout(r, 30));
@@ -322,8 +324,22 @@ async function count() {
 
 async function share() {
   fail("");
-  if (latest && latest.check_until) {
-    fail(`核对期至${latest.check_until}结束后才能提交计票份额。`);
+  // Read the board afresh: the shares are made only on ballots of the round's last closing,
+  // once its checking period is over (a tab left in the background may have missed both).
+  let fresh;
+  try {
+    fresh = await getBoard();
+  } catch (e) {
+    fail(e.message || String(e));
+    return;
+  }
+  latest = fresh;
+  if (fresh.round.state !== "closed" || String(fresh.closing ?? "") !== bundleClosing) {
+    dropSums();
+    return;
+  }
+  if (fresh.check_until) {
+    fail(`核对期至${fresh.check_until}结束后才能提交计票份额。`);
     return;
   }
   show("teller-check", false);
@@ -336,7 +352,10 @@ async function share() {
     // The file now remembers these sums: kept (and to be downloaded again) before posting.
     await keepFile(asText(out.file));
     say(`已在本机对 ${out.ballots} 张选票求和，正在提交计票份额……`);
-    const done = await (await post("/share", { share: JSON.stringify(out.share) })).json();
+    const done = await (await post("/share", {
+      share: JSON.stringify(out.share),
+      closing: bundleClosing,
+    })).json();
     say(done.counted
       ? `计票已开启：${done.ballots} 张选票。请下载更新后的密钥文件（它记下了这次计票）。`
       : `计票份额已提交（${done.posted.length}/${done.needed}）。请下载更新后的密钥文件（它记下了这次计票）。`);
@@ -348,6 +367,14 @@ async function share() {
   }
   counting = false;
   setTimeout(refresh, 300);
+}
+
+// Sums made on ballots the round has changed since are thrown away before any share is made.
+function dropSums() {
+  bundle = null;
+  counting = false;
+  show("teller-check", false);
+  fail("测评在本页汇总选票后又重新开启或结束，本页汇总的选票作废。测评结束后，请重新汇总。");
 }
 
 function doNotShare() {
@@ -407,3 +434,5 @@ $("teller-load").addEventListener("change", load);
 if (file) currentHash = await digest(file);
 await refresh();
 setInterval(() => { if (!document.hidden) refresh(); }, POLL_MS);
+// A tab brought back to the front looks at once (it was not polling while hidden).
+document.addEventListener("visibilitychange", () => { if (!document.hidden) refresh(); });

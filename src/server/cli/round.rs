@@ -265,8 +265,15 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                     started.elapsed().as_secs_f64(),
                     crate::clock::time_zh(until)
                 );
-                let left = (until - crate::clock::now()).to_std().unwrap_or_default();
-                tokio::time::sleep(left + std::time::Duration::from_secs(1)).await;
+                // Looks every 5 s: a reopening (or a second closing) ends the wait at once.
+                let end = until + chrono::Duration::seconds(1);
+                while crate::clock::now() < end {
+                    let left = (end - crate::clock::now()).to_std().unwrap_or_default();
+                    tokio::time::sleep(left.min(std::time::Duration::from_secs(5))).await;
+                    if !summed.still_current(pool).await? {
+                        return Err(count::CountError::ClosedAgain(id).into());
+                    }
+                }
             }
             match count::post_prepared(pool, summed, &mut files, &mut save, &actor).await? {
                 Progress::Waiting { posted, needed } => println!(
@@ -317,9 +324,11 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
             use crate::server::service::count::{RECORD_PAGE, RecordWriter};
             use std::io::Write;
             let mut writer = RecordWriter::open(pool, id, RECORD_PAGE).await?;
-            // Written a page at a time, to a new file that is removed again if anything fails.
-            let mut file = std::fs::File::create_new(&out)
-                .with_context(|| format!("cannot write {}", out.display()))?;
+            // Written a page at a time to FILE.partial, renamed to FILE once whole (an
+            // interrupted run leaves no FILE to refuse the next one); removed if anything fails.
+            let partial = std::path::PathBuf::from(format!("{}.partial", out.display()));
+            let mut file = std::fs::File::create(&partial)
+                .with_context(|| format!("cannot write {}", partial.display()))?;
             let mut bytes = 0usize;
             let written: anyhow::Result<()> = async {
                 while let Some(chunk) = writer.next_chunk().await? {
@@ -327,12 +336,13 @@ pub async fn run(pool: sqlx::SqlitePool, cmd: RoundCommand) -> anyhow::Result<()
                     bytes += chunk.len();
                 }
                 file.sync_all()?;
+                std::fs::rename(&partial, &out)?;
                 Ok(())
             }
             .await;
             if let Err(e) = written {
                 drop(file);
-                let _ = std::fs::remove_file(&out);
+                let _ = std::fs::remove_file(&partial);
                 return Err(e.context(format!("cannot write {}", out.display())));
             }
             println!(

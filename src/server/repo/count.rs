@@ -6,14 +6,31 @@ use crate::seal::CountShare;
 use crate::server::repo::audit;
 use sqlx::SqlitePool;
 
+/// What became of a posted share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Posted {
+    Stored,
+    /// The round is not closed, or is counted already.
+    NotOpen,
+    /// The round's last closing is not the one the share's sums were made after.
+    ClosedAgain,
+    /// The checking period after that closing has not passed.
+    Checking,
+}
+
 /// Stores a teller's share for a closed, uncounted round (replacing one the same teller posted
-/// before); false when the round is not closed or is counted already.
+/// before), made on sums read after the closing event `closing`, once `check_minutes` have
+/// passed since it by `now`. Everything is checked in the transaction that stores the share, so
+/// a reopening or a second closing between the caller's checks and this write is caught.
 pub async fn post_share(
     pool: &SqlitePool,
     round_id: i64,
     share: &CountShare,
+    closing: Option<i64>,
+    check_minutes: u32,
+    now: chrono::DateTime<chrono::Utc>,
     actor: &str,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Posted, sqlx::Error> {
     let mut tx = pool.begin_with("BEGIN IMMEDIATE").await?;
     let open: Option<(i64,)> = sqlx::query_as(
         "SELECT 1 FROM round WHERE id = ? AND state = 'closed'
@@ -23,7 +40,28 @@ pub async fn post_share(
     .fetch_optional(&mut *tx)
     .await?;
     if open.is_none() {
-        return Ok(false);
+        return Ok(Posted::NotOpen);
+    }
+    let last: Option<(i64, String)> = sqlx::query_as(
+        "SELECT id, at FROM round_event WHERE round_id = ? AND action = 'close'
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(round_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if last.as_ref().map(|(event, _)| *event) != closing {
+        return Ok(Posted::ClosedAgain);
+    }
+    if check_minutes > 0 {
+        // A closing time that does not read keeps the period from ending.
+        let over = last
+            .and_then(|(_, at)| chrono::DateTime::parse_from_rfc3339(&at).ok())
+            .is_some_and(|at| {
+                at.to_utc() + chrono::Duration::minutes(i64::from(check_minutes)) <= now
+            });
+        if !over {
+            return Ok(Posted::Checking);
+        }
     }
     sqlx::query(
         "INSERT OR REPLACE INTO count_share (round_id, teller, share_json, posted_at)
@@ -44,7 +82,7 @@ pub async fn post_share(
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Posted::Stored)
 }
 
 /// The shares posted for a round, by teller. A row that no longer reads is left out (and

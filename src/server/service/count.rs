@@ -16,7 +16,7 @@ use crate::seal::record::{
 };
 use crate::seal::{CountShare, KeySet, SealError, SealedComment, Tally, TellerFile};
 use crate::server::repo::ballot;
-use crate::server::repo::count::{self as repo, FinishError, Opened};
+use crate::server::repo::count::{self as repo, FinishError, Opened, Posted};
 use crate::server::repo::round::{self, Round, RoundError, RoundState};
 use crate::server::repo::tellers::{self, TellerError};
 use base64ct::{Base64, Encoding};
@@ -194,9 +194,9 @@ pub async fn checking_now(
 }
 
 /// The end of a closed round's checking period (`check_minutes` after it last closed); `None`
-/// when it has none or has never closed. Until then no sum is made, no ballot is handed to a
-/// teller and no share is taken, so a deputy who finds their tracking code missing at
-/// `/track/{round}` can have the round stopped before anything is decrypted. A stored time
+/// when it has none or has never closed. Until then no share is made or taken (sums may be:
+/// they decrypt nothing), so a deputy who finds their tracking code missing at
+/// `/track/{round}` can have the count stopped before anything is decrypted. A stored time
 /// that does not read keeps the period from ending: bad data never cuts it short.
 pub async fn checking_until(
     pool: &SqlitePool,
@@ -209,9 +209,13 @@ pub async fn checking_until(
     let Some((_, closed)) = round::last_closed(pool, id).await? else {
         return Ok(None);
     };
-    let closed = chrono::DateTime::parse_from_rfc3339(&closed)
-        .map(|t| t.to_utc())
-        .unwrap_or_else(|_| crate::clock::now());
+    let closed = match chrono::DateTime::parse_from_rfc3339(&closed) {
+        Ok(t) => t.to_utc(),
+        Err(e) => {
+            tracing::error!(round = id, error = %e, "a closing time does not read");
+            crate::clock::now()
+        }
+    };
     Ok(Some(
         closed + chrono::Duration::minutes(i64::from(check_minutes)),
     ))
@@ -360,6 +364,15 @@ impl Summed {
         self.sums.tally.ballots
     }
 
+    /// Whether the round is still closed, uncounted and not closed again since these sums.
+    pub async fn still_current(&self, pool: &SqlitePool) -> Result<bool, CountError> {
+        let r = round::get(pool, self.s.round.id).await?;
+        let last = round::last_closed(pool, r.id)
+            .await?
+            .map(|(event, _)| event);
+        Ok(r.state == RoundState::Closed && !r.counted && last == self.closed)
+    }
+
     /// When the round's checking period ends, if it has not yet.
     pub async fn checking(
         &self,
@@ -388,6 +401,13 @@ pub async fn prepare(
     }
     let closed = round::last_closed(pool, id).await?.map(|(event, _)| event);
     let sums = sums(pool, &s).await?;
+    // A file that made shares of other sums would refuse these: said now, not after the wait.
+    if files
+        .iter()
+        .any(|f| f.remembers_other(&sums.tally, &sums.comments))
+    {
+        return Err(SealError::OtherSums.into());
+    }
     Ok(Summed { s, sums, closed })
 }
 
@@ -407,6 +427,12 @@ pub async fn post_prepared(
         return Err(CountError::ClosedAgain(id));
     }
     past_checking(pool, &s).await?;
+    if files
+        .iter()
+        .any(|f| f.remembers_other(&sums.tally, &sums.comments))
+    {
+        return Err(SealError::OtherSums.into());
+    }
     // Each file remembers these sums, and is saved, before any share leaves: a file refuses to
     // make shares of other sums later, whatever happens to this run.
     for f in files.iter_mut() {
@@ -418,18 +444,44 @@ pub async fn post_prepared(
         // The teller's own file should always check; a file that does not is not this key's.
         verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, &share)?;
         let by = format!("{actor} (teller {})", f.index + 1);
-        if !repo::post_share(pool, id, &share, &by).await? {
-            return Err(CountError::Counted(id));
-        }
+        stored(pool, &s, &share, closed, &by).await?;
     }
     finish_with(pool, &s, &sums).await
+}
+
+/// Stores a share made on sums read after the closing event `closing` (everything checked
+/// again in the storing transaction), or says why not.
+async fn stored(
+    pool: &SqlitePool,
+    s: &Sealed,
+    share: &CountShare,
+    closing: Option<i64>,
+    by: &str,
+) -> Result<(), CountError> {
+    let id = s.round.id;
+    let now = crate::clock::now();
+    match repo::post_share(pool, id, share, closing, s.check_minutes, now, by).await? {
+        Posted::Stored => Ok(()),
+        Posted::ClosedAgain => Err(CountError::ClosedAgain(id)),
+        Posted::Checking => {
+            let until = checking_until(pool, id, s.check_minutes)
+                .await?
+                .unwrap_or(now);
+            Err(CountError::Checking { id, until })
+        }
+        Posted::NotOpen => match round::get(pool, id).await? {
+            r if r.counted => Err(CountError::Counted(id)),
+            r => Err(CountError::NotClosed { id, state: r.state }),
+        },
+    }
 }
 
 /// What a teller's browser sums itself before making its shares: every sealed ballot and
 /// sealed comment of the round, as stored ([`crate::seal::bundle`]); refused unless the round is
 /// closed, keyed and not yet counted.
-pub async fn bundle(pool: &SqlitePool, id: i64) -> Result<Vec<u8>, CountError> {
+pub async fn bundle(pool: &SqlitePool, id: i64) -> Result<(Vec<u8>, Option<i64>), CountError> {
     let s = sealed_round(pool, id).await?;
+    let closing = round::last_closed(pool, id).await?.map(|(event, _)| event);
     let mut ballots: Vec<Vec<u8>> = Vec::new();
     let mut after = String::new();
     loop {
@@ -451,7 +503,10 @@ pub async fn bundle(pool: &SqlitePool, id: i64) -> Result<Vec<u8>, CountError> {
         ballots.extend(whole);
     }
     let comments = ballot::sealed_comments(pool, id).await?;
-    Ok(crate::seal::bundle::write(s.cells, &ballots, &comments))
+    Ok((
+        crate::seal::bundle::write(s.cells, &ballots, &comments),
+        closing,
+    ))
 }
 
 /// One teller's share, made elsewhere (in their browser): checked against the sums recomputed
@@ -460,9 +515,16 @@ pub async fn post_share(
     pool: &SqlitePool,
     id: i64,
     share: &CountShare,
+    closing: Option<i64>,
     actor: &str,
 ) -> Result<Progress, CountError> {
     let s = sealed_round(pool, id).await?;
+    // The closing the teller's ballots came after, if the page says (else the last one): the
+    // share is refused if the round has closed again since.
+    let last = round::last_closed(pool, id).await?.map(|(event, _)| event);
+    if closing.is_some() && closing != last {
+        return Err(CountError::ClosedAgain(id));
+    }
     past_checking(pool, &s).await?;
     if share.context != s.context {
         return Err(CountError::OtherRound(id));
@@ -476,9 +538,7 @@ pub async fn post_share(
     }
     let sums = sums(pool, &s).await?;
     verify_share(&s.keys, &s.context, &sums.tally, &sums.comments, share)?;
-    if !repo::post_share(pool, id, share, actor).await? {
-        return Err(CountError::Counted(id));
-    }
+    stored(pool, &s, share, last, actor).await?;
     finish_with(pool, &s, &sums).await
 }
 

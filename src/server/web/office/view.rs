@@ -446,7 +446,7 @@ fn TellersCard(round_id: i64, state: RoundState, tellers: Option<TellerDesk>) ->
                 .join("、")
         )),
         (None, RoundState::Closed) if t.check_until.is_some() => Some(format!(
-            "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列，期间不能开启计票。如有代表报告找不到自己的选票，请在核对期内重新开启测评并查明原因。",
+            "核对期至{}结束：代表们正在核对页面查看自己的选票是否在列，期间监票人不能提交计票份额。如有代表报告找不到自己的选票，请告知监票人暂不提交，并查明原因（截止时间未到的测评可以重新开启，再次结束后重新开始核对期）。",
             t.check_until.clone().unwrap_or_default()
         )),
         (None, RoundState::Closed) => Some(format!(

@@ -150,10 +150,11 @@ async fn get_page(
         ));
     };
     let name = t.names[n - 1].clone();
-    let (total, threshold) = (t.names.len(), t.threshold());
+    let (total, threshold, check_minutes) = (t.names.len(), t.threshold(), t.check_minutes);
     let round_name = r.name.clone();
     Ok(render(&state, StatusCode::OK, "监票人", move || {
-        view! { <view::TellerPage round_id round_name n name total threshold /> }.into_any()
+        view! { <view::TellerPage round_id round_name n name total threshold check_minutes /> }
+            .into_any()
     }))
 }
 
@@ -171,6 +172,10 @@ async fn get_board(
     let check_until = count::checking_now(&state.pool, &r, t.check_minutes)
         .await
         .map_err(Refusal::unavailable)?;
+    let closing = round::last_closed(&state.pool, round_id)
+        .await
+        .map_err(Refusal::unavailable)?
+        .map(|(event, _)| event);
     let body = json!({
         "round": {
             "id": r.id,
@@ -188,6 +193,7 @@ async fn get_board(
         "shares_posted": posted,
         "check_minutes": t.check_minutes,
         "check_until": check_until,
+        "closing": closing,
         "board": t.board,
     });
     Ok(axum::Json(body).into_response())
@@ -230,14 +236,30 @@ async fn post_ballots(
 ) -> Result<Response, Refusal> {
     authorised(&state, round_id, n, &form.token).await?;
     let _one_at_a_time = HEAVY.acquire().await.map_err(Refusal::unavailable)?;
-    let bytes = count::bundle(&state.pool, round_id).await?;
-    Ok(([(header::CONTENT_TYPE, "application/octet-stream")], bytes).into_response())
+    let (bytes, closing) = count::bundle(&state.pool, round_id).await?;
+    // The closing these ballots came after: the page sends it back with its share, which is
+    // refused if the round has closed again since.
+    let closing = closing.map_or_else(String::new, |c| c.to_string());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (header::HeaderName::from_static(CLOSING_HEADER), closing),
+        ],
+        bytes,
+    )
+        .into_response())
 }
+
+/// The response header of `/ballots` that names the closing the ballots came after.
+pub const CLOSING_HEADER: &str = "x-ceping-closing";
 
 #[derive(serde::Deserialize)]
 struct ShareForm {
     token: String,
     share: String,
+    /// [`CLOSING_HEADER`] of the ballots the share was made on; empty: not said.
+    #[serde(default)]
+    closing: String,
 }
 
 /// `POST /teller/{round}/{n}/share`: teller n's decryption shares.
@@ -255,10 +277,18 @@ async fn post_share(
             "这份计票份额属于另一位监票人。".into(),
         ));
     }
-    // The service refuses a round that is not closed, or counted (409).
+    let closing =
+        match form.closing.trim() {
+            "" => None,
+            c => Some(c.parse::<i64>().map_err(|_| {
+                Refusal(StatusCode::BAD_REQUEST, "提交的计票份额格式不正确。".into())
+            })?),
+        };
+    // The service refuses a round that is not closed, or counted, or closed again since the
+    // ballots were sent, or in its checking period (409).
     let by = format!("teller:{n} (browser)");
     let _one_at_a_time = HEAVY.acquire().await.map_err(Refusal::unavailable)?;
-    let body = match count::post_share(&state.pool, round_id, &share, &by).await? {
+    let body = match count::post_share(&state.pool, round_id, &share, closing, &by).await? {
         Progress::Waiting { posted, needed } => json!({
             "counted": false,
             "posted": posted,

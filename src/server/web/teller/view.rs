@@ -13,6 +13,8 @@ pub fn TellerPage(
     name: String,
     total: usize,
     threshold: usize,
+    /// The checking period, in minutes after closing.
+    check_minutes: u32,
 ) -> impl IntoView {
     let id = round_id;
     view! {
@@ -27,6 +29,12 @@ pub fn TellerPage(
                 {format!(
                     "本轮共{total}位监票人，任意{threshold}位一起才能开启计票。您的密钥在本机浏览器中生成，只保存在您下载的密钥文件里；服务器只收到公开的部分，无法代您计票，也无法单独开启任何选票。",
                 )}
+            </p>
+            <p class="meta" id="check-period">
+                {match check_minutes {
+                    0 => "本轮没有核对期：测评结束后即可提交计票份额。如果您认为需要给代表留出核对选票的时间，请在生成密钥前告知办公室。".to_string(),
+                    m => format!("本轮核对期：测评结束后 {m} 分钟内不能提交计票份额，供代表核对自己的选票是否在列。"),
+                }}
             </p>
             // Shown until the page's script starts (it removes it): without JavaScript, or in a
             // browser too old for WebAssembly, this is what the teller reads.

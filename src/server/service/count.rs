@@ -754,7 +754,7 @@ pub const RECORD_PAGE: i64 = 100;
 /// run the same checks without the database, written as JSON a page of ballots at a time.
 /// The bytes are exactly `serde_json::to_vec` of the [`Record`](crate::seal::record::Record), but only one page is held in
 /// memory whatever the round's size (100,000 ballots of 44 items and four levels make about
-/// 1.5 GB of JSON).
+/// 1.1 GB of JSON).
 pub struct RecordWriter {
     pool: SqlitePool,
     id: i64,

@@ -172,10 +172,14 @@ pub async fn get_unit_result(
     item_page(state, staff, round_id, format!("u{id}")).await
 }
 
+/// Longest a record download may take (1.13 GB for 100,000 ballots is 15 minutes at
+/// 10 Mbit/s); then it is cut and its turn given to the next.
+const RECORD_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+
 /// `GET /results/{round}/record.json`: a counted round's public record (`seal::record`), for
 /// anyone, no sign-in: the tellers' board, every sealed ballot with its tracking code, every
 /// teller's decryption shares and the counts. `ceping round verify --record FILE` checks it.
-/// Streamed a page of ballots at a time (a round of 100,000 ballots is about 1.5 GB of JSON);
+/// Streamed a page of ballots at a time (a round of 100,000 ballots is about 1.1 GB of JSON);
 /// while [`RECORD_STREAMS`](crate::server::web::RECORD_STREAMS) are, 503 with `Retry-After`.
 pub async fn get_record(
     State(state): State<AppState>,
@@ -199,21 +203,39 @@ pub async fn get_record(
         );
         return Ok(([(header::RETRY_AFTER, "30")], busy).into_response());
     };
-    // The permit goes with the stream and is given back when the download ends or is dropped.
-    let chunks = futures_util::stream::unfold(Some((writer, permit)), move |state| async move {
-        let (mut writer, permit) = state?;
-        match writer.next_chunk().await {
-            Ok(Some(chunk)) => Some((
-                Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk)),
-                Some((writer, permit)),
-            )),
-            Ok(None) => None,
-            Err(e) => {
-                // The client sees the body cut short; a cut record does not parse.
-                tracing::error!(error = %e, round = round_id, "the record stream failed");
-                Some((Err(std::io::Error::other(e.to_string())), None))
+    // A task writes the record into a short channel the body reads, holding the permit: it
+    // gives the permit back when the download ends, fails, is dropped, or has taken longer
+    // than RECORD_DEADLINE (a reader that stops reading cannot keep it).
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<axum::body::Bytes, std::io::Error>>(2);
+    tokio::spawn(async move {
+        let mut writer = writer;
+        let deadline = tokio::time::Instant::now() + RECORD_DEADLINE;
+        loop {
+            let chunk = match writer.next_chunk().await {
+                Ok(Some(chunk)) => Ok(axum::body::Bytes::from(chunk)),
+                Ok(None) => break,
+                Err(e) => {
+                    // The client sees the body cut short; a cut record does not parse.
+                    tracing::error!(error = %e, round = round_id, "the record stream failed");
+                    Err(std::io::Error::other(e.to_string()))
+                }
+            };
+            let failed = chunk.is_err();
+            match tokio::time::timeout_at(deadline, tx.send(chunk)).await {
+                Ok(Ok(())) if !failed => {}
+                Ok(_) => break,
+                Err(_) => {
+                    tracing::warn!(round = round_id, "a record download took too long; cut");
+                    break;
+                }
             }
         }
+        // The permit first: the body ends when the channel closes, after it is given back.
+        drop(permit);
+        drop(tx);
+    });
+    let chunks = futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|chunk| (chunk, rx))
     });
     Ok((
         [

@@ -210,6 +210,17 @@ pub async fn set(
         .ok_or(TellerError::NoTellers(round_id))
 }
 
+/// The round's checking period in minutes (0 when it has no tellers): what the deputies' check
+/// page reads, without the board.
+pub async fn check_minutes(pool: &SqlitePool, round_id: i64) -> Result<u32, sqlx::Error> {
+    let row: Option<(u32,)> =
+        sqlx::query_as("SELECT check_minutes FROM round_tellers WHERE round_id = ?")
+            .bind(round_id)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map_or(0, |(m,)| m))
+}
+
 /// The round's tellers, if named.
 pub async fn get(pool: &SqlitePool, round_id: i64) -> Result<Option<Tellers>, TellerError> {
     let row: Option<(String, bool, Option<String>, u32)> = sqlx::query_as(

@@ -78,10 +78,7 @@ pub async fn get_track(
     } else {
         None
     };
-    let minutes = crate::server::repo::tellers::get(&state.pool, round_id)
-        .await
-        .map_err(Problem::unavailable)?
-        .map_or(0, |t| t.check_minutes);
+    let minutes = crate::server::repo::tellers::check_minutes(&state.pool, round_id).await?;
     let check_until = crate::server::service::count::checking_now(&state.pool, &r, minutes).await?;
     let (name, counted) = (r.name.clone(), r.counted);
     Ok(render(&state, StatusCode::OK, "核对选票", move || {

@@ -207,9 +207,10 @@ async function refresh() {
     } else if (b.round.state !== "closed") {
       say("您的密钥已完成并已保存。测评结束后，请回到本页，载入密钥文件开启计票。");
     }
-    if ((bundle || counting) && (b.round.state !== "closed" || String(b.closing ?? "") !== bundleClosing)) {
-      // Reopened (or closed again) after this page summed: those may not be the round's
-      // ballots any more.
+    if (bundle && (b.round.state !== "closed" || String(b.closing ?? "") !== bundleClosing)) {
+      // Reopened (or closed again) after this page downloaded the ballots: those may not be
+      // the round's ballots any more. (While the download runs, its closing is not known yet;
+      // a download after a reopening is refused, or carries the new closing.)
       dropSums();
     }
     if (b.round.state === "closed") {

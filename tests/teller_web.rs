@@ -412,6 +412,14 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
             &*format!("names={}&threshold=x", enc("甲,乙,丙")),
             "应为正整数",
         ),
+        (
+            &*format!("names={}&check_minutes=-5", enc("甲,乙,丙")),
+            "应为0或正整数（分钟）",
+        ),
+        (
+            &*format!("names={}&check_minutes=10081", enc("甲,乙,丙")),
+            "核对期应为0至10080分钟",
+        ),
     ] {
         let res = t.post(&path, Some(&office), body).await;
         assert_eq!(res.status, StatusCode::BAD_REQUEST, "{body}");
@@ -430,7 +438,10 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
     let named = tellers::get(&t.pool, r).await.unwrap().unwrap();
     assert_eq!(named.names, ["张三", "李四", "王五"]);
     assert_eq!(named.threshold(), 2);
+    // The checking period left blank is the default, and the desk says it.
+    assert_eq!(named.check_minutes, tellers::DEFAULT_CHECK_MINUTES);
     let desk = t.get(&format!("/desk/rounds/{r}"), Some(&office)).await;
+    assert!(desk.body.contains("核对期：闭票后 15 分钟内不能开启计票"), "{}", desk.body);
     for i in 0..3 {
         let link = teller_link::link(&t.state.teller_key[..], r, &named.board.context, i);
         assert!(desk.body.contains(&link), "{link}");
@@ -440,13 +451,14 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
         .post(
             &path,
             Some(&office),
-            &format!("names={}&threshold=3", enc("张三,李四,王五")),
+            &format!("names={}&threshold=3&check_minutes=0", enc("张三,李四,王五")),
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);
     let again = tellers::get(&t.pool, r).await.unwrap().unwrap();
     assert_ne!(again.board.context, named.board.context);
     assert_eq!(again.threshold(), 3);
+    assert_eq!(again.check_minutes, 0);
     // Once the round is open they are fixed.
     let o = t
         .round_with_codes(&common::round_settings("已开始"), 1)

@@ -441,7 +441,11 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
     // The checking period left blank is the default, and the desk says it.
     assert_eq!(named.check_minutes, tellers::DEFAULT_CHECK_MINUTES);
     let desk = t.get(&format!("/desk/rounds/{r}"), Some(&office)).await;
-    assert!(desk.body.contains("核对期：闭票后 15 分钟内不能开启计票"), "{}", desk.body);
+    assert!(
+        desk.body.contains("核对期：闭票后 15 分钟内不能开启计票"),
+        "{}",
+        desk.body
+    );
     for i in 0..3 {
         let link = teller_link::link(&t.state.teller_key[..], r, &named.board.context, i);
         assert!(desk.body.contains(&link), "{link}");
@@ -451,7 +455,10 @@ async fn the_office_names_the_tellers_on_the_desk_and_hands_out_their_links() {
         .post(
             &path,
             Some(&office),
-            &format!("names={}&threshold=3&check_minutes=0", enc("张三,李四,王五")),
+            &format!(
+                "names={}&threshold=3&check_minutes=0",
+                enc("张三,李四,王五")
+            ),
         )
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER);

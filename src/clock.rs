@@ -39,6 +39,13 @@ pub fn stored_in_beijing(stored: &str) -> Option<DateTime<FixedOffset>> {
         .map(|t| t.with_timezone(&beijing()))
 }
 
+/// `minutes` after a stored instant; `None` for text that is not one.
+pub fn minutes_after(stored: &str, minutes: u32) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(stored.trim())
+        .ok()
+        .map(|t| t.to_utc() + chrono::Duration::minutes(i64::from(minutes)))
+}
+
 /// A day as an official document writes it, in Beijing time: `2020年12月20日`.
 pub fn date_zh(t: DateTime<Utc>) -> String {
     t.with_timezone(&beijing())
@@ -72,6 +79,16 @@ pub fn local_time(raw: &str) -> Result<Option<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn minutes_after_a_stored_instant() {
+        let end = minutes_after("2020-12-20T01:00:00Z", 15).unwrap();
+        assert_eq!(stored(end), "2020-12-20T01:15:00Z");
+        // An offset is read as such; text that is not an instant gives nothing.
+        let end = minutes_after("2020-12-20T09:00:00+08:00", 0).unwrap();
+        assert_eq!(stored(end), "2020-12-20T01:00:00Z");
+        assert_eq!(minutes_after("昨天", 15), None);
+    }
 
     #[test]
     fn beijing_times_become_rfc3339() {

@@ -55,10 +55,8 @@ pub async fn post_share(
     if check_minutes > 0 {
         // A closing time that does not read keeps the period from ending.
         let over = last
-            .and_then(|(_, at)| chrono::DateTime::parse_from_rfc3339(&at).ok())
-            .is_some_and(|at| {
-                at.to_utc() + chrono::Duration::minutes(i64::from(check_minutes)) <= now
-            });
+            .and_then(|(_, at)| crate::clock::minutes_after(&at, check_minutes))
+            .is_some_and(|end| end <= now);
         if !over {
             return Ok(Posted::Checking);
         }

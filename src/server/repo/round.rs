@@ -289,6 +289,12 @@ pub async fn last_closed(
     .await
 }
 
+/// The id of the round's last closing event: what sums made after it are tied to (a later
+/// closing means the ballots may have changed).
+pub async fn last_closing(pool: &SqlitePool, round_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    Ok(last_closed(pool, round_id).await?.map(|(event, _)| event))
+}
+
 /// Moves a round between states: open (from draft), close (from open), reopen (from closed).
 /// The change and who made it are recorded in the same transaction.
 pub async fn transition(

@@ -209,15 +209,11 @@ pub async fn checking_until(
     let Some((_, closed)) = round::last_closed(pool, id).await? else {
         return Ok(None);
     };
-    let closed = match chrono::DateTime::parse_from_rfc3339(&closed) {
-        Ok(t) => t.to_utc(),
-        Err(e) => {
-            tracing::error!(round = id, error = %e, "a closing time does not read");
-            crate::clock::now()
-        }
-    };
     Ok(Some(
-        closed + chrono::Duration::minutes(i64::from(check_minutes)),
+        crate::clock::minutes_after(&closed, check_minutes).unwrap_or_else(|| {
+            tracing::error!(round = id, at = %closed, "a closing time does not read");
+            crate::clock::now() + chrono::Duration::minutes(i64::from(check_minutes))
+        }),
     ))
 }
 
@@ -367,9 +363,7 @@ impl Summed {
     /// Whether the round is still closed, uncounted and not closed again since these sums.
     pub async fn still_current(&self, pool: &SqlitePool) -> Result<bool, CountError> {
         let r = round::get(pool, self.s.round.id).await?;
-        let last = round::last_closed(pool, r.id)
-            .await?
-            .map(|(event, _)| event);
+        let last = round::last_closing(pool, r.id).await?;
         Ok(r.state == RoundState::Closed && !r.counted && last == self.closed)
     }
 
@@ -399,7 +393,7 @@ pub async fn prepare(
             return Err(CountError::Unfinished(f.index));
         }
     }
-    let closed = round::last_closed(pool, id).await?.map(|(event, _)| event);
+    let closed = round::last_closing(pool, id).await?;
     let sums = sums(pool, &s).await?;
     // A file that made shares of other sums would refuse these: said now, not after the wait.
     if files
@@ -423,7 +417,7 @@ pub async fn post_prepared(
     let Summed { sums, closed, .. } = summed;
     let id = summed.s.round.id;
     let s = sealed_round(pool, id).await?;
-    if round::last_closed(pool, id).await?.map(|(event, _)| event) != closed {
+    if round::last_closing(pool, id).await? != closed {
         return Err(CountError::ClosedAgain(id));
     }
     past_checking(pool, &s).await?;
@@ -481,7 +475,7 @@ async fn stored(
 /// closed, keyed and not yet counted.
 pub async fn bundle(pool: &SqlitePool, id: i64) -> Result<(Vec<u8>, Option<i64>), CountError> {
     let s = sealed_round(pool, id).await?;
-    let closing = round::last_closed(pool, id).await?.map(|(event, _)| event);
+    let closing = round::last_closing(pool, id).await?;
     let mut ballots: Vec<Vec<u8>> = Vec::new();
     let mut after = String::new();
     loop {
@@ -521,7 +515,7 @@ pub async fn post_share(
     let s = sealed_round(pool, id).await?;
     // The closing the teller's ballots came after, if the page says (else the last one): the
     // share is refused if the round has closed again since.
-    let last = round::last_closed(pool, id).await?.map(|(event, _)| event);
+    let last = round::last_closing(pool, id).await?;
     if closing.is_some() && closing != last {
         return Err(CountError::ClosedAgain(id));
     }

@@ -474,6 +474,15 @@ pub struct TellerFields {
     check_minutes: String,
 }
 
+/// A form's number field: blank is `default`; anything else must read as a number (`Err`: the
+/// text as typed).
+fn number_or<T: std::str::FromStr>(raw: &str, default: T) -> Result<T, String> {
+    match raw.trim() {
+        "" => Ok(default),
+        t => t.parse().map_err(|_| t.to_string()),
+    }
+}
+
 /// `POST /desk/rounds/{id}/tellers` (`names`, `threshold`, `check_minutes`): names a draft
 /// round's tellers and
 /// starts their key ceremony (again, if it had begun: every link changes).
@@ -489,27 +498,16 @@ pub async fn post_tellers(
         .map(|n| n.trim().to_string())
         .filter(|n| !n.is_empty())
         .collect();
-    let threshold = match f.threshold.trim() {
-        "" => names.len() / 2 + 1,
-        t => match t.parse::<usize>() {
-            Ok(k) => k,
-            Err(_) => {
-                let message = format!("开启计票所需人数“{t}”应为正整数。");
-                let status = StatusCode::BAD_REQUEST;
-                return round_desk(&state, who, round, status, None, Some(message)).await;
-            }
-        },
-    };
-    let check_minutes = match f.check_minutes.trim() {
-        "" => tellers::DEFAULT_CHECK_MINUTES,
-        m => match m.parse::<u32>() {
-            Ok(m) => m,
-            Err(_) => {
-                let message = format!("核对期“{m}”应为0或正整数（分钟）。");
-                let status = StatusCode::BAD_REQUEST;
-                return round_desk(&state, who, round, status, None, Some(message)).await;
-            }
-        },
+    let threshold = number_or(&f.threshold, names.len() / 2 + 1)
+        .map_err(|t| format!("开启计票所需人数“{t}”应为正整数。"));
+    let check_minutes = number_or(&f.check_minutes, tellers::DEFAULT_CHECK_MINUTES)
+        .map_err(|m| format!("核对期“{m}”应为0或正整数（分钟）。"));
+    let (threshold, check_minutes) = match (threshold, check_minutes) {
+        (Ok(k), Ok(m)) => (k, m),
+        (Err(message), _) | (_, Err(message)) => {
+            let status = StatusCode::BAD_REQUEST;
+            return round_desk(&state, who, round, status, None, Some(message)).await;
+        }
     };
     let id = round.id;
     match tellers::set(

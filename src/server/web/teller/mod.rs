@@ -172,10 +172,9 @@ async fn get_board(
     let check_until = count::checking_now(&state.pool, &r, t.check_minutes)
         .await
         .map_err(Refusal::unavailable)?;
-    let closing = round::last_closed(&state.pool, round_id)
+    let closing = round::last_closing(&state.pool, round_id)
         .await
-        .map_err(Refusal::unavailable)?
-        .map(|(event, _)| event);
+        .map_err(Refusal::unavailable)?;
     let body = json!({
         "round": {
             "id": r.id,
